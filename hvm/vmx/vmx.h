@@ -1,0 +1,102 @@
+/*
+ * Intel VMX: what hvm/vmx/ code shares internally.  Only hvm/vmx/ includes
+ * this header (DESIGN.md §3: only vmx/ sees the VMCS).  MSR numbers and
+ * bits are from the Intel SDM vol. 3 appendix A and vol. 4; section
+ * numbers follow the SDM edition where VMX is chapters 23-33.
+ */
+#ifndef HVM_VMX_VMX_H
+#define HVM_VMX_VMX_H
+
+#include <xen/types.h>
+
+/* SDM vol. 3 23.7: IA32_FEATURE_CONTROL gates VMXON. */
+#define FEATURE_CONTROL_LOCK		(1U << 0)
+#define FEATURE_CONTROL_VMX_SMX		(1U << 1)
+#define FEATURE_CONTROL_VMX		(1U << 2)	/* outside SMX */
+
+#define CPUID_1_ECX_VMX			(1U << 5)
+
+#define MSR_IA32_VMX_BASIC		0x480
+#define MSR_IA32_VMX_PINBASED_CTLS	0x481
+#define MSR_IA32_VMX_PROCBASED_CTLS	0x482
+#define MSR_IA32_VMX_EXIT_CTLS		0x483
+#define MSR_IA32_VMX_ENTRY_CTLS		0x484
+#define MSR_IA32_VMX_MISC		0x485
+#define MSR_IA32_VMX_CR0_FIXED0		0x486
+#define MSR_IA32_VMX_CR0_FIXED1		0x487
+#define MSR_IA32_VMX_CR4_FIXED0		0x488
+#define MSR_IA32_VMX_CR4_FIXED1		0x489
+#define MSR_IA32_VMX_PROCBASED_CTLS2	0x48B
+#define MSR_IA32_VMX_EPT_VPID_CAP	0x48C
+#define MSR_IA32_VMX_TRUE_PINBASED_CTLS	0x48D
+#define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x48E
+#define MSR_IA32_VMX_TRUE_EXIT_CTLS	0x48F
+#define MSR_IA32_VMX_TRUE_ENTRY_CTLS	0x490
+
+/* IA32_VMX_BASIC (appendix A.1). */
+#define VMX_BASIC_REVISION(b)		((u32)(b) & 0x7fffffff)
+#define VMX_BASIC_VMCS_SIZE(b)		((u32)((b) >> 32) & 0x1fff)
+#define VMX_BASIC_32BIT_ADDR		(1ULL << 48)
+#define VMX_BASIC_MEMTYPE(b)		((u32)((b) >> 50) & 0xf)
+#define VMX_BASIC_TRUE_CTLS		(1ULL << 55)
+#define VMX_MEMTYPE_WB			6
+
+/* Control MSRs hold allowed-0 settings low, allowed-1 settings high
+ * (appendix A.3-A.5): a control may be 1 iff its high-dword bit is. */
+#define VMX_ALLOWED1(msr, bit)		(!!(((msr) >> 32) & (bit)))
+
+/* Pin-based controls (SDM vol. 3 24.6.1). */
+#define VMX_PIN_PREEMPT_TIMER		(1U << 6)
+#define VMX_PIN_POSTED_INTR		(1U << 7)
+/* Primary processor-based controls (24.6.2). */
+#define VMX_PROC_MSR_BITMAP		(1U << 28)
+#define VMX_PROC_SECONDARY		(1U << 31)
+/* Secondary processor-based controls (24.6.2). */
+#define VMX_PROC2_VIRT_APIC		(1U << 0)
+#define VMX_PROC2_EPT			(1U << 1)
+#define VMX_PROC2_RDTSCP		(1U << 3)
+#define VMX_PROC2_VPID			(1U << 5)
+#define VMX_PROC2_UNRESTRICTED		(1U << 7)
+#define VMX_PROC2_APIC_REG_VIRT		(1U << 8)
+#define VMX_PROC2_VINTR_DELIVERY	(1U << 9)
+#define VMX_PROC2_PAUSE_LOOP		(1U << 10)
+#define VMX_PROC2_INVPCID		(1U << 12)
+#define VMX_PROC2_XSAVES		(1U << 20)
+/* VM-exit and VM-entry controls (24.7.1, 24.8.1). */
+#define VMX_EXIT_HOST_64		(1U << 9)
+#define VMX_EXIT_LOAD_EFER		(1U << 21)
+#define VMX_ENTRY_LOAD_EFER		(1U << 15)
+
+/* IA32_VMX_EPT_VPID_CAP (appendix A.10). */
+#define VMX_EPT_EXEC_ONLY		(1ULL << 0)
+#define VMX_EPT_WALK_4			(1ULL << 6)
+#define VMX_EPT_MEMTYPE_WB		(1ULL << 14)
+#define VMX_EPT_2M			(1ULL << 16)
+#define VMX_EPT_1G			(1ULL << 17)
+#define VMX_EPT_INVEPT			(1ULL << 20)
+#define VMX_EPT_AD			(1ULL << 21)
+#define VMX_EPT_INVEPT_SINGLE		(1ULL << 25)
+#define VMX_EPT_INVEPT_ALL		(1ULL << 26)
+#define VMX_VPID_INVVPID		(1ULL << 32)
+#define VMX_VPID_INVVPID_ADDR		(1ULL << 40)
+#define VMX_VPID_INVVPID_SINGLE		(1ULL << 41)
+#define VMX_VPID_INVVPID_ALL		(1ULL << 42)
+
+/* What the boot CPU offers; every other CPU must offer the same. */
+struct vmx_caps {
+	u64 basic;
+	/* Raw control MSRs; the TRUE_* ones when BASIC says they exist. */
+	u64 pin, proc, proc2, exit, entry;
+	u64 misc, ept_vpid;
+	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	bool vpid;		/* VPID usable: control and INVVPID present */
+};
+
+extern struct vmx_caps vmx_caps;
+
+static inline bool vmx_has_proc2(u32 bit)
+{
+	return VMX_ALLOWED1(vmx_caps.proc2, bit);
+}
+
+#endif

@@ -1,0 +1,75 @@
+# QEMU TCG boot scenarios (AMD SVM + NPT).  Sourced by tests/run-tests.sh.
+# Each case boots build/amphi, then judges the serial log and QEMU's exit:
+# QEMU exits 0 both after ACPI power-off and after a reset under
+# -no-reboot, so the log says which one happened.
+
+# boot_case NAME TIMEOUT [qemu args] -- [cmdline]; sets LOG and RC.
+boot_case() {
+	local name=$1 t=$2
+	shift 2
+	LOG="$OUT/qemu-${name}.log"
+	tests/boot/qemu.sh "$LOG" "$t" "$@"
+	RC=$?
+}
+
+# A clean boot to power-off on N CPUs: every CPU online with SVM and
+# timer interrupts, the platform summary, ACPI S5, no fatal line.
+check_clean_boot() {
+	local name=$1 n=$2 pats=() i
+	[ "$RC" -eq 0 ] || { fail "$name" "QEMU exit status $RC (124 = hung)" "$LOG"; return; }
+	pats+=("SMP: $n CPUs online" "Platform summary" "CPUs online: $n of $n"
+	       "Powering off \(ACPI S5\)" "!FATAL|Panic|Unexpected exception|did not start")
+	for ((i = 0; i < n; i++)); do
+		pats+=("CPU$i: SVM enabled \(.*NPT" "CPU$i: [1-9][0-9]* timer interrupts")
+	done
+	expect_lines "$name" "$LOG" "${pats[@]}" && pass "$name"
+}
+
+qemu_cases() {
+	local n
+	for n in 1 2 4; do
+		boot_case "smp$n" 120 -smp "$n" -- console=com1 loglvl=all
+		check_clean_boot "qemu svm: boot -smp $n, all CPUs + timers, poweroff" "$n"
+	done
+
+	boot_case no-module 120 -smp 2 -- console=com1
+	[ "$RC" -eq 0 ] && expect_lines "qemu svm: no dom0 module -> summary + poweroff" "$LOG" \
+		"No dom0 kernel module was given" "Platform summary" \
+		"Powering off \(ACPI S5\)" && pass "qemu svm: no dom0 module -> summary + poweroff"
+	[ "$RC" -ne 0 ] && fail "qemu svm: no dom0 module -> summary + poweroff" "exit $RC" "$LOG"
+
+	boot_case no-svm 60 -cpu qemu64,-svm,-vmx -- console=com1
+	[ "$RC" -eq 0 ] && expect_lines "qemu: no SVM/VMX -> one FATAL line, reboot" "$LOG" \
+		"FATAL: .*neither AMD SVM nor Intel VMX" "Rebooting" "!Powering off" &&
+		pass "qemu: no SVM/VMX -> one FATAL line, reboot"
+	[ "$RC" -ne 0 ] && fail "qemu: no SVM/VMX -> one FATAL line, reboot" "exit $RC" "$LOG"
+
+	# noreboot: the machine must halt (QEMU stays up) after the message.
+	boot_case noreboot 25 -cpu qemu64,-svm,-vmx -- console=com1 noreboot
+	if [ "$RC" -eq 124 ]; then
+		expect_lines "qemu: noreboot halts after a fatal error" "$LOG" \
+			"FATAL: .*neither AMD SVM" "noreboot: halting" "!Rebooting" &&
+			pass "qemu: noreboot halts after a fatal error"
+	else
+		fail "qemu: noreboot halts after a fatal error" "QEMU exited ($RC): it did not halt" "$LOG"
+	fi
+
+	boot_case bad-option 60 -- console=com1 dom0_max_vcpus=lots
+	[ "$RC" -eq 0 ] && expect_lines "qemu: absurd option value -> FATAL" "$LOG" \
+		"dom0_max_vcpus" "FATAL: .*command line" "Rebooting" &&
+		pass "qemu: absurd option value -> FATAL"
+	[ "$RC" -ne 0 ] && fail "qemu: absurd option value -> FATAL" "exit $RC" "$LOG"
+
+	boot_case unknown-option 120 -- console=com1 frobnicate=7 loglvl=all
+	[ "$RC" -eq 0 ] && expect_lines "qemu: unknown option reported and ignored" "$LOG" \
+		"unknown option 'frobnicate=7'" "Powering off" "!FATAL" &&
+		pass "qemu: unknown option reported and ignored"
+	[ "$RC" -ne 0 ] && fail "qemu: unknown option reported and ignored" "exit $RC" "$LOG"
+
+	boot_case fault 60 -smp 2 -- console=com1 selftest=fault
+	[ "$RC" -eq 0 ] && expect_lines "qemu: unexpected #PF dumps registers + trace" "$LOG" \
+		"Unexpected exception 14 \(#PF page fault\)" "RIP: 0008:" "CR2: 0000000000000000" \
+		"Call trace:" "Panic on CPU" "Rebooting" &&
+		pass "qemu: unexpected #PF dumps registers + trace"
+	[ "$RC" -ne 0 ] && fail "qemu: unexpected #PF dumps registers + trace" "exit $RC" "$LOG"
+}

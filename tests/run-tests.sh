@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `make test`: build, host unit tests, QEMU (SVM) boot tests, Bochs (VMX)
+# boot test.  Prints one line per test and ends with "N passed, N failed";
+# exits non-zero if anything failed.  `--long` adds the slower scenarios.
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+LONG=0
+[ "${1:-}" = "--long" ] && LONG=1
+OUT=build/test
+mkdir -p "$OUT"
+
+# --- build ------------------------------------------------------------------
+if make -s amphi >"$OUT/build.log" 2>&1; then
+	pass "build: build/amphi"
+else
+	fail "build: build/amphi" "make failed" "$OUT/build.log"
+	summary; exit 1
+fi
+
+# --- host unit tests (ASan + UBSan) ------------------------------------------
+if make -s -C tests/unit all >"$OUT/unit-build.log" 2>&1; then
+	for t in build/unit/test_*; do
+		n=$(basename "$t")
+		if UNIT_QUIET=1 "$t" >"$OUT/$n.log" 2>&1; then
+			pass "unit: $n ($(tail -n1 "$OUT/$n.log" | sed 's/.*\]: //'))"
+		else
+			fail "unit: $n" "exit $?" "$OUT/$n.log"
+		fi
+	done
+else
+	fail "unit: build" "compile failed" "$OUT/unit-build.log"
+fi
+
+# --- QEMU TCG, AMD SVM ----------------------------------------------------------
+. tests/boot/qemu-cases.sh
+qemu_cases
+
+# --- Bochs, Intel VMX + EPT ------------------------------------------------------
+. tests/boot/bochs-cases.sh
+bochs_cases
+
+summary

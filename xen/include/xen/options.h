@@ -1,0 +1,20 @@
+/* The hypervisor's command-line options (parsed by options_parse()). */
+#ifndef XEN_OPTIONS_H
+#define XEN_OPTIONS_H
+
+#include <xen/param.h>
+
+extern unsigned int opt_console;		/* PARAM_CONSOLE_* mask */
+extern struct param_com opt_com1;
+extern struct param_loglvl opt_loglvl;
+extern struct param_dom0_mem opt_dom0_mem;
+extern struct param_vcpu_range opt_dom0_max_vcpus;
+extern char opt_sched[16];
+extern unsigned int opt_max_cpus;
+extern char opt_selftest[16];
+
+/* Parse, apply the console options, and stop with one clear line if any
+ * value was bad. */
+void options_parse(const char *cmdline);
+
+#endif
