@@ -14,7 +14,7 @@
 #include <asm/percpu.h>
 
 static const struct hvm_function_table *hvm_ops;
-static char hvm_desc[200];
+static char hvm_desc[320];
 
 void hvm_list_add(char *buf, size_t len, const char *item)
 {

@@ -11,7 +11,7 @@
  * "VMX outside SMX" set, CR0/CR4 within the fixed-bit masks with CR4.VMXE,
  * and VMXON on a 4 KiB region stamped with the VMCS revision id.  Every
  * CPU repeats the checks: firmware sets the MSR per CPU and may get one
- * wrong, and Bochs leaves it unlocked on all of them.
+ * wrong.  (Bochs's BIOS locks it with VMX on, 0x5, on every CPU.)
  */
 #include <hvm/hvm.h>
 #include <hvm/vmx/vmx.h>
@@ -142,7 +142,7 @@ static const char *vmx_read_caps(struct vmx_caps *c)
 /*
  * 23.7: VMXON #GPs unless IA32_FEATURE_CONTROL is locked with VMX enabled
  * outside SMX.  Firmware normally locks it; if it left the MSR unlocked
- * (Bochs, some hypervisors, coreboot) we lock it ourselves, with VMX on.
+ * (some hypervisors, coreboot setups) we lock it ourselves, with VMX on.
  */
 static const char *vmx_enable_feature_control(void)
 {
@@ -156,6 +156,8 @@ static const char *vmx_enable_feature_control(void)
 			"without VMX)";
 	wrmsr(MSR_IA32_FEATURE_CONTROL,
 	      fc | FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX);
+	printk(KERN_DEBUG "CPU%u: IA32_FEATURE_CONTROL %#lx was unlocked; "
+	       "locked it with VMX on\n", smp_processor_id(), (unsigned long)fc);
 	return NULL;
 }
 
@@ -345,7 +347,7 @@ static void vmx_describe(char *buf, size_t len)
 	for (unsigned int i = 0; i < ARRAY_SIZE(vmx_feature_names); i++)
 		if (vmx_cap_has(vmx_feature_names[i].src, vmx_feature_names[i].bit))
 			hvm_list_add(buf, len, vmx_feature_names[i].name);
-	snprintf(item, sizeof(item), "VMCS rev %#x (%u bytes)",
+	snprintf(item, sizeof(item), "VMCS rev %#x, %u bytes",
 		 VMX_BASIC_REVISION(vmx_caps.basic),
 		 VMX_BASIC_VMCS_SIZE(vmx_caps.basic));
 	hvm_list_add(buf, len, item);

@@ -105,6 +105,7 @@ TEST(test_bool)
 {
 	static const char *const yes[] = { "1", "on", "yes", "true", "enable" };
 	static const char *const no[] = { "0", "off", "no", "false", "disable" };
+	unsigned int unknown;
 	char line[64];
 
 	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
@@ -140,6 +141,14 @@ TEST(test_bool)
 	CHECK_EQ(opt_smt, false);
 	CHECK_EQ(parse("smt="), 1);
 	CHECK_EQ(parse("smt=yes2"), 1);
+	CHECK_EQ(opt_smt, false);
+
+	/* Only "no-" negates: "nosmt" and "noxsmt" are other names. */
+	unknown = 0;
+	CHECK_EQ(parse_unknown("nosmt noxsmt no_smt", &unknown), 0);
+	CHECK_EQ(unknown, 3);
+	CHECK_EQ(opt_smt, false);
+	CHECK_EQ(parse("no-smt=maybe"), 1);
 	CHECK_EQ(opt_smt, false);
 
 	/* An option whose own name begins with "no-" is matched exactly. */
@@ -370,6 +379,10 @@ TEST(test_com_bad)
 	CHECK(!memcmp(&c, &com_defaults, sizeof(c)));
 
 	CHECK_EQ(param_parse_com("9600,8n1,pci", &c), -EOPNOTSUPP);
+	CHECK_EQ(param_parse_com("9600,8n1,0x3f8,msi", &c), -EOPNOTSUPP);
+	CHECK_EQ(param_parse_com("9600,8n1,0x3f8,4,0:1.0", &c), -EOPNOTSUPP);
+	CHECK_EQ(param_parse_com("baud=115200", &c), -EOPNOTSUPP);
+	CHECK_EQ(param_parse_com("9600,8n1,io-base=1", &c), -EOPNOTSUPP);
 	CHECK_EQ(param_parse_com("1199", &c), -ERANGE);
 	opt_com1 = com_defaults;
 	CHECK_EQ(parse("com1=57600,8n1,0x3e8,5 com1=38400,8n1,0x3f8,x"), 1);

@@ -66,9 +66,10 @@ void options_parse(const char *cmdline)
 		       "has: credit)\n", opt_sched);
 		errors++;
 	}
-	if (opt_selftest[0] && strcmp(opt_selftest, "fault")) {
-		printk(KERN_ERR "cmdline: selftest=%s: unknown (allowed: fault)\n",
-		       opt_selftest);
+	if (opt_selftest[0] && strcmp(opt_selftest, "fault") &&
+	    strcmp(opt_selftest, "wx")) {
+		printk(KERN_ERR "cmdline: selftest=%s: unknown (allowed: fault, "
+		       "wx)\n", opt_selftest);
 		errors++;
 	}
 	if (errors)

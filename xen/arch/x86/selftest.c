@@ -1,7 +1,8 @@
 /*
  * Boot-time checks a test harness can read from the log: every CPU's timer
- * interrupts, the boot-time benchmark figure, and (selftest=fault) a
- * deliberate NULL dereference that proves the fault dump works.
+ * interrupts, the boot-time benchmark figure, and deliberate faults that
+ * prove the fault dump and the W^X mappings work: selftest=fault reads
+ * address 0 (unmapped), selftest=wx writes into the hypervisor's own code.
  */
 #include <xen/lib.h>
 #include <xen/options.h>
@@ -56,9 +57,13 @@ void timer_selftest_all_cpus(void)
 		printk("selftest=fault: reading address 0\n");
 		(void)*(volatile int *)0;
 	}
+	if (!strcmp(opt_selftest, "wx")) {
+		printk("selftest=wx: writing to the code of %p\n",
+		       (void *)timer_selftest_all_cpus);
+		*(volatile u8 *)(uintptr_t)timer_selftest_all_cpus = 0xcc;
+		printk(KERN_ERR "selftest=wx: the write to code succeeded\n");
+	}
 }
-
-extern u64 smp_all_online_tsc;
 
 /* "first instruction -> all CPUs online", for make bench (-icount). */
 void bench_report_boot(u64 boot_tsc)

@@ -143,6 +143,7 @@ void __noreturn start_amphi(u32 magic, u32 info)
 		       boot_info.map[i].type);
 
 	add_free_ram(0, 1ULL << 32);
+	smp_install_trampoline();
 	mm_init(&boot_info);
 	add_free_ram(1ULL << 32, ~0ULL);
 	printk("Memory: %lu MiB RAM, %lu MiB free for the allocator\n",

@@ -88,22 +88,16 @@ static void __noreturn smp_ap_entry(unsigned int cpu)
 }
 
 /*
- * The final page tables map the trampoline page read-only (W^X).  SDM
- * vol.3 4.6.1: with CR0.WP clear, supervisor writes ignore the R/W bit, so
- * clear it for just this copy, with interrupts off.
+ * Copy the AP start-up code to TRAMPOLINE_CODE_PA.  Called by the boot CPU
+ * before mm_init(): the final page tables map that page read-only and
+ * executable (W^X), so this is the one moment it can be written.
  */
-static void smp_copy_trampoline(void)
+void smp_install_trampoline(void)
 {
 	size_t len = trampoline_end - trampoline_start;
-	unsigned long flags, cr0;
 
 	BUG_ON(len > PAGE_SIZE);
-	flags = local_irq_save();
-	cr0 = read_cr0();
-	write_cr0(cr0 & ~X86_CR0_WP);
 	memcpy((void *)TRAMPOLINE_CODE_PA, trampoline_start, len);
-	write_cr0(cr0);
-	local_irq_restore(flags);
 }
 
 static void smp_fill_trampoline_data(unsigned int cpu, void *stack_top)
@@ -227,7 +221,6 @@ unsigned int smp_boot_cpus(const struct acpi_info *ai, unsigned int max)
 		       "only\n");
 		return nr_cpus_online;
 	}
-	smp_copy_trampoline();
 
 	for (unsigned int i = 0; i < madt->nr_cpus; i++) {
 		const struct acpi_cpu *c = &madt->cpus[i];

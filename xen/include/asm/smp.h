@@ -32,6 +32,8 @@
 
 struct acpi_info;
 
+/* Copy the AP start-up code to low memory; before mm_init() (W^X). */
+void smp_install_trampoline(void);
 /*
  * Start every enabled MADT CPU (INIT-SIPI-SIPI), at most @max in all
  * (0: no limit beyond NR_CPUS); returns the number of CPUs online.
