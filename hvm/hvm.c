@@ -9,11 +9,12 @@
  * with one line naming both reasons and what to change.
  */
 #include <hvm/hvm.h>
+#include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/shutdown.h>
 #include <asm/percpu.h>
 
-static const struct hvm_function_table *hvm_ops;
+const struct hvm_function_table *hvm_ops;
 static char hvm_desc[320];
 
 void hvm_list_add(char *buf, size_t len, const char *item)
@@ -51,11 +52,13 @@ int hvm_cpu_up(unsigned int cpu)
 
 	BUG_ON(!hvm_ops);
 	rc = hvm_ops->cpu_up(cpu);
+	/* -ENODEV: this CPU lacks what CPU0 had (firmware or hardware);
+	 * anything else is a resource problem or our bug. */
 	if (rc)
-		boot_fatal("CPU%u: cannot enable %s: %s (error %d); every CPU "
-			   "must support it: check the firmware's virtualization "
-			   "setting on all cores", cpu, hvm_ops->name,
-			   hvm_ops->cpu_error(cpu), rc);
+		boot_fatal("CPU%u: cannot enable %s: %s%s", cpu, hvm_ops->name,
+			   hvm_ops->cpu_error(cpu), rc != -ENODEV ? "" :
+			   "; every CPU needs it: check the firmware's "
+			   "virtualization setting");
 	printk("CPU%u: %s enabled (%s)\n", cpu, hvm_ops->name,
 	       hvm_ops->cpu_features());
 	return 0;

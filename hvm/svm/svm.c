@@ -117,7 +117,10 @@ static const char *svm_cpu_error(unsigned int cpu)
 	return svm_cpu_why[cpu] ? svm_cpu_why[cpu] : "unknown error";
 }
 
-/* Pre: runs on @cpu; svm_probe() succeeded on the boot CPU. */
+/*
+ * Pre: runs on @cpu; svm_probe() succeeded on the boot CPU; SVM is off on
+ * @cpu (hvm_host_area is NULL until cpu_up() and after cpu_down()).
+ */
 static int svm_cpu_up(unsigned int cpu)
 {
 	struct percpu *pc = per_cpu(cpu);
@@ -125,6 +128,10 @@ static int svm_cpu_up(unsigned int cpu)
 	void *hsave;
 
 	BUG_ON(cpu != smp_processor_id());
+	if (pc->hvm_host_area) {
+		svm_cpu_why[cpu] = "SVM already enabled";
+		return -EBUSY;
+	}
 	svm_cpu_why[cpu] = svm_check_cpu(&c);
 	if (svm_cpu_why[cpu])
 		return -ENODEV;
@@ -135,9 +142,7 @@ static int svm_cpu_up(unsigned int cpu)
 		return -ENODEV;
 	}
 
-	hsave = pc->hvm_host_area;
-	if (!hsave)
-		hsave = alloc_zeroed_pages(0);
+	hsave = alloc_zeroed_pages(0);
 	if (!hsave) {
 		svm_cpu_why[cpu] = "no memory for the host save area";
 		return -ENOMEM;

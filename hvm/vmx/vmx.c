@@ -280,16 +280,24 @@ static const char *vmx_vmxon_error(enum vmx_insn_result r)
 	}
 }
 
-/* Pre: runs on @cpu; vmx_probe() succeeded on the boot CPU. */
+/*
+ * Pre: runs on @cpu; vmx_probe() succeeded on the boot CPU; @cpu is not in
+ * VMX operation (hvm_host_area is NULL until cpu_up() and after cpu_down()).
+ */
 static int vmx_cpu_up(unsigned int cpu)
 {
 	struct percpu *pc = per_cpu(cpu);
 	const char **why = &vmx_cpu_why[cpu];
+	bool had_vmxe = read_cr4() & X86_CR4_VMXE;
 	enum vmx_insn_result r;
 	struct vmx_caps c;
 	u32 *region;
 
 	BUG_ON(cpu != smp_processor_id());
+	if (pc->hvm_host_area) {
+		*why = "already in VMX operation";
+		return -EBUSY;
+	}
 	*why = vmx_check_cpu(&c);
 	if (!*why && !vmx_caps_match_boot_cpu(&c))
 		*why = "VMX capabilities differ from CPU0's";
@@ -298,7 +306,7 @@ static int vmx_cpu_up(unsigned int cpu)
 	if (*why)
 		return -ENODEV;
 
-	region = pc->hvm_host_area ? pc->hvm_host_area : vmx_alloc_region();
+	region = vmx_alloc_region();
 	if (!region) {
 		*why = "no memory for the VMXON region";
 		return -ENOMEM;
@@ -306,9 +314,11 @@ static int vmx_cpu_up(unsigned int cpu)
 	r = vmx_vmxon((uintptr_t)region);
 	if (r != VMX_OK) {
 		*why = vmx_vmxon_error(r);
-		write_cr4(read_cr4() & ~X86_CR4_VMXE);
+		/* 23.8: CR4.VMXE cannot be cleared in VMX operation.  If it
+		 * was clear when we came, we cannot be in VMX operation. */
+		if (!had_vmxe)
+			write_cr4(read_cr4() & ~X86_CR4_VMXE);
 		free_pages(region, 0);
-		pc->hvm_host_area = NULL;
 		return -EIO;
 	}
 	pc->hvm_host_area = region;

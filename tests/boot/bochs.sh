@@ -119,36 +119,41 @@ stop_bochs() {
 trap stop_bochs EXIT
 trap 'stop_bochs; exit 1' INT TERM HUP
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+# Microseconds since the epoch (bash 5's EPOCHREALTIME; no fork per poll).
+now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$((10#$t))"; }
 
 # setsid: Bochs and anything it forks get their own process group (its id
 # is Bochs' pid), so one kill reaches them all.
-start=$(now)
+start=$(now_us)
 setsid bochs -q -f "$rc_file" -rc "$cmd_file" </dev/null >"$stdout_log" 2>&1 &
 pgid=$!
 [ "$quiet" = 1 ] || echo "bochs.sh: $cpu x$cpus, ${mem} MiB, $(basename "$iso"); serial log $log"
 
 result=
-deadline=$(( $(date +%s) + timeout ))
+deadline=$((start + timeout * 1000000))
 while :; do
+	# Liveness first: if Bochs has exited, the greps below see its last
+	# output, so a marker written just before exiting still counts.
+	alive=1
+	kill -0 "$pgid" 2>/dev/null || alive=0
 	if grep -Eq -- "$fail" "$log"; then
 		result=FAIL
 		why="fail marker: $(grep -Em1 -- "$fail" "$log")"
 	elif grep -Eq -- "$expect" "$log"; then
 		result=PASS
 		why="'$(grep -Eom1 -- "$expect" "$log")'"
-	elif ! kill -0 "$pgid" 2>/dev/null; then
+	elif [ "$alive" = 0 ]; then
 		result=FAIL
 		why="Bochs stopped before the marker (see $bochs_log)"
-	elif [ "$(date +%s)" -ge "$deadline" ]; then
+	elif [ "$(now_us)" -ge "$deadline" ]; then
 		result=FAIL
-		why="timeout after ${timeout}s"
+		why="no marker within ${timeout}s"
 	fi
 	[ -z "$result" ] || break
 	sleep 0.2
 done
-secs=$(elapsed "$start")
+us=$(($(now_us) - start))
+secs=$((us / 1000000)).$((us / 100000 % 10))
 stop_bochs
 
 echo "bochs.sh: $result: $why after ${secs}s"

@@ -1,0 +1,138 @@
+/*
+ * The vendor-neutral vCPU: registers, the decoded VM exit, and the boot
+ * state a vCPU can be started in.  Common code (hvm/exit.c, cpuid.c,
+ * msr.c, io.c, resume.c) works only on these; hvm/svm/ and hvm/vmx/ copy
+ * between them and the VMCB/VMCS around each entry and exit.
+ */
+#ifndef HVM_VCPU_H
+#define HVM_VCPU_H
+
+/* Offsets of struct hvm_regs, for the vendors' entry.S. */
+#define HVM_REG_RAX 0x00
+#define HVM_REG_RBX 0x08
+#define HVM_REG_RCX 0x10
+#define HVM_REG_RDX 0x18
+#define HVM_REG_RSI 0x20
+#define HVM_REG_RDI 0x28
+#define HVM_REG_RBP 0x30
+#define HVM_REG_R8 0x38
+#define HVM_REG_R9 0x40
+#define HVM_REG_R10 0x48
+#define HVM_REG_R11 0x50
+#define HVM_REG_R12 0x58
+#define HVM_REG_R13 0x60
+#define HVM_REG_R14 0x68
+#define HVM_REG_R15 0x70
+#define HVM_REG_RSP 0x78
+#define HVM_REG_RIP 0x80
+#define HVM_REG_RFLAGS 0x88
+
+#ifndef __ASSEMBLY__
+
+#include <xen/types.h>
+
+/*
+ * Guest general registers.  RSP, RIP and RFLAGS live in the VMCB/VMCS
+ * while the guest runs; the vendor copies them here after every exit and
+ * back before every entry, so common code sees one coherent set.
+ */
+struct hvm_regs {
+	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 rsp, rip, rflags;
+};
+
+enum hvm_seg_reg {
+	SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS,
+	SEG_LDTR, SEG_TR, SEG_GDTR, SEG_IDTR, NR_SEGS
+};
+
+/*
+ * A segment register.  @attr uses the VMCB's packed form (APM vol.2
+ * 15.5.1): bits 0-3 type, 4 S, 5-6 DPL, 7 P, 8 AVL, 9 L, 10 D/B, 11 G.
+ * VMX converts to and from its access-rights format; an unusable VMX
+ * segment is attr 0.
+ */
+struct hvm_seg {
+	u16 sel;
+	u16 attr;
+	u32 limit;
+	u64 base;
+};
+
+/* Everything needed to start (or restart) a vCPU in a defined state:
+ * PVH 32-bit entry, a real-mode reset vector, later INIT/SIPI. */
+struct hvm_boot_state {
+	struct hvm_regs regs;
+	u64 cr0, cr3, cr4, efer;
+	struct hvm_seg seg[NR_SEGS];
+};
+
+/* Why the guest stopped, decoded by the vendor into neutral terms. */
+enum hvm_exit_reason {
+	HVM_EXIT_NONE,		/* nothing for common code (e.g. host IRQ taken) */
+	HVM_EXIT_EXTINT,	/* host interrupt: take it, then maybe reschedule */
+	HVM_EXIT_NMI,
+	HVM_EXIT_CPUID,
+	HVM_EXIT_RDMSR,
+	HVM_EXIT_WRMSR,
+	HVM_EXIT_IO,		/* port I/O (not string forms: see io.string) */
+	HVM_EXIT_HLT,
+	HVM_EXIT_HYPERCALL,	/* VMCALL on VMX, VMMCALL on SVM */
+	HVM_EXIT_OTHER_VENDOR_HYPERCALL, /* the other vendor's instruction (#UD) */
+	HVM_EXIT_NPF,		/* nested page fault / EPT violation */
+	HVM_EXIT_TRIPLE_FAULT,	/* SVM shutdown, VMX triple fault */
+	HVM_EXIT_INIT,		/* INIT signal */
+	HVM_EXIT_EXCEPTION,	/* an intercepted guest exception */
+	HVM_EXIT_RDTSC,
+	HVM_EXIT_PAUSE,
+	HVM_EXIT_XSETBV,
+	HVM_EXIT_INVALID,	/* entry failed: bad guest state */
+	HVM_EXIT_UNHANDLED,	/* anything else: crash the domain */
+};
+
+struct hvm_exit {
+	enum hvm_exit_reason reason;
+	u64 vendor_code;	/* raw exit code, for logs */
+	u32 insn_len;		/* bytes to skip to complete the instruction */
+	union {
+		struct {
+			u16 port;
+			u8 size;	/* 1, 2 or 4 */
+			bool in;
+			bool string, rep;
+		} io;
+		u32 msr;		/* RDMSR/WRMSR: ECX */
+		struct {
+			u64 gpa;
+			bool read, write, exec;
+			bool present;	/* the gfn was mapped (permission fault) */
+		} npf;
+		struct {
+			u8 vector;
+			bool has_error;
+			u32 error;
+		} exc;
+	};
+};
+
+/* Xen's runstate numbers (public/vcpu.h). */
+#define RUNSTATE_running 0
+#define RUNSTATE_runnable 1
+#define RUNSTATE_blocked 2
+#define RUNSTATE_offline 3
+
+/* Per-vCPU virtualization state. */
+struct hvm_vcpu {
+	struct hvm_regs regs;
+	void *vendor;		/* struct svm_vcpu / struct vmx_vcpu */
+	/* Guest-visible MSR state kept by common code (hvm/msr.c). */
+	u64 msr_pat, msr_mtrr_def, msr_mtrr_fixed[11], msr_mtrr_var[16];
+	u64 msr_misc_enable, msr_spec_ctrl, msr_tsc_aux, msr_apic_base;
+	u64 tsc_offset;		/* guest TSC = host TSC + offset */
+	u64 hypercall_page_msr;
+	unsigned int nr_exits;
+};
+
+#endif /* __ASSEMBLY__ */
+#endif

@@ -1,0 +1,129 @@
+/*
+ * Domains and vCPUs.
+ *
+ * Locking: d->lock protects the domain's vCPU array and lifecycle flags;
+ * the scheduler lock of v->processor (sched-if.h) protects v's scheduling
+ * fields (pause_flags, is_running, runstate, processor, sched_priv).
+ * Lifetime: a domain lives from domain_create() until domain_destroy()
+ * has returned all of its memory to the allocator; its vCPUs die with it.
+ */
+#ifndef XEN_SCHED_H
+#define XEN_SCHED_H
+
+#include <xen/spinlock.h>
+#include <xen/timer.h>
+#include <xen/types.h>
+#include <hvm/vcpu.h>
+
+#define MAX_VIRT_CPUS 16
+#define DOMID_IDLE 0x7fff
+#define DOMID_SELF 0x7ff0
+
+/* pause_flags bits: any set bit keeps the vCPU off the CPUs. */
+#define VPF_blocked 0		/* HLT, SCHEDOP_block/poll */
+#define VPF_down 1		/* not brought up (or taken down) */
+#define VPF_dying 2		/* its domain is being destroyed/crashed */
+
+struct domain;
+
+struct vcpu {
+	unsigned int vcpu_id;
+	struct domain *domain;
+	struct vcpu *next_in_list;	/* the domain's vCPUs, by id */
+
+	/* Scheduling (scheduler lock of processor). */
+	unsigned int processor;		/* pCPU it is queued on / runs on */
+	u64 hard_affinity;		/* bitmask of allowed pCPUs */
+	unsigned long pause_flags;	/* VPF_* */
+	bool is_running;		/* on a pCPU right now */
+	int runstate;			/* RUNSTATE_* */
+	s_time_t runstate_entry;	/* NOW() when runstate last changed */
+	s_time_t runstate_time[4];	/* ns spent in each state */
+	void *sched_priv;		/* the policy's per-vCPU data */
+
+	/* Wakes a HLTed or polling vCPU at a deadline (set_timer_op). */
+	struct timer wake_timer;
+	s_time_t singleshot_deadline;	/* 0: none */
+
+	struct hvm_vcpu hvm;		/* registers, vendor state */
+};
+
+struct domain_extent {			/* memory given to a domain */
+	struct domain_extent *next;
+	paddr_t maddr;
+	u64 gfn;
+	unsigned int order;
+};
+
+struct domain {
+	u16 domain_id;
+	char name[32];
+	struct domain *next_in_list;	/* all domains, by id */
+	spinlock_t lock;
+
+	bool is_privileged;		/* the initial domain (dom0) */
+	bool is_dying;
+	bool is_shutdown;
+	int shutdown_code;		/* SHUTDOWN_* (public/sched.h) */
+
+	unsigned int max_vcpus;
+	struct vcpu *vcpu[MAX_VIRT_CPUS];
+
+	/* Credit scheduler parameters (sched-if.h). */
+	unsigned int weight;		/* relative share, default 256 */
+	unsigned int cap;		/* % of one pCPU, 0 = no cap */
+	void *sched_priv;
+
+	/* Memory: extents from the page allocator, mapped by the p2m. */
+	struct domain_extent *extents;
+	unsigned long tot_pages;	/* RAM pages (not p2m tables) */
+	unsigned long max_pages;
+	u64 ram_bytes;			/* guest RAM [0, ram_bytes) */
+	struct p2m *p2m;
+
+	/* Debug output (port 0xE9, console_io) collected into lines. */
+	char dbg_line[160];
+	unsigned int dbg_len;
+	/* Bad requests from this domain (counted, logged, never fatal). */
+	unsigned long nr_bad_requests;
+};
+
+/* Domain lifecycle (xen/common/domain.c). */
+struct domain *domain_create(u16 domid, const char *name,
+			     unsigned int max_vcpus, bool privileged);
+/* Allocate and map guest RAM [0, bytes).  Returns 0 or -ENOMEM. */
+int domain_populate_ram(struct domain *d, u64 bytes);
+/* Make @v runnable from @state (Pre: v is down). */
+void vcpu_start(struct vcpu *v, const struct hvm_boot_state *state);
+/* Guest-caused fatal problem: log why, stop the domain, free it. */
+__printf(2, 3) void domain_crash(struct domain *d, const char *fmt, ...);
+/* SCHEDOP_shutdown and friends: record, stop vCPUs, destroy (or power
+ * the machine off/reboot it when d is the initial domain). */
+void domain_shutdown(struct domain *d, int reason);
+void domain_destroy(struct domain *d);
+struct domain *domain_by_id(u16 domid);
+/* Count a bad request (bad hypercall argument...), rate-limited log. */
+__printf(2, 3) void domain_bad_request(struct domain *d, const char *fmt, ...);
+
+extern struct domain *domain_list;
+
+/* The vCPU running on this pCPU (NULL or the idle vCPU when idle). */
+struct vcpu *current_vcpu(void);
+
+/* Scheduling entry points (xen/common/sched/schedule.c). */
+void vcpu_wake(struct vcpu *v);		/* clear VPF_blocked, make runnable */
+void vcpu_block(struct vcpu *v);		/* current vCPU: set VPF_blocked */
+void vcpu_pause_flag_set(struct vcpu *v, unsigned int bit);
+void vcpu_pause_flag_clear(struct vcpu *v, unsigned int bit);
+void vcpu_yield(struct vcpu *v);
+int sched_init_vcpu(struct vcpu *v, unsigned int processor);
+void sched_destroy_vcpu(struct vcpu *v);
+int sched_init_domain(struct domain *d);
+void sched_destroy_domain(struct domain *d);
+int sched_adjust(struct domain *d, unsigned int weight, unsigned int cap);
+int vcpu_set_hard_affinity(struct vcpu *v, u64 mask);
+/* Per-pCPU loop: run vCPUs chosen by the scheduler, forever. */
+__attribute__((noreturn)) void sched_run_cpu(void);
+void scheduler_init(const char *name);
+
+#endif
