@@ -9,12 +9,14 @@
  * with one line naming both reasons and what to change.
  */
 #include <hvm/hvm.h>
+#include <hvm/p2m/p2m.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/shutdown.h>
 #include <asm/percpu.h>
 
 const struct hvm_function_table *hvm_ops;
+static enum p2m_format hvm_p2m_fmt;
 static char hvm_desc[320];
 
 void hvm_list_add(char *buf, size_t len, const char *item)
@@ -32,8 +34,11 @@ void hvm_init(void)
 	const struct hvm_function_table *ops;
 
 	ops = svm_probe(&svm_why);
-	if (!ops)
+	hvm_p2m_fmt = P2M_NPT;
+	if (!ops) {
 		ops = vmx_probe(&vmx_why);
+		hvm_p2m_fmt = P2M_EPT;
+	}
 	if (!ops)
 		boot_fatal("this CPU has neither AMD SVM (%s) nor Intel VMX "
 			   "(%s); Amphi needs hardware virtualization with "
@@ -80,4 +85,10 @@ const char *hvm_summary(void)
 		return "none (not probed yet)";
 	snprintf(summary, sizeof(summary), "%s: %s", hvm_ops->name, hvm_desc);
 	return summary;
+}
+
+int hvm_p2m_format(void)
+{
+	BUG_ON(!hvm_ops);
+	return hvm_p2m_fmt;
 }

@@ -94,6 +94,36 @@ const char *hvm_summary(void);
 const struct hvm_function_table *svm_probe(const char **why);
 const struct hvm_function_table *vmx_probe(const char **why);
 
+/*
+ * Run @v once on this pCPU: pending work, enter, handle the exit
+ * (hvm/resume.c).  Returns without entering when a softirq is pending, so
+ * the caller's loop can reschedule.  Pre: @v is this pCPU's current vCPU.
+ */
+void hvm_vcpu_run_once(struct vcpu *v);
+/* The single generic exit dispatcher (hvm/exit.c). */
+void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
+/* Guest CPL (SS.DPL; 0 in real mode). */
+unsigned int hvm_get_cpl(struct vcpu *v);
+/* Long mode with a 64-bit code segment (hypercall argument convention). */
+bool hvm_long_mode_64(struct vcpu *v);
+/* Advance RIP past the exiting instruction. */
+void hvm_skip_insn(struct vcpu *v, const struct hvm_exit *exit);
+void hvm_inject_gp0(struct vcpu *v);
+void hvm_inject_ud(struct vcpu *v);
+
+/* Per-domain policies (hvm/cpuid.c, hvm/msr.c, hvm/io.c). */
+void hvm_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, u32 *a, u32 *b, u32 *c,
+	       u32 *d);
+/* 0, or -EINVAL: the caller injects #GP(0). */
+int hvm_msr_read(struct vcpu *v, u32 msr, u64 *val);
+int hvm_msr_write(struct vcpu *v, u32 msr, u64 val);
+void hvm_msr_vcpu_init(struct vcpu *v);
+/* Port I/O: @val in/out, low @size bytes. */
+void hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in,
+		u32 *val);
+/* Bytes a domain writes to its debug port / console, collected in lines. */
+void domain_debug_putc(struct domain *d, char c);
+
 /* The format the p2m must emit for this vendor (P2M_NPT or P2M_EPT). */
 int hvm_p2m_format(void);
 

@@ -36,8 +36,19 @@ fi
 . tests/boot/qemu-cases.sh
 qemu_cases
 
+# --- test guests (tests/guests/) under SVM ---------------------------------------
+. tests/boot/guest-cases.sh
+if make -s -C tests/guests >"$OUT/guests-build.log" 2>&1; then
+	pass "build: test guests"
+	guest_cases_svm
+else
+	fail "build: test guests" "make -C tests/guests failed" "$OUT/guests-build.log"
+fi
+
 # --- Bochs, Intel VMX + EPT ------------------------------------------------------
 . tests/boot/bochs-cases.sh
 bochs_cases
+guest_cases_vmx
+[ "$LONG" = 1 ] && guest_cases_vmx_long
 
 summary

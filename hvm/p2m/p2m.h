@@ -42,7 +42,7 @@ int p2m_map(struct p2m *p, u64 gfn, mfn_t mfn, unsigned int order,
 	    unsigned int perms);
 /* Remove whatever maps [gfn, gfn + 2^order); absent is not an error. */
 int p2m_unmap(struct p2m *p, u64 gfn, unsigned int order);
-/* Translate one gfn: 0 with *mfn/*perms set, or -ENOENT. */
+/* Translate one gfn: 0 with *mfn and *perms set, or -ENOENT. */
 int p2m_lookup(const struct p2m *p, u64 gfn, mfn_t *mfn,
 	       unsigned int *perms);
 /* Machine address of the top-level table (nCR3 / EPTP base). */

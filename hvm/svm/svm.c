@@ -10,7 +10,10 @@
  *
  * Enabling SVM on a CPU (APM 15.4) is two MSR writes: EFER.SVME, and
  * VM_HSAVE_PA pointing at a 4 KiB page where VMRUN saves host state.
+ * Each CPU also gets a page for the host's VMSAVE image (entry.S) and
+ * its FPU/XSAVE set-up (hvm/fpu.c).  The vCPU side lives in vcpu.c.
  */
+#include <hvm/fpu.h>
 #include <hvm/hvm.h>
 #include <hvm/svm/svm.h>
 #include <xen/errno.h>
@@ -20,6 +23,7 @@
 #include <asm/processor.h>
 
 struct svm_caps svm_caps;
+void *svm_host_save[NR_CPUS];
 
 /* Written only by the CPU it describes, read after cpu_up() returns. */
 static const char *svm_cpu_why[NR_CPUS];
@@ -142,8 +146,17 @@ static int svm_cpu_up(unsigned int cpu)
 		return -ENODEV;
 	}
 
+	if (fpu_cpu_init()) {
+		svm_cpu_why[cpu] = "XSAVE features differ from CPU0's";
+		return -ENODEV;
+	}
+
 	hsave = alloc_zeroed_pages(0);
-	if (!hsave) {
+	svm_host_save[cpu] = alloc_zeroed_pages(0);
+	if (!hsave || !svm_host_save[cpu]) {
+		free_pages(hsave, 0);
+		free_pages(svm_host_save[cpu], 0);
+		svm_host_save[cpu] = NULL;
 		svm_cpu_why[cpu] = "no memory for the host save area";
 		return -ENOMEM;
 	}
@@ -167,6 +180,8 @@ static void svm_cpu_down(unsigned int cpu)
 	wrmsr(MSR_VM_HSAVE_PA, 0);
 	free_pages(pc->hvm_host_area, 0);
 	pc->hvm_host_area = NULL;
+	free_pages(svm_host_save[cpu], 0);
+	svm_host_save[cpu] = NULL;
 }
 
 static const struct hvm_function_table svm_ops = {
@@ -176,6 +191,21 @@ static const struct hvm_function_table svm_ops = {
 	.describe = svm_describe,
 	.cpu_features = svm_cpu_features,
 	.cpu_error = svm_cpu_error,
+	.vcpu_init = svm_vcpu_init,
+	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_set_state = svm_vcpu_set_state,
+	.vcpu_run = svm_vcpu_run,
+	.vcpu_migrate = svm_vcpu_migrate,
+	.get_seg = svm_get_seg,
+	.get_cr = svm_get_cr,
+	.get_efer = svm_get_efer,
+	.msr_read = svm_msr_read,
+	.msr_write = svm_msr_write,
+	.inject_exception = svm_inject_exception,
+	.inject_interrupt = svm_inject_interrupt,
+	.set_tsc_offset = svm_set_tsc_offset,
+	.flush_guest_tlb = svm_flush_guest_tlb,
+	.hypercall_insn = { 0x0f, 0x01, 0xd9 },	/* VMMCALL */
 };
 
 const struct hvm_function_table *svm_probe(const char **why)
@@ -183,6 +213,10 @@ const struct hvm_function_table *svm_probe(const char **why)
 	*why = svm_check_cpu(&svm_caps);
 	if (*why)
 		return NULL;
+	if (svm_vcpu_setup()) {
+		*why = "no memory for the I/O and MSR permission maps";
+		return NULL;
+	}
 
 	svm_short[0] = '\0';
 	hvm_list_add(svm_short, sizeof(svm_short), "NPT");

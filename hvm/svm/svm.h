@@ -6,6 +6,7 @@
 #define HVM_SVM_SVM_H
 
 #include <xen/types.h>
+#include <hvm/vcpu.h>
 
 /* APM vol. 2 15.30.1 (VM_CR) and 15.30.4 (VM_HSAVE_PA). */
 #define MSR_VM_CR		0xC0010114
@@ -44,5 +45,36 @@ static inline bool svm_has(u32 feat)
 {
 	return (svm_caps.features & feat) == feat;
 }
+
+struct vcpu;
+
+/*
+ * Per pCPU: a page VMSAVE/VMLOAD keep the host's FS/GS/TR/LDTR/syscall
+ * MSRs in while a guest runs (entry.S).  Set by svm_cpu_up().
+ */
+extern void *svm_host_save[];
+
+/* entry.S: enter the guest and return at #VMEXIT (contract there). */
+void svm_vmrun(struct hvm_regs *regs, paddr_t vmcb_pa, paddr_t host_save_pa);
+
+/* vcpu.c: once at probe: the shared I/O and MSR permission maps. */
+int svm_vcpu_setup(void);
+
+/* vcpu.c: the vCPU half of the ops table (hvm/hvm.h documents each). */
+int svm_vcpu_init(struct vcpu *v);
+void svm_vcpu_destroy(struct vcpu *v);
+void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s);
+void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit);
+void svm_vcpu_migrate(struct vcpu *v, unsigned int new_cpu);
+void svm_get_seg(struct vcpu *v, enum hvm_seg_reg r, struct hvm_seg *s);
+u64 svm_get_cr(struct vcpu *v, unsigned int cr);
+u64 svm_get_efer(struct vcpu *v);
+int svm_msr_read(struct vcpu *v, u32 msr, u64 *val);
+int svm_msr_write(struct vcpu *v, u32 msr, u64 val);
+void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error,
+			  u32 error);
+bool svm_inject_interrupt(struct vcpu *v, u8 vector);
+void svm_set_tsc_offset(struct vcpu *v, u64 offset);
+void svm_flush_guest_tlb(struct vcpu *v);
 
 #endif

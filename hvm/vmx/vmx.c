@@ -13,7 +13,9 @@
  * CPU repeats the checks: firmware sets the MSR per CPU and may get one
  * wrong.  (Bochs's BIOS locks it with VMX on, 0x5, on every CPU.)
  */
+#include <hvm/fpu.h>
 #include <hvm/hvm.h>
+#include <hvm/vmx/vmcs.h>
 #include <hvm/vmx/vmx.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -22,6 +24,7 @@
 #include <asm/processor.h>
 
 struct vmx_caps vmx_caps;
+struct vmx_ctls vmx_ctls;
 
 /* Written only by the CPU it describes, read after cpu_up() returns. */
 static const char *vmx_cpu_why[NR_CPUS];
@@ -248,7 +251,7 @@ static enum vmx_insn_result vmx_vmxoff(void)
 
 /* 24.11.5: 4 KiB aligned, below 4 GiB if BASIC[48] says addresses are
  * limited to 32 bits, zeroed, revision id (bit 31 clear) in dword 0. */
-static u32 *vmx_alloc_region(void)
+u32 *vmx_alloc_region(void)
 {
 	u32 *region;
 
@@ -301,6 +304,8 @@ static int vmx_cpu_up(unsigned int cpu)
 	*why = vmx_check_cpu(&c);
 	if (!*why && !vmx_caps_match_boot_cpu(&c))
 		*why = "VMX capabilities differ from CPU0's";
+	if (!*why && fpu_cpu_init())
+		*why = "XSAVE features differ from CPU0's";
 	if (!*why)
 		*why = vmx_fix_control_regs(&c);
 	if (*why)
@@ -343,6 +348,82 @@ static void vmx_cpu_down(unsigned int cpu)
 	pc->hvm_host_area = NULL;
 }
 
+/*
+ * A.3-A.5: a control may be 0 only if its bit in the low dword of the
+ * capability MSR is 0, and 1 only if its bit in the high dword is 1.
+ * Returns false if a @need bit cannot be 1 or a @clear bit cannot be 0.
+ */
+static bool vmx_adjust(u64 cap, u32 need, u32 want, u32 clear, u32 *out)
+{
+	u32 val = (need | want | (u32)cap) & (u32)(cap >> 32);
+
+	*out = val;
+	return (val & need) == need && !(val & clear);
+}
+
+/*
+ * The controls every vCPU starts with.  Exits: external interrupts and
+ * NMIs (the host owns both), HLT, all port I/O, all MSRs (no bitmap),
+ * MWAIT/MONITOR and RDPMC (hidden from guests), CR8 accesses (no TPR
+ * shadow: the real TPR is the host's) and MOV DR (debug registers are
+ * switched lazily, see vcpu.c).  No exits: CR3 accesses and INVLPG (EPT),
+ * RDTSC (TSC offsetting).  Guest and host EFER and PAT are switched by
+ * the CPU; interrupts are not acknowledged on exit, so the host takes
+ * them through its IDT once it re-enables interrupts.
+ */
+const char *vmx_setup_controls(void)
+{
+	const u32 proc_need = VMX_PROC_TSC_OFFSET | VMX_PROC_HLT |
+		VMX_PROC_MWAIT | VMX_PROC_RDPMC | VMX_PROC_CR8_LOAD |
+		VMX_PROC_CR8_STORE | VMX_PROC_MOV_DR | VMX_PROC_UNCOND_IO |
+		VMX_PROC_MONITOR | VMX_PROC_SECONDARY;
+	const u32 proc_clear = VMX_PROC_INTR_WINDOW | VMX_PROC_INVLPG |
+		VMX_PROC_RDTSC | VMX_PROC_CR3_LOAD | VMX_PROC_CR3_STORE |
+		VMX_PROC_TPR_SHADOW | VMX_PROC_IO_BITMAPS | VMX_PROC_MSR_BITMAP |
+		VMX_PROC_PAUSE;
+	const u32 exit_need = VMX_EXIT_HOST_64 | VMX_EXIT_SAVE_DEBUG |
+		VMX_EXIT_SAVE_PAT | VMX_EXIT_LOAD_PAT | VMX_EXIT_SAVE_EFER |
+		VMX_EXIT_LOAD_EFER;
+	const u32 entry_need = VMX_ENTRY_LOAD_DEBUG | VMX_ENTRY_LOAD_PAT |
+		VMX_ENTRY_LOAD_EFER;
+	/* RDTSCP and INVPCID run natively (TSC_AUX is switched, INVPCID
+	 * acts on the guest's VPID); PAUSE-loop exiting catches spinning
+	 * vCPUs whose lock holder is descheduled. */
+	u32 proc2_want = VMX_PROC2_RDTSCP | VMX_PROC2_INVPCID |
+		VMX_PROC2_PAUSE_LOOP | (vmx_caps.vpid ? VMX_PROC2_VPID : 0);
+	struct vmx_ctls *c = &vmx_ctls;
+
+	if (!vmx_adjust(vmx_caps.pin, VMX_PIN_EXT_INTR | VMX_PIN_NMI, 0, 0,
+			&c->pin))
+		return "VMX without external-interrupt or NMI exiting";
+	if (!vmx_adjust(vmx_caps.proc, proc_need, 0, proc_clear, &c->proc) ||
+	    !VMX_ALLOWED1(vmx_caps.proc, VMX_PROC_INTR_WINDOW))
+		return "VMX processor controls lack a required setting (CR3 "
+		       "exiting cannot be turned off, or no HLT, I/O, CR8 or "
+		       "interrupt-window exiting)";
+	if (!vmx_adjust(vmx_caps.proc2, VMX_PROC2_EPT | VMX_PROC2_UNRESTRICTED,
+			proc2_want, 0, &c->proc2))
+		return "VMX without EPT and unrestricted guest";
+	if (!vmx_adjust(vmx_caps.exit, exit_need, 0, VMX_EXIT_ACK_INTR,
+			&c->exit))
+		return "VMX cannot switch EFER/PAT on VM exit";
+	if (!vmx_adjust(vmx_caps.entry, entry_need, 0, VMX_ENTRY_IA32E,
+			&c->entry) ||
+	    !VMX_ALLOWED1(vmx_caps.entry, VMX_ENTRY_IA32E))
+		return "VMX cannot load EFER/PAT on VM entry or enter IA-32e mode";
+	/*
+	 * 24.6.6: guest writes to a masked bit exit, guest reads see the
+	 * read shadow.  Mask the bits VMX forces (A.7, A.8: CR0.NE,
+	 * CR4.VMXE, and any bit the CPU cannot set) so the guest sees its
+	 * own values; PE and PG may be clear with unrestricted guest, but
+	 * vcpu.c watches them to keep EFER.LMA right (26.3.1.1).
+	 */
+	c->cr0_mask = vmx_caps.cr0_fixed0 | ~vmx_caps.cr0_fixed1 |
+		      X86_CR0_PE | X86_CR0_PG;
+	c->cr4_mask = vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1;
+	return NULL;
+}
+
 static void vmx_describe(char *buf, size_t len)
 {
 	char ept[48] = "", item[48];
@@ -381,10 +462,30 @@ static const struct hvm_function_table vmx_ops = {
 	.describe = vmx_describe,
 	.cpu_features = vmx_cpu_features,
 	.cpu_error = vmx_cpu_error,
+	.vcpu_init = vmx_vcpu_init,
+	.vcpu_destroy = vmx_vcpu_destroy,
+	.vcpu_set_state = vmx_vcpu_set_state,
+	.vcpu_run = vmx_vcpu_run,
+	.vcpu_migrate = vmx_vcpu_migrate,
+	.get_seg = vmx_get_seg,
+	.get_cr = vmx_get_cr,
+	.get_efer = vmx_get_efer,
+	.msr_read = vmx_msr_read,
+	.msr_write = vmx_msr_write,
+	.inject_exception = vmx_inject_exception,
+	.inject_interrupt = vmx_inject_interrupt,
+	.set_tsc_offset = vmx_set_tsc_offset,
+	.flush_guest_tlb = vmx_flush_guest_tlb,
+	.hypercall_insn = { 0x0f, 0x01, 0xc1 },		/* VMCALL */
 };
 
 const struct hvm_function_table *vmx_probe(const char **why)
 {
 	*why = vmx_check_cpu(&vmx_caps);
-	return *why ? NULL : &vmx_ops;
+	if (!*why)
+		*why = vmx_setup_controls();
+	if (*why)
+		return NULL;
+	vmx_vcpu_setup();
+	return &vmx_ops;
 }

@@ -94,6 +94,48 @@ struct vmx_caps {
 
 extern struct vmx_caps vmx_caps;
 
+/*
+ * The execution controls every vCPU starts from (24.6-24.8), adjusted
+ * to the allowed-0/allowed-1 settings of vmx_caps at probe time, and the
+ * CR0/CR4 guest/host masks (24.6.6).  vcpu.c changes a few bits per vCPU
+ * at run time (interrupt-window and MOV-DR exiting, IA-32e mode guest).
+ */
+struct vmx_ctls {
+	u32 pin, proc, proc2, exit, entry;
+	u64 cr0_mask, cr4_mask;
+};
+
+extern struct vmx_ctls vmx_ctls;
+
+struct vcpu;
+struct hvm_exit;
+struct hvm_boot_state;
+struct hvm_seg;
+enum hvm_seg_reg;
+
+/* A zeroed VMXON/VMCS region stamped with the revision id (24.11.5). */
+u32 *vmx_alloc_region(void);
+/* Compute vmx_ctls from vmx_caps; NULL, or why VMX is unusable. */
+const char *vmx_setup_controls(void);
+
+/* The vCPU half of the ops table (vcpu.c); setup runs once VMX is chosen. */
+void vmx_vcpu_setup(void);
+int vmx_vcpu_init(struct vcpu *v);
+void vmx_vcpu_destroy(struct vcpu *v);
+void vmx_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s);
+void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit);
+void vmx_vcpu_migrate(struct vcpu *v, unsigned int new_cpu);
+void vmx_get_seg(struct vcpu *v, enum hvm_seg_reg r, struct hvm_seg *s);
+u64 vmx_get_cr(struct vcpu *v, unsigned int cr);
+u64 vmx_get_efer(struct vcpu *v);
+int vmx_msr_read(struct vcpu *v, u32 msr, u64 *val);
+int vmx_msr_write(struct vcpu *v, u32 msr, u64 val);
+void vmx_inject_exception(struct vcpu *v, u8 vector, bool has_error,
+			  u32 error);
+bool vmx_inject_interrupt(struct vcpu *v, u8 vector);
+void vmx_set_tsc_offset(struct vcpu *v, u64 offset);
+void vmx_flush_guest_tlb(struct vcpu *v);
+
 static inline bool vmx_has_proc2(u32 bit)
 {
 	return VMX_ALLOWED1(vmx_caps.proc2, bit);

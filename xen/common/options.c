@@ -67,9 +67,9 @@ void options_parse(const char *cmdline)
 		errors++;
 	}
 	if (opt_selftest[0] && strcmp(opt_selftest, "fault") &&
-	    strcmp(opt_selftest, "wx")) {
+	    strcmp(opt_selftest, "wx") && strcmp(opt_selftest, "domain")) {
 		printk(KERN_ERR "cmdline: selftest=%s: unknown (allowed: fault, "
-		       "wx)\n", opt_selftest);
+		       "wx, domain)\n", opt_selftest);
 		errors++;
 	}
 	if (errors)

@@ -11,9 +11,11 @@
 #include <xen/acpi.h>
 #include <xen/bootinfo.h>
 #include <xen/console.h>
+#include <xen/domain_build.h>
 #include <xen/lib.h>
 #include <xen/options.h>
 #include <xen/page_alloc.h>
+#include <xen/sched.h>
 #include <xen/shutdown.h>
 #include <xen/softirq.h>
 #include <xen/time.h>
@@ -102,7 +104,7 @@ static void print_platform_summary(void)
 	printk("  Virtualization: %s\n", hvm_summary());
 }
 
-static void check_dom0_module(void)
+static __noreturn void start_domains(void)
 {
 	if (!boot_info.nr_mods) {
 		printk("No dom0 kernel module was given (module 1 = dom0 kernel, "
@@ -110,13 +112,11 @@ static void check_dom0_module(void)
 		print_platform_summary();
 		machine_power_off();
 	}
-	printk("dom0 kernel module: %#lx+%#lx \"%s\"\n",
-	       (unsigned long)boot_info.mods[0].start,
-	       (unsigned long)boot_info.mods[0].size, boot_info.mods[0].cmdline);
 	print_platform_summary();
-	/* The domain builder is the next stage (see issue tracker). */
-	boot_fatal("this build cannot start domains yet; remove the modules "
-		   "to get the platform summary and a clean power-off");
+	scheduler_init(opt_sched);
+	domains_build_at_boot(&boot_info);
+	/* The boot CPU joins the others in the scheduler's loop. */
+	sched_run_cpu();
 }
 
 void __noreturn start_amphi(u32 magic, u32 info)
@@ -173,7 +173,6 @@ void __noreturn start_amphi(u32 magic, u32 info)
 	bench_report_boot(boot_tsc);
 	timer_selftest_all_cpus();
 
-	check_dom0_module();
-	for (;;)
-		safe_halt();
+	domain_selftest();
+	start_domains();
 }

@@ -124,6 +124,29 @@ s_time_t NOW(void)
 	return tsc_to_ns(rdtsc() - tsc_at_boot);
 }
 
+/*
+ * The same conversion in Xen's pvclock form (public/xen.h vcpu_time_info):
+ * scale the TSC delta by 2^shift, then multiply by mul / 2^32.  mul must fit
+ * in 32 bits, so shift right until it does (fast TSCs) or left while there
+ * is headroom (slow TSCs, keeps precision).
+ */
+void time_pvclock_scale(u32 *mul, s8 *shift)
+{
+	u64 m = tsc_to_ns_mul;		/* ns per tick, 32.32 fixed point */
+	int s = 0;
+
+	while (m > 0xffffffffULL) {
+		m >>= 1;
+		s++;
+	}
+	while (m && m < 0x80000000ULL && s > -31) {
+		m <<= 1;
+		s--;
+	}
+	*mul = m;
+	*shift = s;
+}
+
 u64 time_tsc_at_boot(void)
 {
 	return tsc_at_boot;

@@ -10,14 +10,16 @@
 #ifndef XEN_SCHED_H
 #define XEN_SCHED_H
 
+#include <xen/lib.h>
 #include <xen/spinlock.h>
 #include <xen/timer.h>
 #include <xen/types.h>
 #include <hvm/vcpu.h>
+/* DOMID_*, SHUTDOWN_* and SCHEDOP_* come from the ABI itself. */
+#include <public/xen.h>
+#include <public/sched.h>
 
 #define MAX_VIRT_CPUS 16
-#define DOMID_IDLE 0x7fff
-#define DOMID_SELF 0x7ff0
 
 /* pause_flags bits: any set bit keeps the vCPU off the CPUs. */
 #define VPF_blocked 0		/* HLT, SCHEDOP_block/poll */
@@ -44,6 +46,9 @@ struct vcpu {
 	/* Wakes a HLTed or polling vCPU at a deadline (set_timer_op). */
 	struct timer wake_timer;
 	s_time_t singleshot_deadline;	/* 0: none */
+	/* A wake-up arrived (timer, later events) that a HLT or
+	 * SCHEDOP_block must not sleep through. */
+	bool wake_pending;
 
 	struct hvm_vcpu hvm;		/* registers, vendor state */
 };
@@ -88,6 +93,7 @@ struct domain {
 	unsigned long nr_bad_requests;
 };
 
+
 /* Domain lifecycle (xen/common/domain.c). */
 struct domain *domain_create(u16 domid, const char *name,
 			     unsigned int max_vcpus, bool privileged);
@@ -95,12 +101,18 @@ struct domain *domain_create(u16 domid, const char *name,
 int domain_populate_ram(struct domain *d, u64 bytes);
 /* Make @v runnable from @state (Pre: v is down). */
 void vcpu_start(struct vcpu *v, const struct hvm_boot_state *state);
+/* HLT / SCHEDOP_block: sleep unless a wake-up is pending (consumes it). */
+void vcpu_block_unless_pending(struct vcpu *v);
 /* Guest-caused fatal problem: log why, stop the domain, free it. */
 __printf(2, 3) void domain_crash(struct domain *d, const char *fmt, ...);
 /* SCHEDOP_shutdown and friends: record, stop vCPUs, destroy (or power
  * the machine off/reboot it when d is the initial domain). */
 void domain_shutdown(struct domain *d, int reason);
+/* Free everything of a dead domain whose vCPUs are all off the CPUs. */
 void domain_destroy(struct domain *d);
+void domain_unlist(struct domain *d);
+/* Runstate times of every domain, one line each (at power-off). */
+void domain_print_runstates(void);
 struct domain *domain_by_id(u16 domid);
 /* Count a bad request (bad hypercall argument...), rate-limited log. */
 __printf(2, 3) void domain_bad_request(struct domain *d, const char *fmt, ...);

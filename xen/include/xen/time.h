@@ -16,6 +16,8 @@ void time_init(const struct acpi_info *ai);
 s_time_t NOW(void);
 u64 ns_to_tsc(s_time_t ns);
 s_time_t tsc_to_ns(u64 tsc);
+/* pvclock scale: ns = ((tsc_delta << shift or >> -shift) * mul) >> 32. */
+void time_pvclock_scale(u32 *mul, s8 *shift);
 /* The TSC value NOW() counts from. */
 u64 time_tsc_at_boot(void);
 void udelay(unsigned long us);

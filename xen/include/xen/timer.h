@@ -28,5 +28,7 @@ void timer_init_cpu(void);
 const char *timer_mode_name(void);
 void timer_selftest_all_cpus(void);
 void bench_report_boot(u64 boot_tsc);
+/* selftest=domain: create/populate/destroy returns all memory. */
+void domain_selftest(void);
 
 #endif

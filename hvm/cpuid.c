@@ -1,0 +1,136 @@
+/*
+ * The CPUID policy every guest sees.  Host leaves pass through with the
+ * features we do not virtualise hidden (VMX/SVM themselves, monitor/mwait,
+ * performance and debug stores, x2APIC and TSC-deadline until the vLAPIC
+ * has them, power management), the hypervisor bit set, and Xen's leaves at
+ * 0x40000000 (xen-abi-map.md §A.4) so guests find "XenVMMXenVMM".
+ * Topology follows Xen: APIC ID = 2 * vcpu_id.
+ */
+#include <hvm/hvm.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/time.h>
+#include <asm/processor.h>
+
+#define XEN_CPUID_BASE 0x40000000
+#define XEN_VERSION_MAJOR 4
+#define XEN_VERSION_MINOR 17
+#define XEN_HYPERCALL_MSR 0x40000000
+
+/* Leaf 1 ECX: VMX 5, SMX 6, EST 7, TM2 8, MONITOR 3, DS-CPL 4, SDBG 11,
+ * PDCM 15, x2APIC 21, TSC-deadline 24, OSXSAVE 27 (reflects guest CR4). */
+#define L1_ECX_HIDE ((1U << 3) | (1U << 4) | (1U << 5) | (1U << 6) | \
+		     (1U << 7) | (1U << 8) | (1U << 11) | (1U << 15) | \
+		     (1U << 21) | (1U << 24) | (1U << 27))
+/* Leaf 1 EDX: DS 21, ACPI 22, TM 29, PBE 31. */
+#define L1_EDX_HIDE ((1U << 21) | (1U << 22) | (1U << 29) | (1U << 31))
+/* 0x80000001 ECX: SVM 2, IBS 10, SKINIT 12, WDT 13, TOPOEXT 22, perfctr 23-24. */
+#define E1_ECX_HIDE ((1U << 2) | (1U << 10) | (1U << 12) | (1U << 13) | \
+		     (1U << 22) | (1U << 23) | (1U << 24))
+/* Leaf 7 EBX: SGX 2, HLE 4, RTM 11, PQM 12, PQE 15, PT 25. ECX: WAITPKG 5. */
+#define L7_EBX_HIDE ((1U << 2) | (1U << 4) | (1U << 11) | (1U << 12) | \
+		     (1U << 15) | (1U << 25))
+#define L7_ECX_HIDE (1U << 5)
+
+static void xen_leaves(struct vcpu *v, u32 idx, u32 sub, u32 *a, u32 *b,
+		       u32 *c, u32 *d)
+{
+	switch (idx) {
+	case 0:
+		*a = XEN_CPUID_BASE + 5;
+		*b = 0x566e6558;	/* "XenV" */
+		*c = 0x65584d4d;	/* "MMXe" */
+		*d = 0x4d4d566e;	/* "nVMM" */
+		break;
+	case 1:
+		*a = (XEN_VERSION_MAJOR << 16) | XEN_VERSION_MINOR;
+		break;
+	case 2:
+		*a = 1;			/* hypercall pages */
+		*b = XEN_HYPERCALL_MSR;
+		break;
+	case 3:
+		/* Xen leaf 4: sub 0 = TSC mode/frequency, sub 1 = the scale
+		 * from TSC to Xen system time (pvclock form). */
+		if (sub == 0) {
+			*c = cpu_khz;
+		} else if (sub == 1) {
+			u64 base = time_tsc_at_boot();
+			s8 shift;
+
+			*a = (u32)base;
+			*b = base >> 32;
+			time_pvclock_scale(c, &shift);
+			*d = (u32)(s32)shift;
+		}
+		break;
+	case 4:
+		/* Xen leaf 5 (HVM): vcpu id (bit 3) and domid (bit 4) present. */
+		*a = (1U << 3) | (1U << 4);
+		*b = v->vcpu_id;
+		*c = v->domain->domain_id;
+		break;
+	case 5:
+		break;			/* PV-only leaf: nothing for HVM */
+	}
+}
+
+static void host_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
+		      u32 *c, u32 *d)
+{
+	struct cpuid_regs r;
+
+	cpuid_count(leaf, sub, &r);
+	*a = r.eax, *b = r.ebx, *c = r.ecx, *d = r.edx;
+	switch (leaf) {
+	case 1:
+		*b = (*b & 0x0000ffff) | ((v->vcpu_id * 2) << 24) |
+		     ((u32)v->domain->max_vcpus * 2 << 16);
+		*c &= ~L1_ECX_HIDE;
+		*c |= 1U << 31;		/* running on a hypervisor */
+		if (hvm_ops->get_cr(v, 4) & (1UL << 18))
+			*c |= 1U << 27;	/* OSXSAVE mirrors the guest's CR4 */
+		*d &= ~L1_EDX_HIDE;
+		break;
+	case 5:
+	case 6:
+		*a = *b = *c = *d = 0;	/* no monitor/mwait, no power mgmt */
+		break;
+	case 7:
+		if (sub == 0) {
+			*b &= ~L7_EBX_HIDE;
+			*c &= ~L7_ECX_HIDE;
+		}
+		break;
+	case 0x80000001:
+		*c &= ~E1_ECX_HIDE;
+		break;
+	case 0x8000000a:
+		*a = *b = *c = *d = 0;	/* the SVM leaf: no nested SVM */
+		break;
+	}
+}
+
+void hvm_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c,
+	       u32 *d)
+{
+	u32 max_basic = MIN(cpuid_eax(0), 0xdU);
+	u32 max_ext = MIN(cpuid_eax(0x80000000), 0x80000008U);
+
+	*a = *b = *c = *d = 0;
+	if (leaf >= XEN_CPUID_BASE && leaf < XEN_CPUID_BASE + 0x10000) {
+		if (leaf <= XEN_CPUID_BASE + 5)
+			xen_leaves(v, leaf - XEN_CPUID_BASE, sub, a, b, c, d);
+		return;
+	}
+	if (leaf == 0) {
+		host_leaf(v, 0, 0, a, b, c, d);
+		*a = max_basic;
+	} else if (leaf == 0x80000000) {
+		host_leaf(v, leaf, 0, a, b, c, d);
+		*a = max_ext;
+	} else if (leaf <= max_basic ||
+		   (leaf > 0x80000000 && leaf <= max_ext)) {
+		host_leaf(v, leaf, sub, a, b, c, d);
+	}
+}

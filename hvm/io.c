@@ -1,0 +1,43 @@
+/*
+ * Port I/O routing.  Nothing is passed through to hardware: port 0xE9 is
+ * the per-domain debug console (Bochs/QEMU convention, and Linux's
+ * fallback for xen_raw_printk, xen-abi-map.md §A.6 step 6), every other
+ * port is unclaimed until the device model arrives: reads return all ones,
+ * writes are dropped (STYLE.md error table).
+ */
+#include <hvm/hvm.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+
+#define DEBUG_PORT 0xe9
+
+void domain_debug_putc(struct domain *d, char c)
+{
+	unsigned long flags = spin_lock_irqsave(&d->lock);
+
+	if (c == '\n' || d->dbg_len == sizeof(d->dbg_line) - 1) {
+		d->dbg_line[d->dbg_len] = '\0';
+		printk("(d%u) %s\n", d->domain_id, d->dbg_line);
+		d->dbg_len = 0;
+		if (c == '\n')
+			goto out;
+	}
+	/* Keep the log one line per line: no control characters. */
+	if ((u8)c >= 0x20 && (u8)c < 0x7f)
+		d->dbg_line[d->dbg_len++] = c;
+	else if (c == '\t')
+		d->dbg_line[d->dbg_len++] = ' ';
+out:
+	spin_unlock_irqrestore(&d->lock, flags);
+}
+
+void hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in,
+		u32 *val)
+{
+	if (in) {
+		*val = 0xffffffff;
+		return;
+	}
+	if (port == DEBUG_PORT)
+		domain_debug_putc(v->domain, (char)*val);
+}

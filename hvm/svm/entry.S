@@ -1,0 +1,117 @@
+/*
+ * AMD SVM world switch (APM vol. 2 15.5, 15.17, 15.18).
+ *
+ * void svm_vmrun(struct hvm_regs *regs, paddr_t vmcb_pa,
+ *		  paddr_t host_save_pa);
+ *
+ * Contract:
+ *  - Pre: RFLAGS.IF = 0, GIF = 1, on the pCPU that owns @host_save_pa (a
+ *    4 KiB page used only as a VMSAVE/VMLOAD image, never VM_HSAVE_PA).
+ *    The VMCB holds the guest's RAX, RSP, RIP and RFLAGS; @regs the other
+ *    general registers (the RAX/RSP/RIP/RFLAGS slots are not touched).
+ *  - VMRUN itself switches only part of the state; FS, GS, TR, LDTR,
+ *    KernelGsBase, STAR/LSTAR/CSTAR/SFMASK and SYSENTER_* move with
+ *    VMLOAD/VMSAVE (15.5.2).  So: VMSAVE the host's into @host_save_pa,
+ *    VMLOAD the guest's, VMRUN, VMSAVE the guest's back into the VMCB,
+ *    VMLOAD the host's.  The host's GS base (the per-CPU pointer) is the
+ *    guest's in between, so all of it runs with GIF = 0: no interrupt,
+ *    NMI or SMI can reach host code then.
+ *  - IF is set just before VMRUN: with V_INTR_MASKING the host's IF (HIF)
+ *    decides whether physical interrupts exit the guest (15.21.1); GIF = 0
+ *    keeps them pending until VMRUN, and IF is cleared right after #VMEXIT.
+ *  - Post: guest registers stored in @regs, the VMCB's state save area
+ *    updated by #VMEXIT and VMSAVE, host FS/GS/TR/... reloaded, GIF = 1,
+ *    IF = 0 (an interrupt that caused the exit stays pending until the
+ *    caller enables interrupts; an NMI is taken at STGI).  Callee-saved
+ *    registers preserved; caller-saved ones are zeroed so no guest value
+ *    lingers in them.
+ *
+ * Stack while the guest runs (offsets from RSP just before VMRUN):
+ *   0: vmcb_pa   8: host_save_pa   16: regs   24..: callee-saved registers
+ */
+#include "../vcpu.h"
+
+	.text
+	.code64
+
+	.globl svm_vmrun
+	.type svm_vmrun, @function
+svm_vmrun:
+	push	%rbp
+	mov	%rsp, %rbp
+	push	%rbx
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	push	%rdi
+	push	%rdx
+	push	%rsi
+
+	clgi
+	mov	%rdx, %rax
+	vmsave	%rax
+	mov	%rsi, %rax
+	vmload	%rax
+
+	mov	HVM_REG_RBX(%rdi), %rbx
+	mov	HVM_REG_RCX(%rdi), %rcx
+	mov	HVM_REG_RDX(%rdi), %rdx
+	mov	HVM_REG_RSI(%rdi), %rsi
+	mov	HVM_REG_RBP(%rdi), %rbp
+	mov	HVM_REG_R8(%rdi), %r8
+	mov	HVM_REG_R9(%rdi), %r9
+	mov	HVM_REG_R10(%rdi), %r10
+	mov	HVM_REG_R11(%rdi), %r11
+	mov	HVM_REG_R12(%rdi), %r12
+	mov	HVM_REG_R13(%rdi), %r13
+	mov	HVM_REG_R14(%rdi), %r14
+	mov	HVM_REG_R15(%rdi), %r15
+	mov	HVM_REG_RDI(%rdi), %rdi
+
+	sti
+	vmrun	%rax
+	/* #VMEXIT: host RAX (= vmcb_pa), RSP, RFLAGS restored; GIF = 0. */
+	cli
+	vmsave	%rax
+
+	push	%rdi
+	mov	24(%rsp), %rdi			/* regs */
+	mov	%rbx, HVM_REG_RBX(%rdi)
+	mov	%rcx, HVM_REG_RCX(%rdi)
+	mov	%rdx, HVM_REG_RDX(%rdi)
+	mov	%rsi, HVM_REG_RSI(%rdi)
+	mov	%rbp, HVM_REG_RBP(%rdi)
+	mov	%r8, HVM_REG_R8(%rdi)
+	mov	%r9, HVM_REG_R9(%rdi)
+	mov	%r10, HVM_REG_R10(%rdi)
+	mov	%r11, HVM_REG_R11(%rdi)
+	mov	%r12, HVM_REG_R12(%rdi)
+	mov	%r13, HVM_REG_R13(%rdi)
+	mov	%r14, HVM_REG_R14(%rdi)
+	mov	%r15, HVM_REG_R15(%rdi)
+	popq	HVM_REG_RDI(%rdi)
+
+	mov	8(%rsp), %rax			/* host_save_pa */
+	vmload	%rax
+	stgi
+
+	xor	%eax, %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%esi, %esi
+	xor	%edi, %edi
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+
+	add	$24, %rsp
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	pop	%rbp
+	ret
+	.size svm_vmrun, . - svm_vmrun

@@ -1,0 +1,749 @@
+/*
+ * AMD SVM: the vCPU (APM vol. 2 ch. 15) behind the vendor-neutral ops.
+ *
+ * One VMCB page per vCPU.  Amphi intercepts what it emulates (CPUID, all
+ * MSRs and I/O ports through all-ones permission maps, HLT, VMMCALL,
+ * INIT, shutdown, XSETBV, INVD, the SVM instructions) and lets the guest
+ * own everything else: with nested paging its CR0/CR3/CR4/EFER, CR2, the
+ * debug registers (DR6/DR7 in the VMCB, DR0-3 switched here) and the TSC
+ * (through TSC_OFFSET) are used as they are.
+ *
+ * Emulators' SVM (QEMU TCG, Bochs) lacks next-RIP saving, decode assists,
+ * clean bits and flush-by-ASID, so this file assumes none of them:
+ *  - instruction lengths come from a table (each intercepted instruction
+ *    has one encoding; IOIO gives the next RIP in EXITINFO2, 15.10.2);
+ *  - the whole VMCB is rewritten freely (clean field always 0);
+ *  - TLB isolation is by ASID only: each (vCPU, pCPU) gets a fresh ASID
+ *    from a per-pCPU generation; when a pCPU runs out it starts a new
+ *    generation and flushes every ASID once (TLB_CONTROL = 1, 15.16.1).
+ *
+ * EFER: the VMCB's copy always has SVME set (15.5.1); the guest sees it
+ * clear and can never set it.  LMA in the VMCB follows LME && CR0.PG on
+ * set_state; afterwards the hardware maintains it as the guest pages.
+ *
+ * Events: one pending EVENTINJ per vCPU.  An event whose delivery was cut
+ * short by an exit (EXITINTINFO, 15.7.2) is queued again; an interrupt
+ * pushed aside by a new exception waits in a second slot until the
+ * exception has been delivered.  Instructions we complete (RIP moved
+ * since the exit) end any STI/MOV SS interrupt shadow.
+ */
+#include <hvm/fpu.h>
+#include <hvm/hvm.h>
+#include <hvm/p2m/p2m.h>
+#include <hvm/svm/svm.h>
+#include <hvm/svm/vmcb.h>
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/lib.h>
+#include <xen/page_alloc.h>
+#include <xen/sched.h>
+#include <xen/xmalloc.h>
+#include <asm/page.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+
+#define X86_EFLAGS_FIXED	(1UL << 1)
+#define X86_EFLAGS_IF		(1UL << 9)
+#define X86_EFLAGS_VM		(1UL << 17)
+#define X86_CR0_ET		(1UL << 4)
+#define SEG_ATTR_DPL(a)		(((a) >> 5) & 3)
+#define SEG_ATTR_L		(1U << 9)
+
+#define MSR_SYSENTER_CS		0x174
+#define MSR_SYSENTER_ESP	0x175
+#define MSR_SYSENTER_EIP	0x176
+#define MSR_DEBUGCTL		0x1d9
+#define MSR_PAT			0x277
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_CSTAR		0xc0000083
+#define MSR_SFMASK		0xc0000084
+#define MSR_TSC_AUX		0xc0000103
+#define CPUID_80000001_EDX_RDTSCP (1U << 27)
+
+#define SVM_PAT_DEFAULT		0x0007040600070406ULL	/* power-on PAT */
+#define SVM_DR6_INIT		0xffff0ff0ULL
+#define SVM_DR7_INIT		0x400ULL
+#define SVM_IOPM_ORDER		2	/* 12 KiB used (15.10.1) */
+#define SVM_IOPM_BYTES		(3 * PAGE_SIZE)
+#define SVM_MSRPM_ORDER		1	/* 8 KiB (15.11) */
+
+struct svm_vcpu {
+	struct vmcb *vmcb;		/* one page, identity-mapped: its PA */
+	struct fpu_state *fpu;		/* hvm/fpu.c */
+	u64 pending_event;		/* EVENTINJ for the next entry; 0: none */
+	u64 deferred_event;		/* interrupt displaced by an exception */
+	u64 exit_rip;			/* guest RIP at the last exit */
+	u64 asid_gen;			/* svm_asid[asid_cpu].gen at assignment */
+	unsigned int asid_cpu;		/* pCPU the ASID is valid on */
+	unsigned int dr_cpu;		/* pCPU that last loaded dr[] */
+	u64 id;				/* unique, for svm_dr_loaded[] */
+	u64 dr[4];			/* guest DR0-3 (not in the VMCB) */
+	bool flush_tlb;			/* flush_guest_tlb(): any pCPU writes */
+	bool triple_fault;		/* exception while delivering #DF */
+};
+
+/* Per pCPU, touched only by that pCPU with interrupts off. */
+static struct svm_asid_cpu {
+	u64 gen;
+	u32 next;
+} svm_asid[NR_CPUS];
+
+/*
+ * TSC_AUX is not in the VMCB, and RDTSCP/RDPID run unintercepted, so the
+ * guest's value must be in the MSR itself while it runs.  The host never
+ * reads it: load it only when this pCPU holds another value.
+ */
+static struct svm_tsc_aux_cpu {
+	bool valid;
+	u64 val;
+} svm_tsc_aux[NR_CPUS];
+static bool svm_have_tsc_aux;
+
+/*
+ * DR0-3 are not in the VMCB either and guest accesses are not
+ * intercepted: they are read back at every exit (cheap: no write) and
+ * written before entry only when this pCPU's registers hold another
+ * vCPU's (by never-reused id, so a destroyed vCPU needs no clean-up).
+ */
+static u64 svm_dr_loaded[NR_CPUS];
+static u64 svm_next_id = 1;
+
+/* All-ones maps: every port and MSR access exits.  Read-only, shared. */
+static void *svm_iopm, *svm_msrpm;
+
+static struct fpu_state **svm_fpu_slot(struct vcpu *v)
+{
+	return &((struct svm_vcpu *)v->hvm.vendor)->fpu;
+}
+
+int svm_vcpu_setup(void)
+{
+	svm_iopm = alloc_pages(SVM_IOPM_ORDER);
+	svm_msrpm = alloc_pages(SVM_MSRPM_ORDER);
+	if (!svm_iopm || !svm_msrpm) {
+		free_pages(svm_iopm, SVM_IOPM_ORDER);
+		free_pages(svm_msrpm, SVM_MSRPM_ORDER);
+		return -ENOMEM;
+	}
+	memset(svm_iopm, 0xff, SVM_IOPM_BYTES);
+	memset(svm_msrpm, 0xff, PAGE_SIZE << SVM_MSRPM_ORDER);
+	fpu_set_slot_fn(svm_fpu_slot);
+	svm_have_tsc_aux = cpuid_eax(0x80000000) >= 0x80000001 &&
+			   (cpuid_edx(0x80000001) & CPUID_80000001_EDX_RDTSCP);
+	return 0;
+}
+
+static inline struct svm_vcpu *svm_of(struct vcpu *v)
+{
+	return v->hvm.vendor;
+}
+
+/* VMCB EFER for a guest EFER and CR0: SVME set, LMA = LME && PG. */
+static u64 svm_vmcb_efer(u64 efer, u64 cr0)
+{
+	efer &= ~(EFER_LMA | EFER_SVME);
+	if ((efer & EFER_LME) && (cr0 & X86_CR0_PG))
+		efer |= EFER_LMA;
+	return efer | EFER_SVME;
+}
+
+static void svm_vmcb_init(struct vmcb *vmcb, struct domain *d)
+{
+	ASSERT(d->p2m);
+	vmcb->intercept3 = VMCB_I3_INTR | VMCB_I3_NMI | VMCB_I3_INIT |
+			   VMCB_I3_SHUTDOWN | VMCB_I3_CPUID | VMCB_I3_HLT |
+			   VMCB_I3_INVD | VMCB_I3_IOIO_PROT | VMCB_I3_MSR_PROT;
+	/* 15.5.1: VMRUN fails unless VMRUN itself is intercepted. */
+	vmcb->intercept4 = VMCB_I4_VMRUN | VMCB_I4_VMMCALL | VMCB_I4_VMLOAD |
+			   VMCB_I4_VMSAVE | VMCB_I4_STGI | VMCB_I4_CLGI |
+			   VMCB_I4_SKINIT | VMCB_I4_XSETBV;
+	/* #UD: VMCALL, the Intel hypercall instruction, lands there. */
+	vmcb->intercept_exc = 1U << TRAP_UD;
+	vmcb->iopm_base_pa = (uintptr_t)svm_iopm;
+	vmcb->msrpm_base_pa = (uintptr_t)svm_msrpm;
+	/* 15.21.1: the guest's RFLAGS.IF only masks virtual interrupts;
+	 * physical ones always exit (INTR intercept). */
+	vmcb->vintr = VMCB_VINTR_MASKING;
+	vmcb->np_ctl = VMCB_NP_ENABLE;
+	vmcb->n_cr3 = p2m_root(d->p2m);
+	vmcb->g_pat = SVM_PAT_DEFAULT;
+	vmcb->efer = EFER_SVME;
+	vmcb->cr0 = X86_CR0_ET;
+	vmcb->dr6 = SVM_DR6_INIT;
+	vmcb->dr7 = SVM_DR7_INIT;
+	vmcb->rflags = X86_EFLAGS_FIXED;
+}
+
+int svm_vcpu_init(struct vcpu *v)
+{
+	struct svm_vcpu *sv = xzalloc(struct svm_vcpu);
+
+	if (!sv)
+		return -ENOMEM;
+	v->hvm.vendor = sv;
+	sv->vmcb = alloc_zeroed_pages(0);
+	if (!sv->vmcb || fpu_vcpu_init(v)) {
+		svm_vcpu_destroy(v);
+		return -ENOMEM;
+	}
+	sv->asid_cpu = NR_CPUS;		/* no ASID yet */
+	sv->dr_cpu = NR_CPUS;
+	sv->id = __atomic_fetch_add(&svm_next_id, 1, __ATOMIC_RELAXED);
+	sv->exit_rip = ~0ULL;
+	svm_vmcb_init(sv->vmcb, v->domain);
+	return 0;
+}
+
+/* Pre: @v is not running and will not run again. */
+void svm_vcpu_destroy(struct vcpu *v)
+{
+	struct svm_vcpu *sv = svm_of(v);
+
+	if (!sv)
+		return;
+	fpu_vcpu_destroy(v);
+	free_pages(sv->vmcb, 0);
+	xfree(sv);
+	v->hvm.vendor = NULL;
+}
+
+void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
+{
+	struct svm_vcpu *sv = svm_of(v);
+	struct vmcb *vmcb = sv->vmcb;
+
+	v->hvm.regs = s->regs;
+	v->hvm.regs.rflags |= X86_EFLAGS_FIXED;
+	for (unsigned int r = 0; r < NR_SEGS; r++)
+		memcpy(vmcb_seg(vmcb, r), &s->seg[r], sizeof(struct vmcb_seg));
+	vmcb->cr0 = s->cr0;
+	vmcb->cr2 = 0;
+	vmcb->cr3 = s->cr3;
+	vmcb->cr4 = s->cr4;
+	vmcb->efer = svm_vmcb_efer(s->efer, s->cr0);
+	/* 15.5.1: VMRUN takes the CPL from the VMCB, not from SS. */
+	if (!(s->cr0 & X86_CR0_PE))
+		vmcb->cpl = 0;
+	else if (s->regs.rflags & X86_EFLAGS_VM)
+		vmcb->cpl = 3;
+	else
+		vmcb->cpl = SEG_ATTR_DPL(s->seg[SEG_SS].attr);
+	vmcb->dr6 = SVM_DR6_INIT;
+	vmcb->dr7 = SVM_DR7_INIT;
+	vmcb->int_state = 0;
+	vmcb->eventinj = 0;
+	vmcb->rax = v->hvm.regs.rax;
+	vmcb->rsp = v->hvm.regs.rsp;
+	vmcb->rip = v->hvm.regs.rip;
+	vmcb->rflags = v->hvm.regs.rflags;
+	memset(sv->dr, 0, sizeof(sv->dr));
+	sv->dr_cpu = NR_CPUS;
+	sv->pending_event = 0;
+	sv->deferred_event = 0;
+	sv->triple_fault = false;
+	sv->exit_rip = ~0ULL;
+	WRITE_ONCE(sv->flush_tlb, true);
+}
+
+/*
+ * Give @sv an ASID valid on @cpu.  A new one is needed after running
+ * elsewhere, after the pCPU started a new generation, or when a flush was
+ * requested: a never-used ASID has no TLB entries (no flush-by-ASID).
+ */
+static void svm_assign_asid(struct svm_vcpu *sv, unsigned int cpu)
+{
+	struct svm_asid_cpu *a = &svm_asid[cpu];
+	bool flush = __atomic_exchange_n(&sv->flush_tlb, false,
+					 __ATOMIC_ACQUIRE);
+
+	if (!flush && sv->asid_cpu == cpu && sv->asid_gen == a->gen)
+		return;
+	if (a->next == 0 || a->next >= svm_caps.nr_asids) {
+		/* 15.16.1: ASID 0 is the host's; reuse needs a full flush. */
+		a->gen++;
+		a->next = 1;
+		sv->vmcb->tlb_control = VMCB_TLB_FLUSH_ALL;
+	}
+	sv->vmcb->guest_asid = a->next++;
+	sv->asid_cpu = cpu;
+	sv->asid_gen = a->gen;
+}
+
+static void svm_load_tsc_aux(struct vcpu *v, unsigned int cpu)
+{
+	struct svm_tsc_aux_cpu *t = &svm_tsc_aux[cpu];
+	u64 val = v->hvm.msr_tsc_aux;
+
+	if (!svm_have_tsc_aux || (t->valid && t->val == val))
+		return;
+	wrmsr(MSR_TSC_AUX, val);
+	t->val = val;
+	t->valid = true;
+}
+
+static void svm_load_dr(struct svm_vcpu *sv, unsigned int cpu)
+{
+	if (svm_dr_loaded[cpu] == sv->id && sv->dr_cpu == cpu)
+		return;
+	asm volatile("mov %0, %%dr0" : : "r"(sv->dr[0]));
+	asm volatile("mov %0, %%dr1" : : "r"(sv->dr[1]));
+	asm volatile("mov %0, %%dr2" : : "r"(sv->dr[2]));
+	asm volatile("mov %0, %%dr3" : : "r"(sv->dr[3]));
+	svm_dr_loaded[cpu] = sv->id;
+	sv->dr_cpu = cpu;
+}
+
+static void svm_save_dr(struct svm_vcpu *sv)
+{
+	asm volatile("mov %%dr0, %0" : "=r"(sv->dr[0]));
+	asm volatile("mov %%dr1, %0" : "=r"(sv->dr[1]));
+	asm volatile("mov %%dr2, %0" : "=r"(sv->dr[2]));
+	asm volatile("mov %%dr3, %0" : "=r"(sv->dr[3]));
+}
+
+static void svm_sync_to_vmcb(struct vcpu *v, struct svm_vcpu *sv)
+{
+	struct vmcb *vmcb = sv->vmcb;
+	const struct hvm_regs *r = &v->hvm.regs;
+
+	/* The shadow covered the instruction we have since completed. */
+	if (r->rip != sv->exit_rip)
+		vmcb->int_state &= ~VMCB_INT_SHADOW;
+	vmcb->rax = r->rax;
+	vmcb->rsp = r->rsp;
+	vmcb->rip = r->rip;
+	vmcb->rflags = r->rflags | X86_EFLAGS_FIXED;
+	vmcb->eventinj = sv->pending_event;
+}
+
+/*
+ * An event the exit interrupted (15.7.2) is delivered again, except INTn,
+ * INT3 and INTO: RIP still points at the instruction, which re-executes
+ * (without next-RIP we could not push the right return address anyway).
+ */
+static void svm_requeue_event(struct svm_vcpu *sv, u64 info)
+{
+	unsigned int type = VMCB_EVT_TYPE(info);
+	u8 vec = VMCB_EVT_VECTOR(info);
+
+	if (type == VMCB_EVT_TYPE_SWINT ||
+	    (type == VMCB_EVT_TYPE_EXC && (vec == 3 || vec == 4)))
+		return;
+	sv->pending_event = info;
+}
+
+static void svm_sync_from_vmcb(struct vcpu *v, struct svm_vcpu *sv)
+{
+	struct vmcb *vmcb = sv->vmcb;
+	struct hvm_regs *r = &v->hvm.regs;
+
+	r->rax = vmcb->rax;
+	r->rsp = vmcb->rsp;
+	r->rip = vmcb->rip;
+	r->rflags = vmcb->rflags;
+	sv->exit_rip = vmcb->rip;
+	vmcb->tlb_control = VMCB_TLB_NOTHING;
+	vmcb->eventinj = 0;
+	sv->pending_event = 0;
+	if (vmcb->exitintinfo & VMCB_EVT_V) {
+		svm_requeue_event(sv, vmcb->exitintinfo);
+	} else if (sv->deferred_event) {
+		sv->pending_event = sv->deferred_event;
+		sv->deferred_event = 0;
+	}
+}
+
+/* Instructions with one encoding: their exits need no decoding. */
+static void svm_exit_insn(struct hvm_exit *e, enum hvm_exit_reason reason,
+			  u32 len)
+{
+	e->reason = reason;
+	e->insn_len = len;
+}
+
+static void svm_decode_io(struct vmcb *vmcb, struct hvm_exit *e)
+{
+	u64 info = vmcb->exitinfo1;
+
+	e->reason = HVM_EXIT_IO;
+	e->io.port = IOIO_PORT(info);
+	/* SZ8/SZ16/SZ32 are one-hot bits 4-6: the value is the size. */
+	e->io.size = (info >> IOIO_SZ_SHIFT) & 7;
+	e->io.in = info & IOIO_IN;
+	e->io.string = info & IOIO_STR;
+	e->io.rep = info & IOIO_REP;
+	/* 15.10.2: EXITINFO2 is the RIP of the next instruction. */
+	e->insn_len = vmcb->exitinfo2 - vmcb->rip;
+}
+
+static void svm_decode_npf(struct vmcb *vmcb, struct hvm_exit *e)
+{
+	u64 info = vmcb->exitinfo1;
+
+	/* 15.25.6: EXITINFO1 is a #PF error code, EXITINFO2 the GPA. */
+	e->reason = HVM_EXIT_NPF;
+	e->npf.gpa = vmcb->exitinfo2;
+	e->npf.present = info & NPF_PRESENT;
+	e->npf.write = info & NPF_WRITE;
+	e->npf.exec = info & NPF_FETCH;
+	e->npf.read = !e->npf.write && !e->npf.exec;
+}
+
+/* Linear address of the guest's RIP (CS base is ignored in 64-bit mode). */
+static u64 svm_rip_linear(const struct vmcb *vmcb)
+{
+	if ((vmcb->efer & EFER_LMA) && (vmcb->cs.attr & SEG_ATTR_L))
+		return vmcb->rip;
+	return (u32)(vmcb->cs.base + vmcb->rip);
+}
+
+/*
+ * #UD: VMCALL (0f 01 c1), the Intel hypercall instruction, raises #UD on
+ * AMD; a guest patched for Intel still expects it to work.  Any other #UD
+ * is the guest's own and goes back to it.
+ */
+static void svm_decode_ud(struct vcpu *v, struct vmcb *vmcb,
+			  struct hvm_exit *e)
+{
+	static const u8 vmcall[3] = { 0x0f, 0x01, 0xc1 };
+	u8 insn[3];
+
+	e->exc.vector = TRAP_UD;
+	if (!copy_from_guest(v, insn, svm_rip_linear(vmcb), sizeof(insn)) &&
+	    !memcmp(insn, vmcall, sizeof(insn)))
+		svm_exit_insn(e, HVM_EXIT_OTHER_VENDOR_HYPERCALL, 3);
+	else
+		e->reason = HVM_EXIT_EXCEPTION;
+}
+
+/* Vectors that push an error code (APM vol. 2 8.2). */
+static bool svm_vector_has_error(u8 vec)
+{
+	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 ||
+	       vec == 21 || vec == 29 || vec == 30;
+}
+
+static void svm_decode_exception(struct vmcb *vmcb, struct hvm_exit *e)
+{
+	u8 vec = vmcb->exitcode - VMEXIT_EXCP_BASE;
+
+	e->reason = HVM_EXIT_EXCEPTION;
+	e->exc.vector = vec;
+	e->exc.has_error = svm_vector_has_error(vec);
+	e->exc.error = e->exc.has_error ? (u32)vmcb->exitinfo1 : 0;
+}
+
+static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
+			    struct hvm_exit *e)
+{
+	u64 code = vmcb->exitcode;
+
+	e->vendor_code = code;
+	switch (code) {
+	case VMEXIT_INTR:
+		e->reason = HVM_EXIT_EXTINT;
+		break;
+	case VMEXIT_NMI:
+		e->reason = HVM_EXIT_NMI;
+		break;
+	case VMEXIT_INIT:
+		e->reason = HVM_EXIT_INIT;
+		break;
+	case VMEXIT_SHUTDOWN:
+		e->reason = HVM_EXIT_TRIPLE_FAULT;
+		break;
+	case VMEXIT_CPUID:
+		svm_exit_insn(e, HVM_EXIT_CPUID, 2);
+		break;
+	case VMEXIT_HLT:
+		svm_exit_insn(e, HVM_EXIT_HLT, 1);
+		break;
+	case VMEXIT_VMMCALL:
+		svm_exit_insn(e, HVM_EXIT_HYPERCALL, 3);
+		break;
+	case VMEXIT_XSETBV:
+		svm_exit_insn(e, HVM_EXIT_XSETBV, 3);
+		break;
+	case VMEXIT_MSR:
+		/* 15.11: EXITINFO1 is 0 for RDMSR, 1 for WRMSR. */
+		svm_exit_insn(e, vmcb->exitinfo1 ? HVM_EXIT_WRMSR :
+			      HVM_EXIT_RDMSR, 2);
+		e->msr = (u32)v->hvm.regs.rcx;
+		break;
+	case VMEXIT_IOIO:
+		svm_decode_io(vmcb, e);
+		break;
+	case VMEXIT_NPF:
+		svm_decode_npf(vmcb, e);
+		break;
+	case VMEXIT_INVD:
+		/* Dropping the guest's dirty lines would hurt other domains;
+		 * INVD acts as WBINVD, which needs nothing from us. */
+		v->hvm.regs.rip += 2;
+		e->reason = HVM_EXIT_NONE;
+		break;
+	case VMEXIT_VMRUN:
+	case VMEXIT_VMLOAD:
+	case VMEXIT_VMSAVE:
+	case VMEXIT_STGI:
+	case VMEXIT_CLGI:
+	case VMEXIT_SKINIT:
+		/* CPUID hides SVM: these raise #UD as on a CPU without it. */
+		e->reason = HVM_EXIT_EXCEPTION;
+		e->exc.vector = TRAP_UD;
+		break;
+	case VMEXIT_EXCP_BASE + TRAP_UD:
+		svm_decode_ud(v, vmcb, e);
+		break;
+	case VMEXIT_INVALID:
+		e->reason = HVM_EXIT_INVALID;
+		break;
+	default:
+		if (code >= VMEXIT_EXCP_BASE && code < VMEXIT_EXCP_BASE + 32)
+			svm_decode_exception(vmcb, e);
+		else
+			e->reason = HVM_EXIT_UNHANDLED;
+	}
+}
+
+void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
+{
+	struct svm_vcpu *sv = svm_of(v);
+	unsigned int cpu = smp_processor_id();
+
+	ASSERT(!local_irq_is_enabled());
+	BUG_ON(!svm_host_save[cpu]);
+	memset(exit, 0, sizeof(*exit));
+	if (sv->triple_fault) {
+		exit->reason = HVM_EXIT_TRIPLE_FAULT;
+		exit->vendor_code = VMEXIT_SHUTDOWN;
+		return;
+	}
+	svm_sync_to_vmcb(v, sv);
+	svm_assign_asid(sv, cpu);
+	svm_load_tsc_aux(v, cpu);
+	svm_load_dr(sv, cpu);
+	fpu_guest_enter(v);
+	svm_vmrun(&v->hvm.regs, (uintptr_t)sv->vmcb,
+		  (uintptr_t)svm_host_save[cpu]);
+	fpu_guest_exit(v);
+	svm_save_dr(sv);
+	svm_sync_from_vmcb(v, sv);
+	svm_decode_exit(v, sv->vmcb, exit);
+}
+
+/* The ASID is per pCPU and the FPU image is saved at every exit, so
+ * nothing is left behind on the old pCPU. */
+void svm_vcpu_migrate(struct vcpu *v, unsigned int new_cpu)
+{
+	svm_of(v)->asid_cpu = NR_CPUS;
+}
+
+void svm_get_seg(struct vcpu *v, enum hvm_seg_reg r, struct hvm_seg *s)
+{
+	memcpy(s, vmcb_seg(svm_of(v)->vmcb, r), sizeof(*s));
+}
+
+u64 svm_get_cr(struct vcpu *v, unsigned int cr)
+{
+	const struct vmcb *vmcb = svm_of(v)->vmcb;
+
+	switch (cr) {
+	case 0:
+		return vmcb->cr0;
+	case 2:
+		return vmcb->cr2;
+	case 3:
+		return vmcb->cr3;
+	case 4:
+		return vmcb->cr4;
+	case 8:
+		return vmcb->vintr & 0xf;	/* V_TPR (15.21.2) */
+	}
+	BUG();
+}
+
+u64 svm_get_efer(struct vcpu *v)
+{
+	return svm_of(v)->vmcb->efer & ~EFER_SVME;
+}
+
+/*
+ * The event to deliver when exception @vec arises while exception @first
+ * is pending (APM vol. 2 8.2.9, table 8-7): contributory + contributory,
+ * or #PF + contributory/#PF, is #DF; contributory/#PF during #DF shuts
+ * down (returns 0).  Otherwise the new one wins: the first fault recurs
+ * when the instruction re-executes.
+ */
+static bool svm_contributory(u8 vec)
+{
+	return vec == 0 || (vec >= 10 && vec <= 13);
+}
+
+static u64 svm_combine_exc(u8 first, u8 vec, u64 evt)
+{
+	bool second_bad = svm_contributory(vec) || vec == 14;
+
+	if (first == 8 && second_bad)
+		return 0;
+	if ((svm_contributory(first) && svm_contributory(vec)) ||
+	    (first == 14 && second_bad))
+		return VMCB_EVT(8, VMCB_EVT_TYPE_EXC) | VMCB_EVT_EV;
+	return evt;
+}
+
+/* A pending interrupt or NMI waits until the exception is delivered. */
+void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error,
+			  u32 error)
+{
+	struct svm_vcpu *sv = svm_of(v);
+	u64 old = sv->pending_event;
+	u64 evt = VMCB_EVT(vector, VMCB_EVT_TYPE_EXC);
+
+	if (has_error)
+		evt |= VMCB_EVT_EV | ((u64)error << 32);
+	if ((old & VMCB_EVT_V) && VMCB_EVT_TYPE(old) == VMCB_EVT_TYPE_EXC) {
+		evt = svm_combine_exc(VMCB_EVT_VECTOR(old), vector, evt);
+		if (!evt) {
+			sv->triple_fault = true;
+			return;
+		}
+	} else if (old & VMCB_EVT_V) {
+		BUG_ON(sv->deferred_event);
+		sv->deferred_event = old;
+	}
+	sv->pending_event = evt;
+}
+
+/* 15.20: EVENTINJ ignores RFLAGS.IF and the shadow, so check them here. */
+bool svm_inject_interrupt(struct vcpu *v, u8 vector)
+{
+	struct svm_vcpu *sv = svm_of(v);
+	bool shadow = (sv->vmcb->int_state & VMCB_INT_SHADOW) &&
+		      v->hvm.regs.rip == sv->exit_rip;
+
+	if ((sv->pending_event & VMCB_EVT_V) || sv->deferred_event ||
+	    !(v->hvm.regs.rflags & X86_EFLAGS_IF) || shadow)
+		return false;
+	sv->pending_event = VMCB_EVT(vector, VMCB_EVT_TYPE_INTR);
+	return true;
+}
+
+void svm_set_tsc_offset(struct vcpu *v, u64 offset)
+{
+	svm_of(v)->vmcb->tsc_offset = offset;
+}
+
+/* May run on any pCPU; takes effect at @v's next entry. */
+void svm_flush_guest_tlb(struct vcpu *v)
+{
+	__atomic_store_n(&svm_of(v)->flush_tlb, true, __ATOMIC_RELEASE);
+}
+
+static bool svm_canonical(u64 a)
+{
+	return (u64)((s64)(a << 16) >> 16) == a;
+}
+
+/* APM vol. 2 7.8.1: types 0, 1, 4, 5, 6, 7 in every byte. */
+static bool svm_pat_valid(u64 pat)
+{
+	for (unsigned int i = 0; i < 8; i++) {
+		u8 t = pat >> (8 * i);
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+/* The VMCB field holding @msr, or NULL (EFER and DEBUGCTL are special). */
+static u64 *svm_msr_field(struct vmcb *vmcb, u32 msr)
+{
+	switch (msr) {
+	case MSR_PAT: return &vmcb->g_pat;
+	case MSR_STAR: return &vmcb->star;
+	case MSR_LSTAR: return &vmcb->lstar;
+	case MSR_CSTAR: return &vmcb->cstar;
+	case MSR_SFMASK: return &vmcb->sfmask;
+	case MSR_FS_BASE: return &vmcb->fs.base;
+	case MSR_GS_BASE: return &vmcb->gs.base;
+	case MSR_KERNEL_GS_BASE: return &vmcb->kernel_gs_base;
+	case MSR_SYSENTER_CS: return &vmcb->sysenter_cs;
+	case MSR_SYSENTER_ESP: return &vmcb->sysenter_esp;
+	case MSR_SYSENTER_EIP: return &vmcb->sysenter_eip;
+	}
+	return NULL;
+}
+
+int svm_msr_read(struct vcpu *v, u32 msr, u64 *val)
+{
+	struct vmcb *vmcb = svm_of(v)->vmcb;
+	u64 *field = svm_msr_field(vmcb, msr);
+
+	if (field) {
+		*val = *field;
+		return 0;
+	}
+	switch (msr) {
+	case MSR_EFER:
+		*val = svm_get_efer(v);
+		return 0;
+	case MSR_DEBUGCTL:
+		*val = 0;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* APM vol. 2 3.1.7: LME cannot change while paging is on; LMA is
+ * read-only; SVME is reserved for a guest that has no SVM. */
+static int svm_write_efer(struct vmcb *vmcb, u64 val)
+{
+	u64 ok = EFER_SCE | EFER_LME | EFER_LMA | (cpu_has_nx ? EFER_NXE : 0);
+
+	if (val & ~ok)
+		return -EINVAL;
+	if ((vmcb->cr0 & X86_CR0_PG) &&
+	    ((val ^ vmcb->efer) & EFER_LME))
+		return -EINVAL;
+	vmcb->efer = (val & ~EFER_LMA) | (vmcb->efer & EFER_LMA) | EFER_SVME;
+	return 0;
+}
+
+int svm_msr_write(struct vcpu *v, u32 msr, u64 val)
+{
+	struct vmcb *vmcb = svm_of(v)->vmcb;
+	u64 *field = svm_msr_field(vmcb, msr);
+
+	switch (msr) {
+	case MSR_EFER:
+		return svm_write_efer(vmcb, val);
+	case MSR_DEBUGCTL:
+		return val ? -EINVAL : 0;
+	case MSR_PAT:
+		if (!svm_pat_valid(val))
+			return -EINVAL;
+		break;
+	case MSR_SFMASK:
+		if (val >> 32)
+			return -EINVAL;
+		break;
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_SYSENTER_ESP:
+	case MSR_SYSENTER_EIP:
+		if (!svm_canonical(val))
+			return -EINVAL;
+		break;
+	}
+	if (!field)
+		return -ENOENT;
+	*field = val;
+	return 0;
+}

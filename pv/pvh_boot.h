@@ -1,0 +1,75 @@
+/*
+ * Building a PVH domain's boot image (xen-abi-map.md §A.1-A.3): load the
+ * ELF kernel at its physical addresses, place the initrd and the "start
+ * info" area (struct hvm_start_info, module list, memory map, command
+ * line) after it, and describe the vCPU state Linux's PVH entry expects.
+ * Also the 16-bit real-mode start used by firmware-style test guests.
+ */
+#ifndef PV_PVH_BOOT_H
+#define PV_PVH_BOOT_H
+
+#include <xen/bootinfo.h>
+#include <xen/types.h>
+#include <hvm/vcpu.h>
+
+struct domain;
+
+/* Command line bytes including the NUL (Linux's COMMAND_LINE_SIZE is
+ * 2048 on x86; 1024 is libxl's practical limit and plenty). */
+#define PVH_CMDLINE_MAX 1024
+/* Extra memory map entries the caller may append (special pages, ACPI);
+ * Linux takes at most 127 in all. */
+#define PVH_MAX_EXTRA_E820 16
+
+/* Linux's early page tables map only the first GiB (head_64.S), and it
+ * reads start_info, the module list and the memory map through them. */
+#define PVH_START_INFO_LIMIT (1ULL << 30)
+
+/* Guest-physical addresses chosen by pvh_layout(); 0 = not present. */
+struct pvh_layout {
+	u64 initrd;		/* page after the kernel */
+	u64 start_info;		/* struct hvm_start_info, page aligned */
+	u64 modlist;		/* one struct hvm_modlist_entry */
+	u64 memmap;		/* struct hvm_memmap_table_entry[] */
+	u64 cmdline;		/* NUL-terminated */
+	u64 end;		/* first byte after the start info area */
+};
+
+/*
+ * Pure: place the initrd and the start info area after a kernel ending at
+ * @kernel_end, in a domain with RAM [0, @ram_bytes).  @cmdline_size counts
+ * the NUL.  Returns 0, or -EINVAL/-ENOMEM with *why set.
+ */
+int pvh_layout(u64 kernel_end, u64 ram_bytes, u64 initrd_len,
+	       size_t cmdline_size, unsigned int nr_memmap,
+	       struct pvh_layout *l, const char **why);
+
+/*
+ * Load the ELF PVH kernel @img into @d and write the start info area.
+ * @cmdline may be NULL (empty), @initrd NULL when @initrd_len is 0;
+ * @extra[0..nr_extra) are appended to the memory map after the single RAM
+ * entry [0, d->ram_bytes).  On success *st is the initial state of the
+ * boot vCPU (32-bit protected mode, EIP = PHYS32_ENTRY, EBX = start info).
+ * Pre: d->ram_bytes of RAM are populated; no vCPU of @d runs.
+ * Returns 0 or a negative errno with *why set; nothing is written to the
+ * guest unless the whole image was validated and fits.
+ */
+int pvh_build(struct domain *d, const void *img, size_t len,
+	      const char *cmdline, const void *initrd, size_t initrd_len,
+	      u32 start_info_flags, const struct e820_entry *extra,
+	      unsigned int nr_extra, struct hvm_boot_state *st,
+	      const char **why);
+
+/* The PVH entry state (xen-abi-map.md §A.2) with EIP @entry, EBX @si. */
+void pvh_entry_state(struct hvm_boot_state *st, u32 entry, u32 si);
+
+/* 16-bit real mode at @cs_sel:@ip, CS base = @cs_sel << 4. */
+void pvh_realmode_state(struct hvm_boot_state *st, u16 cs_sel, u16 ip);
+
+/* Copy a flat binary to [load_gpa, load_gpa + len) of @d's RAM (a
+ * firmware-style guest: load it so its last 16 bytes cover 0xFFFF0 and
+ * start it at F000:FFF0). */
+int pvh_load_flat(struct domain *d, const void *img, size_t len,
+		  u64 load_gpa, const char **why);
+
+#endif

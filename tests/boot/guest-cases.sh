@@ -1,0 +1,364 @@
+# Test guests (tests/guests/, built into build/guests/) booted by Amphi,
+# judged from the serial log.  Sourced by tests/run-tests.sh after
+# tests/lib.sh; defines
+#   guest_cases_svm       QEMU TCG (AMD SVM + NPT): every case
+#   guest_cases_vmx       Bochs (Intel VMX + EPT): cpuid, hypercall,
+#                         hlt_timer, realmode, one hostile case
+#   guest_cases_vmx_long  Bochs: every case (make test-long)
+#
+# The hypervisor's log lines relied on:
+#   d<id>: "<name>" built: ...        a domain= module became domain <id>
+#   (d<id>) <text>                    a line a domain wrote (port 0xE9)
+#   d<id>: crashed: <reason>          domain_crash()
+#   d<id>: shut down (<reason>)       SCHEDOP_shutdown, or all vCPUs down
+#   domain d<id> (<name>): running <ms> ms, runnable <ms> ms, blocked <ms> ms, ...
+#                                     every domain, when dom0 powers off
+# A test guest ends with one "Test result: SUCCESS|FAILURE|SKIP|ERROR"
+# line and prints "<case>: FAIL: <check>" for each failed check.
+
+GUESTS_DIR=${GUESTS_DIR:-build/guests}
+GUEST_XEN_CMDLINE=${GUEST_XEN_CMDLINE:-console=com1 loglvl=all dom0_mem=32M}
+: "${OUT:=build/test}" "${LONG:=0}"
+
+# Hypervisor-side failures that end any case.
+GUEST_HV_FATAL='FATAL|Panic|Unexpected exception'
+
+guest_build() {
+	[ -n "${GUESTS_BUILT:-}" ] && return "$GUESTS_BUILT"
+	mkdir -p "$OUT"
+	if make -s -C tests/guests >"$OUT/guests-build.log" 2>&1; then
+		GUESTS_BUILT=0
+		pass "build: test guests (build/guests)"
+	else
+		GUESTS_BUILT=1
+		fail "build: test guests" "make -C tests/guests failed" "$OUT/guests-build.log"
+	fi
+	return "$GUESTS_BUILT"
+}
+
+# A module is "FILE [ARGS]": FILE is relative to $GUESTS_DIR; ARGS is the
+# module command line (e.g. "domain=spin,pin=0 shift=24" - plain commas).
+guest_mod_file() { printf '%s/%s' "$(cd "$GUESTS_DIR" && pwd)" "${1%% *}"; }
+guest_mod_args() { case $1 in *" "*) printf '%s' "${1#* }" ;; esac; }
+
+# guest_qemu NAME TIMEOUT SMP MODULE...: boot under QEMU; sets LOG and RC
+# (QEMU's status, 124 = timeout).  QEMU's -initrd separates modules with
+# commas, so commas inside a command line are doubled.
+guest_qemu() {
+	local name=$1 t=$2 smp=$3 m spec initrd=
+	shift 3
+	for m in "$@"; do
+		spec="$(guest_mod_file "$m")"
+		[ -n "$(guest_mod_args "$m")" ] && spec+=" $(guest_mod_args "$m")"
+		initrd+="${initrd:+,}${spec//,/,,}"
+	done
+	LOG="$OUT/qemu-guest-$name.log"
+	tests/boot/qemu.sh "$LOG" "$t" -smp "$smp" -initrd "$initrd" -- "$GUEST_XEN_CMDLINE"
+	RC=$?
+}
+
+# guest_bochs NAME TIMEOUT CPUS MODULE...: the same under Bochs from a
+# GRUB ISO; RC is 0 once the machine powered off (or halted/rebooted).
+guest_bochs() {
+	local name=$1 t=$2 cpus=$3 m a iso="$OUT/bochs-guest-$1.iso" args=()
+	shift 3
+	for m in "$@"; do
+		args+=("$(guest_mod_file "$m")")
+		a=$(guest_mod_args "$m")
+		[ -n "$a" ] && args+=("$a")
+	done
+	LOG="$OUT/bochs-guest-$name.log"
+	if ! AMPHI_CMDLINE="$GUEST_XEN_CMDLINE" scripts/mkiso.sh "$iso" "${args[@]}" \
+		>"$OUT/bochs-guest-$name-iso.log" 2>&1; then
+		cp "$OUT/bochs-guest-$name-iso.log" "$LOG"
+		RC=2
+		return
+	fi
+	tests/boot/bochs.sh --iso "$iso" --log "$LOG" --cpus "$cpus" --timeout "$t" \
+		--quiet --expect 'Powering off|System halted|Rebooting' \
+		--fail "$GUEST_HV_FATAL" >"$OUT/bochs-guest-$name.runner" 2>&1
+	RC=$?
+	rm -f "$iso"
+}
+
+# guest_run RIG NAME TIMEOUT CPUS MODULE...: RIG is qemu or bochs.
+guest_run() {
+	local rig=$1
+	shift
+	"guest_$rig" "$@"
+}
+
+# ---- log helpers ----------------------------------------------------------
+# Domain id of the domain= module NAME ("" if it was not built).
+guest_domid() {
+	grep -oE "d[0-9]+: \"$2\" built" "$1" | head -n1 | sed -E 's/^d([0-9]+):.*/\1/'
+}
+
+# Milliseconds in runstate FIELD (running, runnable, blocked, offline) of
+# domain NAME from the power-off summary ("" if absent).
+guest_runstate() {
+	sed -nE "s/.*domain d[0-9]+ \($2\):.*[ ,:]$3 ([0-9]+) ms.*/\1/p" "$1" | tail -n1
+}
+
+# Line number of the first/last line matching an extended regex (0: none).
+guest_first_line() { local n; n=$(grep -nE -- "$2" "$1" | head -n1 | cut -d: -f1); echo "${n:-0}"; }
+guest_last_line() { local n; n=$(grep -nE -- "$2" "$1" | tail -n1 | cut -d: -f1); echo "${n:-0}"; }
+
+# The first failed checks a guest printed, for the FAIL line.
+guest_failed_checks() {
+	grep -oE '[a-z_0-9]+: (FAIL: .*|unexpected (exception|interrupt) .*)' "$1" | head -n3 |
+		tr '\n' ';' | sed 's/;$//'
+}
+
+# guest_expect_machine NAME: the run ended with the machine powered off
+# and no hypervisor failure; returns 1 (after fail) otherwise.
+guest_expect_machine() {
+	local name=$1
+	if [ "$RC" -ne 0 ]; then
+		fail "$name" "runner status $RC (124 = QEMU hung; bochs: no power-off)" "$LOG"
+		return 1
+	fi
+	if grep -Eq -- "$GUEST_HV_FATAL" "$LOG"; then
+		fail "$name" "hypervisor: $(grep -Em1 -- "$GUEST_HV_FATAL" "$LOG")" "$LOG"
+		return 1
+	fi
+	return 0
+}
+
+# guest_expect_success NAME [PATTERN...]: a guest reported SUCCESS, no
+# guest reported FAILURE or ERROR, and every PATTERN (expect_lines syntax)
+# holds.
+guest_expect_success() {
+	local name=$1 why
+	shift
+	guest_expect_machine "$name" || return 1
+	if grep -Eq 'Test result: (FAILURE|ERROR)' "$LOG"; then
+		why=$(guest_failed_checks "$LOG")
+		fail "$name" "$(grep -Eom1 'Test result: (FAILURE|ERROR)' "$LOG")${why:+: $why}" "$LOG"
+		return 1
+	fi
+	expect_lines "$name" "$LOG" "Test result: SUCCESS" "$@" || return 1
+	return 0
+}
+
+# ---- single guests ------------------------------------------------------------
+# The case is the initial domain (console_io output), one CPU.
+guest_single() {
+	local rig=$1 t=$2 case=$3 name
+	shift 3
+	name="$rig: guest $case"
+	guest_run "$rig" "$case" "$t" 1 "$case.elf $*"
+	guest_expect_success "$name" "Powering off" && pass "$name"
+}
+
+# The case as a domU next to a controller dom0: output through port 0xE9,
+# -EPERM for console_io, shutdown destroys only the domain.
+guest_as_domu() {
+	local rig=$1 t=$2 case=$3 name id
+	shift 3
+	name="$rig: guest $case as a domU (port 0xE9 output)"
+	guest_run "$rig" "$case-domu" "$t" 1 "controller.elf sleep=${GUEST_DOMU_SLEEP:-1500}" \
+		"$case.elf domain=$case $*"
+	guest_expect_success "$name" || return
+	id=$(guest_domid "$LOG" "$case")
+	[ -n "$id" ] || { fail "$name" "no 'd<id>: \"$case\" built' line" "$LOG"; return; }
+	expect_lines "$name" "$LOG" "\(d$id\) Test result: SUCCESS" "d$id: shut down" &&
+		pass "$name"
+}
+
+guest_portio() {
+	local rig=$1 t=$2 name="$1: guest portio (all-ones, port 0xE9 line)"
+	guest_run "$rig" portio "$t" 1 "portio.elf"
+	guest_expect_success "$name" "portio: port 0xE9 output works" && pass "$name"
+}
+
+# memory touch-outside: SUCCESS for the pattern test, then the access
+# above RAM must crash the domain (and only it).
+guest_memory_outside() {
+	local rig=$1 t=$2 name="$1: guest memory, access above RAM crashes the domain" id
+	guest_run "$rig" memory-outside "$t" 1 "controller.elf sleep=${GUEST_DOMU_SLEEP:-1500}" \
+		"memory.elf domain=mem,mem=16 touch-outside"
+	guest_expect_success "$name" "!above RAM returned|write above RAM succeeded" || return
+	id=$(guest_domid "$LOG" mem)
+	[ -n "$id" ] || { fail "$name" "domain mem was not built" "$LOG"; return; }
+	expect_lines "$name" "$LOG" "\(d$id\) Test result: SUCCESS" "d$id: crashed: " &&
+		pass "$name"
+}
+
+guest_realmode() {
+	local rig=$1 t=$2 name="$1: guest realmode (flat binary at F000:FFF0)" id
+	guest_run "$rig" realmode "$t" 1 "controller.elf sleep=${GUEST_DOMU_SLEEP:-1500}" \
+		"realmode.bin domain=rm,realmode"
+	guest_expect_success "$name" || return
+	id=$(guest_domid "$LOG" rm)
+	[ -n "$id" ] || { fail "$name" "domain rm was not built" "$LOG"; return; }
+	expect_lines "$name" "$LOG" "d$id: \"rm\" built: .*real mode" \
+		"\(d$id\) realmode: PASS: CR0.PE clear" "\(d$id\) Test result: SUCCESS" \
+		"d$id: shut down" "!d$id: crashed" && pass "$name"
+}
+
+# ---- scheduling -----------------------------------------------------------------
+# guest_check_progress NAME DOMAIN-NAME: the spin domain printed progress
+# and ran; sets SPIN_ID and SPIN_RUN.
+guest_check_progress() {
+	local name=$1 dn=$2
+	SPIN_ID=$(guest_domid "$LOG" "$dn")
+	SPIN_RUN=$(guest_runstate "$LOG" "$dn" running)
+	[ -n "$SPIN_ID" ] || { fail "$name" "domain $dn was not built" "$LOG"; return 1; }
+	grep -Eq "\(d$SPIN_ID\) spin: progress" "$LOG" ||
+		{ fail "$name" "domain $dn (d$SPIN_ID) printed no progress" "$LOG"; return 1; }
+	[ -n "$SPIN_RUN" ] ||
+		{ fail "$name" "no runstate summary line for $dn" "$LOG"; return 1; }
+	[ "$SPIN_RUN" -gt 0 ] ||
+		{ fail "$name" "domain $dn never ran (running 0 ms)" "$LOG"; return 1; }
+	return 0
+}
+
+# Two spin domains on pCPU 0, weights 256 and 512: CPU time 1:2 (+-10%).
+guest_fairness() {
+	local rig=$1 t=$2 cpus=$3 sleep=$4 shift=$5 name="$1: weights 256:512 on one pCPU -> 1:2 CPU time" r1 r2
+	guest_run "$rig" fairness "$t" "$cpus" "controller.elf sleep=$sleep" \
+		"spin.elf domain=w256,weight=256,pin=0 shift=$shift" \
+		"spin.elf domain=w512,weight=512,pin=0 shift=$shift"
+	guest_expect_success "$name" || return
+	guest_check_progress "$name" w256 || return
+	r1=$SPIN_RUN
+	guest_check_progress "$name" w512 || return
+	r2=$SPIN_RUN
+	# 2 * (1 +- 10%): 1.8 .. 2.2
+	if [ $((r2 * 100)) -ge $((r1 * 180)) ] && [ $((r2 * 100)) -le $((r1 * 220)) ]; then
+		pass "$name (running $r1 ms vs $r2 ms)"
+	else
+		fail "$name" "running $r1 ms (weight 256) vs $r2 ms (weight 512): ratio $((r2 * 100 / r1))% of 1, want 180-220%" "$LOG"
+	fi
+}
+
+# A spin domain capped at 25% of pCPU 0 runs at most 27% of its lifetime.
+guest_cap() {
+	local rig=$1 t=$2 cpus=$3 sleep=$4 shift=$5 name="$1: cap=25 -> at most 25% (+2%) of a pCPU" run rnb blk total
+	guest_run "$rig" cap "$t" "$cpus" "controller.elf sleep=$sleep" \
+		"spin.elf domain=capped,cap=25,pin=0 shift=$shift"
+	guest_expect_success "$name" || return
+	guest_check_progress "$name" capped || return
+	run=$SPIN_RUN
+	rnb=$(guest_runstate "$LOG" capped runnable)
+	blk=$(guest_runstate "$LOG" capped blocked)
+	total=$((run + ${rnb:-0} + ${blk:-0}))
+	if [ $((run * 100)) -le $((total * 27)) ]; then
+		pass "$name (running $run of $total ms)"
+	else
+		fail "$name" "running $run ms of $total ms = $((run * 100 / total))% > 27%" "$LOG"
+	fi
+}
+
+# Four spin domains on two pCPUs: every one runs and prints progress.
+guest_four() {
+	local rig=$1 t=$2 cpus=$3 sleep=$4 shift=$5 name="$1: four spin domains on two pCPUs all progress" n runs=
+	guest_run "$rig" four "$t" "$cpus" "controller.elf sleep=$sleep" \
+		"spin.elf domain=s1 shift=$shift" "spin.elf domain=s2 shift=$shift" \
+		"spin.elf domain=s3 shift=$shift" "spin.elf domain=s4 shift=$shift"
+	guest_expect_success "$name" || return
+	for n in s1 s2 s3 s4; do
+		guest_check_progress "$name" "$n" || return
+		runs+=" $SPIN_RUN"
+	done
+	pass "$name (running ms:$runs)"
+}
+
+# ---- isolation ------------------------------------------------------------------
+# guest_hostile RIG TIMEOUT SLEEP SHIFT CASE [ARGS]: the hostile case and a
+# spin domain share pCPU 0 next to a controller.  Unless CASE is cli_spin
+# (which is never crashed, only preempted) the hostile domain must be
+# crashed; the spin domain must print progress after that (or, for
+# cli_spin, get a fair share); the controller must still report SUCCESS.
+guest_hostile() {
+	local rig=$1 t=$2 sleep=$3 shift=$4 case=$5 gargs=${6:-} name hid crash last hrun
+	name="$rig: isolation: $case${gargs:+ ($gargs)} hurts only itself"
+	guest_run "$rig" "hostile-$case${gargs:+-${gargs//[^a-z0-9]/}}" "$t" 1 \
+		"controller.elf sleep=$sleep" \
+		"spin.elf domain=spin,pin=0 shift=$shift" \
+		"$case.elf domain=hostile,pin=0 $gargs"
+	guest_expect_success "$name" "Powering off" || return
+	hid=$(guest_domid "$LOG" hostile)
+	[ -n "$hid" ] || { fail "$name" "domain hostile was not built" "$LOG"; return; }
+	guest_check_progress "$name" spin || return
+	if [ "$case" = cli_spin ]; then
+		hrun=$(guest_runstate "$LOG" hostile running)
+		expect_lines "$name" "$LOG" "!d$hid: crashed" || return
+		if [ -z "$hrun" ] || [ "$hrun" -le 0 ]; then
+			fail "$name" "the cli_spin domain never ran" "$LOG"; return
+		fi
+		# Equal weights on one pCPU: the spinner gets at least a third
+		# of what the interrupts-off domain gets.
+		if [ $((SPIN_RUN * 3)) -lt "$hrun" ]; then
+			fail "$name" "spin ran $SPIN_RUN ms vs cli_spin $hrun ms" "$LOG"; return
+		fi
+		pass "$name (spin $SPIN_RUN ms, cli_spin $hrun ms)"
+		return
+	fi
+	crash=$(guest_first_line "$LOG" "d$hid: (crashed: |shut down)")
+	if [ "$crash" -eq 0 ]; then
+		fail "$name" "no 'd$hid: crashed: ' line" "$LOG"; return
+	fi
+	if [ -z "${GUEST_HOSTILE_MAY_SHUTDOWN:-}" ] && ! grep -Eq "d$hid: crashed: " "$LOG"; then
+		fail "$name" "d$hid shut down instead of being crashed: $(sed -n "${crash}p" "$LOG")" "$LOG"
+		return
+	fi
+	last=$(guest_last_line "$LOG" "\(d$SPIN_ID\) spin: progress")
+	if [ "$last" -le "$crash" ]; then
+		fail "$name" "no spin progress after d$hid ended (line $crash)" "$LOG"; return
+	fi
+	pass "$name ($(sed -n "${crash}p" "$LOG" | grep -oE "d$hid: .*" | cut -c1-70))"
+}
+
+# ---- suites -------------------------------------------------------------------------
+guest_cases_svm() {
+	local c
+	guest_build || return
+	for c in cpuid msr hypercall hlt_timer memory; do
+		guest_single qemu 60 "$c"
+	done
+	guest_portio qemu 60
+	guest_as_domu qemu 60 cpuid
+	guest_as_domu qemu 60 hypercall
+	guest_memory_outside qemu 60
+	guest_realmode qemu 60
+	guest_fairness qemu 90 2 3000 24
+	guest_cap qemu 90 2 3000 24
+	guest_four qemu 90 2 3000 24
+	for c in triplefault garbage cli_spin wildpt; do
+		guest_hostile qemu 60 2000 22 "$c"
+	done
+	guest_hostile qemu 60 2000 22 wildpt mode=cr3
+	GUEST_HOSTILE_MAY_SHUTDOWN=1 guest_hostile qemu 60 2000 22 garbage "fill=random seed=7"
+}
+
+guest_cases_vmx() {
+	guest_build || return
+	guest_single bochs 240 cpuid
+	guest_single bochs 240 hypercall
+	guest_single bochs 240 hlt_timer
+	guest_realmode bochs 240
+	guest_hostile bochs 300 1500 20 triplefault
+}
+
+guest_cases_vmx_long() {
+	local c
+	guest_build || return
+	for c in cpuid msr hypercall hlt_timer memory; do
+		guest_single bochs 300 "$c"
+	done
+	guest_portio bochs 240
+	guest_as_domu bochs 300 cpuid
+	guest_as_domu bochs 300 hypercall
+	guest_memory_outside bochs 300
+	guest_realmode bochs 240
+	guest_fairness bochs 480 2 3000 20
+	guest_cap bochs 480 1 3000 20
+	guest_four bochs 600 2 3000 20
+	for c in triplefault garbage cli_spin wildpt; do
+		guest_hostile bochs 300 1500 20 "$c"
+	done
+	guest_hostile bochs 300 1500 20 wildpt mode=cr3
+	GUEST_HOSTILE_MAY_SHUTDOWN=1 guest_hostile bochs 300 1500 20 garbage "fill=random seed=7"
+}

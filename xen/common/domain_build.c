@@ -1,0 +1,144 @@
+/*
+ * Domains at boot.  Module 1 is the initial domain's kernel (a PVH ELF),
+ * module 2 its initrd unless that module's command line starts with
+ * "domain=": every such module starts one more domain (syntax in
+ * xen/include/xen/domain_build.h), so scheduling and isolation can be
+ * exercised before there is a toolstack.  Extra domains are built first
+ * with their explicit sizes; dom0 then gets dom0_mem= (Xen's syntax and
+ * default: all but a reserve).
+ */
+#include <hvm/hvm.h>
+#include <pv/pvh_boot.h>
+#include <xen/bootinfo.h>
+#include <xen/domain_build.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/options.h>
+#include <xen/page_alloc.h>
+#include <xen/sched.h>
+#include <xen/shutdown.h>
+#include <asm/percpu.h>
+#include <public/xen.h>
+
+static u64 memsize_bytes(const struct param_memsize *m, u64 avail)
+{
+	u64 b = m->bytes + avail / 100 * m->percent;
+
+	return m->minus ? (b < avail ? avail - b : 0) : b;
+}
+
+/* Xen's dom0_mem semantics: amount (default: all but min(1/16, 128 MiB)),
+ * clamped to [min, max], never more than is available. */
+static u64 dom0_mem_bytes(u64 avail)
+{
+	const struct param_dom0_mem *o = &opt_dom0_mem;
+	u64 amt = o->has_amt ? memsize_bytes(&o->amt, avail) :
+		  avail - MIN(avail / 16, 128ULL << 20);
+
+	if (o->has_max)
+		amt = MIN(amt, memsize_bytes(&o->max, avail));
+	if (o->has_min)
+		amt = MAX(amt, memsize_bytes(&o->min, avail));
+	return ROUNDDOWN(MIN(amt, avail), PAGE_SIZE);
+}
+
+static int place_vcpus(struct domain *d, int pin, const char **why)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		if (pin < 0)
+			continue;
+		if ((unsigned int)pin >= nr_cpus_online)
+			return *why = "pin= names a CPU that is not online", -EINVAL;
+		if (vcpu_set_hard_affinity(d->vcpu[i], 1ULL << pin))
+			return *why = "cannot pin the vCPU", -EINVAL;
+	}
+	return 0;
+}
+
+/* Build and start one domain; on failure nothing of it remains. */
+static int build_one(u16 domid, const struct domain_spec *sp,
+		     const struct boot_module *kernel,
+		     const struct boot_module *initrd, u32 flags,
+		     const char **why)
+{
+	const void *img = (const void *)(uintptr_t)kernel->start;
+	struct hvm_boot_state st;
+	struct domain *d;
+	int rc;
+
+	d = domain_create(domid, sp->name, sp->vcpus, flags & SIF_PRIVILEGED);
+	if (!d)
+		return *why = "cannot create the domain (out of memory?)", -ENOMEM;
+	rc = sched_adjust(d, sp->weight, sp->cap);
+	if (rc)
+		*why = "bad weight/cap";
+	if (!rc && (rc = domain_populate_ram(d, sp->mem_bytes)))
+		*why = "not enough free memory for mem=";
+	if (!rc)
+		rc = place_vcpus(d, sp->pin, why);
+	if (!rc && sp->realmode) {
+		rc = pvh_load_flat(d, img, kernel->size, 0x100000 - kernel->size, why);
+		pvh_realmode_state(&st, 0xf000, 0xfff0);
+	} else if (!rc) {
+		rc = pvh_build(d, img, kernel->size, sp->guest_cmdline,
+			       initrd ? (const void *)(uintptr_t)initrd->start : NULL,
+			       initrd ? initrd->size : 0, flags, NULL, 0, &st, why);
+	}
+	if (rc) {
+		d->is_dying = true;
+		domain_unlist(d);
+		domain_destroy(d);
+		return rc;
+	}
+	printk("d%u: \"%s\" built: %lu MiB, %u vCPU%s, weight %u, cap %u%%%s\n",
+	       domid, sp->name, (unsigned long)(d->ram_bytes >> 20), d->max_vcpus,
+	       d->max_vcpus > 1 ? "s" : "", sp->weight, sp->cap,
+	       sp->realmode ? ", real mode" : "");
+	vcpu_start(d->vcpu[0], &st);
+	return 0;
+}
+
+static void build_extra_domains(const struct boot_info *bi, unsigned int first)
+{
+	u16 domid = 1;
+
+	for (unsigned int i = first; i < bi->nr_mods; i++) {
+		struct domain_spec sp;
+		const char *why = NULL;
+
+		if (domain_spec_parse(bi->mods[i].cmdline, &sp, &why) ||
+		    build_one(domid, &sp, &bi->mods[i], NULL, 0, &why)) {
+			printk(KERN_ERR "module %u (\"%s\"): domain not started: "
+			       "%s\n", i + 1, bi->mods[i].cmdline, why);
+			continue;
+		}
+		domid++;
+	}
+}
+
+void domains_build_at_boot(const struct boot_info *bi)
+{
+	const struct boot_module *initrd = NULL;
+	struct domain_spec dom0 = { .name = "Domain-0", .weight = 256, .pin = -1 };
+	unsigned int first_extra = 1;
+	const char *why = NULL;
+	u64 avail;
+
+	if (bi->nr_mods > 1 &&
+	    strncmp(bi->mods[1].cmdline, DOMAIN_SPEC_PREFIX,
+		    strlen(DOMAIN_SPEC_PREFIX))) {
+		initrd = &bi->mods[1];
+		first_extra = 2;
+	}
+	build_extra_domains(bi, first_extra);
+
+	avail = (u64)page_alloc_free_pages() << PAGE_SHIFT;
+	dom0.mem_bytes = dom0_mem_bytes(avail);
+	dom0.vcpus = MIN(MAX(nr_cpus_online, opt_dom0_max_vcpus.min),
+			 MIN(opt_dom0_max_vcpus.max, (u32)MAX_VIRT_CPUS));
+	dom0.guest_cmdline = bi->mods[0].cmdline;
+	if (build_one(0, &dom0, &bi->mods[0], initrd,
+		      SIF_INITDOMAIN | SIF_PRIVILEGED, &why))
+		boot_fatal("cannot build dom0 from module 1 (\"%s\"): %s",
+			   bi->mods[0].cmdline, why);
+}

@@ -1,0 +1,105 @@
+/*
+ * Hypercalls: ONE table (DESIGN.md §3) of number, handler, and who may
+ * call it.  Xen's HVM convention (xen-abi-map.md §0): RAX = number, then
+ * RDI, RSI, RDX, R10, R8 from 64-bit code, or EBX, ECX, EDX, ESI, EDI from
+ * 32-bit code; the result goes in RAX.  Calls from guest CPL > 0 get
+ * -EPERM, unknown numbers -ENOSYS, as in Xen.  Handlers validate every
+ * argument and change nothing before validation is complete.
+ */
+#include <hvm/hvm.h>
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <public/xen.h>
+#include <public/version.h>
+
+typedef long (*hypercall_fn)(struct vcpu *v, const u64 a[5], bool compat);
+
+struct hypercall_def {
+	hypercall_fn fn;
+	bool privileged;	/* initial domain only */
+	const char *name;
+};
+
+long do_console_io(struct vcpu *v, const u64 a[5], bool compat);
+long do_sched_op(struct vcpu *v, const u64 a[5], bool compat);
+
+#define XEN_EXTRAVERSION ".0-amphi"
+
+static long do_xen_version(struct vcpu *v, const u64 a[5], bool compat)
+{
+	static const char extra[XEN_EXTRAVERSION_LEN] = XEN_EXTRAVERSION;
+
+	switch (a[0]) {
+	case XENVER_version:
+		return (4 << 16) | 17;
+	case XENVER_extraversion:
+		return copy_to_guest(v, a[1], extra, sizeof(extra)) ? -EFAULT : 0;
+	}
+	return -ENOSYS;		/* more subops with the dom0 stage */
+}
+
+/* set_timer_op(u64 absolute system time): wake the vCPU then; 0 cancels.
+ * 32-bit callers pass the time in two registers (low, high). */
+static long do_set_timer_op(struct vcpu *v, const u64 a[5], bool compat)
+{
+	s_time_t t = compat ? (s_time_t)((a[1] << 32) | (u32)a[0]) : (s_time_t)a[0];
+
+	if (!t) {
+		stop_timer(&v->wake_timer);
+		WRITE_ONCE(v->wake_pending, false);
+		v->singleshot_deadline = 0;
+		return 0;
+	}
+	if (t < 0)
+		return -EINVAL;
+	/* A new deadline supersedes a wake-up from an older one. */
+	WRITE_ONCE(v->wake_pending, false);
+	v->singleshot_deadline = t;
+	set_timer(&v->wake_timer, t);
+	return 0;
+}
+
+static const struct hypercall_def hypercall_table[] = {
+	[__HYPERVISOR_set_timer_op] = { do_set_timer_op, false, "set_timer_op" },
+	[__HYPERVISOR_xen_version] = { do_xen_version, false, "xen_version" },
+	[__HYPERVISOR_console_io] = { do_console_io, false, "console_io" },
+	[__HYPERVISOR_sched_op] = { do_sched_op, false, "sched_op" },
+};
+
+void hypercall_dispatch(struct vcpu *v)
+{
+	struct hvm_regs *r = &v->hvm.regs;
+	bool compat = !hvm_long_mode_64(v);
+	u64 nr = compat ? (u32)r->rax : r->rax;
+	const struct hypercall_def *h;
+	u64 a[5];
+
+	if (hvm_get_cpl(v)) {
+		r->rax = -EPERM;
+		return;
+	}
+	if (compat) {
+		a[0] = (u32)r->rbx, a[1] = (u32)r->rcx, a[2] = (u32)r->rdx;
+		a[3] = (u32)r->rsi, a[4] = (u32)r->rdi;
+	} else {
+		a[0] = r->rdi, a[1] = r->rsi, a[2] = r->rdx;
+		a[3] = r->r10, a[4] = r->r8;
+	}
+	h = nr < ARRAY_SIZE(hypercall_table) ? &hypercall_table[nr] : NULL;
+	if (!h || !h->fn) {
+		r->rax = -ENOSYS;
+		return;
+	}
+	if (h->privileged && !v->domain->is_privileged) {
+		r->rax = -EPERM;
+		return;
+	}
+	r->rax = h->fn(v, a, compat);
+	if (compat)
+		r->rax = (u32)r->rax;
+}
