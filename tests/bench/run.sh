@@ -25,3 +25,33 @@ for n in 1 2 4; do
 	printf '%-6s %14s %12s %8s\n' "$n" "$ticks" "$us" \
 		"$(awk -v a="$ticks" -v b="$base" 'BEGIN { printf "%.2f", a / b }')"
 done
+
+# Guest-measured path lengths (ticks = instructions under -icount shift=0).
+make -s -C tests/guests || exit 1
+G=build/guests
+run_guest() {	# run_guest NAME SMP INITRD
+	tests/boot/qemu.sh "$OUT/$1.log" 600 -smp "$2" -icount shift=0 -initrd "$3" \
+		-- console=com1 dom0_mem=32M
+}
+figure() {	# figure LOG NAME -> ticks/op of the first matching line
+	grep -E "bench: $2 [0-9]+ ticks/op" "$1" | head -n1 | sed -E "s/.*bench: $2 ([0-9]+) ticks.*/\1/"
+}
+run_guest hypercall 1 "$G/bench.elf"
+hc=$(figure "$OUT/hypercall.log" null-hypercall)
+cpuid=$(figure "$OUT/hypercall.log" cpuid-exit)
+run_guest yield-alone 2 "$G/controller.elf sleep=1000,$G/bench.elf domain=y1,,pin=1 yield yields=20000"
+y1=$(figure "$OUT/yield-alone.log" yield)
+run_guest yield-pair 2 "$G/controller.elf sleep=1500,$G/bench.elf domain=y1,,pin=1 yield yields=20000,$G/bench.elf domain=y2,,pin=1 yield yields=20000"
+y2=$(figure "$OUT/yield-pair.log" yield)
+for v in hc cpuid y1 y2; do
+	[ -n "${!v}" ] || { echo "bench: a guest figure is missing (see $OUT/*.log)" >&2; exit 1; }
+done
+echo
+printf '%-40s %10s\n' "guest round trip (-icount shift=0)" "instr/op"
+printf '%-40s %10s\n' "null hypercall (xen_version)" "$hc"
+printf '%-40s %10s\n' "CPUID exit (leaf 0x40000000)" "$cpuid"
+printf '%-40s %10s\n' "SCHEDOP_yield, alone on its pCPU" "$y1"
+# Paired, each op is one yield by each domain: two switches per op.
+printf '%-40s %10s\n' "context switch (yield pair: op / 2)" "$((y2 / 2))"
+printf '%-40s %10s\n' "  ratio switch : null hypercall" \
+	"$(awk -v a="$((y2 / 2))" -v b="$hc" 'BEGIN { printf "%.2f", a / b }')"

@@ -16,6 +16,7 @@
 #include <xen/acpi.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
+#include <xen/sched.h>
 #include <xen/softirq.h>
 #include <xen/time.h>
 #include <xen/timer.h>
@@ -84,7 +85,7 @@ static void __noreturn smp_ap_entry(unsigned int cpu)
 	__atomic_store_n(&ap_status, AP_ONLINE, __ATOMIC_RELEASE);
 
 	local_irq_enable();
-	idle_loop();
+	sched_run_cpu();
 }
 
 /*
