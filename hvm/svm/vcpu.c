@@ -88,6 +88,7 @@ struct svm_vcpu {
 static struct svm_asid_cpu {
 	u64 gen;
 	u32 next;
+	bool flush;		/* new generation: flush all before reuse */
 } svm_asid[NR_CPUS];
 
 /*
@@ -251,6 +252,7 @@ void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
  * Give @sv an ASID valid on @cpu.  A new one is needed after running
  * elsewhere, after the pCPU started a new generation, or when a flush was
  * requested: a never-used ASID has no TLB entries (no flush-by-ASID).
+ * The flush of a new generation stays requested until a VMRUN succeeds.
  */
 static void svm_assign_asid(struct svm_vcpu *sv, unsigned int cpu)
 {
@@ -258,17 +260,19 @@ static void svm_assign_asid(struct svm_vcpu *sv, unsigned int cpu)
 	bool flush = __atomic_exchange_n(&sv->flush_tlb, false,
 					 __ATOMIC_ACQUIRE);
 
-	if (!flush && sv->asid_cpu == cpu && sv->asid_gen == a->gen)
-		return;
-	if (a->next == 0 || a->next >= svm_caps.nr_asids) {
-		/* 15.16.1: ASID 0 is the host's; reuse needs a full flush. */
-		a->gen++;
-		a->next = 1;
-		sv->vmcb->tlb_control = VMCB_TLB_FLUSH_ALL;
+	if (flush || sv->asid_cpu != cpu || sv->asid_gen != a->gen) {
+		if (a->next == 0 || a->next >= svm_caps.nr_asids) {
+			/* 15.16.1: ASID 0 is the host's; reuse needs a flush. */
+			a->gen++;
+			a->next = 1;
+			a->flush = true;
+		}
+		sv->vmcb->guest_asid = a->next++;
+		sv->asid_cpu = cpu;
+		sv->asid_gen = a->gen;
 	}
-	sv->vmcb->guest_asid = a->next++;
-	sv->asid_cpu = cpu;
-	sv->asid_gen = a->gen;
+	sv->vmcb->tlb_control = a->flush ? VMCB_TLB_FLUSH_ALL :
+					   VMCB_TLB_NOTHING;
 }
 
 static void svm_load_tsc_aux(struct vcpu *v, unsigned int cpu)
@@ -344,8 +348,9 @@ static void svm_sync_from_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 	r->rip = vmcb->rip;
 	r->rflags = vmcb->rflags;
 	sv->exit_rip = vmcb->rip;
-	vmcb->tlb_control = VMCB_TLB_NOTHING;
-	vmcb->eventinj = 0;
+	if (vmcb->exitcode == VMEXIT_INVALID)
+		return;		/* nothing ran: the event is still pending */
+	svm_asid[sv->asid_cpu].flush = false;
 	sv->pending_event = 0;
 	if (vmcb->exitintinfo & VMCB_EVT_V) {
 		svm_requeue_event(sv, vmcb->exitintinfo);
@@ -355,12 +360,43 @@ static void svm_sync_from_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 	}
 }
 
-/* Instructions with one encoding: their exits need no decoding. */
-static void svm_exit_insn(struct hvm_exit *e, enum hvm_exit_reason reason,
-			  u32 len)
+/*
+ * Intercepted instructions that have one encoding, so their length is
+ * known without next-RIP (absent on emulators).  False: not one of them.
+ */
+static bool svm_decode_insn(u64 code, struct hvm_exit *e)
 {
-	e->reason = reason;
-	e->insn_len = len;
+	static const struct {
+		u32 code;
+		enum hvm_exit_reason reason;
+		u32 len;
+	} insns[] = {
+		{ VMEXIT_CPUID, HVM_EXIT_CPUID, 2 },	/* 0f a2 */
+		{ VMEXIT_HLT, HVM_EXIT_HLT, 1 },	/* f4 */
+		{ VMEXIT_VMMCALL, HVM_EXIT_HYPERCALL, 3 }, /* 0f 01 d9 */
+		{ VMEXIT_XSETBV, HVM_EXIT_XSETBV, 3 },	/* 0f 01 d1 */
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(insns); i++) {
+		if (code == insns[i].code) {
+			e->reason = insns[i].reason;
+			e->insn_len = insns[i].len;
+			return true;
+		}
+	}
+	switch (code) {
+	case VMEXIT_VMRUN:
+	case VMEXIT_VMLOAD:
+	case VMEXIT_VMSAVE:
+	case VMEXIT_STGI:
+	case VMEXIT_CLGI:
+	case VMEXIT_SKINIT:
+		/* CPUID hides SVM: these raise #UD as on a CPU without it. */
+		e->reason = HVM_EXIT_EXCEPTION;
+		e->exc.vector = TRAP_UD;
+		return true;
+	}
+	return false;
 }
 
 static void svm_decode_io(struct vmcb *vmcb, struct hvm_exit *e)
@@ -411,11 +447,12 @@ static void svm_decode_ud(struct vcpu *v, struct vmcb *vmcb,
 	u8 insn[3];
 
 	e->exc.vector = TRAP_UD;
+	e->reason = HVM_EXIT_EXCEPTION;
 	if (!copy_from_guest(v, insn, svm_rip_linear(vmcb), sizeof(insn)) &&
-	    !memcmp(insn, vmcall, sizeof(insn)))
-		svm_exit_insn(e, HVM_EXIT_OTHER_VENDOR_HYPERCALL, 3);
-	else
-		e->reason = HVM_EXIT_EXCEPTION;
+	    !memcmp(insn, vmcall, sizeof(insn))) {
+		e->reason = HVM_EXIT_OTHER_VENDOR_HYPERCALL;
+		e->insn_len = 3;
+	}
 }
 
 /* Vectors that push an error code (APM vol. 2 8.2). */
@@ -435,12 +472,32 @@ static void svm_decode_exception(struct vmcb *vmcb, struct hvm_exit *e)
 	e->exc.error = e->exc.has_error ? (u32)vmcb->exitinfo1 : 0;
 }
 
+/* VMRUN refused the state (15.5.1): log what its checks look at. */
+static void svm_dump_invalid(struct vcpu *v, const struct vmcb *vmcb)
+{
+	printk(KERN_ERR "d%u v%u: VMRUN failed: CR0 %#lx CR3 %#lx CR4 %#lx "
+	       "EFER %#lx CPL %u RIP %#lx RFLAGS %#lx DR6 %#lx DR7 %#lx\n",
+	       v->domain->domain_id, v->vcpu_id, (unsigned long)vmcb->cr0,
+	       (unsigned long)vmcb->cr3, (unsigned long)vmcb->cr4,
+	       (unsigned long)vmcb->efer, vmcb->cpl, (unsigned long)vmcb->rip,
+	       (unsigned long)vmcb->rflags, (unsigned long)vmcb->dr6,
+	       (unsigned long)vmcb->dr7);
+	printk(KERN_ERR "d%u v%u: CS %04x attr %#x base %#lx limit %#x, "
+	       "SS %04x attr %#x, ASID %u, EVENTINJ %#lx, G_PAT %#lx\n",
+	       v->domain->domain_id, v->vcpu_id, vmcb->cs.sel, vmcb->cs.attr,
+	       (unsigned long)vmcb->cs.base, vmcb->cs.limit, vmcb->ss.sel,
+	       vmcb->ss.attr, vmcb->guest_asid, (unsigned long)vmcb->eventinj,
+	       (unsigned long)vmcb->g_pat);
+}
+
 static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 			    struct hvm_exit *e)
 {
 	u64 code = vmcb->exitcode;
 
 	e->vendor_code = code;
+	if (svm_decode_insn(code, e))
+		return;
 	switch (code) {
 	case VMEXIT_INTR:
 		e->reason = HVM_EXIT_EXTINT;
@@ -454,22 +511,10 @@ static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 	case VMEXIT_SHUTDOWN:
 		e->reason = HVM_EXIT_TRIPLE_FAULT;
 		break;
-	case VMEXIT_CPUID:
-		svm_exit_insn(e, HVM_EXIT_CPUID, 2);
-		break;
-	case VMEXIT_HLT:
-		svm_exit_insn(e, HVM_EXIT_HLT, 1);
-		break;
-	case VMEXIT_VMMCALL:
-		svm_exit_insn(e, HVM_EXIT_HYPERCALL, 3);
-		break;
-	case VMEXIT_XSETBV:
-		svm_exit_insn(e, HVM_EXIT_XSETBV, 3);
-		break;
 	case VMEXIT_MSR:
-		/* 15.11: EXITINFO1 is 0 for RDMSR, 1 for WRMSR. */
-		svm_exit_insn(e, vmcb->exitinfo1 ? HVM_EXIT_WRMSR :
-			      HVM_EXIT_RDMSR, 2);
+		/* 15.11: EXITINFO1 is 0 for RDMSR, 1 for WRMSR (0f 32/0f 30). */
+		e->reason = vmcb->exitinfo1 ? HVM_EXIT_WRMSR : HVM_EXIT_RDMSR;
+		e->insn_len = 2;
 		e->msr = (u32)v->hvm.regs.rcx;
 		break;
 	case VMEXIT_IOIO:
@@ -480,24 +525,15 @@ static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 		break;
 	case VMEXIT_INVD:
 		/* Dropping the guest's dirty lines would hurt other domains;
-		 * INVD acts as WBINVD, which needs nothing from us. */
+		 * INVD (0f 08) acts as WBINVD, which needs nothing from us. */
 		v->hvm.regs.rip += 2;
 		e->reason = HVM_EXIT_NONE;
-		break;
-	case VMEXIT_VMRUN:
-	case VMEXIT_VMLOAD:
-	case VMEXIT_VMSAVE:
-	case VMEXIT_STGI:
-	case VMEXIT_CLGI:
-	case VMEXIT_SKINIT:
-		/* CPUID hides SVM: these raise #UD as on a CPU without it. */
-		e->reason = HVM_EXIT_EXCEPTION;
-		e->exc.vector = TRAP_UD;
 		break;
 	case VMEXIT_EXCP_BASE + TRAP_UD:
 		svm_decode_ud(v, vmcb, e);
 		break;
 	case VMEXIT_INVALID:
+		svm_dump_invalid(v, vmcb);
 		e->reason = HVM_EXIT_INVALID;
 		break;
 	default:
@@ -602,7 +638,8 @@ void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 	u64 old = sv->pending_event;
 	u64 evt = VMCB_EVT(vector, VMCB_EVT_TYPE_EXC);
 
-	if (has_error)
+	/* Real mode pushes no error codes. */
+	if (has_error && (sv->vmcb->cr0 & X86_CR0_PE))
 		evt |= VMCB_EVT_EV | ((u64)error << 32);
 	if ((old & VMCB_EVT_V) && VMCB_EVT_TYPE(old) == VMCB_EVT_TYPE_EXC) {
 		evt = svm_combine_exc(VMCB_EVT_VECTOR(old), vector, evt);

@@ -114,12 +114,12 @@ guest_failed_checks() {
 # and no hypervisor failure; returns 1 (after fail) otherwise.
 guest_expect_machine() {
 	local name=$1
-	if [ "$RC" -ne 0 ]; then
-		fail "$name" "runner status $RC (124 = QEMU hung; bochs: no power-off)" "$LOG"
+	if grep -Eq -- "$GUEST_HV_FATAL" "$LOG"; then
+		fail "$name" "hypervisor: $(grep -Em1 -A1 -- "$GUEST_HV_FATAL" "$LOG" | tr -s '\n' ' ')" "$LOG"
 		return 1
 	fi
-	if grep -Eq -- "$GUEST_HV_FATAL" "$LOG"; then
-		fail "$name" "hypervisor: $(grep -Em1 -- "$GUEST_HV_FATAL" "$LOG")" "$LOG"
+	if [ "$RC" -ne 0 ]; then
+		fail "$name" "runner status $RC (QEMU: 124 = hung; Bochs: no power-off in time)" "$LOG"
 		return 1
 	fi
 	return 0
@@ -151,6 +151,19 @@ guest_single() {
 	guest_expect_success "$name" "Powering off" && pass "$name"
 }
 
+# hlt_timer, plus: its HLTs (290 ms of timers) really blocked the vCPU.
+guest_hlt_timer() {
+	local rig=$1 t=$2 name="$1: guest hlt_timer" blk
+	guest_run "$rig" hlt_timer "$t" 1 "hlt_timer.elf"
+	guest_expect_success "$name" "Powering off" || return
+	blk=$(guest_runstate "$LOG" Domain-0 blocked)
+	if [ -z "$blk" ] || [ "$blk" -lt 250 ]; then
+		fail "$name" "dom0 blocked only ${blk:-?} ms over 290 ms of timed HLTs (HLT must block)" "$LOG"
+		return
+	fi
+	pass "$name (blocked $blk ms)"
+}
+
 # The case as a domU next to a controller dom0: output through port 0xE9,
 # -EPERM for console_io, shutdown destroys only the domain.
 guest_as_domu() {
@@ -172,12 +185,27 @@ guest_portio() {
 	guest_expect_success "$name" "portio: port 0xE9 output works" && pass "$name"
 }
 
+# Two memory domains at once, different patterns, on CPUS pCPUs: RAM is
+# private to each.  Both must finish PASSES passes within SLEEP ms.
+guest_memory_pair() {
+	local rig=$1 t=$2 cpus=$3 sleep=$4 passes=$5 name="$1: guest memory x2 at once (private RAM)" a b
+	guest_run "$rig" memory-pair "$t" "$cpus" "controller.elf sleep=$sleep" \
+		"memory.elf domain=m1,mem=16 mem_mb=16 seed=1 passes=$passes" \
+		"memory.elf domain=m2,mem=24 mem_mb=24 seed=2 passes=$passes"
+	guest_expect_success "$name" || return
+	a=$(guest_domid "$LOG" m1)
+	b=$(guest_domid "$LOG" m2)
+	if [ -z "$a" ] || [ -z "$b" ]; then fail "$name" "domains m1/m2 not built" "$LOG"; return; fi
+	expect_lines "$name" "$LOG" "\(d$a\) Test result: SUCCESS" "\(d$b\) Test result: SUCCESS" &&
+		pass "$name"
+}
+
 # memory touch-outside: SUCCESS for the pattern test, then the access
 # above RAM must crash the domain (and only it).
 guest_memory_outside() {
 	local rig=$1 t=$2 name="$1: guest memory, access above RAM crashes the domain" id
 	guest_run "$rig" memory-outside "$t" 1 "controller.elf sleep=${GUEST_DOMU_SLEEP:-1500}" \
-		"memory.elf domain=mem,mem=16 touch-outside"
+		"memory.elf domain=mem,mem=16 mem_mb=16 touch-outside"
 	guest_expect_success "$name" "!above RAM returned|write above RAM succeeded" || return
 	id=$(guest_domid "$LOG" mem)
 	[ -n "$id" ] || { fail "$name" "domain mem was not built" "$LOG"; return; }
@@ -214,6 +242,17 @@ guest_check_progress() {
 	return 0
 }
 
+# The controller (dom0) slept SLEEP ms blocked, not spinning (>= 90%).
+guest_check_controller() {
+	local name=$1 sleep=$2 blk
+	blk=$(guest_runstate "$LOG" Domain-0 blocked)
+	if [ -z "$blk" ] || [ $((blk * 10)) -lt $((sleep * 9)) ]; then
+		fail "$name" "dom0 blocked ${blk:-?} ms of its ${sleep} ms sleep" "$LOG"
+		return 1
+	fi
+	return 0
+}
+
 # Two spin domains on pCPU 0, weights 256 and 512: CPU time 1:2 (+-10%).
 guest_fairness() {
 	local rig=$1 t=$2 cpus=$3 sleep=$4 shift=$5 name="$1: weights 256:512 on one pCPU -> 1:2 CPU time" r1 r2
@@ -221,6 +260,7 @@ guest_fairness() {
 		"spin.elf domain=w256,weight=256,pin=0 shift=$shift" \
 		"spin.elf domain=w512,weight=512,pin=0 shift=$shift"
 	guest_expect_success "$name" || return
+	guest_check_controller "$name" "$sleep" || return
 	guest_check_progress "$name" w256 || return
 	r1=$SPIN_RUN
 	guest_check_progress "$name" w512 || return
@@ -239,6 +279,7 @@ guest_cap() {
 	guest_run "$rig" cap "$t" "$cpus" "controller.elf sleep=$sleep" \
 		"spin.elf domain=capped,cap=25,pin=0 shift=$shift"
 	guest_expect_success "$name" || return
+	guest_check_controller "$name" "$sleep" || return
 	guest_check_progress "$name" capped || return
 	run=$SPIN_RUN
 	rnb=$(guest_runstate "$LOG" capped runnable)
@@ -251,18 +292,50 @@ guest_cap() {
 	fi
 }
 
-# Four spin domains on two pCPUs: every one runs and prints progress.
+# One spin domain pinned to each pCPU: each runs most of the time (>= 50%
+# of running + runnable; boot work on pCPU 0 counts as runnable), so every
+# pCPU schedules guests.
+guest_pinned() {
+	local rig=$1 t=$2 cpus=$3 sleep=$4 shift=$5 name="$1: a spin domain pinned to each of $3 pCPUs runs there" p rnb runs=''
+	local mods=("controller.elf sleep=$sleep")
+	for ((p = 0; p < cpus; p++)); do
+		mods+=("spin.elf domain=p$p,pin=$p shift=$shift")
+	done
+	guest_run "$rig" pinned "$t" "$cpus" "${mods[@]}"
+	guest_expect_success "$name" || return
+	for ((p = 0; p < cpus; p++)); do
+		guest_check_progress "$name" "p$p" || return
+		rnb=$(guest_runstate "$LOG" "p$p" runnable)
+		runs+=" p$p:$SPIN_RUN/$((SPIN_RUN + ${rnb:-0}))"
+		if [ $((SPIN_RUN * 2)) -lt $((SPIN_RUN + ${rnb:-0})) ]; then
+			fail "$name" "p$p (pinned to pCPU $p) ran $SPIN_RUN ms of $((SPIN_RUN + ${rnb:-0})) ms running+runnable (ms:$runs)" "$LOG"
+			return
+		fi
+	done
+	pass "$name (running/running+runnable ms:$runs)"
+}
+
+# Four spin domains, unpinned, on CPUS pCPUs: every one runs and prints
+# progress, and no pCPU idles while they wait: each gets at least 70% of
+# its fair share CPUS/4 of the time it was running or runnable.
 guest_four() {
-	local rig=$1 t=$2 cpus=$3 sleep=$4 shift=$5 name="$1: four spin domains on two pCPUs all progress" n runs=
+	local rig=$1 t=$2 cpus=$3 sleep=$4 shift=$5 name="$1: four spin domains on $3 pCPUs all progress, no idle pCPU" n runs='' rnb
 	guest_run "$rig" four "$t" "$cpus" "controller.elf sleep=$sleep" \
 		"spin.elf domain=s1 shift=$shift" "spin.elf domain=s2 shift=$shift" \
 		"spin.elf domain=s3 shift=$shift" "spin.elf domain=s4 shift=$shift"
 	guest_expect_success "$name" || return
+	guest_check_controller "$name" "$sleep" || return
 	for n in s1 s2 s3 s4; do
 		guest_check_progress "$name" "$n" || return
-		runs+=" $SPIN_RUN"
+		rnb=$(guest_runstate "$LOG" "$n" runnable)
+		runs+=" $n:$SPIN_RUN/$((SPIN_RUN + ${rnb:-0}))"
+		# running / (running + runnable) >= 0.7 * cpus / 4
+		if [ $((SPIN_RUN * 400)) -lt $(((SPIN_RUN + ${rnb:-0}) * 70 * cpus)) ]; then
+			fail "$name" "$n ran $SPIN_RUN ms of $((SPIN_RUN + ${rnb:-0})) ms running+runnable, under 70% of a $cpus/4 share (ms:$runs)" "$LOG"
+			return
+		fi
 	done
-	pass "$name (running ms:$runs)"
+	pass "$name (running/running+runnable ms:$runs)"
 }
 
 # ---- isolation ------------------------------------------------------------------
@@ -315,14 +388,17 @@ guest_hostile() {
 guest_cases_svm() {
 	local c
 	guest_build || return
-	for c in cpuid msr hypercall hlt_timer memory; do
+	for c in cpuid msr hypercall memory; do
 		guest_single qemu 60 "$c"
 	done
+	guest_hlt_timer qemu 60
 	guest_portio qemu 60
 	guest_as_domu qemu 60 cpuid
 	guest_as_domu qemu 60 hypercall
+	guest_memory_pair qemu 90 2 2000 4
 	guest_memory_outside qemu 60
 	guest_realmode qemu 60
+	guest_pinned qemu 90 2 2000 24
 	guest_fairness qemu 90 2 3000 24
 	guest_cap qemu 90 2 3000 24
 	guest_four qemu 90 2 3000 24
@@ -337,7 +413,7 @@ guest_cases_vmx() {
 	guest_build || return
 	guest_single bochs 240 cpuid
 	guest_single bochs 240 hypercall
-	guest_single bochs 240 hlt_timer
+	guest_hlt_timer bochs 240
 	guest_realmode bochs 240
 	guest_hostile bochs 300 1500 20 triplefault
 }
@@ -345,14 +421,17 @@ guest_cases_vmx() {
 guest_cases_vmx_long() {
 	local c
 	guest_build || return
-	for c in cpuid msr hypercall hlt_timer memory; do
+	for c in cpuid msr hypercall memory; do
 		guest_single bochs 300 "$c"
 	done
+	guest_hlt_timer bochs 300
 	guest_portio bochs 240
 	guest_as_domu bochs 300 cpuid
 	guest_as_domu bochs 300 hypercall
+	guest_memory_pair bochs 480 2 6000 2
 	guest_memory_outside bochs 300
 	guest_realmode bochs 240
+	guest_pinned bochs 480 2 2000 20
 	guest_fairness bochs 480 2 3000 20
 	guest_cap bochs 480 1 3000 20
 	guest_four bochs 600 2 3000 20

@@ -61,9 +61,12 @@ void sched_tickle(unsigned int cpu)
 
 void sched_migrate(struct vcpu *v, unsigned int new_cpu)
 {
-	/* The migration rule: only the owner moves a vCPU it is not running. */
-	if (v->processor != sim.cpu || v->is_running || new_cpu >= sim.nr_cpus)
+	/* The migration rule: only the owner moves a vCPU, and one it runs
+	 * only while replacing it (as schedule.c). */
+	if (v->processor != sim.cpu || new_cpu >= sim.nr_cpus ||
+	    (v->is_running && v != sim.curr[sim.cpu]))
 		violation("migration off the owner pCPU or of a running vCPU");
+	v->is_running = false;
 	if (!vcpu_allowed_on(v, new_cpu))
 		violation("migration to a pCPU outside the hard affinity");
 	sim.nr_migrations++;
@@ -126,15 +129,14 @@ static void sim_schedule(unsigned int cpu)
 	struct sched_decision dec;
 
 	sim.cpu = cpu;
-	/* As schedule.c: not in the guest while deciding. */
-	if (prev)
-		prev->is_running = false;
 	dec = ops->do_schedule(cpu, sim.now);
 	next = dec.next;
 	if (next && (next->processor != cpu || !vcpu_runnable(next) ||
-		     !vcpu_allowed_on(next, cpu) || next->is_running ||
-		     dec.slice <= 0))
+		     !vcpu_allowed_on(next, cpu) ||
+		     (next != prev && next->is_running) || dec.slice <= 0))
 		violation("bad decision");
+	if (prev && prev != next && prev->processor == cpu)
+		prev->is_running = false;
 	if (next) {
 		next->is_running = true;
 		SV(next)->ran_on |= 1U << cpu;
@@ -223,6 +225,22 @@ static void sim_events(void)
 			sim_schedule(cpu);
 }
 
+/* No pCPU idles while an uncapped vCPU that may run there waits. */
+static void sim_check_work_conserving(void)
+{
+	for (unsigned int cpu = 0; cpu < sim.nr_cpus; cpu++) {
+		if (sim.curr[cpu])
+			continue;
+		for (unsigned int i = 0; i < sim.nr_vcpus; i++) {
+			const struct vcpu *v = &sim.sv[i].v;
+
+			if (vcpu_runnable(v) && !v->is_running &&
+			    !v->domain->cap && vcpu_allowed_on(v, cpu))
+				violation("a pCPU idles while a vCPU waits");
+		}
+	}
+}
+
 static void sim_run(s_time_t duration)
 {
 	s_time_t end = sim.now + duration;
@@ -231,6 +249,7 @@ static void sim_run(s_time_t duration)
 		s_time_t t;
 
 		sim_settle();
+		sim_check_work_conserving();
 		t = sim_next_event(end);
 		for (unsigned int cpu = 0; cpu < sim.nr_cpus; cpu++) {
 			struct vcpu *v = sim.curr[cpu];
@@ -542,8 +561,113 @@ TEST(test_balance_by_weight)
 	sim_teardown();
 }
 
+/* However lopsided the weights, everyone runs now and then. */
+TEST(test_no_starvation)
+{
+	static const unsigned int weights[] = { 1, 10, 1000, 65535 };
+	struct sim_vcpu *v[4];
+
+	sim_reset(1);
+	for (int i = 0; i < 4; i++)
+		v[i] = sim_vcpu(sim_domain(weights[i], 0), 1, 0, false);
+	sim_run(SECONDS(3));
+	for (int i = 0; i < 4; i++)
+		CHECK(v[i]->ran > 0);
+	CHECK(v[3]->ran > SECONDS(3) * 9 / 10);
+	sim_teardown();
+}
+
+static u64 rng_state;
+
+static unsigned int rnd(unsigned int n)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (rng_state >> 33) % n;
+}
+
+static u64 rnd_mask(unsigned int nr_cpus)
+{
+	return 1 + rnd((1U << nr_cpus) - 1);
+}
+
+/* Random domains, vCPUs, pinning, blocking, yields and weight changes. */
+static void random_setup(void)
+{
+	unsigned int nr_doms = 1 + rnd(SIM_DOMS);
+
+	sim_reset(1 + rnd(SIM_CPUS));
+	for (unsigned int i = 0; i < nr_doms; i++) {
+		struct domain *d = sim_domain(1 + rnd(1000),
+					      rnd(3) ? 0 : 5 + rnd(96));
+
+		for (unsigned int n = 1 + rnd(2); n--;) {
+			u64 mask = rnd_mask(sim.nr_cpus);
+			unsigned int cpu = __builtin_ctzll(mask);
+			struct sim_vcpu *sv = sim_vcpu(d, mask, cpu, false);
+
+			if (rnd(2)) {
+				sv->run_for = MICROSECS(200 + rnd(5000));
+				sv->sleep_for = MICROSECS(100 + rnd(10000));
+				sv->burst_left = sv->run_for;
+			}
+		}
+	}
+}
+
+static void random_action(void)
+{
+	struct sim_vcpu *sv = &sim.sv[rnd(sim.nr_vcpus)];
+	struct vcpu *v = &sv->v;
+
+	switch (rnd(4)) {
+	case 0:
+		if (v->is_running) {
+			ops->yield(v);
+			sim.tickled[v->processor] = true;
+		}
+		break;
+	case 1:		/* as vcpu_set_hard_affinity() */
+		v->hard_affinity = rnd_mask(sim.nr_cpus);
+		if (vcpu_runnable(v))
+			sim.tickled[v->processor] = true;
+		break;
+	case 2:
+		ops->adjust(v->domain, 1 + rnd(65535), v->domain->cap);
+		break;
+	case 3:
+		if (!sv->run_for && vcpu_runnable(v)) {
+			sim_block(sv);
+			sv->wake_at = sim.now + MICROSECS(rnd(20000));
+		}
+		break;
+	}
+}
+
+TEST(test_random_invariants)
+{
+	for (unsigned int seed = 1; seed <= 40; seed++) {
+		rng_state = seed;
+		random_setup();
+		for (unsigned int step = 0; step < 300; step++) {
+			sim_run(MICROSECS(rnd(10000)));
+			random_action();
+		}
+		for (unsigned int i = 0; i < sim.nr_doms; i++) {
+			const struct domain *d = &sim.dom[i];
+
+			if (d->cap)
+				CHECK(dom_ran(d) <= (sim.now + MILLISECS(60)) *
+						    d->cap / 100);
+		}
+		if (sim.violations)
+			fprintf(stderr, "seed %u\n", seed);
+		sim_teardown();
+	}
+}
+
 UNIT_MAIN(test_weight_pinned_1_2, test_weight_with_busy_neighbour,
 	  test_weight_three_domains, test_cap_alone, test_cap_contended,
 	  test_cap_lifted, test_steal_four_on_two, test_affinity,
 	  test_yield_order, test_blocked_gets_nothing, test_io_not_starved,
-	  test_wake_to_idle, test_balance_by_weight)
+	  test_wake_to_idle, test_balance_by_weight, test_no_starvation,
+	  test_random_invariants)

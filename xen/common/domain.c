@@ -199,11 +199,16 @@ void vcpu_start(struct vcpu *v, const struct hvm_boot_state *state)
 	vcpu_pause_flag_clear(v, VPF_down);
 }
 
+/* Every vCPU paused for death and off its pCPU: safe to free. */
 static bool domain_off_cpus(const struct domain *d)
 {
-	for (unsigned int i = 0; i < d->max_vcpus; i++)
-		if (d->vcpu[i] && READ_ONCE(d->vcpu[i]->is_running))
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		const struct vcpu *v = d->vcpu[i];
+
+		if (v && (READ_ONCE(v->is_running) ||
+			  !(READ_ONCE(v->pause_flags) & (1UL << VPF_dying))))
 			return false;
+	}
 	return true;
 }
 

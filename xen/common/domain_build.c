@@ -55,16 +55,28 @@ static int place_vcpus(struct domain *d, int pin, const char **why)
 	return 0;
 }
 
-/* Build and start one domain; on failure nothing of it remains. */
+/*
+ * Boot domains are all built before any starts, so the time the boot CPU
+ * spends building is nobody's "runnable" time.
+ */
+static struct {
+	struct domain *d;
+	struct hvm_boot_state st;
+} to_start[BOOT_MAX_MODULES];
+static unsigned int nr_to_start;
+
+/* Build one domain, queued to start; on failure nothing of it remains. */
 static int build_one(u16 domid, const struct domain_spec *sp,
 		     const struct boot_module *kernel,
 		     const struct boot_module *initrd, u32 flags,
 		     const char **why)
 {
 	const void *img = (const void *)(uintptr_t)kernel->start;
-	struct hvm_boot_state st;
+	struct hvm_boot_state *stp = &to_start[nr_to_start].st, st;
 	struct domain *d;
 	int rc;
+
+	BUG_ON(nr_to_start == ARRAY_SIZE(to_start));
 
 	d = domain_create(domid, sp->name, sp->vcpus, flags & SIF_PRIVILEGED);
 	if (!d)
@@ -94,7 +106,8 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 	       domid, sp->name, (unsigned long)(d->ram_bytes >> 20), d->max_vcpus,
 	       d->max_vcpus > 1 ? "s" : "", sp->weight, sp->cap,
 	       sp->realmode ? ", real mode" : "");
-	vcpu_start(d->vcpu[0], &st);
+	*stp = st;
+	to_start[nr_to_start++].d = d;
 	return 0;
 }
 
@@ -141,4 +154,6 @@ void domains_build_at_boot(const struct boot_info *bi)
 		      SIF_INITDOMAIN | SIF_PRIVILEGED, &why))
 		boot_fatal("cannot build dom0 from module 1 (\"%s\"): %s",
 			   bi->mods[0].cmdline, why);
+	for (unsigned int i = 0; i < nr_to_start; i++)
+		vcpu_start(to_start[i].d->vcpu[0], &to_start[i].st);
 }

@@ -1,14 +1,20 @@
 /*
  * vsnprintf: %d %i %u %x %X %o %p %s %c %%, flags '-' '0' '#' ' ' '+',
- * a width (or '*'), a precision for strings, and the l, ll, z, h
- * length modifiers.  Always NUL-terminates; returns the length it would
- * have written.
+ * a width (or '*'), a precision for strings, and the l, ll, z, h length
+ * modifiers.  Always NUL-terminates; returns the length it would have
+ * written.
  */
 #include "lib.h"
 
 struct out {
 	char *buf;
 	size_t len, pos;
+};
+
+struct spec {
+	bool left, alt, lng;
+	char pad, sign, conv;
+	int width, prec;
 };
 
 static void emit(struct out *o, char c)
@@ -18,10 +24,12 @@ static void emit(struct out *o, char c)
 	o->pos++;
 }
 
-static void emit_num(struct out *o, u64 v, bool neg, unsigned int base,
-		     bool upper, int width, bool left, char pad, const char *prefix)
+/* Digits of v with sign/prefix; right-justified padding (zeros after the
+ * prefix, spaces before it).  Left-justified padding is the caller's. */
+static void emit_num(struct out *o, const struct spec *s, u64 v, bool neg,
+		     unsigned int base, const char *prefix)
 {
-	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	const char *digits = s->conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
 	int n = 0, plen = (int)strlen(prefix) + (neg ? 1 : 0), i;
 
@@ -29,135 +37,140 @@ static void emit_num(struct out *o, u64 v, bool neg, unsigned int base,
 		tmp[n++] = digits[v % base];
 		v /= base;
 	} while (v);
-	if (!left && pad == ' ')
-		for (i = n + plen; i < width; i++)
+	if (!s->left && s->pad == ' ')
+		for (i = n + plen; i < s->width; i++)
 			emit(o, ' ');
 	if (neg)
 		emit(o, '-');
 	while (*prefix)
 		emit(o, *prefix++);
-	if (!left && pad == '0')
-		for (i = n + plen; i < width; i++)
+	if (!s->left && s->pad == '0')
+		for (i = n + plen; i < s->width; i++)
 			emit(o, '0');
 	while (n)
 		emit(o, tmp[--n]);
-	/* Left-justified padding is added by the caller. */
+}
+
+static void emit_str(struct out *o, const struct spec *s, const char *str)
+{
+	int n, w = s->width;
+
+	if (!str)
+		str = "(null)";
+	n = (int)strlen(str);
+	if (s->prec >= 0 && s->prec < n)
+		n = s->prec;
+	if (!s->left)
+		for (; w > n; w--)
+			emit(o, ' ');
+	while (n--)
+		emit(o, *str++);
+}
+
+/* Parse flags, width, precision and length at *fmt (after the '%'). */
+static const char *parse_spec(const char *fmt, struct spec *s, va_list *ap)
+{
+	*s = (struct spec){ .pad = ' ', .prec = -1 };
+	for (;; fmt++) {
+		if (*fmt == '-')
+			s->left = true;
+		else if (*fmt == '0')
+			s->pad = '0';
+		else if (*fmt == '#')
+			s->alt = true;
+		else if (*fmt == ' ' || *fmt == '+')
+			s->sign = *fmt;
+		else
+			break;
+	}
+	if (*fmt == '*') {
+		s->width = va_arg(*ap, int);
+		fmt++;
+	}
+	while (*fmt >= '0' && *fmt <= '9')
+		s->width = s->width * 10 + (*fmt++ - '0');
+	if (*fmt == '.')
+		for (s->prec = 0, fmt++; *fmt >= '0' && *fmt <= '9'; fmt++)
+			s->prec = s->prec * 10 + (*fmt - '0');
+	for (; *fmt == 'l' || *fmt == 'z' || *fmt == 'h'; fmt++)
+		s->lng |= *fmt != 'h';
+	if (s->left)
+		s->pad = ' ';
+	s->conv = *fmt;
+	return fmt;
+}
+
+static u64 get_unsigned(const struct spec *s, va_list *ap)
+{
+	return s->lng ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned int);
+}
+
+static void emit_conv(struct out *o, const struct spec *s, va_list *ap)
+{
+	s64 sv;
+
+	switch (s->conv) {
+	case 'd':
+	case 'i':
+		sv = s->lng ? va_arg(*ap, long) : va_arg(*ap, int);
+		emit_num(o, s, sv < 0 ? -(u64)sv : (u64)sv, sv < 0, 10,
+			 sv < 0 ? "" : s->sign == '+' ? "+" : s->sign == ' ' ? " " : "");
+		break;
+	case 'u':
+		emit_num(o, s, get_unsigned(s, ap), false, 10, "");
+		break;
+	case 'x':
+	case 'X':
+		emit_num(o, s, get_unsigned(s, ap), false, 16,
+			 !s->alt ? "" : s->conv == 'X' ? "0X" : "0x");
+		break;
+	case 'o':
+		emit_num(o, s, get_unsigned(s, ap), false, 8, s->alt ? "0" : "");
+		break;
+	case 'p':
+		emit_num(o, s, (u64)va_arg(*ap, void *), false, 16, "0x");
+		break;
+	case 'c':
+		for (int w = s->width; !s->left && w > 1; w--)
+			emit(o, ' ');
+		emit(o, (char)va_arg(*ap, int));
+		break;
+	case 's':
+		emit_str(o, s, va_arg(*ap, const char *));
+		break;
+	case '%':
+		emit(o, '%');
+		break;
+	default:			/* unknown: print it as it was */
+		emit(o, '%');
+		emit(o, s->conv);
+		break;
+	}
 }
 
 int vsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
 {
 	struct out o = { buf, len, 0 };
+	struct spec s;
+	va_list aq;
+	size_t start;
 
+	va_copy(aq, ap);
 	for (; *fmt; fmt++) {
-		bool left = false, alt = false, upper = false, neg = false;
-		char pad = ' ', sign = 0;
-		int width = 0, prec = -1, lng = 0;
-		size_t start;
-		u64 v;
-
 		if (*fmt != '%') {
 			emit(&o, *fmt);
 			continue;
 		}
-		for (fmt++;; fmt++) {
-			if (*fmt == '-')
-				left = true;
-			else if (*fmt == '0')
-				pad = '0';
-			else if (*fmt == '#')
-				alt = true;
-			else if (*fmt == ' ' || *fmt == '+')
-				sign = *fmt;
-			else
-				break;
-		}
-		if (*fmt == '*') {
-			width = va_arg(ap, int);
-			fmt++;
-		}
-		while (*fmt >= '0' && *fmt <= '9')
-			width = width * 10 + (*fmt++ - '0');
-		if (*fmt == '.') {
-			prec = 0;
-			for (fmt++; *fmt >= '0' && *fmt <= '9'; fmt++)
-				prec = prec * 10 + (*fmt - '0');
-		}
-		while (*fmt == 'l' || *fmt == 'z' || *fmt == 'h') {
-			if (*fmt != 'h')
-				lng = 1;
-			fmt++;
-		}
-		if (left)
-			pad = ' ';
+		fmt = parse_spec(fmt + 1, &s, &aq);
+		if (!*fmt)
+			break;
 		start = o.pos;
-		switch (*fmt) {
-		case 'd':
-		case 'i': {
-			s64 s = lng ? va_arg(ap, long) : va_arg(ap, int);
-
-			neg = s < 0;
-			v = neg ? -(u64)s : (u64)s;
-			emit_num(&o, v, neg, 10, false, width, left, pad,
-				 neg ? "" : sign == '+' ? "+" : sign == ' ' ? " " : "");
-			break;
-		}
-		case 'u':
-			v = lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
-			emit_num(&o, v, false, 10, false, width, left, pad, "");
-			break;
-		case 'X':
-			upper = true;
-			/* fall through */
-		case 'x':
-			v = lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
-			emit_num(&o, v, false, 16, upper, width, left, pad,
-				 alt ? (upper ? "0X" : "0x") : "");
-			break;
-		case 'o':
-			v = lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
-			emit_num(&o, v, false, 8, false, width, left, pad, alt ? "0" : "");
-			break;
-		case 'p':
-			v = (u64)va_arg(ap, void *);
-			emit_num(&o, v, false, 16, false, width, left, pad, "0x");
-			break;
-		case 'c':
-			if (!left)
-				while (--width > 0)
-					emit(&o, ' ');
-			emit(&o, (char)va_arg(ap, int));
-			break;
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-			int n;
-
-			if (!s)
-				s = "(null)";
-			n = (int)strlen(s);
-			if (prec >= 0 && prec < n)
-				n = prec;
-			if (!left)
-				for (; width > n; width--)
-					emit(&o, ' ');
-			while (n--)
-				emit(&o, *s++);
-			break;
-		}
-		case '%':
-			emit(&o, '%');
-			break;
-		default:			/* unknown: print it as is */
-			emit(&o, '%');
-			if (*fmt)
-				emit(&o, *fmt);
-			else
-				fmt--;
-			break;
-		}
-		if (left)
-			while ((int)(o.pos - start) < width)
+		emit_conv(&o, &s, &aq);
+		if (s.left)
+			while ((int)(o.pos - start) < s.width)
 				emit(&o, ' ');
 	}
+	va_end(aq);
 	if (o.len)
 		o.buf[o.pos < o.len ? o.pos : o.len - 1] = 0;
 	return (int)o.pos;

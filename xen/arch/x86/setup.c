@@ -113,7 +113,6 @@ static __noreturn void start_domains(void)
 		machine_power_off();
 	}
 	print_platform_summary();
-	scheduler_init(opt_sched);
 	domains_build_at_boot(&boot_info);
 	/* The boot CPU joins the others in the scheduler's loop. */
 	sched_run_cpu();
@@ -173,6 +172,7 @@ void __noreturn start_amphi(u32 magic, u32 info)
 	bench_report_boot(boot_tsc);
 	timer_selftest_all_cpus();
 
+	scheduler_init(opt_sched);
 	domain_selftest();
 	start_domains();
 }

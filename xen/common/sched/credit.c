@@ -4,8 +4,9 @@
  * Design note.
  *
  * Priorities.  Each pCPU has a runqueue of the runnable vCPUs placed on it
- * that are not running, ordered BOOST, UNDER, OVER and first come first
- * served within a priority.  UNDER means credit >= 0, OVER credit < 0;
+ * that are not running, ordered BOOST, UNDER, OVER, within a priority by
+ * credit (most first: keeps shares exact when everyone is OVER), then
+ * first come first served.  UNDER means credit >= 0, OVER credit < 0;
  * BOOST is UNDER just woken from blocking, so an I/O-bound vCPU preempts
  * CPU-bound ones once (it drops to UNDER/OVER when next charged).  A vCPU
  * runs for a slice (CSCHED_TSLICE) unless something of higher priority
@@ -28,17 +29,20 @@
  *
  * Caps.  A capped domain may run cap% of one pCPU per period, summed over
  * its vCPUs.  Slices never outlast the budget left; once it is spent the
- * domain is parked: its vCPUs stay queued but are skipped until the
- * period that refills the budget.  Overshoot (several vCPUs running at
- * once) is carried into the next period, so the long-run share holds.
+ * domain is parked: its vCPUs stay queued but are skipped (and stopped
+ * at once on other pCPUs) until the period that refills the budget.
+ * Overshoot (several vCPUs running at once) is carried into the next
+ * period, so the long-run share holds.
  *
  * Balancing.  A pCPU's load is the summed weight of its runnable vCPUs
- * (running or queued, not parked).  After each decision a pCPU pushes
+ * (running or queued, not parked).  Around each decision a pCPU pushes
  * queued vCPUs to the least loaded pCPU they may run on when that narrows
  * the gap (difference > the vCPU's weight), and vCPUs no longer allowed
- * here (hard affinity) to where they are.  An idle pCPU asks (tickles) a
- * pCPU that has work for it.  Only the owner moves a vCPU: see the
- * migration rule in sched-if.h.
+ * here (hard affinity) to where they are.  An idle pCPU asks (tickles) the
+ * pCPUs that have work for it.  A woken vCPU is queued where it last ran;
+ * that pCPU is tickled if it idles, if the vCPU outranks what it runs, or
+ * if another allowed pCPU idles (it then pushes the vCPU there).  Only the
+ * owner moves a vCPU: see the migration rule in sched-if.h.
  *
  * Locking: one private lock, csched.lock, covers everything here; it is
  * taken inside the generic layer's pCPU lock.  Work under it is O(vCPUs)
@@ -57,6 +61,12 @@
 
 #define CSCHED_TSLICE MILLISECS(10)
 #define CSCHED_ACCT_PERIOD MILLISECS(30)
+/*
+ * A heavy vCPU may be owed nearly a whole period, and runs while its
+ * credit is >= 0: a bound below a period would cap its share (1:3 came out
+ * 1:2 with one slice).  The debt bound only stops an old debt from
+ * keeping a vCPU OVER long after the load changed.
+ */
 #define CSCHED_CREDIT_MAX CSCHED_ACCT_PERIOD
 #define CSCHED_CREDIT_MIN (-2 * CSCHED_ACCT_PERIOD)
 
@@ -92,6 +102,7 @@ struct csched_dom {
 	bool unparked;			/* scratch: csched_tickle_unparked() */
 };
 
+/* Per pCPU; under csched.lock. */
 struct csched_pcpu {
 	struct csched_list runq;
 	struct csched_vcpu *curr;	/* NULL: idle */
@@ -284,8 +295,15 @@ static void csched_burn(unsigned int cpu, struct csched_vcpu *svc,
 		csched.pcpu[cpu].used += delta;
 		sdom->cap_used += delta;
 	}
-	if (sdom->dom->cap && sdom->cap_used >= csched_budget(sdom))
+	if (sdom->dom->cap && sdom->cap_used >= csched_budget(sdom) &&
+	    !sdom->parked) {
 		sdom->parked = true;
+		/* Its other vCPUs running elsewhere must stop now, too. */
+		for (unsigned int p = 0; p < NR_CPUS; p++)
+			if (p != cpu && csched.pcpu[p].curr &&
+			    csched.pcpu[p].curr->sdom == sdom)
+				sched_tickle(p);
+	}
 	csched_set_pri(svc);
 }
 
@@ -347,7 +365,8 @@ static void csched_share(struct csched_vcpu *list, s_time_t amount)
 
 			if (svc->acct_full)
 				continue;
-			share = (s_time_t)((u64)amount * csched_weight(svc) / weight);
+			share = (s_time_t)((u64)amount * csched_weight(svc) /
+					   weight);
 			if (share >= room) {
 				share = MAX(room, 0);
 				svc->acct_full = clipped = true;
@@ -424,7 +443,7 @@ static int csched_push_target(const struct csched_vcpu *svc, unsigned int cpu,
 			best = p;
 	if (best < 0 || !vcpu_allowed_on(svc->vcpu, cpu))
 		return best;
-	return load[cpu] - load[best] > csched_weight(svc) ? best : -1;
+	return load[cpu] > load[best] + csched_weight(svc) ? best : -1;
 }
 
 /* Push queued vCPUs from @cpu (the pCPU we run on) to where they fit. */
@@ -454,26 +473,28 @@ static void csched_balance(unsigned int cpu)
 	}
 }
 
-/* Idle @cpu: ask one pCPU that could push work here to do so. */
+/* Does @p have a queued vCPU it would push to idle @cpu? */
+static bool csched_has_work_for(unsigned int p, unsigned int cpu)
+{
+	u64 load = csched_load(p);
+	struct csched_list *pos;
+
+	list_for(pos, &csched.pcpu[p].runq)
+		if (csched_eligible(RUNQ_ELEM(pos), cpu) &&
+		    load > csched_weight(RUNQ_ELEM(pos)))
+			return true;
+	return false;
+}
+
+/*
+ * Idle @cpu: ask the pCPUs that could push work here to do so.  All of
+ * them, since what one has may be gone (run, parked) when it looks.
+ */
 static void csched_ask_for_work(unsigned int cpu)
 {
-	for (unsigned int p = 0; p < NR_CPUS; p++) {
-		struct csched_list *pos;
-		u64 load;
-
-		if (p == cpu || !csched_online(p))
-			continue;
-		load = csched_load(p);
-		list_for(pos, &csched.pcpu[p].runq) {
-			struct csched_vcpu *svc = RUNQ_ELEM(pos);
-
-			if (csched_eligible(svc, cpu) &&
-			    load > csched_weight(svc)) {
-				sched_tickle(p);
-				return;
-			}
-		}
-	}
+	for (unsigned int p = 0; p < NR_CPUS; p++)
+		if (p != cpu && csched_online(p) && csched_has_work_for(p, cpu))
+			sched_tickle(p);
 }
 
 /* Should @cpu go on running @svc (charged up to @now)? */
@@ -692,8 +713,9 @@ static unsigned int csched_pick_cpu(const struct vcpu *v)
 		}
 	}
 	spin_unlock(&csched.lock);
-	/* Nothing online yet (boot): the first pCPU it may use. */
-	if (best_load == ~0ULL)
+	/* Nothing online that it may use yet (boot): keep the hint if it
+	 * may, else the first pCPU it may use. */
+	if (best_load == ~0ULL && !vcpu_allowed_on(v, best))
 		best = v->hard_affinity ? __builtin_ctzll(v->hard_affinity) : 0;
 	return MIN(best, NR_CPUS - 1);
 }

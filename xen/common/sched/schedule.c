@@ -102,12 +102,16 @@ void sched_tickle(unsigned int cpu)
 
 void sched_migrate(struct vcpu *v, unsigned int new_cpu)
 {
+	struct sched_pcpu *sp = &sched_pcpu[smp_processor_id()];
+
 	BUG_ON(v->processor != smp_processor_id());
-	BUG_ON(!spin_is_locked(&sched_pcpu[v->processor].lock));
-	BUG_ON(v->is_running || new_cpu >= NR_CPUS);
+	BUG_ON(!spin_is_locked(&sp->lock) || new_cpu >= NR_CPUS);
+	/* Only the choice being replaced (we are in schedule(), not in the
+	 * guest) may be running; its switch-out is ours to finish. */
+	BUG_ON(v->is_running && v != sp->curr);
+	WRITE_ONCE(v->is_running, false);
 	if (hvm_ops && hvm_ops->vcpu_migrate)
 		hvm_ops->vcpu_migrate(v, new_cpu);
-	/* It may be the choice being replaced: its runstate is ours to end. */
 	runstate_update(v, NOW());
 	/* Last: from here on new_cpu's lock is v's lock. */
 	WRITE_ONCE(v->processor, new_cpu);
@@ -130,17 +134,17 @@ static void schedule(void)
 	}
 	now = NOW();
 	prev = sp->curr;
-	/* Not in the guest while we decide: the policy may push it away. */
-	if (prev)
-		WRITE_ONCE(prev->is_running, false);
 	dec = sched_ops->do_schedule(cpu, now);
 	next = dec.next;
 	BUG_ON(next && (next->processor != cpu || !vcpu_runnable(next) ||
-			!vcpu_allowed_on(next, cpu) || next->is_running));
-	/* A pushed prev was handed over (runstate too) by sched_migrate(). */
-	if (prev && prev != next && prev->processor == cpu)
+			!vcpu_allowed_on(next, cpu) ||
+			(next != prev && next->is_running)));
+	/* A prev pushed away was switched out by sched_migrate(). */
+	if (prev && prev != next && prev->processor == cpu) {
+		WRITE_ONCE(prev->is_running, false);
 		runstate_update(prev, now);
-	if (next) {
+	}
+	if (next && next != prev) {
 		WRITE_ONCE(next->is_running, true);
 		runstate_update(next, now);
 	}
@@ -179,12 +183,31 @@ void vcpu_pause_flag_set(struct vcpu *v, unsigned int bit)
 	sched_unlock_cpu(cpu, flags);
 }
 
+/* Has @v never run?  Pre: lock of v->processor held. */
+static bool vcpu_never_ran(const struct vcpu *v)
+{
+	return !v->is_running && v->runstate != RUNSTATE_running &&
+	       !v->runstate_time[RUNSTATE_running];
+}
+
 void vcpu_pause_flag_clear(struct vcpu *v, unsigned int bit)
 {
-	unsigned int cpu;
+	unsigned int cpu, to;
 	unsigned long flags = sched_lock_vcpu(v, &cpu);
 	unsigned long was = v->pause_flags;
 
+	/*
+	 * About to run for the first time (vcpu_start()): nothing of it is
+	 * cached on any pCPU, so it may start wherever the policy likes best
+	 * (the migration rule's case (b)).  It stays paused while it moves.
+	 */
+	if (was == 1UL << bit && vcpu_never_ran(v) &&
+	    (to = sched_ops->pick_cpu(v)) != cpu) {
+		WRITE_ONCE(v->processor, to);
+		sched_unlock_cpu(cpu, flags);
+		flags = sched_lock_vcpu(v, &cpu);
+		was = v->pause_flags;
+	}
 	WRITE_ONCE(v->pause_flags, was & ~(1UL << bit));
 	if (was && !v->pause_flags)
 		sched_ops->wake(v);
@@ -261,6 +284,9 @@ void sched_destroy_vcpu(struct vcpu *v)
 
 int sched_init_domain(struct domain *d)
 {
+	if (!sched_ops)
+		panic("sched: domain %u created before scheduler_init()",
+		      d->domain_id);
 	if (!d->weight)
 		d->weight = SCHED_DEFAULT_WEIGHT;
 	return sched_ops->alloc_domdata(d);
@@ -300,8 +326,9 @@ int vcpu_set_hard_affinity(struct vcpu *v, u64 mask)
 		return -EINVAL;
 	flags = sched_lock_vcpu(v, &cpu);
 	v->hard_affinity = mask;
-	/* The owner pushes it (running or queued) to an allowed pCPU. */
-	if (!vcpu_allowed_on(v, cpu) && (v->is_running || vcpu_runnable(v)))
+	/* Its owner decides again: push it off a pCPU no longer allowed,
+	 * or to one that is now allowed and idle. */
+	if (vcpu_runnable(v))
 		sched_tickle(cpu);
 	sched_unlock_cpu(cpu, flags);
 	return 0;

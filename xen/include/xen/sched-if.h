@@ -20,7 +20,10 @@
  * last ran on (VMX: the VMCS is active there), so v->processor changes
  * only (a) on the pCPU v->processor itself, with its lock held and v not
  * running, through sched_migrate(), which tells the vendor code first; or
- * (b) before v has ever run (sched_init_vcpu()).  A vCPU is only ever run
+ * (b) before v has ever run (sched_init_vcpu(), and when vcpu_start()
+ * first makes it runnable).  (b) needs the vendor code to leave nothing
+ * active on the pCPU where vcpu_init()/vcpu_set_state() ran (VMX: VMCLEAR
+ * after writing the VMCS there).  A vCPU is only ever run
  * by the pCPU whose runqueue holds it, so load balancing is a push by the
  * owner, never a pull: an idle pCPU asks (sched_tickle()) a busy one to
  * give it work.
@@ -34,7 +37,7 @@
 /* What a pCPU runs next. */
 struct sched_decision {
 	struct vcpu *next;	/* NULL: idle */
-	s_time_t slice;		/* ask again after this long; < 0: only when told */
+	s_time_t slice;		/* decide again after this; < 0: when told */
 };
 
 struct scheduler {
@@ -81,7 +84,8 @@ struct scheduler {
 	 */
 	struct sched_decision (*do_schedule)(unsigned int cpu, s_time_t now);
 
-	/* A good pCPU for @v (allowed, least loaded).  Interrupts off. */
+	/* A good pCPU for @v (allowed, least loaded; v->processor wins ties).
+	 * Interrupts off; the lock of v->processor may be held. */
 	unsigned int (*pick_cpu)(const struct vcpu *v);
 	/* Set weight (1..65535) and cap (% of one pCPU, 0 = none); validated
 	 * by the caller.  Interrupts off, no pCPU lock held. */
@@ -112,8 +116,10 @@ static inline bool vcpu_allowed_on(const struct vcpu *v, unsigned int cpu)
 /* Make @cpu run do_schedule() soon (an IPI if it is another pCPU). */
 void sched_tickle(unsigned int cpu);
 /*
- * Move queued (not running) @v from this pCPU to @new_cpu: let the vendor
- * code release its state here (VMX: VMCLEAR), then set v->processor.
+ * Move queued @v from this pCPU to @new_cpu: switch it out if it is the
+ * choice being replaced, let the vendor code release its state here (VMX:
+ * VMCLEAR), end its runstate here, then set v->processor.  The caller then
+ * queues it on @new_cpu and tickles that pCPU.
  * Pre: running on v->processor inside do_schedule() (its lock held).
  */
 void sched_migrate(struct vcpu *v, unsigned int new_cpu);
