@@ -4,7 +4,7 @@
 BUILD := build
 export BUILD
 
-.PHONY: all amphi iso run test test-long bench unit deps clean
+.PHONY: all amphi guests iso run test test-long bench unit deps clean
 
 all: amphi
 
@@ -17,7 +17,10 @@ iso: amphi
 deps:
 	@scripts/deps.sh
 
-run: deps amphi
+guests:
+	@$(MAKE) --no-print-directory -s -C tests/guests
+
+run: deps amphi guests
 	@scripts/run.sh
 
 unit:

@@ -81,4 +81,12 @@ qemu_cases() {
 		"!the write to code succeeded" "Rebooting" &&
 		pass "qemu: W^X - writing hypervisor code faults"
 	[ "$RC" -ne 0 ] && fail "qemu: W^X - writing hypervisor code faults" "exit $RC" "$LOG"
+
+	# Domain teardown returns every page and every xmalloc byte.
+	boot_case domain-selftest 60 -smp 2 -- console=com1 selftest=domain
+	[ "$RC" -eq 0 ] && expect_lines "qemu: domain create/destroy returns all memory" "$LOG" \
+		"selftest=domain: built with 16387 RAM pages" \
+		"selftest=domain: teardown returned all memory" "!LEAK" &&
+		pass "qemu: domain create/destroy returns all memory"
+	[ "$RC" -ne 0 ] && fail "qemu: domain create/destroy returns all memory" "exit $RC" "$LOG"
 }
