@@ -451,24 +451,6 @@ TEST(test_max_order)
 static void *victim;
 static unsigned int victim_order;
 
-static bool dies(void (*fn)(void))
-{
-	int status;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-
-		dup2(fd, 2);
-		fn();
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return false;
-	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
-}
 
 static void do_free_victim(void)
 {
@@ -504,28 +486,28 @@ TEST(test_misuse_is_caught)
 	q = alloc_page();
 
 	victim = p, victim_order = 2;
-	CHECK(!dies(do_free_victim));		/* the control case */
-	CHECK(dies(do_double_free));
+	CHECK(!unit_dies(do_free_victim));		/* the control case */
+	CHECK(unit_dies(do_double_free));
 	victim = p, victim_order = 1;
-	CHECK(dies(do_free_victim));		/* wrong order */
+	CHECK(unit_dies(do_free_victim));		/* wrong order */
 	victim = p, victim_order = 3;
-	CHECK(dies(do_free_victim));
+	CHECK(unit_dies(do_free_victim));
 	victim = p + PAGE_SIZE, victim_order = 0;
-	CHECK(dies(do_free_victim));		/* interior page */
+	CHECK(unit_dies(do_free_victim));		/* interior page */
 	victim = p + 16, victim_order = 0;
-	CHECK(dies(do_free_victim));		/* misaligned */
+	CHECK(unit_dies(do_free_victim));		/* misaligned */
 	victim = (void *)ROUNDUP((uintptr_t)foreign, PAGE_SIZE);
-	CHECK(dies(do_free_victim));		/* not in any region */
+	CHECK(unit_dies(do_free_victim));		/* not in any region */
 	victim = p, victim_order = PAGE_ALLOC_MAX_ORDER + 1;
-	CHECK(dies(do_free_victim));
+	CHECK(unit_dies(do_free_victim));
 
 	/* q's buddy stays allocated, so q sits alone on the order-0 list. */
 	free_page(q);
 	victim = q;
-	CHECK(dies(do_alloc_after_corruption));
+	CHECK(unit_dies(do_alloc_after_corruption));
 	victim = q, victim_order = 0;
-	CHECK(dies(do_free_victim));		/* q is already free */
-	CHECK(dies(do_add_overlap));
+	CHECK(unit_dies(do_free_victim));		/* q is already free */
+	CHECK(unit_dies(do_add_overlap));
 
 	free_pages(p, 2);
 	shadow_fini();

@@ -245,25 +245,6 @@ TEST(test_random_vs_shadow)
 static struct timer_heap other;
 static struct timer *other_slots[4];
 
-/* Does @fn abort (in a child, so the test goes on)? */
-static bool dies(void (*fn)(void))
-{
-	int status;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-
-		dup2(fd, 2);
-		fn();
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return false;
-	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
-}
 
 static void do_add_again(void)
 {
@@ -303,13 +284,13 @@ TEST(test_misuse_is_caught)
 	arm(&timers[1], 20);
 	CHECK_EQ(timers[0].heap_idx, 0);
 
-	CHECK(!dies(do_remove_legit));		/* the control case */
-	CHECK(dies(do_add_again));
-	CHECK(dies(do_add_to_other));
-	CHECK(dies(do_remove_from_other));	/* slot 0 there is stranger's */
-	CHECK(dies(do_modify_on_other));
+	CHECK(!unit_dies(do_remove_legit));		/* the control case */
+	CHECK(unit_dies(do_add_again));
+	CHECK(unit_dies(do_add_to_other));
+	CHECK(unit_dies(do_remove_from_other));	/* slot 0 there is stranger's */
+	CHECK(unit_dies(do_modify_on_other));
 	timers[0].heap_idx = 2;			/* past the other heap's nr */
-	CHECK(dies(do_remove_from_other));
+	CHECK(unit_dies(do_remove_from_other));
 	timers[0].heap_idx = 0;
 	CHECK(heap_ok(&heap));
 }

@@ -256,24 +256,6 @@ TEST(test_exhaustion)
 
 static void *victim;
 
-static bool dies(void (*fn)(void))
-{
-	int status;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-
-		dup2(fd, 2);
-		fn();
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return false;
-	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
-}
 
 static void do_xfree(void)
 {
@@ -296,18 +278,18 @@ TEST(test_misuse_is_caught)
 	big = xmalloc_bytes(10000);
 
 	victim = small;
-	CHECK(!dies(do_xfree));			/* the control case */
-	CHECK(dies(do_double_xfree));
+	CHECK(!unit_dies(do_xfree));			/* the control case */
+	CHECK(unit_dies(do_double_xfree));
 	victim = small + 8;
-	CHECK(dies(do_xfree));			/* misaligned */
+	CHECK(unit_dies(do_xfree));			/* misaligned */
 	victim = small + 16;
-	CHECK(dies(do_xfree));			/* inside an object */
+	CHECK(unit_dies(do_xfree));			/* inside an object */
 	victim = small + 4 * 128;
-	CHECK(dies(do_xfree));			/* slot never handed out */
+	CHECK(unit_dies(do_xfree));			/* slot never handed out */
 	victim = big;
-	CHECK(dies(do_double_xfree));
+	CHECK(unit_dies(do_double_xfree));
 	victim = big + PAGE_SIZE;
-	CHECK(dies(do_xfree));			/* inside a large block */
+	CHECK(unit_dies(do_xfree));			/* inside a large block */
 
 	xfree(small);
 	xfree(other);

@@ -6,8 +6,13 @@
 #ifndef UNIT_H
 #define UNIT_H
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 struct unit_case {
 	const char *name;
@@ -37,6 +42,30 @@ extern int unit_checks;
 } while (0)
 
 #define TEST(n) static void n(void)
+
+/*
+ * Does @fn abort?  Hypervisor invariants end in panic(), which the shim
+ * turns into abort(); run @fn in a child (stderr silenced) so the test
+ * goes on with its own heap intact.
+ */
+static inline bool unit_dies(void (*fn)(void))
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 2);
+		fn();
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return false;
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+}
 
 /* UNIT_MAIN(test_a, test_b, ...) */
 #define UNIT_MAIN(...)							\
