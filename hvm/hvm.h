@@ -121,8 +121,6 @@ void hvm_msr_vcpu_init(struct vcpu *v);
 /* Port I/O: @val in/out, low @size bytes. */
 void hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in,
 		u32 *val);
-/* Bytes a domain writes to its debug port / console, collected in lines. */
-void domain_debug_putc(struct domain *d, char c);
 
 /* The format the p2m must emit for this vendor (P2M_NPT or P2M_EPT). */
 int hvm_p2m_format(void);

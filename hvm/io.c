@@ -11,26 +11,6 @@
 
 #define DEBUG_PORT 0xe9
 
-void domain_debug_putc(struct domain *d, char c)
-{
-	unsigned long flags = spin_lock_irqsave(&d->lock);
-
-	if (c == '\n' || d->dbg_len == sizeof(d->dbg_line) - 1) {
-		d->dbg_line[d->dbg_len] = '\0';
-		printk("(d%u) %s\n", d->domain_id, d->dbg_line);
-		d->dbg_len = 0;
-		if (c == '\n')
-			goto out;
-	}
-	/* Keep the log one line per line: no control characters. */
-	if ((u8)c >= 0x20 && (u8)c < 0x7f)
-		d->dbg_line[d->dbg_len++] = c;
-	else if (c == '\t')
-		d->dbg_line[d->dbg_len++] = ' ';
-out:
-	spin_unlock_irqrestore(&d->lock, flags);
-}
-
 void hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in,
 		u32 *val)
 {

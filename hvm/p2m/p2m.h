@@ -11,6 +11,7 @@
 #ifndef HVM_P2M_P2M_H
 #define HVM_P2M_P2M_H
 
+#include <xen/arch_vcpu.h>
 #include <xen/types.h>
 
 enum p2m_format {
@@ -24,7 +25,7 @@ enum p2m_format {
 #define P2M_X (1U << 2)
 #define P2M_RWX (P2M_R | P2M_W | P2M_X)
 
-#define P2M_MAX_GFN ((1ULL << 36) - 1)	/* 48-bit guest-physical space */
+#define P2M_MAX_GFN ARCH_MAX_GFN	/* 48-bit guest-physical space */
 
 struct p2m;
 

@@ -6,12 +6,32 @@
  * port-0xE9 fallback (xen-abi-map.md §A.6 step 6).  CONSOLEIO_read
  * (serial input for dom0's hvc0) arrives with the dom0 stage.
  */
-#include <hvm/hvm.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <public/xen.h>
+
+/* Lines, not bytes: a guest cannot interleave half-lines with others. */
+void domain_debug_putc(struct domain *d, char c)
+{
+	unsigned long flags = spin_lock_irqsave(&d->lock);
+
+	if (c == '\n' || d->dbg_len == sizeof(d->dbg_line) - 1) {
+		d->dbg_line[d->dbg_len] = '\0';
+		printk("(d%u) %s\n", d->domain_id, d->dbg_line);
+		d->dbg_len = 0;
+		if (c == '\n')
+			goto out;
+	}
+	/* Keep the log one line per line: no control characters. */
+	if ((u8)c >= 0x20 && (u8)c < 0x7f)
+		d->dbg_line[d->dbg_len++] = c;
+	else if (c == '\t')
+		d->dbg_line[d->dbg_len++] = ' ';
+out:
+	spin_unlock_irqrestore(&d->lock, flags);
+}
 
 #define CONSOLE_IO_MAX (64 * 1024)	/* per call; more returns early */
 #define CONSOLE_IO_CHUNK 128

@@ -14,8 +14,7 @@
  * a pCPU any more (a vCPU may be mid-exit on another CPU when its domain
  * crashes).
  */
-#include <hvm/hvm.h>
-#include <hvm/p2m/p2m.h>
+#include <xen/arch_vcpu.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
@@ -57,8 +56,7 @@ static void vcpu_free(struct vcpu *v)
 {
 	kill_timer(&v->wake_timer);
 	sched_destroy_vcpu(v);
-	if (v->hvm.vendor)
-		hvm_ops->vcpu_destroy(v);
+	arch_vcpu_destroy(v);
 	xfree(v);
 }
 
@@ -75,8 +73,7 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	v->runstate_entry = NOW();
 	v->hard_affinity = ~0ULL;
 	init_timer(&v->wake_timer, vcpu_wake_timer_fn, v, 0);
-	hvm_msr_vcpu_init(v);
-	if (hvm_ops->vcpu_init(v) ||
+	if (arch_vcpu_create(v) ||
 	    sched_init_vcpu(v, id % nr_cpus_online)) {
 		vcpu_free(v);
 		return NULL;
@@ -97,8 +94,7 @@ static void domain_free(struct domain *d)
 		free_pages((void *)(uintptr_t)e->maddr, e->order);
 		xfree(e);
 	}
-	if (d->p2m)
-		p2m_destroy(d->p2m);
+	arch_domain_destroy(d);
 	xfree(d);
 }
 
@@ -119,8 +115,7 @@ struct domain *domain_create(u16 domid, const char *name,
 	d->is_privileged = privileged;
 	d->max_vcpus = max_vcpus;
 	d->weight = 256;
-	d->p2m = p2m_create(hvm_p2m_format());
-	if (!d->p2m || sched_init_domain(d))
+	if (arch_domain_create(d) || sched_init_domain(d))
 		goto fail;
 	for (unsigned int i = 0; i < max_vcpus; i++)
 		if (!(d->vcpu[i] = vcpu_create(d, i)))
@@ -152,7 +147,7 @@ static int populate_extent(struct domain *d, u64 gfn, unsigned int order)
 	e->next = d->extents;
 	d->extents = e;
 	d->tot_pages += 1UL << order;
-	return p2m_map(d->p2m, gfn, e->maddr >> PAGE_SHIFT, order, P2M_RWX);
+	return arch_domain_map_ram(d, gfn, e->maddr >> PAGE_SHIFT, order);
 }
 
 int domain_populate_ram(struct domain *d, u64 bytes)
@@ -161,7 +156,7 @@ int domain_populate_ram(struct domain *d, u64 bytes)
 	u64 end = gfn + (bytes >> PAGE_SHIFT);
 	int rc = 0;
 
-	if (bytes & ~PAGE_MASK || end > P2M_MAX_GFN)
+	if (bytes & ~PAGE_MASK || end > ARCH_MAX_GFN)
 		return -EINVAL;
 	while (!rc && gfn < end) {
 		/* 2 MiB where aligned and the allocator still has one. */
@@ -194,8 +189,7 @@ void vcpu_block_unless_pending(struct vcpu *v)
 
 void vcpu_start(struct vcpu *v, const struct hvm_boot_state *state)
 {
-	v->hvm.regs = state->regs;
-	hvm_ops->vcpu_set_state(v, state);
+	arch_vcpu_set_state(v, state);
 	vcpu_pause_flag_clear(v, VPF_down);
 }
 
@@ -255,7 +249,7 @@ void domain_unlist(struct domain *d)
 
 void domain_destroy(struct domain *d)
 {
-	unsigned long ram = d->tot_pages, tables = p2m_table_pages(d->p2m);
+	unsigned long ram = d->tot_pages, tables = arch_domain_table_pages(d);
 	u16 id = d->domain_id;
 
 	domain_free(d);

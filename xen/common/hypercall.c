@@ -6,7 +6,7 @@
  * -EPERM, unknown numbers -ENOSYS, as in Xen.  Handlers validate every
  * argument and change nothing before validation is complete.
  */
-#include <hvm/hvm.h>
+#include <xen/arch_vcpu.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
@@ -73,33 +73,19 @@ static const struct hypercall_def hypercall_table[] = {
 
 void hypercall_dispatch(struct vcpu *v)
 {
-	struct hvm_regs *r = &v->hvm.regs;
-	bool compat = !hvm_long_mode_64(v);
-	u64 nr = compat ? (u32)r->rax : r->rax;
 	const struct hypercall_def *h;
-	u64 a[5];
+	u64 nr, a[5];
+	bool compat = arch_hypercall_args(v, &nr, a);
+	long rc;
 
-	if (hvm_get_cpl(v)) {
-		r->rax = -EPERM;
-		return;
-	}
-	if (compat) {
-		a[0] = (u32)r->rbx, a[1] = (u32)r->rcx, a[2] = (u32)r->rdx;
-		a[3] = (u32)r->rsi, a[4] = (u32)r->rdi;
-	} else {
-		a[0] = r->rdi, a[1] = r->rsi, a[2] = r->rdx;
-		a[3] = r->r10, a[4] = r->r8;
-	}
 	h = nr < ARRAY_SIZE(hypercall_table) ? &hypercall_table[nr] : NULL;
-	if (!h || !h->fn) {
-		r->rax = -ENOSYS;
-		return;
-	}
-	if (h->privileged && !v->domain->is_privileged) {
-		r->rax = -EPERM;
-		return;
-	}
-	r->rax = h->fn(v, a, compat);
-	if (compat)
-		r->rax = (u32)r->rax;
+	if (arch_vcpu_cpl(v))
+		rc = -EPERM;		/* Xen refuses guest user mode */
+	else if (!h || !h->fn)
+		rc = -ENOSYS;
+	else if (h->privileged && !v->domain->is_privileged)
+		rc = -EPERM;
+	else
+		rc = h->fn(v, a, compat);
+	arch_hypercall_result(v, rc, compat);
 }

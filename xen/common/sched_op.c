@@ -4,7 +4,6 @@
  * channels); a wake-up that already arrived makes it return at once, so a
  * guest cannot lose the race between arming a timer and blocking.
  */
-#include <hvm/hvm.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>

@@ -20,7 +20,7 @@
  * alone, offline otherwise.  runstate_update() is called after every
  * change of either, under the vCPU's scheduler lock.
  */
-#include <hvm/hvm.h>
+#include <xen/arch_vcpu.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/sched-if.h>
@@ -110,8 +110,7 @@ void sched_migrate(struct vcpu *v, unsigned int new_cpu)
 	 * guest) may be running; its switch-out is ours to finish. */
 	BUG_ON(v->is_running && v != sp->curr);
 	WRITE_ONCE(v->is_running, false);
-	if (hvm_ops && hvm_ops->vcpu_migrate)
-		hvm_ops->vcpu_migrate(v, new_cpu);
+	arch_vcpu_migrate(v, new_cpu);
 	runstate_update(v, NOW());
 	/* Last: from here on new_cpu's lock is v's lock. */
 	WRITE_ONCE(v->processor, new_cpu);
@@ -356,7 +355,7 @@ void __noreturn sched_run_cpu(void)
 		softirq_do_pending();
 		v = READ_ONCE(sp->curr);
 		if (v)
-			hvm_vcpu_run_once(v);	/* returns at once if softirqs */
+			arch_vcpu_run_once(v);	/* returns at once if softirqs */
 		else
 			idle_once();
 	}

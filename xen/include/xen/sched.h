@@ -114,6 +114,9 @@ void domain_unlist(struct domain *d);
 /* Runstate times of every domain, one line each (at power-off). */
 void domain_print_runstates(void);
 struct domain *domain_by_id(u16 domid);
+/* Bytes a domain writes to its debug port / console, logged as lines
+ * "(d<id>) text" (xen/common/console_io.c). */
+void domain_debug_putc(struct domain *d, char c);
 /* Count a bad request (bad hypercall argument...), rate-limited log. */
 __printf(2, 3) void domain_bad_request(struct domain *d, const char *fmt, ...);
 

@@ -1,0 +1,42 @@
+/*
+ * What common code needs from the guest-type code below it (DESIGN.md §3
+ * include direction: xen/common never includes hvm/ or pv/ headers).
+ * Implemented by hvm/arch.c on top of the vendor ops table chosen at boot.
+ * Types come from <hvm/vcpu.h>, a plain data-structure header that
+ * xen/include/xen/sched.h embeds in struct vcpu.
+ */
+#ifndef XEN_ARCH_VCPU_H
+#define XEN_ARCH_VCPU_H
+
+#include <xen/types.h>
+
+struct domain;
+struct vcpu;
+struct hvm_boot_state;
+
+/* Highest guest frame a domain can have (48-bit guest-physical space). */
+#define ARCH_MAX_GFN ((1ULL << 36) - 1)
+
+/* Nested paging for @d: created empty, RAM mapped extent by extent. */
+int arch_domain_create(struct domain *d);
+void arch_domain_destroy(struct domain *d);
+int arch_domain_map_ram(struct domain *d, u64 gfn, mfn_t mfn,
+			unsigned int order);
+unsigned long arch_domain_table_pages(const struct domain *d);
+
+/* VMCB/VMCS, MSR defaults, FPU area.  Returns 0 or -ENOMEM. */
+int arch_vcpu_create(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
+void arch_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s);
+/* Enter the guest once and handle the exit (see hvm_vcpu_run_once). */
+void arch_vcpu_run_once(struct vcpu *v);
+/* Called on @v's old pCPU before it runs on @new_cpu. */
+void arch_vcpu_migrate(struct vcpu *v, unsigned int new_cpu);
+
+/* Hypercall ABI (xen-abi-map.md §0): the number and five arguments by
+ * the caller's mode; returns true for a 32-bit (compat) caller. */
+bool arch_hypercall_args(struct vcpu *v, u64 *nr, u64 a[5]);
+void arch_hypercall_result(struct vcpu *v, long rc, bool compat);
+unsigned int arch_vcpu_cpl(struct vcpu *v);
+
+#endif
