@@ -16,6 +16,7 @@
  */
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
 #include <xen/sched.h>
@@ -31,6 +32,11 @@ struct domain *domain_list;
 static DEFINE_SPINLOCK(domlist_lock);
 static struct timer reaper_timer;
 static bool reaper_armed;
+
+struct evtchn_domain *evtchn_of(struct domain *d)
+{
+	return d->evtchn;
+}
 
 struct domain *domain_by_id(u16 domid)
 {

@@ -86,6 +86,10 @@ struct domain {
 	u64 ram_bytes;			/* guest RAM [0, ram_bytes) */
 	struct p2m *p2m;
 
+	/* Event channels (xen/common/event_channel.c); NULL until the
+	 * domain's event-channel table is set up. */
+	struct evtchn_domain *evtchn;
+
 	/* Debug output (port 0xE9, console_io) collected into lines. */
 	char dbg_line[160];
 	unsigned int dbg_len;
