@@ -1,0 +1,802 @@
+/*
+ * Event channels: the port table and EVTCHNOP_* (xen-abi-map.md §A.6
+ * steps 5-8, §B.2; semantics and error codes of Xen 4.17
+ * xen/common/event_channel.c, with the 2-level ABI only).
+ *
+ * Design.  Each domain has a struct evtchn_domain: ports in groups of 64
+ * allocated on demand (port 0 reserved), per-vCPU VIRQ bindings, and the
+ * pointers into guest memory where delivery happens (event_2l.c).  One
+ * spinlock per domain protects all of it.  An interdomain pair is only
+ * changed with both domains locked, so holding one end's lock keeps the
+ * peer alive: its destroy must close that port first.  Pairs between two
+ * domains are created and torn down under evtchn_global_lock as well,
+ * which also covers looking up other domains and unpublishing a table;
+ * with it held, a sender that lost the race for the peer's lock can drop
+ * its own lock and take both in address order (lock_port()).
+ *
+ * Hypercalls validate everything, then commit; the only thing validation
+ * may leave behind is an empty port group, as in Xen (get_free_port()).
+ * Error precedence follows Xen; XSM is Xen's dummy policy: acting on
+ * another domain needs privilege (XSM_TARGET).
+ */
+#include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/guest_access.h>
+#include <xen/lib.h>
+#include <xen/xmalloc.h>
+
+/* Xen-internal (public header, __XEN__ only): the continuation of a
+ * preempted EVTCHNOP_reset, which a guest can also issue directly. */
+#define EVTCHNOP_RESET_CONT 14
+
+static DEFINE_SPINLOCK(evtchn_global_lock);
+
+/* --- Port table --- */
+
+struct evtchn *evtchn_port(struct evtchn_domain *ed, evtchn_port_t port)
+{
+	if (port >= ed->valid)
+		return NULL;
+	return &ed->group[port / EVTCHN_GROUP_PORTS][port % EVTCHN_GROUP_PORTS];
+}
+
+static bool vcpu_exists(struct evtchn_domain *ed, u32 vcpu)
+{
+	return vcpu < ed->d->max_vcpus && vcpu < MAX_VIRT_CPUS &&
+	       ed->d->vcpu[vcpu];
+}
+
+/* Lowest free port, allocating its group if needed (left in place even
+ * if the caller then fails, as in Xen).  Pre: ed->lock held. */
+static int get_free_port(struct evtchn_domain *ed)
+{
+	struct evtchn *grp;
+	unsigned int port;
+
+	if (ed->dying)
+		return -EINVAL;
+	for (port = 0; port <= ed->max_port; port++) {
+		if (port < ed->valid) {
+			if (evtchn_port(ed, port)->state == ECS_FREE)
+				return port;
+			continue;
+		}
+		grp = xzalloc_array(struct evtchn, EVTCHN_GROUP_PORTS);
+		if (!grp)
+			return -ENOMEM;
+		ed->group[port / EVTCHN_GROUP_PORTS] = grp;
+		ed->valid += EVTCHN_GROUP_PORTS;
+		return port;
+	}
+	return -ENOSPC;
+}
+
+/* Xen's evtchn_free() plus the VIRQ unbinding of evtchn_close(). */
+static void free_port(struct evtchn_domain *ed, evtchn_port_t port)
+{
+	struct evtchn *chn = evtchn_port(ed, port);
+	unsigned int v;
+
+	if (evtchn_usable(chn))
+		evtchn_2l_clear_pending(ed, port);
+	if (chn->state == ECS_VIRQ) {
+		v = evtchn_virq_is_global(chn->u.virq) ? 0 : chn->notify_vcpu;
+		BUG_ON(ed->vcpu[v].virq[chn->u.virq] != port);
+		ed->vcpu[v].virq[chn->u.virq] = 0;
+	}
+	if (chn->xen_consumer) {
+		struct evtchn_xen_consumer *xc = &ed->xen[chn->xen_consumer - 1];
+
+		if (!--xc->users)
+			xc->fn = NULL;
+	}
+	memset(chn, 0, sizeof(*chn));	/* ECS_FREE, notify vCPU 0 */
+}
+
+/* --- Locking --- */
+
+struct lockset {
+	struct evtchn_domain *a, *b;	/* held; either may be NULL */
+	bool global;
+	unsigned long flags;
+};
+
+static bool above(struct evtchn_domain *x, struct evtchn_domain *y)
+{
+	return (uintptr_t)x > (uintptr_t)y;
+}
+
+/* Pre: interrupts saved in ls->flags; blocking, in address order. */
+static void lock_two(struct lockset *ls, struct evtchn_domain *x,
+		     struct evtchn_domain *y)
+{
+	if (y == x)
+		y = NULL;
+	if (y && above(x, y)) {
+		struct evtchn_domain *t = x;
+
+		x = y;
+		y = t;
+	}
+	spin_lock(&x->lock);
+	if (y)
+		spin_lock(&y->lock);
+	ls->a = x;
+	ls->b = y;
+}
+
+static void unlock_all(struct lockset *ls)
+{
+	if (ls->b)
+		spin_unlock(&ls->b->lock);
+	if (ls->a)
+		spin_unlock(&ls->a->lock);
+	if (ls->global)
+		spin_unlock(&evtchn_global_lock);
+	evtchn_irq_restore(ls->flags);
+}
+
+/* The other domain's end of @port, or NULL.  Pre: ed->lock held. */
+static struct evtchn_domain *peer_of(struct evtchn_domain *ed,
+				     evtchn_port_t port)
+{
+	struct evtchn *chn = evtchn_port(ed, port);
+
+	if (!chn || chn->state != ECS_INTERDOMAIN || chn->u.peer.ed == ed)
+		return NULL;
+	return chn->u.peer.ed;
+}
+
+/*
+ * Lock @ed and, if @port is interdomain to another domain, that domain.
+ * @pair_change: the caller may tear the pair down, so it needs the
+ * global lock whenever there is a peer.
+ */
+static void lock_port(struct lockset *ls, struct evtchn_domain *ed,
+		      evtchn_port_t port, bool pair_change)
+{
+	struct evtchn_domain *r;
+
+	ls->flags = evtchn_irq_save();
+	ls->global = false;
+	ls->b = NULL;
+	ls->a = ed;
+	spin_lock(&ed->lock);
+	r = peer_of(ed, port);
+	if (!r)
+		return;
+	/* The pair pins r (tearing it down needs ed->lock): in address
+	 * order we may wait for r, against it only try. */
+	if (!pair_change && (above(r, ed) ? (spin_lock(&r->lock), true) :
+			     spin_trylock(&r->lock))) {
+		ls->b = r;
+		return;
+	}
+	spin_unlock(&ed->lock);
+	spin_lock(&evtchn_global_lock);
+	ls->global = true;
+	spin_lock(&ed->lock);
+	/* From here the pair cannot change: that needs the global lock. */
+	r = peer_of(ed, port);
+	if (!r)
+		return;
+	spin_unlock(&ed->lock);
+	lock_two(ls, ed, r);
+}
+
+/*
+ * Lock the domain @dom names (DOMID_SELF, our id, or another domain,
+ * looked up under the global lock), plus @self if @with_self.
+ */
+static int lock_target(struct lockset *ls, struct evtchn_domain *self,
+		       domid_t dom, bool with_self, struct evtchn_domain **out)
+{
+	struct domain *d;
+	struct evtchn_domain *t;
+
+	ls->flags = evtchn_irq_save();
+	ls->global = false;
+	if (dom == DOMID_SELF || dom == self->d->domain_id) {
+		lock_two(ls, self, NULL);
+		*out = self;
+		return 0;
+	}
+	spin_lock(&evtchn_global_lock);
+	ls->global = true;
+	d = evtchn_hooks.lookup ? evtchn_hooks.lookup(dom) : NULL;
+	t = d ? evtchn_of(d) : NULL;
+	if (!t) {
+		ls->a = ls->b = NULL;
+		unlock_all(ls);
+		return -ESRCH;
+	}
+	lock_two(ls, t, with_self ? self : NULL);
+	*out = t;
+	return 0;
+}
+
+static void lock_one(struct lockset *ls, struct evtchn_domain *ed)
+{
+	ls->flags = evtchn_irq_save();
+	ls->global = false;
+	lock_two(ls, ed, NULL);
+}
+
+/* --- Sub-ops --- */
+
+static long alloc_unbound(struct evtchn_domain *self, bool priv,
+			  struct evtchn_alloc_unbound *op)
+{
+	struct evtchn_domain *ed;
+	struct lockset ls;
+	struct evtchn *chn;
+	int port;
+
+	port = lock_target(&ls, self, op->dom, false, &ed);
+	if (port)
+		return port;
+	if (ed != self && !priv)
+		port = -EPERM;
+	else
+		port = get_free_port(ed);
+	if (port >= 0) {
+		chn = evtchn_port(ed, port);
+		chn->state = ECS_UNBOUND;
+		/* DOMID_SELF means the caller, also when ed is not. */
+		chn->u.remote_domid = op->remote_dom == DOMID_SELF ?
+				      self->d->domain_id : op->remote_dom;
+		op->port = port;
+	}
+	unlock_all(&ls);
+	return port < 0 ? port : 0;
+}
+
+/* Connect a free port of ld to @rport of rd.  Pre: both locked. */
+static int bind_interdomain_locked(struct evtchn_domain *ld,
+				   struct evtchn_domain *rd,
+				   evtchn_port_t rport, evtchn_port_t *out)
+{
+	struct evtchn *lchn, *rchn;
+	int lport = get_free_port(ld);
+
+	if (lport < 0)
+		return lport;
+	rchn = evtchn_port(rd, rport);
+	if (!rchn || rchn->state != ECS_UNBOUND ||
+	    rchn->u.remote_domid != ld->d->domain_id)
+		return -EINVAL;
+
+	lchn = evtchn_port(ld, lport);
+	lchn->state = ECS_INTERDOMAIN;
+	lchn->u.peer.ed = rd;
+	lchn->u.peer.port = rport;
+	rchn->state = ECS_INTERDOMAIN;
+	rchn->u.peer.ed = ld;
+	rchn->u.peer.port = lport;
+	/* Xen: notifications sent while rport was unbound were dropped, so
+	 * always leave one pending on the new local port. */
+	evtchn_2l_set_pending(ld, lchn->notify_vcpu, lport);
+	*out = lport;
+	return 0;
+}
+
+static long bind_interdomain(struct evtchn_domain *ld,
+			     struct evtchn_bind_interdomain *op)
+{
+	struct evtchn_domain *rd;
+	struct lockset ls;
+	int rc;
+
+	rc = lock_target(&ls, ld, op->remote_dom, true, &rd);
+	if (rc)
+		return rc;
+	rc = bind_interdomain_locked(ld, rd, op->remote_port, &op->local_port);
+	unlock_all(&ls);
+	return rc;
+}
+
+static long bind_virq(struct evtchn_domain *ed, struct evtchn_bind_virq *op)
+{
+	struct lockset ls;
+	struct evtchn *chn;
+	int port;
+
+	if (op->virq >= NR_VIRQS)
+		return -EINVAL;
+	if (evtchn_virq_is_global(op->virq) && op->vcpu != 0)
+		return -EINVAL;
+	if (!vcpu_exists(ed, op->vcpu))
+		return -ENOENT;
+	lock_one(&ls, ed);
+	if (ed->vcpu[op->vcpu].virq[op->virq])
+		port = -EEXIST;
+	else
+		port = get_free_port(ed);
+	if (port >= 0) {
+		chn = evtchn_port(ed, port);
+		chn->state = ECS_VIRQ;
+		chn->notify_vcpu = op->vcpu;
+		chn->u.virq = op->virq;
+		ed->vcpu[op->vcpu].virq[op->virq] = port;
+		op->port = port;
+	}
+	unlock_all(&ls);
+	return port < 0 ? port : 0;
+}
+
+static long bind_ipi(struct evtchn_domain *ed, struct evtchn_bind_ipi *op)
+{
+	struct lockset ls;
+	struct evtchn *chn;
+	int port;
+
+	if (!vcpu_exists(ed, op->vcpu))
+		return -ENOENT;
+	lock_one(&ls, ed);
+	port = get_free_port(ed);
+	if (port >= 0) {
+		chn = evtchn_port(ed, port);
+		chn->state = ECS_IPI;
+		chn->notify_vcpu = op->vcpu;
+		op->port = port;
+	}
+	unlock_all(&ls);
+	return port < 0 ? port : 0;
+}
+
+/* Xen's evtchn_close(); @guest: the guest asked (not Xen's own ports). */
+static int close_port(struct evtchn_domain *ed, evtchn_port_t port,
+		      bool guest)
+{
+	struct evtchn *chn, *rchn;
+	struct lockset ls;
+	int rc = 0;
+
+	lock_port(&ls, ed, port, true);
+	chn = evtchn_port(ed, port);
+	if (!chn || (chn->xen_consumer && guest) ||
+	    chn->state == ECS_FREE || chn->state == ECS_RESERVED) {
+		rc = -EINVAL;
+	} else {
+		if (chn->state == ECS_INTERDOMAIN) {
+			/* The peer waits for a new partner: Xen makes it
+			 * unbound for us. */
+			rchn = evtchn_port(chn->u.peer.ed, chn->u.peer.port);
+			BUG_ON(!rchn || rchn->state != ECS_INTERDOMAIN ||
+			       rchn->u.peer.ed != ed);
+			rchn->state = ECS_UNBOUND;
+			rchn->u.remote_domid = ed->d->domain_id;
+		}
+		free_port(ed, port);
+	}
+	unlock_all(&ls);
+	return rc;
+}
+
+struct xen_call {
+	evtchn_xen_fn fn;
+	struct domain *d;
+	evtchn_port_t port;
+	void *priv;
+};
+
+/* Deliver what sending on @chn means.  Pre: ed and its peer locked. */
+static int send_locked(struct evtchn_domain *ed, struct evtchn *chn,
+		       evtchn_port_t port, struct xen_call *xc)
+{
+	struct evtchn_domain *rd;
+	struct evtchn *rchn;
+
+	switch (chn->state) {
+	case ECS_INTERDOMAIN:
+		rd = chn->u.peer.ed;
+		rchn = evtchn_port(rd, chn->u.peer.port);
+		if (rchn->xen_consumer) {
+			xc->fn = rd->xen[rchn->xen_consumer - 1].fn;
+			xc->priv = rd->xen[rchn->xen_consumer - 1].priv;
+			xc->d = rd->d;
+			xc->port = chn->u.peer.port;
+		} else {
+			evtchn_2l_set_pending(rd, rchn->notify_vcpu,
+					      chn->u.peer.port);
+		}
+		return 0;
+	case ECS_IPI:
+		evtchn_2l_set_pending(ed, chn->notify_vcpu, port);
+		return 0;
+	case ECS_UNBOUND:
+		return 0;	/* Xen drops it silently */
+	}
+	return -EINVAL;
+}
+
+/* Xen's evtchn_send(); !@guest: notify_via_xen_event_channel(). */
+static int send_port(struct evtchn_domain *ed, evtchn_port_t port, bool guest)
+{
+	struct xen_call xc = { .fn = NULL };
+	struct lockset ls;
+	struct evtchn *chn;
+	int rc;
+
+	lock_port(&ls, ed, port, false);
+	chn = evtchn_port(ed, port);
+	if (!chn || (chn->xen_consumer && guest))
+		rc = -EINVAL;
+	else
+		rc = send_locked(ed, chn, port, &xc);
+	unlock_all(&ls);
+	if (xc.fn)
+		xc.fn(xc.d, xc.port, xc.priv);
+	return rc;
+}
+
+static const u8 ecs_to_stat[] = {
+	[ECS_FREE] = EVTCHNSTAT_closed,
+	[ECS_RESERVED] = EVTCHNSTAT_closed,
+	[ECS_UNBOUND] = EVTCHNSTAT_unbound,
+	[ECS_INTERDOMAIN] = EVTCHNSTAT_interdomain,
+	[ECS_VIRQ] = EVTCHNSTAT_virq,
+	[ECS_IPI] = EVTCHNSTAT_ipi,
+};
+
+static long status(struct evtchn_domain *self, bool priv,
+		   struct evtchn_status *op)
+{
+	struct evtchn_domain *ed;
+	struct lockset ls;
+	struct evtchn *chn;
+	int rc;
+
+	rc = lock_target(&ls, self, op->dom, false, &ed);
+	if (rc)
+		return rc;
+	chn = evtchn_port(ed, op->port);
+	if (!chn)
+		rc = -EINVAL;
+	else if (chn->xen_consumer)
+		rc = -EACCES;
+	else if (ed != self && !priv)
+		rc = -EPERM;
+	if (rc)
+		goto out;
+	BUG_ON(chn->state >= ARRAY_SIZE(ecs_to_stat));
+	op->status = ecs_to_stat[chn->state];
+	op->vcpu = chn->notify_vcpu;
+	if (chn->state == ECS_UNBOUND) {
+		op->u.unbound.dom = chn->u.remote_domid;
+	} else if (chn->state == ECS_INTERDOMAIN) {
+		op->u.interdomain.dom = chn->u.peer.ed->d->domain_id;
+		op->u.interdomain.port = chn->u.peer.port;
+	} else if (chn->state == ECS_VIRQ) {
+		op->u.virq = chn->u.virq;
+	}
+out:
+	unlock_all(&ls);
+	return rc;
+}
+
+/* Xen: per-vCPU VIRQs and IPIs stay on their vCPU (-EINVAL). */
+static long bind_vcpu(struct evtchn_domain *ed, struct evtchn_bind_vcpu *op)
+{
+	struct lockset ls;
+	struct evtchn *chn;
+	int rc = 0;
+
+	if (!vcpu_exists(ed, op->vcpu))
+		return -ENOENT;
+	lock_one(&ls, ed);
+	chn = evtchn_port(ed, op->port);
+	if (!chn || chn->xen_consumer)
+		rc = -EINVAL;
+	else if (chn->state == ECS_UNBOUND || chn->state == ECS_INTERDOMAIN ||
+		 (chn->state == ECS_VIRQ && evtchn_virq_is_global(chn->u.virq)))
+		chn->notify_vcpu = op->vcpu;
+	else
+		rc = -EINVAL;
+	unlock_all(&ls);
+	return rc;
+}
+
+static long unmask(struct evtchn_domain *ed, struct evtchn_unmask *op)
+{
+	struct lockset ls;
+	struct evtchn *chn;
+	int rc = 0;
+
+	lock_one(&ls, ed);
+	chn = evtchn_port(ed, op->port);
+	if (chn)
+		evtchn_2l_unmask(ed, chn->notify_vcpu, op->port);
+	else
+		rc = -EINVAL;
+	unlock_all(&ls);
+	return rc;
+}
+
+/*
+ * Xen's EVTCHNOP_reset: another domain only while its controller has it
+ * paused (-EINVAL otherwise; Amphi has no such pause yet).  Ours is never
+ * preempted, so EVTCHNOP_RESET_CONT always finds nothing to continue
+ * (-EBUSY).  Xen-consumed ports survive.
+ */
+static long reset(struct evtchn_domain *self, bool priv,
+		  struct evtchn_reset *op, bool cont)
+{
+	struct evtchn_domain *ed;
+	struct lockset ls;
+	unsigned int port, valid;
+	int rc;
+
+	rc = lock_target(&ls, self, op->dom, false, &ed);
+	if (rc)
+		return rc;
+	if (ed != self)
+		rc = priv ? -EINVAL : -EPERM;
+	else if (cont)
+		rc = -EBUSY;
+	valid = ed->valid;
+	unlock_all(&ls);
+	for (port = 1; !rc && port < valid; port++)
+		close_port(ed, port, true);
+	return rc;
+}
+
+static long set_priority(struct evtchn_domain *ed,
+			 struct evtchn_set_priority *op)
+{
+	struct lockset ls;
+	int rc;
+
+	lock_one(&ls, ed);
+	/* Xen: the 2-level ABI has no set_priority hook. */
+	rc = evtchn_port(ed, op->port) ? -ENOSYS : -EINVAL;
+	unlock_all(&ls);
+	return rc;
+}
+
+/* --- Hypercall --- */
+
+union evtchn_op_args {
+	struct evtchn_bind_interdomain bind_interdomain;
+	struct evtchn_bind_virq bind_virq;
+	struct evtchn_bind_pirq bind_pirq;
+	struct evtchn_close close;
+	struct evtchn_send send;
+	struct evtchn_status status;
+	struct evtchn_alloc_unbound alloc_unbound;
+	struct evtchn_bind_ipi bind_ipi;
+	struct evtchn_bind_vcpu bind_vcpu;
+	struct evtchn_unmask unmask;
+	struct evtchn_reset reset;
+	struct evtchn_init_control init_control;
+	struct evtchn_expand_array expand_array;
+	struct evtchn_set_priority set_priority;
+};
+
+size_t evtchn_op_arg_size(int cmd)
+{
+	static const u8 size[] = {
+		[EVTCHNOP_bind_interdomain] = sizeof(struct evtchn_bind_interdomain),
+		[EVTCHNOP_bind_virq] = sizeof(struct evtchn_bind_virq),
+		[EVTCHNOP_bind_pirq] = sizeof(struct evtchn_bind_pirq),
+		[EVTCHNOP_close] = sizeof(struct evtchn_close),
+		[EVTCHNOP_send] = sizeof(struct evtchn_send),
+		[EVTCHNOP_status] = sizeof(struct evtchn_status),
+		[EVTCHNOP_alloc_unbound] = sizeof(struct evtchn_alloc_unbound),
+		[EVTCHNOP_bind_ipi] = sizeof(struct evtchn_bind_ipi),
+		[EVTCHNOP_bind_vcpu] = sizeof(struct evtchn_bind_vcpu),
+		[EVTCHNOP_unmask] = sizeof(struct evtchn_unmask),
+		[EVTCHNOP_reset] = sizeof(struct evtchn_reset),
+		[EVTCHNOP_init_control] = sizeof(struct evtchn_init_control),
+		[EVTCHNOP_expand_array] = sizeof(struct evtchn_expand_array),
+		[EVTCHNOP_set_priority] = sizeof(struct evtchn_set_priority),
+		[EVTCHNOP_RESET_CONT] = sizeof(struct evtchn_reset),
+	};
+
+	if (cmd < 0 || (unsigned int)cmd >= ARRAY_SIZE(size))
+		return 0;
+	return size[cmd];
+}
+
+long evtchn_op(struct domain *d, bool privileged, int cmd, void *arg)
+{
+	struct evtchn_domain *ed = evtchn_of(d);
+	union evtchn_op_args *a = arg;
+
+	if (!ed)
+		return -ENOSYS;
+	switch (cmd) {
+	case EVTCHNOP_alloc_unbound:
+		return alloc_unbound(ed, privileged, &a->alloc_unbound);
+	case EVTCHNOP_bind_interdomain:
+		return bind_interdomain(ed, &a->bind_interdomain);
+	case EVTCHNOP_bind_virq:
+		return bind_virq(ed, &a->bind_virq);
+	case EVTCHNOP_bind_ipi:
+		return bind_ipi(ed, &a->bind_ipi);
+	case EVTCHNOP_close:
+		return close_port(ed, a->close.port, true);
+	case EVTCHNOP_send:
+		return send_port(ed, a->send.port, true);
+	case EVTCHNOP_status:
+		return status(ed, privileged, &a->status);
+	case EVTCHNOP_bind_vcpu:
+		return bind_vcpu(ed, &a->bind_vcpu);
+	case EVTCHNOP_unmask:
+		return unmask(ed, &a->unmask);
+	case EVTCHNOP_reset:
+	case EVTCHNOP_RESET_CONT:
+		return reset(ed, privileged, &a->reset,
+			     cmd == EVTCHNOP_RESET_CONT);
+	case EVTCHNOP_set_priority:
+		return set_priority(ed, &a->set_priority);
+	}
+	/* FIFO (init_control, expand_array): Linux falls back to 2-level
+	 * on any error.  PIRQs: Amphi has none. */
+	return -ENOSYS;
+}
+
+/* Xen copies the whole argument back on success for these. */
+static bool op_has_output(int cmd)
+{
+	return cmd == EVTCHNOP_alloc_unbound ||
+	       cmd == EVTCHNOP_bind_interdomain || cmd == EVTCHNOP_bind_virq ||
+	       cmd == EVTCHNOP_bind_ipi || cmd == EVTCHNOP_status;
+}
+
+/* All EVTCHNOP_* arguments have the same layout for 32-bit callers. */
+long do_event_channel_op(struct vcpu *v, const u64 a[5], bool compat)
+{
+	union evtchn_op_args buf;
+	int cmd = (int)a[0];
+	size_t size = evtchn_op_arg_size(cmd);
+	long rc;
+
+	if (!size)
+		return -ENOSYS;
+	if (copy_from_guest(v, &buf, a[1], size))
+		return -EFAULT;
+	rc = evtchn_op(v->domain, v->domain->is_privileged, cmd, &buf);
+	if (!rc && op_has_output(cmd) && copy_to_guest(v, a[1], &buf, size))
+		rc = -EFAULT;
+	return rc;
+}
+
+/* --- For the hypervisor --- */
+
+/* A consumer slot for (fn, priv), shared by ports with the same pair.
+ * Pre: ed->lock held.  Returns the index or -ENOSPC. */
+static int xen_consumer_slot(struct evtchn_domain *ed, evtchn_xen_fn fn,
+			     void *priv)
+{
+	int i, free = -ENOSPC;
+
+	for (i = EVTCHN_NR_XEN_CONSUMERS - 1; i >= 0; i--) {
+		if (ed->xen[i].fn == fn && ed->xen[i].priv == priv)
+			return i;
+		if (!ed->xen[i].fn)
+			free = i;
+	}
+	return free;
+}
+
+int evtchn_alloc_xen(struct domain *d, unsigned int vcpu, domid_t remote,
+		     evtchn_xen_fn fn, void *priv)
+{
+	struct evtchn_domain *ed = evtchn_of(d);
+	struct lockset ls;
+	struct evtchn *chn;
+	int slot, port;
+
+	BUG_ON(!ed || !fn || !vcpu_exists(ed, vcpu));
+	lock_one(&ls, ed);
+	port = slot = xen_consumer_slot(ed, fn, priv);
+	if (slot >= 0)
+		port = get_free_port(ed);
+	if (port >= 0) {
+		ed->xen[slot].fn = fn;
+		ed->xen[slot].priv = priv;
+		ed->xen[slot].users++;
+		chn = evtchn_port(ed, port);
+		chn->state = ECS_UNBOUND;
+		chn->xen_consumer = slot + 1;
+		chn->notify_vcpu = vcpu;
+		chn->u.remote_domid = remote;
+	}
+	unlock_all(&ls);
+	return port;
+}
+
+void evtchn_notify_xen(struct domain *d, evtchn_port_t port)
+{
+	struct evtchn_domain *ed = evtchn_of(d);
+
+	if (ed)
+		send_port(ed, port, false);
+}
+
+void evtchn_free_xen(struct domain *d, evtchn_port_t port)
+{
+	struct evtchn_domain *ed = evtchn_of(d);
+
+	if (ed)
+		close_port(ed, port, false);
+}
+
+int evtchn_bind_xen_backend(struct domain *d, evtchn_xen_fn fn, void *priv,
+			    evtchn_port_t *guest_port, evtchn_port_t *xen_port)
+{
+	struct evtchn_domain *ed = evtchn_of(d);
+	struct lockset ls;
+	int xport, rc;
+
+	xport = evtchn_alloc_xen(d, 0, d->domain_id, fn, priv);
+	if (xport < 0)
+		return xport;
+	lock_one(&ls, ed);
+	rc = bind_interdomain_locked(ed, ed, xport, guest_port);
+	unlock_all(&ls);
+	if (rc) {
+		evtchn_free_xen(d, xport);
+		return rc;
+	}
+	*xen_port = xport;
+	return 0;
+}
+
+/* --- Lifecycle --- */
+
+int evtchn_domain_init(struct domain *d, unsigned int max_port,
+		       struct evtchn_domain **slot)
+{
+	struct evtchn_domain *ed = xzalloc(struct evtchn_domain);
+	unsigned long flags;
+
+	if (!ed)
+		return -ENOMEM;
+	ed->shadow = xzalloc(struct shared_info);
+	ed->group[0] = xzalloc_array(struct evtchn, EVTCHN_GROUP_PORTS);
+	if (!ed->shadow || !ed->group[0]) {
+		xfree(ed->shadow);
+		xfree(ed->group[0]);
+		xfree(ed);
+		return -ENOMEM;
+	}
+	spin_lock_init(&ed->lock);
+	ed->d = d;
+	ed->max_port = MIN(max_port, EVTCHN_MAX_PORTS - 1);
+	ed->valid = EVTCHN_GROUP_PORTS;
+	ed->group[0][0].state = ECS_RESERVED;
+	evtchn_2l_init(ed);
+	flags = evtchn_irq_save();
+	spin_lock(&evtchn_global_lock);
+	*slot = ed;
+	spin_unlock(&evtchn_global_lock);
+	evtchn_irq_restore(flags);
+	return 0;
+}
+
+void evtchn_domain_destroy(struct domain *d, struct evtchn_domain **slot)
+{
+	struct evtchn_domain *ed = *slot;
+	struct lockset ls;
+	unsigned int port, i;
+
+	if (!ed)
+		return;
+	lock_one(&ls, ed);
+	ed->dying = true;
+	unlock_all(&ls);
+	for (port = ed->valid - 1; port > 0; port--)
+		close_port(ed, port, false);
+	/* Peers reach us under the global lock, or through pairs (gone). */
+	ls.flags = evtchn_irq_save();
+	spin_lock(&evtchn_global_lock);
+	*slot = NULL;
+	spin_unlock(&evtchn_global_lock);
+	evtchn_irq_restore(ls.flags);
+	for (i = 0; i < EVTCHN_NR_GROUPS; i++)
+		xfree(ed->group[i]);
+	xfree(ed->shadow);
+	xfree(ed);
+}
