@@ -6,6 +6,7 @@
  * 0x40000000 (xen-abi-map.md §A.4) so guests find "XenVMMXenVMM".
  * Topology follows Xen: APIC ID = 2 * vcpu_id.
  */
+#include <hvm/fpu.h>
 #include <hvm/hvm.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -75,6 +76,23 @@ static void xen_leaves(struct vcpu *v, u32 idx, u32 sub, u32 *a, u32 *b,
 	}
 }
 
+/* Bytes XSAVE needs for the components in @xcr0 (legacy area + header,
+ * then each enabled extended component at its standard offset). */
+static u32 xsave_size_for(u64 xcr0)
+{
+	u32 size = 512 + 64;
+
+	for (unsigned int i = 2; i < 63; i++) {
+		struct cpuid_regs r;
+
+		if (!(xcr0 & (1ULL << i)))
+			continue;
+		cpuid_count(0xd, i, &r);
+		size = MAX(size, r.ebx + r.eax);	/* offset + size */
+	}
+	return size;
+}
+
 static void host_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
 		      u32 *c, u32 *d)
 {
@@ -95,6 +113,12 @@ static void host_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
 	case 5:
 	case 6:
 		*a = *b = *c = *d = 0;	/* no monitor/mwait, no power mgmt */
+		break;
+	case 0xd:
+		/* EBX: the XSAVE area size for the guest's own XCR0 (SDM vol.1
+		 * 13.2), not the host's, which may enable more components. */
+		if (sub == 0)
+			*b = xsave_size_for(fpu_guest_xcr0(v));
 		break;
 	case 7:
 		if (sub == 0) {

@@ -31,8 +31,6 @@
 
 #include <xen/types.h>
 
-struct fpu_state;
-
 /*
  * Guest general registers.  RSP, RIP and RFLAGS live in the VMCB/VMCS
  * while the guest runs; the vendor copies them here after every exit and
@@ -128,7 +126,6 @@ struct hvm_exit {
 struct hvm_vcpu {
 	struct hvm_regs regs;
 	void *vendor;		/* struct svm_vcpu / struct vmx_vcpu */
-	struct fpu_state *fpu;	/* guest x87/SSE/AVX state (hvm/fpu.c) */
 	/* Guest-visible MSR state kept by common code (hvm/msr.c). */
 	u64 msr_pat, msr_mtrr_def, msr_mtrr_fixed[11], msr_mtrr_var[16];
 	u64 msr_misc_enable, msr_spec_ctrl, msr_tsc_aux, msr_apic_base;

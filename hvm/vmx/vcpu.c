@@ -584,7 +584,6 @@ void vmx_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 	unsigned long flags = vmx_vmcs_enter(v);
 	u64 efer = s->efer & ~EFER_LMA;
 
-	printk("VMXDBG set_state in\n");
 	if ((efer & EFER_LME) && (s->cr0 & X86_CR0_PG))
 		efer |= EFER_LMA;
 	v->hvm.regs = s->regs;
@@ -603,7 +602,6 @@ void vmx_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 		       v->domain->domain_id, v->vcpu_id);
 	vx->flush_vpid = true;
 	vmx_vmcs_exit(v, flags);
-	printk("VMXDBG set_state out free %lu\n", page_alloc_free_pages());
 }
 
 void vmx_get_seg(struct vcpu *v, enum hvm_seg_reg r, struct hvm_seg *s)
@@ -1427,7 +1425,6 @@ void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 		exit->vendor_code = VMX_EXIT_TRIPLE_FAULT;
 		return;
 	}
-	{ static unsigned int dbg2; if (dbg2++ < 3) printk("VMXDBG run d%u cpu %u tsc %lu\n", v->domain->domain_id, cpu, (unsigned long)rdtsc()); }
 	vmx_load_for_run(v, vx, cpu);
 	vmx_sync_to_vmcs(v, vx);
 	vmx_switch_to_guest(v, vx, pc);
@@ -1441,7 +1438,6 @@ void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 	vx->launched = true;
 	vmx_sync_from_vmcs(v, vx);
 	vmx_decode_exit(v, vx, reason, exit);
-	{ static unsigned int dbg; if (dbg++ < 200) printk("VMXDBG exit tsc %lu %u -> %d rip %#lx len %u rax %#lx\n", (unsigned long)rdtsc(), reason, exit->reason, (unsigned long)v->hvm.regs.rip, exit->insn_len, (unsigned long)v->hvm.regs.rax); }
 }
 
 /* Pre (top of file): on the pCPU @v last ran on, @v not running. */
