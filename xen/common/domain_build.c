@@ -8,6 +8,7 @@
  * default: all but a reserve).
  */
 #include <hvm/hvm.h>
+#include <pv/kernel_image.h>
 #include <pv/pvh_boot.h>
 #include <xen/bootinfo.h>
 #include <xen/domain_build.h>
@@ -73,14 +74,25 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 {
 	const void *img = (const void *)(uintptr_t)kernel->start;
 	struct hvm_boot_state *stp = &to_start[nr_to_start].st, st;
+	const void *elf = img;
+	size_t elf_len = kernel->size;
+	void *scratch = NULL;
+	unsigned int scratch_order = 0;
 	struct domain *d;
 	int rc;
 
 	BUG_ON(nr_to_start == ARRAY_SIZE(to_start));
 
+	/* A bzImage is decompressed first, before the domain takes its RAM. */
+	if (!sp->realmode &&
+	    (rc = kernel_image_prepare(img, kernel->size, &elf, &elf_len,
+				       &scratch, &scratch_order, why)))
+		return rc;
 	d = domain_create(domid, sp->name, sp->vcpus, flags & SIF_PRIVILEGED);
-	if (!d)
+	if (!d) {
+		free_pages(scratch, scratch_order);
 		return *why = "cannot create the domain (out of memory?)", -ENOMEM;
+	}
 	rc = sched_adjust(d, sp->weight, sp->cap);
 	if (rc)
 		*why = "bad weight/cap";
@@ -92,10 +104,11 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 		rc = pvh_load_flat(d, img, kernel->size, 0x100000 - kernel->size, why);
 		pvh_realmode_state(&st, 0xf000, 0xfff0);
 	} else if (!rc) {
-		rc = pvh_build(d, img, kernel->size, sp->guest_cmdline,
+		rc = pvh_build(d, elf, elf_len, sp->guest_cmdline,
 			       initrd ? (const void *)(uintptr_t)initrd->start : NULL,
 			       initrd ? initrd->size : 0, flags, NULL, 0, &st, why);
 	}
+	free_pages(scratch, scratch_order);
 	if (rc) {
 		d->is_dying = true;
 		domain_unlist(d);
@@ -145,7 +158,10 @@ void domains_build_at_boot(const struct boot_info *bi)
 	}
 	build_extra_domains(bi, first_extra);
 
+	/* dom0's share must leave room for unpacking its own kernel. */
 	avail = (u64)page_alloc_free_pages() << PAGE_SHIFT;
+	avail -= MIN(avail, kernel_image_scratch_bytes(
+		(const void *)(uintptr_t)bi->mods[0].start, bi->mods[0].size));
 	dom0.mem_bytes = dom0_mem_bytes(avail);
 	dom0.vcpus = MIN(MAX(nr_cpus_online, opt_dom0_max_vcpus.min),
 			 MIN(opt_dom0_max_vcpus.max, (u32)MAX_VIRT_CPUS));
