@@ -40,6 +40,10 @@ qemu_cases
 . tests/boot/guest-cases.sh
 guest_cases_svm
 
+# --- stock Debian Linux (SVM) -------------------------------------------------------
+. tests/boot/linux-cases.sh
+linux_cases
+
 # --- Bochs, Intel VMX + EPT ------------------------------------------------------
 . tests/boot/bochs-cases.sh
 bochs_cases
