@@ -12,6 +12,11 @@
  * and VMXON on a 4 KiB region stamped with the VMCS revision id.  Every
  * CPU repeats the checks: firmware sets the MSR per CPU and may get one
  * wrong.  (Bochs's BIOS locks it with VMX on, 0x5, on every CPU.)
+ *
+ * The probe also fixes the execution controls every vCPU starts from
+ * (vmx_setup_controls()); the vCPU itself lives in vcpu.c (lifecycle,
+ * the VMCS across pCPUs), state.c (registers, CR exits, MSRs) and run.c
+ * (events, entry, exit decoding), with entry.S for VMLAUNCH/VMRESUME.
  */
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>

@@ -8,6 +8,7 @@
 #define HVM_VMX_VMX_H
 
 #include <xen/types.h>
+#include <hvm/vcpu.h>
 
 /* SDM vol. 3 23.7: IA32_FEATURE_CONTROL gates VMXON. */
 #define FEATURE_CONTROL_LOCK		(1U << 0)
@@ -108,17 +109,14 @@ struct vmx_ctls {
 extern struct vmx_ctls vmx_ctls;
 
 struct vcpu;
-struct hvm_exit;
-struct hvm_boot_state;
-struct hvm_seg;
-enum hvm_seg_reg;
 
 /* A zeroed VMXON/VMCS region stamped with the revision id (24.11.5). */
 u32 *vmx_alloc_region(void);
 /* Compute vmx_ctls from vmx_caps; NULL, or why VMX is unusable. */
 const char *vmx_setup_controls(void);
 
-/* The vCPU half of the ops table (vcpu.c); setup runs once VMX is chosen. */
+/* The vCPU half of the ops table (vcpu.c, state.c, run.c); setup runs
+ * once VMX is chosen. */
 void vmx_vcpu_setup(void);
 int vmx_vcpu_init(struct vcpu *v);
 void vmx_vcpu_destroy(struct vcpu *v);
@@ -135,6 +133,70 @@ void vmx_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 bool vmx_inject_interrupt(struct vcpu *v, u8 vector);
 void vmx_set_tsc_offset(struct vcpu *v, u64 offset);
 void vmx_flush_guest_tlb(struct vcpu *v);
+
+/* ---- vCPU internals shared by vcpu.c, state.c and run.c ---- */
+
+#define X86_EFLAGS_FIXED	(1UL << 1)
+#define X86_EFLAGS_IF		(1UL << 9)
+
+struct fpu_state;
+
+/* An event to inject (24.8.3); info 0: none. */
+struct vmx_event {
+	u32 info, error, len;
+};
+
+/*
+ * Per-vCPU state, at v->hvm.vendor.  Used by the pCPU running the vCPU,
+ * or by any pCPU while it is not running (vcpu.c's lifecycle note);
+ * flush_tlb and tsc_dirty may be set from any pCPU at any time.
+ */
+struct vmx_vcpu {
+	u32 *vmcs;			/* one page, identity-mapped: its PA */
+	int active_cpu;			/* pCPU it is active on, or -1 */
+	bool launched;			/* VMLAUNCH done since it became active */
+	u16 vpid;			/* 0: VPID off for this vCPU */
+	u32 pin, proc, entry;		/* controls as last written */
+	u64 eptp;
+	struct vmx_event pending;	/* for the next entry */
+	struct vmx_event deferred;	/* interrupt displaced by an exception */
+	bool want_window;		/* inject_interrupt() refused */
+	bool triple_fault;		/* exception while delivering #DF */
+	bool flush_tlb;			/* flush_guest_tlb() asked */
+	bool flush_vpid;		/* we changed paging bits of CR0/CR4 */
+	bool tsc_dirty;
+	u64 tsc_offset;
+	u64 exit_rip;			/* guest RIP at the last exit */
+	u32 intr_state;			/* interruptibility at the last exit */
+	/* Guest state VMX does not switch (run.c). */
+	u64 cr2, dr[4], dr6;
+	bool dr_owned;			/* MOV DR runs natively */
+	u64 star, lstar, cstar, sfmask, kgs_base;
+	struct fpu_state *fpu;		/* hvm/fpu.c */
+};
+
+#define vmx_of(v) ((struct vmx_vcpu *)(v)->hvm.vendor)
+
+/* vcpu.c: make @v's VMCS current here for a few accesses (Pre: @v is not
+ * running elsewhere; may IPI, so interrupts on unless the VMCS is known
+ * to be here or nowhere); returns the flags for vmx_vmcs_exit(). */
+unsigned long vmx_vmcs_enter(struct vcpu *v);
+void vmx_vmcs_exit(struct vcpu *v, unsigned long flags);
+/* vcpu.c: make the VMCS current for an entry on @cpu (interrupts off). */
+void vmx_load_for_run(struct vcpu *v, struct vmx_vcpu *vx, unsigned int cpu);
+void vmx_flush_here(struct vmx_vcpu *vx);
+void vmx_set_proc(struct vmx_vcpu *vx, u32 proc);
+
+/* state.c; Pre: the VMCS is current. */
+void vmx_write_seg(enum hvm_seg_reg r, const struct hvm_seg *s);
+u64 vmx_guest_cr0(void);
+u64 vmx_guest_cr4(void);
+void vmx_write_cr0(u64 val);
+void vmx_write_cr4(u64 val);
+void vmx_write_efer(struct vmx_vcpu *vx, u64 efer);
+bool vmx_in_64bit(void);
+int vmx_load_pdptes(struct vcpu *v);
+void vmx_exit_cr(struct vcpu *v, struct vmx_vcpu *vx, struct hvm_exit *e);
 
 static inline bool vmx_has_proc2(u32 bit)
 {

@@ -1,0 +1,456 @@
+/*
+ * Intel VMX: the guest-visible registers kept in the VMCS (SDM vol. 3
+ * 24.4) - segments, CR0/CR3/CR4, EFER and the MSRs VMX holds or that we
+ * switch ourselves - and the control-register exits that keep them right.
+ *
+ * CR0/CR4/EFER.  Guest/host masks cover the bits VMX forces (CR0.NE,
+ * CR4.VMXE, bits the CPU cannot set) so the guest reads its own values
+ * from the shadows, plus CR0.PE and PG: unrestricted guest lets both be
+ * clear, but a PG change has to move EFER.LMA and the "IA-32e mode guest"
+ * entry control with it (26.3.1.1, as Xen's vmx_update_guest_efer), and
+ * PAE paging needs its PDPTEs in the VMCS (26.3.2.4).  Those CR exits are
+ * vendor mechanics: handled here, reported as HVM_EXIT_NONE.  A guest
+ * MOV to CR4 only exits for bits it may not set (VMXE: CPUID hides VMX),
+ * so it gets #GP.  CR8 accesses exit (the real TPR is the host's) and are
+ * reported HVM_EXIT_UNHANDLED until a vLAPIC owns the TPR.
+ *
+ * MSRs.  EFER, PAT, FS/GS base, SYSENTER_* and DEBUGCTL are VMCS fields.
+ * STAR, LSTAR, CSTAR, SFMASK and KERNEL_GS_BASE are kept in struct
+ * vmx_vcpu and loaded into the real MSRs before entry by run.c (the host
+ * never uses them); CSTAR only ever lives here: Intel CPUs do not use it.
+ */
+#include <hvm/hvm.h>
+#include <hvm/vmx/vmcs.h>
+#include <hvm/vmx/vmx.h>
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+
+#define X86_CR0_NW		(1UL << 29)
+#define X86_CR0_CD		(1UL << 30)
+#define SEG_ATTR_P		(1U << 7)
+#define VMX_TR_BUSY32		0x8b		/* present, busy 32-bit TSS */
+
+#define MSR_SYSENTER_CS		0x174
+#define MSR_SYSENTER_ESP	0x175
+#define MSR_SYSENTER_EIP	0x176
+#define MSR_DEBUGCTL		0x1d9
+#define MSR_PAT			0x277
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_CSTAR		0xc0000083
+#define MSR_SFMASK		0xc0000084
+
+/* ---- Segments and control registers ---- */
+
+/* 24.4.1: VMX keeps attr bits 8-11 (AVL, L, D/B, G) in bits 12-15, and
+ * marks a segment it must not check as unusable. */
+static u32 vmx_ar_of(enum hvm_seg_reg r, u16 attr)
+{
+	unsigned int type = attr & 0xf;
+
+	/* 26.3.1.2: TR must be usable and busy; a boot state may leave it
+	 * blank (real mode has no TR to speak of). */
+	if (r == SEG_TR && (!(attr & SEG_ATTR_P) || (type != 3 && type != 11)))
+		return VMX_TR_BUSY32;
+	if (!(attr & SEG_ATTR_P))
+		return VMX_AR_UNUSABLE;
+	return (attr & 0xff) | ((u32)(attr & 0xf00) << 4);
+}
+
+static u16 vmx_attr_of(u32 ar)
+{
+	if (ar & VMX_AR_UNUSABLE)
+		return 0;
+	return (ar & 0xff) | ((ar >> 4) & 0xf00);
+}
+
+void vmx_write_seg(enum hvm_seg_reg r, const struct hvm_seg *s)
+{
+	if (r == SEG_GDTR || r == SEG_IDTR) {
+		unsigned int i = r - SEG_GDTR;
+
+		vmx_vmwrite(VMCS_GUEST_GDTR_LIMIT + 2 * i, s->limit & 0xffff);
+		vmx_vmwrite(VMCS_GUEST_GDTR_BASE + 2 * i, s->base);
+		return;
+	}
+	vmx_vmwrite(VMCS_GUEST_ES_SEL + 2 * r, s->sel);
+	vmx_vmwrite(VMCS_GUEST_ES_LIMIT + 2 * r, s->limit);
+	vmx_vmwrite(VMCS_GUEST_ES_BASE + 2 * r, s->base);
+	vmx_vmwrite(VMCS_GUEST_ES_AR + 2 * r, vmx_ar_of(r, s->attr));
+}
+
+/* The guest's view of CR0/CR4: masked bits come from the read shadow. */
+static u64 vmx_guest_cr(u32 field, u32 shadow, u64 mask)
+{
+	return (vmx_vmread(field) & ~mask) | (vmx_vmread(shadow) & mask);
+}
+
+u64 vmx_guest_cr0(void)
+{
+	return vmx_guest_cr(VMCS_GUEST_CR0, VMCS_CR0_SHADOW, vmx_ctls.cr0_mask);
+}
+
+u64 vmx_guest_cr4(void)
+{
+	return vmx_guest_cr(VMCS_GUEST_CR4, VMCS_CR4_SHADOW, vmx_ctls.cr4_mask);
+}
+
+/* A.7: the CPU runs with the bits VMX forces set; PE and PG as the
+ * guest has them (unrestricted guest). */
+void vmx_write_cr0(u64 val)
+{
+	u64 fixed = vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
+
+	vmx_vmwrite(VMCS_GUEST_CR0, (val | fixed) & vmx_caps.cr0_fixed1);
+	vmx_vmwrite(VMCS_CR0_SHADOW, val);
+}
+
+/* A.8: likewise CR4.VMXE, which the guest never sees. */
+void vmx_write_cr4(u64 val)
+{
+	vmx_vmwrite(VMCS_GUEST_CR4, (val | vmx_caps.cr4_fixed0) &
+		    vmx_caps.cr4_fixed1);
+	vmx_vmwrite(VMCS_CR4_SHADOW, val);
+}
+
+/* 26.3.1.1: "IA-32e mode guest" must equal EFER.LMA. */
+void vmx_write_efer(struct vmx_vcpu *vx, u64 efer)
+{
+	u32 entry = vx->entry & ~VMX_ENTRY_IA32E;
+
+	if (efer & EFER_LMA)
+		entry |= VMX_ENTRY_IA32E;
+	vmx_vmwrite(VMCS_GUEST_EFER, efer);
+	if (entry != vx->entry) {
+		vx->entry = entry;
+		vmx_vmwrite(VMCS_ENTRY_CONTROLS, entry);
+	}
+}
+
+bool vmx_in_64bit(void)
+{
+	return (vmx_vmread(VMCS_GUEST_EFER) & EFER_LMA) &&
+	       (vmx_vmread(VMCS_GUEST_CS_AR) & VMX_AR_L);
+}
+
+/* PDPTE bits that must be 0 when present (4.4.1): 2:1, 8:5, and those
+ * at or above MAXPHYADDR. */
+static u64 vmx_pdpte_reserved(void)
+{
+	unsigned int maxphys = cpuid_eax(0x80000008) & 0xff;
+
+	return 0x1e6ULL | ~((1ULL << MIN(maxphys, 52U)) - 1);
+}
+
+/*
+ * 26.3.2.4: with EPT, entering a PAE-paging guest loads the PDPTEs from
+ * the VMCS.  Load them from guest memory, as the MOV to CR0 we emulate
+ * would have (4.4.1); -EINVAL means the guest gets #GP.
+ */
+int vmx_load_pdptes(struct vcpu *v)
+{
+	u64 cr3 = vmx_vmread(VMCS_GUEST_CR3), pdpte[4], rsvd;
+
+	if (copy_from_guest_phys(v->domain, pdpte, cr3 & 0xffffffe0,
+				 sizeof(pdpte)))
+		return -EINVAL;
+	rsvd = vmx_pdpte_reserved();
+	for (unsigned int i = 0; i < 4; i++)
+		if ((pdpte[i] & 1) && (pdpte[i] & rsvd))
+			return -EINVAL;
+	for (unsigned int i = 0; i < 4; i++)
+		vmx_vmwrite(VMCS_GUEST_PDPTE0 + 2 * i, pdpte[i]);
+	return 0;
+}
+
+void vmx_get_seg(struct vcpu *v, enum hvm_seg_reg r, struct hvm_seg *s)
+{
+	unsigned long flags = vmx_vmcs_enter(v);
+
+	memset(s, 0, sizeof(*s));
+	if (r == SEG_GDTR || r == SEG_IDTR) {
+		unsigned int i = r - SEG_GDTR;
+
+		s->limit = vmx_vmread(VMCS_GUEST_GDTR_LIMIT + 2 * i);
+		s->base = vmx_vmread(VMCS_GUEST_GDTR_BASE + 2 * i);
+	} else if (r < NR_SEGS) {
+		s->sel = vmx_vmread(VMCS_GUEST_ES_SEL + 2 * r);
+		s->limit = vmx_vmread(VMCS_GUEST_ES_LIMIT + 2 * r);
+		s->base = vmx_vmread(VMCS_GUEST_ES_BASE + 2 * r);
+		s->attr = vmx_attr_of(vmx_vmread(VMCS_GUEST_ES_AR + 2 * r));
+	}
+	vmx_vmcs_exit(v, flags);
+}
+
+u64 vmx_get_cr(struct vcpu *v, unsigned int cr)
+{
+	unsigned long flags;
+	u64 val = 0;
+
+	if (cr == 2)
+		return vmx_of(v)->cr2;
+	flags = vmx_vmcs_enter(v);
+	if (cr == 0)
+		val = vmx_guest_cr0();
+	else if (cr == 3)
+		val = vmx_vmread(VMCS_GUEST_CR3);
+	else if (cr == 4)
+		val = vmx_guest_cr4();
+	vmx_vmcs_exit(v, flags);
+	return val;
+}
+
+u64 vmx_get_efer(struct vcpu *v)
+{
+	unsigned long flags = vmx_vmcs_enter(v);
+	u64 efer = vmx_vmread(VMCS_GUEST_EFER);
+
+	vmx_vmcs_exit(v, flags);
+	return efer;
+}
+
+/* ---- Control-register exits (vendor mechanics: HVM_EXIT_NONE) ---- */
+
+/*
+ * MOV to CR0 / LMSW that changed PE or PG (or a forced bit).  Checks as
+ * MOV CR0 does (SDM vol. 2; vol. 3 2.5, 10.8.5), then keeps EFER.LMA and
+ * the IA-32e entry control in step with PG.  Pre: VMCS current.
+ */
+static int vmx_set_cr0(struct vcpu *v, struct vmx_vcpu *vx, u64 val)
+{
+	u64 old = vmx_guest_cr0(), efer = vmx_vmread(VMCS_GUEST_EFER);
+	u64 cr4 = vmx_guest_cr4();
+	bool pae_paging;
+
+	if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
+	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
+		return -EINVAL;
+	if ((val & X86_CR0_PG) && !(old & X86_CR0_PG) && (efer & EFER_LME)) {
+		if (!(cr4 & X86_CR4_PAE))
+			return -EINVAL;
+		efer |= EFER_LMA;
+	} else if (!(val & X86_CR0_PG) && (efer & EFER_LMA)) {
+		if (vmx_in_64bit())	/* 10.8.5.4: only from compat mode */
+			return -EINVAL;
+		efer &= ~EFER_LMA;
+	}
+	/* 4.4.1: MOV to CR0 changing PG, CD or NW reloads the PDPTEs. */
+	pae_paging = (val & X86_CR0_PG) && (cr4 & X86_CR4_PAE) &&
+		     !(efer & EFER_LMA);
+	if (pae_paging && ((val ^ old) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW)) &&
+	    vmx_load_pdptes(v))
+		return -EINVAL;
+	vmx_write_cr0(val);
+	vmx_write_efer(vx, efer);
+	/* A real MOV to CR0 would have flushed this VPID's TLB (4.10.4.1). */
+	vx->flush_vpid = true;
+	return 0;
+}
+
+/* Every CR4 bit that exits is one the guest may not set (VMXE, bits the
+ * CPU lacks): refuse those; anything else (a boot state that set such a
+ * bit being cleared) is taken as written. */
+static int vmx_set_cr4(struct vmx_vcpu *vx, u64 val)
+{
+	if (val & (~vmx_caps.cr4_fixed1 | X86_CR4_VMXE))
+		return -EINVAL;
+	if ((vmx_vmread(VMCS_GUEST_EFER) & EFER_LMA) && !(val & X86_CR4_PAE))
+		return -EINVAL;
+	vmx_write_cr4(val);
+	vx->flush_vpid = true;
+	return 0;
+}
+
+/* Table 27-3: register numbers of CR and DR exit qualifications. */
+static u64 *vmx_gpr(struct vcpu *v, unsigned int n)
+{
+	static const u8 off[16] = {
+		HVM_REG_RAX, HVM_REG_RCX, HVM_REG_RDX, HVM_REG_RBX,
+		HVM_REG_RSP, HVM_REG_RBP, HVM_REG_RSI, HVM_REG_RDI,
+		HVM_REG_R8, HVM_REG_R9, HVM_REG_R10, HVM_REG_R11,
+		HVM_REG_R12, HVM_REG_R13, HVM_REG_R14, HVM_REG_R15,
+	};
+
+	return (u64 *)((u8 *)&v->hvm.regs + off[n & 15]);
+}
+
+void vmx_exit_cr(struct vcpu *v, struct vmx_vcpu *vx, struct hvm_exit *e)
+{
+	u64 q = vmx_vmread(VMCS_EXIT_QUALIFICATION), val;
+	unsigned int cr = VMX_CR_QUAL_CR(q);
+	int rc;
+
+	e->reason = HVM_EXIT_UNHANDLED;		/* CR8, CR3 or a bad qualification */
+	switch (VMX_CR_QUAL_TYPE(q)) {
+	case VMX_CR_TYPE_MOV_TO:
+		if (cr != 0 && cr != 4)
+			return;
+		val = *vmx_gpr(v, VMX_CR_QUAL_GPR(q));
+		if (!vmx_in_64bit())
+			val = (u32)val;
+		rc = cr == 0 ? vmx_set_cr0(v, vx, val) : vmx_set_cr4(vx, val);
+		break;
+	case VMX_CR_TYPE_LMSW:
+		/* LMSW writes CR0[3:0] but cannot clear PE. */
+		val = vmx_guest_cr0();
+		val = (val & ~0xeULL) | (VMX_CR_QUAL_LMSW(q) & 0xf);
+		rc = vmx_set_cr0(v, vx, val);
+		break;
+	case VMX_CR_TYPE_CLTS:
+		rc = vmx_set_cr0(v, vx, vmx_guest_cr0() & ~X86_CR0_TS);
+		break;
+	default:
+		return;
+	}
+	e->reason = HVM_EXIT_NONE;
+	if (rc)
+		vmx_inject_exception(v, TRAP_GP, true, 0);
+	else
+		hvm_skip_insn(v, e);
+}
+
+/* ---- MSRs ---- */
+
+static bool vmx_canonical(u64 a)
+{
+	return (u64)((s64)(a << 16) >> 16) == a;
+}
+
+static bool vmx_pat_valid(u64 pat)
+{
+	for (unsigned int i = 0; i < 8; i++) {
+		u8 t = pat >> (8 * i);
+
+		if (t == 2 || t == 3 || t > 7)
+			return false;
+	}
+	return true;
+}
+
+/* VMCS fields that hold an MSR as it is (24.4.1, 24.4.2); 0: none. */
+static u32 vmx_msr_field(u32 msr)
+{
+	switch (msr) {
+	case MSR_EFER:
+		return VMCS_GUEST_EFER;
+	case MSR_PAT:
+		return VMCS_GUEST_PAT;
+	case MSR_FS_BASE:
+		return VMCS_GUEST_FS_BASE;
+	case MSR_GS_BASE:
+		return VMCS_GUEST_GS_BASE;
+	case MSR_SYSENTER_CS:
+		return VMCS_GUEST_SYSENTER_CS;
+	case MSR_SYSENTER_ESP:
+		return VMCS_GUEST_SYSENTER_ESP;
+	case MSR_SYSENTER_EIP:
+		return VMCS_GUEST_SYSENTER_EIP;
+	case MSR_DEBUGCTL:
+		return VMCS_GUEST_DEBUGCTL;
+	}
+	return 0;
+}
+
+/* MSRs kept here and loaded lazily before entry; NULL: not one. */
+static u64 *vmx_msr_slot(struct vmx_vcpu *vx, u32 msr)
+{
+	switch (msr) {
+	case MSR_STAR:
+		return &vx->star;
+	case MSR_LSTAR:
+		return &vx->lstar;
+	case MSR_CSTAR:
+		return &vx->cstar;
+	case MSR_SFMASK:
+		return &vx->sfmask;
+	case MSR_KERNEL_GS_BASE:
+		return &vx->kgs_base;
+	}
+	return NULL;
+}
+
+/* What WRMSR would #GP on (SDM vol. 4). */
+static int vmx_msr_check(u32 msr, u64 val)
+{
+	switch (msr) {
+	case MSR_PAT:
+		return vmx_pat_valid(val) ? 0 : -EINVAL;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_SYSENTER_ESP:
+	case MSR_SYSENTER_EIP:
+		return vmx_canonical(val) ? 0 : -EINVAL;
+	case MSR_SFMASK:
+	case MSR_SYSENTER_CS:
+		return val >> 32 ? -EINVAL : 0;
+	case MSR_DEBUGCTL:
+		return val ? -EINVAL : 0;	/* no LBR/BTF for guests */
+	}
+	return 0;
+}
+
+/* LMA is read-only; LME cannot change while paging is on (10.8.5). */
+static int vmx_set_efer(struct vmx_vcpu *vx, u64 val)
+{
+	u64 old = vmx_vmread(VMCS_GUEST_EFER);
+	u64 valid = EFER_SCE | EFER_LME | EFER_LMA |
+		    (rdmsr(MSR_EFER) & EFER_NXE);
+
+	if (val & ~valid)
+		return -EINVAL;
+	if ((vmx_guest_cr0() & X86_CR0_PG) && ((val ^ old) & EFER_LME))
+		return -EINVAL;
+	vmx_write_efer(vx, (val & ~EFER_LMA) | (old & EFER_LMA));
+	return 0;
+}
+
+int vmx_msr_read(struct vcpu *v, u32 msr, u64 *val)
+{
+	u64 *slot = vmx_msr_slot(vmx_of(v), msr);
+	u32 field = vmx_msr_field(msr);
+	unsigned long flags;
+
+	if (slot) {
+		*val = *slot;	/* KERNEL_GS_BASE: read back at every exit */
+		return 0;
+	}
+	if (!field)
+		return -ENOENT;
+	flags = vmx_vmcs_enter(v);
+	*val = vmx_vmread(field);
+	vmx_vmcs_exit(v, flags);
+	return 0;
+}
+
+int vmx_msr_write(struct vcpu *v, u32 msr, u64 val)
+{
+	struct vmx_vcpu *vx = vmx_of(v);
+	u64 *slot = vmx_msr_slot(vx, msr);
+	u32 field = vmx_msr_field(msr);
+	unsigned long flags;
+	int rc;
+
+	if (!slot && !field)
+		return -ENOENT;
+	rc = vmx_msr_check(msr, val);
+	if (rc)
+		return rc;
+	if (slot) {
+		*slot = val;	/* the next entry loads it */
+		return 0;
+	}
+	flags = vmx_vmcs_enter(v);
+	if (msr == MSR_EFER)
+		rc = vmx_set_efer(vx, val);
+	else
+		vmx_vmwrite(field, val);
+	vmx_vmcs_exit(v, flags);
+	return rc;
+}
