@@ -114,11 +114,16 @@ static void host_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
 	case 6:
 		*a = *b = *c = *d = 0;	/* no monitor/mwait, no power mgmt */
 		break;
+	case 0xa:
+		*a = *b = *c = *d = 0;	/* no architectural PMU */
+		break;
 	case 0xd:
 		/* EBX: the XSAVE area size for the guest's own XCR0 (SDM vol.1
 		 * 13.2), not the host's, which may enable more components. */
 		if (sub == 0)
 			*b = xsave_size_for(fpu_guest_xcr0(v));
+		if (sub == 1)
+			*a &= ~(1U << 3);	/* XSAVES: supervisor state not virtualised */
 		break;
 	case 7:
 		if (sub == 0) {

@@ -17,6 +17,7 @@
 #define MSR_FEATURE_CONTROL 0x3a
 #define MSR_SPEC_CTRL 0x48
 #define MSR_PRED_CMD 0x49
+#define MSR_UCODE_REV 0x8b
 #define MSR_MTRRCAP 0xfe
 #define MSR_MISC_ENABLE 0x1a0
 #define MSR_MTRR_PHYS_BASE0 0x200
@@ -172,6 +173,9 @@ int hvm_msr_read(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_FEATURE_CONTROL:
 		*val = 1;		/* locked, VMX off: as Xen reports */
 		return 0;
+	case MSR_UCODE_REV:
+		*val = 0;		/* Xen reports no microcode revision */
+		return 0;
 	case MSR_MISC_ENABLE:
 		*val = v->hvm.msr_misc_enable;
 		return 0;
@@ -219,6 +223,8 @@ int hvm_msr_write(struct vcpu *v, u32 msr, u64 val)
 			return -EINVAL;
 		v->hvm.msr_spec_ctrl = val;
 		return 0;
+	case MSR_UCODE_REV:
+		return 0;		/* Linux writes 0 before CPUID 1: ignored */
 	case MSR_PRED_CMD:
 		return val & ~1ULL ? -EINVAL : 0;	/* IBPB: nothing to keep */
 	case MSR_TSC_AUX:

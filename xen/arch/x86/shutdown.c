@@ -77,6 +77,8 @@ void machine_power_off(void)
 {
 	local_irq_disable();
 	smp_stop_other_cpus();
+	/* A stopped CPU may have held the console lock mid-line. */
+	console_force_unlock();
 	if (pm.s5_ok) {
 		printk("Powering off (ACPI S5).\n");
 		acpi_enable_if_needed();
@@ -107,6 +109,8 @@ void machine_restart(void)
 
 	local_irq_disable();
 	smp_stop_other_cpus();
+	/* A stopped CPU may have held the console lock mid-line. */
+	console_force_unlock();
 	printk("Rebooting.\n");
 	reset_via_acpi();
 	for (int i = 0; i < 1000000; i++)
@@ -130,6 +134,8 @@ void machine_halt_or_reboot(void)
 	if (opt_noreboot) {
 		local_irq_disable();
 		smp_stop_other_cpus();
+	/* A stopped CPU may have held the console lock mid-line. */
+	console_force_unlock();
 		printk("noreboot: halting.\n");
 		halt_forever();
 	}

@@ -107,9 +107,9 @@ void time_init(const struct acpi_info *ai)
 
 s_time_t tsc_to_ns(u64 tsc)
 {
-	/* (tsc * mul) >> 32 without a 128-bit overflow. */
-	return (s_time_t)(((tsc >> 32) * tsc_to_ns_mul) +
-			  (((tsc & 0xffffffff) * tsc_to_ns_mul) >> 32));
+	/* (tsc * mul) >> 32 in 128 bits: mul exceeds 2^32 for a TSC below
+	 * 1 GHz (Bochs runs at 100 MHz), where a 64-bit split overflows. */
+	return (s_time_t)(((unsigned __int128)tsc * tsc_to_ns_mul) >> 32);
 }
 
 u64 ns_to_tsc(s_time_t ns)
