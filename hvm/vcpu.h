@@ -27,6 +27,45 @@
 #define HVM_REG_RIP 0x80
 #define HVM_REG_RFLAGS 0x88
 
+#ifdef __ASSEMBLY__
+/*
+ * The guest GPRs both vendors' entry.S move between struct hvm_regs (at
+ * %rdi) and the CPU: everything but RAX (VMCB-held on SVM), RSP, RDI (the
+ * base) and RIP/RFLAGS, which each vendor handles itself.
+ */
+.macro HVM_LOAD_GPRS_BUT_RAX_RDI
+	mov	HVM_REG_RBX(%rdi), %rbx
+	mov	HVM_REG_RCX(%rdi), %rcx
+	mov	HVM_REG_RDX(%rdi), %rdx
+	mov	HVM_REG_RSI(%rdi), %rsi
+	mov	HVM_REG_RBP(%rdi), %rbp
+	mov	HVM_REG_R8(%rdi), %r8
+	mov	HVM_REG_R9(%rdi), %r9
+	mov	HVM_REG_R10(%rdi), %r10
+	mov	HVM_REG_R11(%rdi), %r11
+	mov	HVM_REG_R12(%rdi), %r12
+	mov	HVM_REG_R13(%rdi), %r13
+	mov	HVM_REG_R14(%rdi), %r14
+	mov	HVM_REG_R15(%rdi), %r15
+.endm
+
+.macro HVM_SAVE_GPRS_BUT_RAX_RDI
+	mov	%rbx, HVM_REG_RBX(%rdi)
+	mov	%rcx, HVM_REG_RCX(%rdi)
+	mov	%rdx, HVM_REG_RDX(%rdi)
+	mov	%rsi, HVM_REG_RSI(%rdi)
+	mov	%rbp, HVM_REG_RBP(%rdi)
+	mov	%r8, HVM_REG_R8(%rdi)
+	mov	%r9, HVM_REG_R9(%rdi)
+	mov	%r10, HVM_REG_R10(%rdi)
+	mov	%r11, HVM_REG_R11(%rdi)
+	mov	%r12, HVM_REG_R12(%rdi)
+	mov	%r13, HVM_REG_R13(%rdi)
+	mov	%r14, HVM_REG_R14(%rdi)
+	mov	%r15, HVM_REG_R15(%rdi)
+.endm
+#endif
+
 #ifndef __ASSEMBLY__
 
 #include <xen/types.h>
