@@ -169,10 +169,13 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 		exit_hlt(v, e);
 		break;
 	case HVM_EXIT_HYPERCALL:
-	case HVM_EXIT_OTHER_VENDOR_HYPERCALL:
-		/* Xen accepts either vendor's instruction (xen-abi-map §F.1). */
 		hvm_skip_insn(v, e);
 		hypercall_dispatch(v);
+		break;
+	case HVM_EXIT_OTHER_VENDOR_HYPERCALL:
+		/* As Xen 4.17: the other vendor's instruction is #UD for an HVM
+		 * guest (xen-abi-map.md §A.5, §F.1); Linux picks by vendor. */
+		hvm_inject_ud(v);
 		break;
 	case HVM_EXIT_NPF:
 		exit_npf(v, e);

@@ -160,6 +160,11 @@ static void check_user(void)
 	       v == USER_FAULTED ? " - it faulted instead" : "");
 }
 
+/*
+ * Xen 4.17 does not emulate the other vendor's instruction for HVM guests:
+ * it raises #UD, as the CPU would (xen-abi-map.md §A.5, §F.1).  Linux
+ * picks the right one from the CPUID vendor, so nothing relies on it.
+ */
 static void check_other_vendor(void)
 {
 	enum hc_insn other = hc_native == HC_VMMCALL ? HC_VMCALL : HC_VMMCALL;
@@ -167,12 +172,8 @@ static void check_other_vendor(void)
 	int vec = hypercall_insn_safe(other, __HYPERVISOR_xen_version,
 				      XENVER_version, 0, 0, &v);
 
-	if (vec != FAULT_NONE)
-		report(false, "%s (the other vendor's) raised %s", insn_name(other),
-		       vector_name(vec));
-	else
-		report(v == XENVER_4_17, "%s (the other vendor's) xen_version = %#lx",
-		       insn_name(other), v);
+	report(vec == 6, "%s (the other vendor's) raises #UD as on Xen (got %s)",
+	       insn_name(other), vec == FAULT_NONE ? "a result" : vector_name(vec));
 }
 
 int main(void)
