@@ -48,6 +48,23 @@ void hvm_inject_gp0(struct vcpu *v)
 	hvm_ops->inject_exception(v, TRAP_GP, true, 0);
 }
 
+static bool exc_contributory(u8 vec)
+{
+	return vec == 0 || (vec >= 10 && vec <= 13);	/* #DE, #TS-#GP */
+}
+
+enum hvm_exc_combine hvm_combine_exceptions(u8 first, u8 second)
+{
+	bool second_bad = exc_contributory(second) || second == 14;
+
+	if (first == 8 && second_bad)
+		return HVM_EXC_TRIPLE_FAULT;
+	if ((exc_contributory(first) && exc_contributory(second)) ||
+	    (first == 14 && second_bad))
+		return HVM_EXC_DOUBLE_FAULT;
+	return HVM_EXC_SECOND;
+}
+
 void hvm_inject_ud(struct vcpu *v)
 {
 	hvm_ops->inject_exception(v, TRAP_UD, false, 0);

@@ -109,6 +109,15 @@ bool hvm_long_mode_64(struct vcpu *v);
 /* Advance RIP past the exiting instruction. */
 void hvm_skip_insn(struct vcpu *v, const struct hvm_exit *exit);
 void hvm_inject_gp0(struct vcpu *v);
+
+/* What a CPU delivers when exception @second arises while @first is being
+ * delivered (SDM vol.3 6.15 table 6-5, APM vol.2 8.2.9 table 8-7). */
+enum hvm_exc_combine {
+	HVM_EXC_SECOND,		/* the new one; the first recurs on re-execution */
+	HVM_EXC_DOUBLE_FAULT,
+	HVM_EXC_TRIPLE_FAULT,
+};
+enum hvm_exc_combine hvm_combine_exceptions(u8 first, u8 second);
 void hvm_inject_ud(struct vcpu *v);
 
 /* Per-domain policies (hvm/cpuid.c, hvm/msr.c, hvm/io.c). */

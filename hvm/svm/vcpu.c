@@ -606,28 +606,18 @@ u64 svm_get_efer(struct vcpu *v)
 	return svm_of(v)->vmcb->efer & ~EFER_SVME;
 }
 
-/*
- * The event to deliver when exception @vec arises while exception @first
- * is pending (APM vol. 2 8.2.9, table 8-7): contributory + contributory,
- * or #PF + contributory/#PF, is #DF; contributory/#PF during #DF shuts
- * down (returns 0).  Otherwise the new one wins: the first fault recurs
- * when the instruction re-executes.
- */
-static bool svm_contributory(u8 vec)
-{
-	return vec == 0 || (vec >= 10 && vec <= 13);
-}
-
+/* The EVENTINJ value for @vec arriving while @first is pending (the rule
+ * is hvm_combine_exceptions()); 0 means shutdown. */
 static u64 svm_combine_exc(u8 first, u8 vec, u64 evt)
 {
-	bool second_bad = svm_contributory(vec) || vec == 14;
-
-	if (first == 8 && second_bad)
+	switch (hvm_combine_exceptions(first, vec)) {
+	case HVM_EXC_TRIPLE_FAULT:
 		return 0;
-	if ((svm_contributory(first) && svm_contributory(vec)) ||
-	    (first == 14 && second_bad))
+	case HVM_EXC_DOUBLE_FAULT:
 		return VMCB_EVT(8, VMCB_EVT_TYPE_EXC) | VMCB_EVT_EV;
-	return evt;
+	default:
+		return evt;
+	}
 }
 
 /* A pending interrupt or NMI waits until the exception is delivered. */

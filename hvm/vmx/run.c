@@ -66,28 +66,19 @@ static bool vmx_exc_has_error(u8 vec)
 	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17;
 }
 
-static bool vmx_contributory(u8 vec)
-{
-	return vec == 0 || (vec >= 10 && vec <= 13);
-}
-
-/*
- * Exception @vec raised while exception @first is pending (6.15, table
- * 6-5): contributory + contributory, or #PF + contributory/#PF, is #DF;
- * contributory/#PF during #DF is a triple fault (returns 0).  Otherwise
- * the new one wins: the first fault recurs when the instruction reruns.
- */
+/* The entry interruption info for @vec arriving while @first is pending
+ * (the rule is hvm_combine_exceptions()); 0 means triple fault. */
 static u32 vmx_combine_exc(u8 first, u8 vec, u32 info)
 {
-	bool second_bad = vmx_contributory(vec) || vec == 14;
-
-	if (first == 8 && second_bad)
+	switch (hvm_combine_exceptions(first, vec)) {
+	case HVM_EXC_TRIPLE_FAULT:
 		return 0;
-	if ((vmx_contributory(first) && vmx_contributory(vec)) ||
-	    (first == 14 && second_bad))
+	case HVM_EXC_DOUBLE_FAULT:
 		return 8 | VMX_INTR_TYPE_HW_EXC | VMX_INTR_HAS_ERROR |
 		       VMX_INTR_VALID;
-	return info;
+	default:
+		return info;
+	}
 }
 
 void vmx_inject_exception(struct vcpu *v, u8 vector, bool has_error,
