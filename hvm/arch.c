@@ -9,6 +9,9 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <asm/percpu.h>
+#include <asm/smp.h>
 
 int arch_domain_create(struct domain *d)
 {
@@ -27,6 +30,72 @@ int arch_domain_map_ram(struct domain *d, u64 gfn, mfn_t mfn,
 			unsigned int order)
 {
 	return p2m_map(d->p2m, gfn, mfn, order, P2M_RWX);
+}
+
+/*
+ * Run-time single-page changes.  The TLB flush is requested from every
+ * vCPU and running ones get an IPI, but the caller does not wait for
+ * them to exit: until they do, a vCPU may still reach the old frame.
+ * That is safe while the old frame stays owned by the same domain or is
+ * never freed before the domain dies (shared_info, grant frames,
+ * ballooned pages are all kept until then); a synchronous flush is needed
+ * before frames are ever handed from one domain to another.
+ */
+static void arch_p2m_flush(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		if (!v)
+			continue;
+		hvm_ops->flush_guest_tlb(v);
+		if (READ_ONCE(v->is_running) &&
+		    READ_ONCE(v->processor) != smp_processor_id())
+			smp_send_event_check(READ_ONCE(v->processor));
+	}
+}
+
+int arch_p2m_set_page(struct domain *d, u64 gfn, mfn_t mfn, bool writable)
+{
+	unsigned long f;
+	bool had;
+	int rc;
+
+	if (gfn > ARCH_MAX_GFN)
+		return -EINVAL;
+	f = spin_lock_irqsave(&d->p2m_lock);
+	had = !p2m_lookup(d->p2m, gfn, &(mfn_t){ 0 }, &(unsigned int){ 0 });
+	rc = p2m_map(d->p2m, gfn, mfn, 0, writable ? P2M_RWX : P2M_R | P2M_X);
+	spin_unlock_irqrestore(&d->p2m_lock, f);
+	if (!rc && had)
+		arch_p2m_flush(d);
+	return rc;
+}
+
+int arch_p2m_clear_page(struct domain *d, u64 gfn)
+{
+	unsigned long f;
+	int rc;
+
+	if (gfn > ARCH_MAX_GFN)
+		return -EINVAL;
+	f = spin_lock_irqsave(&d->p2m_lock);
+	rc = p2m_unmap(d->p2m, gfn, 0);
+	spin_unlock_irqrestore(&d->p2m_lock, f);
+	if (!rc)
+		arch_p2m_flush(d);
+	return rc;
+}
+
+int arch_p2m_get_page(struct domain *d, u64 gfn, mfn_t *mfn, bool *writable)
+{
+	unsigned int perms;
+
+	if (!d->p2m || p2m_lookup(d->p2m, gfn, mfn, &perms))
+		return -ENOENT;
+	if (writable)
+		*writable = perms & P2M_W;
+	return 0;
 }
 
 unsigned long arch_domain_table_pages(const struct domain *d)

@@ -161,6 +161,8 @@ struct hvm_exit {
 #define RUNSTATE_blocked 2
 #define RUNSTATE_offline 3
 
+struct vlapic;
+
 /* Per-vCPU virtualization state. */
 struct hvm_vcpu {
 	struct hvm_regs regs;
@@ -170,6 +172,7 @@ struct hvm_vcpu {
 	u64 msr_misc_enable, msr_spec_ctrl, msr_tsc_aux, msr_apic_base;
 	u64 tsc_offset;		/* guest TSC = host TSC + offset */
 	u64 hypercall_page_msr;
+	struct vlapic *vlapic;	/* hvm/vlapic.c */
 	unsigned int nr_exits;
 };
 

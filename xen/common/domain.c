@@ -25,6 +25,7 @@
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
 #include <asm/percpu.h>
+#include <asm/smp.h>
 
 #define REAPER_PERIOD MILLISECS(10)
 
@@ -118,6 +119,8 @@ struct domain *domain_create(u16 domid, const char *name,
 	d->domain_id = domid;
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	spin_lock_init(&d->lock);
+	spin_lock_init(&d->p2m_lock);
+	d->shared_info_gfn = ~0ULL;
 	d->is_privileged = privileged;
 	d->max_vcpus = max_vcpus;
 	d->weight = 256;
@@ -191,6 +194,21 @@ void vcpu_block_unless_pending(struct vcpu *v)
 	vcpu_block(v);
 	if (__atomic_exchange_n(&v->wake_pending, false, __ATOMIC_SEQ_CST))
 		vcpu_wake(v);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	unsigned int cpu = READ_ONCE(v->processor);
+
+	__atomic_store_n(&v->wake_pending, true, __ATOMIC_SEQ_CST);
+	if (READ_ONCE(v->pause_flags) & (1UL << VPF_blocked))
+		vcpu_wake(v);
+	/* In guest mode elsewhere: an IPI makes it exit, and its next entry
+	 * delivers what is pending.  A stale answer costs one spurious IPI
+	 * or a delay until its next exit, never a lost interrupt: the entry
+	 * path checks for pending work with interrupts off. */
+	else if (READ_ONCE(v->is_running) && cpu != smp_processor_id())
+		smp_send_event_check(cpu);
 }
 
 void vcpu_start(struct vcpu *v, const struct hvm_boot_state *state)

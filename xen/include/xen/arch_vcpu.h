@@ -24,6 +24,19 @@ int arch_domain_map_ram(struct domain *d, u64 gfn, mfn_t mfn,
 			unsigned int order);
 unsigned long arch_domain_table_pages(const struct domain *d);
 
+/*
+ * Single 4 KiB p2m changes while the domain runs: the shared_info page,
+ * grant-table frames, grant mappings, ballooning.  Serialised by
+ * d->p2m_lock.  Replacing or removing a translation makes every vCPU of
+ * @d flush its guest TLB before it next runs guest code (running ones are
+ * sent an IPI; the flush is not awaited: see the note in hvm/arch.c).
+ * Returns 0, -EINVAL (gfn beyond ARCH_MAX_GFN) or -ENOMEM.
+ */
+int arch_p2m_set_page(struct domain *d, u64 gfn, mfn_t mfn, bool writable);
+int arch_p2m_clear_page(struct domain *d, u64 gfn);
+/* 0 with *mfn (and *writable if non-NULL), or -ENOENT. */
+int arch_p2m_get_page(struct domain *d, u64 gfn, mfn_t *mfn, bool *writable);
+
 /* VMCB/VMCS, MSR defaults, FPU area.  Returns 0 or -ENOMEM. */
 int arch_vcpu_create(struct vcpu *v);
 void arch_vcpu_destroy(struct vcpu *v);

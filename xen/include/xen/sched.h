@@ -18,6 +18,7 @@
 /* DOMID_*, SHUTDOWN_* and SCHEDOP_* come from the ABI itself. */
 #include <public/xen.h>
 #include <public/sched.h>
+#include <public/hvm/params.h>
 
 #define MAX_VIRT_CPUS 16
 
@@ -49,6 +50,18 @@ struct vcpu {
 	/* A wake-up arrived (timer, later events) that a HLT or
 	 * SCHEDOP_block must not sleep through. */
 	bool wake_pending;
+
+	/* Where the guest reads this vCPU's event flags and pvclock: its
+	 * slot in shared_info, or the area it registered (VCPUOP_register_
+	 * vcpu_info).  NULL until the domain maps shared_info. */
+	struct vcpu_info *vcpu_info;
+	bool vcpu_info_registered;
+	/* VCPUOP_register_runstate_memory_area: guest linear address of a
+	 * struct vcpu_runstate_info updated at every context switch; 0 none. */
+	u64 runstate_guest;
+	/* VCPUOP_set_periodic_timer: period in ns, 0 = stopped. */
+	struct timer periodic_timer;
+	s_time_t periodic_period;
 
 	struct hvm_vcpu hvm;		/* registers, vendor state */
 };
@@ -85,6 +98,25 @@ struct domain {
 	unsigned long max_pages;
 	u64 ram_bytes;			/* guest RAM [0, ram_bytes) */
 	struct p2m *p2m;
+	spinlock_t p2m_lock;		/* arch_p2m_*_page() at run time */
+	/* Guest RAM pages taken out by XENMEM_decrease_reservation, kept
+	 * (owned by the domain until it dies) for populate_physmap to reuse:
+	 * the hypervisor may still hold pointers into them. */
+	struct domain_extent *ballooned;
+
+	/* The shared_info page (xen/common/shared_info.c): allocated with the
+	 * domain, mapped into the p2m by XENMEM_add_to_physmap. */
+	struct shared_info *shared_info;
+	u64 shared_info_gfn;		/* ~0: not mapped */
+	/* HVMOP_set_param values (public/hvm/params.h). */
+	u64 hvm_param[HVM_NR_PARAMS];
+	/* HVM_PARAM_CALLBACK_IRQ of type vector: injected while the vCPU's
+	 * evtchn_upcall_pending is set (xen-abi-map.md §A.6 step 5). 0: none */
+	u8 callback_vector;
+	/* vm_assist bits (VMASST_TYPE_*). */
+	unsigned long vm_assist;
+	/* Grant table (xen/common/grant_table.c), NULL until set up. */
+	struct grant_table *grant_table;
 
 	/* Event channels (xen/common/event_channel.c); NULL until the
 	 * domain's event-channel table is set up. */
@@ -131,6 +163,11 @@ struct vcpu *current_vcpu(void);
 
 /* Scheduling entry points (xen/common/sched/schedule.c). */
 void vcpu_wake(struct vcpu *v);		/* clear VPF_blocked, make runnable */
+/* Something for @v to handle arrived (an event upcall, a vLAPIC
+ * interrupt, a timer): wake it if it sleeps in HLT/SCHEDOP_block, and
+ * make it leave guest mode if it runs on another pCPU so the entry path
+ * delivers the interrupt.  Any context, any pCPU. */
+void vcpu_kick(struct vcpu *v);
 void vcpu_block(struct vcpu *v);		/* current vCPU: set VPF_blocked */
 void vcpu_pause_flag_set(struct vcpu *v, unsigned int bit);
 void vcpu_pause_flag_clear(struct vcpu *v, unsigned int bit);

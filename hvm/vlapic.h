@@ -1,0 +1,55 @@
+/*
+ * The virtual local APIC of an HVM/PVH vCPU (xen-abi-map.md §A.9(b),
+ * §F.5).  x2APIC only: every vCPU starts with IA32_APIC_BASE.EXTD|EN set,
+ * so Linux keeps x2APIC mode ("x2apic: enabled by BIOS") and all APIC
+ * accesses are MSR exits (0x800-0x8ff); the xAPIC MMIO page is not
+ * emulated.  APIC ID = 2 * vcpu_id, as Xen (the dom0 MADT lists the same).
+ *
+ * Delivery: hvm/resume.c asks vlapic_pending_irq() before each entry and
+ * calls vlapic_ack_irq() once the vendor accepted the vector; senders
+ * (ICR writes, the APIC timer, the hypervisor) set IRR bits and
+ * vcpu_kick() the target.
+ */
+#ifndef HVM_VLAPIC_H
+#define HVM_VLAPIC_H
+
+#include <xen/types.h>
+
+struct vcpu;
+struct hvm_boot_state;
+
+#define VLAPIC_MSR_FIRST 0x800
+#define VLAPIC_MSR_LAST 0x8ff
+
+/* Allocate and reset (v->hvm.vlapic).  0 or -ENOMEM. */
+int vlapic_init(struct vcpu *v);
+void vlapic_destroy(struct vcpu *v);
+
+/* IA32_APIC_BASE (MSR 0x1b) and the x2APIC registers.  0, or -EINVAL
+ * when the access must raise #GP (reserved register, bad value,
+ * read-only register...). */
+u64 vlapic_base_msr(struct vcpu *v);
+int vlapic_set_base_msr(struct vcpu *v, u64 val);
+int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val);
+int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val);
+
+/* The highest-priority fixed interrupt deliverable now (IRR above the
+ * processor priority), or -1. */
+int vlapic_pending_irq(struct vcpu *v);
+/* The vendor accepted @vec for injection: IRR -> ISR. */
+void vlapic_ack_irq(struct vcpu *v, u8 vec);
+/* An NMI (ICR delivery mode NMI) waits; true once, consuming it. */
+bool vlapic_take_nmi(struct vcpu *v);
+/* Hypervisor-raised fixed interrupt (edge): set IRR, kick. */
+void vlapic_set_irq(struct vcpu *v, u8 vec);
+
+/*
+ * INIT/SIPI.  INIT takes the target down (VPF_down) and leaves it waiting
+ * for a SIPI; a SIPI to a waiting vCPU records the real-mode start state
+ * (CS = vector << 8, IP = 0) and brings it up.  The target applies that
+ * state itself, on its own pCPU, right before its next entry: true once
+ * with *st filled.
+ */
+bool vlapic_take_boot_state(struct vcpu *v, struct hvm_boot_state *st);
+
+#endif
