@@ -5,6 +5,7 @@
  */
 #include <hvm/hvm.h>
 #include <hvm/p2m/p2m.h>
+#include <hvm/vlapic.h>
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -105,12 +106,16 @@ unsigned long arch_domain_table_pages(const struct domain *d)
 
 int arch_vcpu_create(struct vcpu *v)
 {
+	int rc;
+
 	hvm_msr_vcpu_init(v);
-	return hvm_ops->vcpu_init(v);
+	rc = vlapic_init(v);
+	return rc ? rc : hvm_ops->vcpu_init(v);
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
+	vlapic_destroy(v);
 	if (v->hvm.vendor)
 		hvm_ops->vcpu_destroy(v);
 }

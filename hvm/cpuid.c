@@ -1,10 +1,12 @@
 /*
  * The CPUID policy every guest sees.  Host leaves pass through with the
  * features we do not virtualise hidden (VMX/SVM themselves, monitor/mwait,
- * performance and debug stores, x2APIC and TSC-deadline until the vLAPIC
- * has them, power management), the hypervisor bit set, and Xen's leaves at
- * 0x40000000 (xen-abi-map.md §A.4) so guests find "XenVMMXenVMM".
- * Topology follows Xen: APIC ID = 2 * vcpu_id.
+ * performance and debug stores, TSC-deadline (the vLAPIC timer has no
+ * such mode), power management), the hypervisor bit set, and Xen's leaves
+ * at 0x40000000 (xen-abi-map.md §A.4) so guests find "XenVMMXenVMM".
+ * x2APIC is shown: the vLAPIC is x2APIC-only (hvm/vlapic.h).
+ * Topology follows Xen: APIC ID = 2 * vcpu_id, one thread per core, one
+ * package holding every vCPU.
  */
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
@@ -19,12 +21,19 @@
 #define XEN_HYPERCALL_MSR 0x40000000
 
 /* Leaf 1 ECX: VMX 5, SMX 6, EST 7, TM2 8, MONITOR 3, DS-CPL 4, SDBG 11,
- * PDCM 15, x2APIC 21, TSC-deadline 24, OSXSAVE 27 (reflects guest CR4). */
+ * PDCM 15, TSC-deadline 24, OSXSAVE 27 (reflects guest CR4). */
 #define L1_ECX_HIDE ((1U << 3) | (1U << 4) | (1U << 5) | (1U << 6) | \
 		     (1U << 7) | (1U << 8) | (1U << 11) | (1U << 15) | \
-		     (1U << 21) | (1U << 24) | (1U << 27))
-/* Leaf 1 EDX: DS 21, ACPI 22, TM 29, PBE 31. */
-#define L1_EDX_HIDE ((1U << 21) | (1U << 22) | (1U << 29) | (1U << 31))
+		     (1U << 24) | (1U << 27))
+#define L1_ECX_X2APIC (1U << 21)
+#define L1_EDX_HTT (1U << 28)
+/* Leaf 1 EDX: MCE 7, MCA 14, DS 21, ACPI 22, TM 29, PBE 31.  No virtual
+ * machine-check architecture: Linux treats a faulting MCG_* read as an
+ * architectural violation and panics, and has nothing to gain from banks
+ * that never report. */
+#define L1_EDX_MCE ((1U << 7) | (1U << 14))
+#define L1_EDX_HIDE (L1_EDX_MCE | (1U << 21) | (1U << 22) | (1U << 29) | \
+		     (1U << 31))
 /* 0x80000001 ECX: SVM 2, IBS 10, SKINIT 12, WDT 13, TOPOEXT 22, perfctr 23-24. */
 #define E1_ECX_HIDE ((1U << 2) | (1U << 10) | (1U << 12) | (1U << 13) | \
 		     (1U << 22) | (1U << 23) | (1U << 24))
@@ -93,6 +102,42 @@ static u32 xsave_size_for(u64 xcr0)
 	return size;
 }
 
+/* Bits of the APIC ID that number the vCPUs: ceil(log2(2 * max_vcpus)). */
+static u32 apic_id_bits(const struct domain *d)
+{
+	u32 bits = 1;
+
+	while ((1U << bits) < 2 * d->max_vcpus)
+		bits++;
+	return bits;
+}
+
+/*
+ * Leaf 0xB, extended topology (SDM vol.2 CPUID), made to agree with
+ * x2APIC ID = 2 * vcpu_id as Xen's guests see it: bit 0 is the SMT level
+ * with one thread per core, the bits above number the cores of one
+ * package.  Linux 6.1 takes smp_num_siblings, core and package IDs and
+ * the x2APIC ID it checks against the MADT from here
+ * (arch/x86/kernel/cpu/topology.c); Xen passes the host's shifts through
+ * and only fixes EDX, which can split the vCPUs into packages.
+ */
+static void topology_leaf(struct vcpu *v, u32 sub, u32 *a, u32 *b, u32 *c,
+			  u32 *d)
+{
+	*a = *b = 0;
+	*c = sub & 0xff;		/* level type 0: invalid */
+	*d = v->vcpu_id * 2;
+	if (sub == 0) {
+		*a = 1;			/* SMT: shift 1, 1 thread */
+		*b = 1;
+		*c |= 1 << 8;
+	} else if (sub == 1) {
+		*a = apic_id_bits(v->domain);	/* core: every vCPU */
+		*b = v->domain->max_vcpus;
+		*c |= 2 << 8;
+	}
+}
+
 static void host_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
 		      u32 *c, u32 *d)
 {
@@ -106,9 +151,14 @@ static void host_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
 		     ((u32)v->domain->max_vcpus * 2 << 16);
 		*c &= ~L1_ECX_HIDE;
 		*c |= 1U << 31;		/* running on a hypervisor */
+		*c |= L1_ECX_X2APIC;
 		if (hvm_ops->get_cr(v, 4) & (1UL << 18))
 			*c |= 1U << 27;	/* OSXSAVE mirrors the guest's CR4 */
 		*d &= ~L1_EDX_HIDE;
+		*d |= L1_EDX_HTT;	/* EBX[23:16] is valid (Xen sets it) */
+		break;
+	case 0xb:
+		topology_leaf(v, sub, a, b, c, d);
 		break;
 	case 5:
 	case 6:
@@ -133,9 +183,19 @@ static void host_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
 		break;
 	case 0x80000001:
 		*c &= ~E1_ECX_HIDE;
+		*d &= ~L1_EDX_MCE;	/* AMD mirrors them here */
 		break;
 	case 0x8000000a:
 		*a = *b = *c = *d = 0;	/* the SVM leaf: no nested SVM */
+		break;
+	case 0x80000008:
+		/* AMD: ECX NC (7:0) + 1 logical processors per package,
+		 * ApicIdCoreSize (15:12) bits of core number in the APIC ID;
+		 * Linux's AMD topology uses them (TOPOEXT is hidden), so they
+		 * agree with leaf 1 and 0xB.  Intel returns 0: left alone. */
+		if (*c & 0xf0ff)
+			*c = (*c & ~0xf0ffU) | (2 * v->domain->max_vcpus - 1) |
+			     (apic_id_bits(v->domain) << 12);
 		break;
 	}
 }

@@ -132,7 +132,9 @@ static void exit_hlt(struct vcpu *v, const struct hvm_exit *e)
 
 	hvm_skip_insn(v, e);
 	if (v->hvm.regs.rflags & X86_EFLAGS_IF) {
-		vcpu_block_unless_pending(v);
+		/* An interrupt already waiting ends the HLT at once. */
+		if (!arch_vcpu_has_pending_irq(v))
+			vcpu_block_unless_pending(v);
 		return;
 	}
 	vcpu_pause_flag_set(v, VPF_down);

@@ -1,12 +1,14 @@
 /*
  * Guest MSRs.  The vendor handles those that live in the VMCB/VMCS (EFER,
- * PAT, SYSCALL/SYSENTER, segment bases); this file keeps the rest per vCPU:
- * TSC, APIC_BASE, the MTRR set (so firmware and Linux can program caching
+ * PAT, SYSCALL/SYSENTER, segment bases); the vLAPIC (hvm/vlapic.c) owns
+ * APIC_BASE and the x2APIC registers 0x800-0x8ff; this file keeps the rest
+ * per vCPU: TSC, the MTRR set (so firmware and Linux can program caching
  * the way they expect), MISC_ENABLE, SPEC_CTRL, TSC_AUX and Xen's
  * hypercall-page MSR.  Everything else raises #GP, which is what guests
  * probing with rdmsr_safe() expect from an absent MSR.
  */
 #include <hvm/hvm.h>
+#include <hvm/vlapic.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
@@ -28,19 +30,21 @@
 #define MSR_MTRR_DEF_TYPE 0x2ff
 #define MSR_TSC_AUX 0xc0000103
 #define MSR_XEN_HYPERCALL 0x40000000
+/* AMD system configuration and top-of-memory registers: Linux's MTRR
+ * code reads SYSCFG on AMD.  As Xen for a domU: read as 0, writes ignored. */
+#define MSR_K8_SYSCFG 0xc0010010
+#define MSR_K8_TOP_MEM1 0xc001001a
+#define MSR_K8_TOP_MEM2 0xc001001d
 
 #define MTRR_VCNT 8
 /* MTRRcap: 8 variable ranges, fixed ranges, write-combining. */
 #define MTRRCAP_VALUE (MTRR_VCNT | (1U << 8) | (1U << 10))
 /* MISC_ENABLE: fast strings; BTS and PEBS unavailable (read-only bits). */
 #define MISC_ENABLE_DEFAULT ((1ULL << 0) | (1ULL << 11) | (1ULL << 12))
-#define APIC_BASE_DEFAULT 0xfee00000ULL
 #define PHYS_ADDR_MASK 0x000ffffffffff000ULL
 
 void hvm_msr_vcpu_init(struct vcpu *v)
 {
-	v->hvm.msr_apic_base = APIC_BASE_DEFAULT | (1ULL << 11) |
-			       (v->vcpu_id == 0 ? 1ULL << 8 : 0);
 	v->hvm.msr_misc_enable = MISC_ENABLE_DEFAULT;
 	/* libxc gives PVH vCPUs MTRRs enabled, default type WB (§A.2). */
 	v->hvm.msr_mtrr_def = (1ULL << 11) | 6;
@@ -155,6 +159,18 @@ static int hypercall_page_write(struct vcpu *v, u64 val)
 	return 0;
 }
 
+/* AMD and Hygon only, as Xen: others get #GP. */
+static bool msr_is_amd_sysconf(u32 msr)
+{
+	struct cpuid_regs r;
+
+	if (msr != MSR_K8_SYSCFG && msr != MSR_K8_TOP_MEM1 &&
+	    msr != MSR_K8_TOP_MEM2)
+		return false;
+	cpuid(0, &r);
+	return r.ebx == 0x68747541 || r.ebx == 0x6f677948; /* "Auth", "Hygo" */
+}
+
 int hvm_msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
 	int rc = hvm_ops->msr_read(v, msr, val);
@@ -163,12 +179,18 @@ int hvm_msr_read(struct vcpu *v, u32 msr, u64 *val)
 		return rc;
 	if (is_mtrr(msr) || msr == MSR_MTRRCAP)
 		return mtrr_read(v, msr, val);
+	if (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST)
+		return vlapic_msr_read(v, msr, val);
+	if (msr_is_amd_sysconf(msr)) {
+		*val = 0;
+		return 0;
+	}
 	switch (msr) {
 	case MSR_TSC:
 		*val = rdtsc() + v->hvm.tsc_offset;
 		return 0;
 	case MSR_IA32_APIC_BASE:
-		*val = v->hvm.msr_apic_base;
+		*val = vlapic_base_msr(v);
 		return 0;
 	case MSR_FEATURE_CONTROL:
 		*val = 1;		/* locked, VMX off: as Xen reports */
@@ -200,18 +222,17 @@ int hvm_msr_write(struct vcpu *v, u32 msr, u64 val)
 		return rc;
 	if (is_mtrr(msr))
 		return mtrr_write(v, msr, val);
+	if (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST)
+		return vlapic_msr_write(v, msr, val);
+	if (msr_is_amd_sysconf(msr))
+		return 0;
 	switch (msr) {
 	case MSR_TSC:
 		v->hvm.tsc_offset = val - rdtsc();
 		hvm_ops->set_tsc_offset(v, v->hvm.tsc_offset);
 		return 0;
 	case MSR_IA32_APIC_BASE:
-		/* Relocation and x2APIC come with the vLAPIC; enable/disable
-		 * of the xAPIC at its fixed base is accepted. */
-		if ((val & ~(1ULL << 11)) != (v->hvm.msr_apic_base & ~(1ULL << 11)))
-			return -EINVAL;
-		v->hvm.msr_apic_base = val;
-		return 0;
+		return vlapic_set_base_msr(v, val);
 	case MSR_MISC_ENABLE:
 		/* Only fast strings is guest-controlled; the rest is fixed. */
 		if ((val & ~1ULL) != (MISC_ENABLE_DEFAULT & ~1ULL))

@@ -4,17 +4,92 @@
  * (sched_run_cpu) calls hvm_vcpu_run_once() for its current vCPU; there
  * are no per-vCPU hypervisor stacks, so a context switch is just the loop
  * choosing another vCPU.
+ *
+ * Before each entry, in order: a start state from INIT/SIPI or
+ * VCPUOP_initialise; the pvclock and runstate area (guest memory, written
+ * on the vCPU's own pCPU); then, with interrupts off so that a kick
+ * (vcpu_kick) arriving later forces an exit, the interrupt to inject:
+ * an NMI, else the event-channel callback vector while the vCPU's
+ * evtchn_upcall_pending is set (Xen's callback-via-vector: injected
+ * directly, no IRR/ISR, no EOI), else the vLAPIC's highest deliverable
+ * vector.  A vector the guest cannot take now arms the vendor's
+ * interrupt window and is offered again after that exit.
  */
 #include <hvm/hvm.h>
+#include <hvm/vlapic.h>
+#include <xen/arch_vcpu.h>
+#include <xen/event.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/shared_info.h>
 #include <xen/softirq.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 
+#define TRAP_NMI 2
+
+/* The per-vCPU upcall vector goes through the vLAPIC: raise it once per
+ * 0 -> 1 edge of evtchn_upcall_pending (Xen's hvm_assert_evtchn_irq). */
+static void hvm_raise_upcall_vector(struct vcpu *v, bool pending)
+{
+	u8 vec = READ_ONCE(v->hvm.evtchn_upcall_vector);
+
+	if (!pending)
+		v->hvm.evtchn_upcall_raised = false;
+	else if (vec && !v->hvm.evtchn_upcall_raised) {
+		v->hvm.evtchn_upcall_raised = true;
+		vlapic_set_irq(v, vec);
+	}
+}
+
+/* The vector to offer now, or -1; *from_lapic says whether to ack it. */
+static int hvm_next_vector(struct vcpu *v, bool *from_lapic)
+{
+	struct domain *d = v->domain;
+	bool upcall = evtchn_upcall_pending(d, v->vcpu_id);
+	u8 cb = READ_ONCE(d->callback_vector);
+
+	hvm_raise_upcall_vector(v, upcall);
+	*from_lapic = false;
+	if (upcall && cb && !v->hvm.evtchn_upcall_vector)
+		return cb;
+	*from_lapic = true;
+	return vlapic_pending_irq(v);
+}
+
+bool arch_vcpu_has_pending_irq(struct vcpu *v)
+{
+	bool lapic;
+
+	return hvm_next_vector(v, &lapic) >= 0;
+}
+
+static void hvm_deliver_interrupts(struct vcpu *v)
+{
+	bool lapic;
+	int vec;
+
+	if (vlapic_take_nmi(v))
+		hvm_ops->inject_exception(v, TRAP_NMI, false, 0);
+	vec = hvm_next_vector(v, &lapic);
+	if (vec >= 0 && hvm_ops->inject_interrupt(v, vec) && lapic)
+		vlapic_ack_irq(v, vec);
+}
+
 void hvm_vcpu_run_once(struct vcpu *v)
 {
 	struct hvm_exit exit;
+	struct hvm_boot_state st;
+
+	if (vlapic_take_boot_state(v, &st))
+		arch_vcpu_set_state(v, &st);
+	if (READ_ONCE(v->boot_state_pending)) {
+		WRITE_ONCE(v->boot_state_pending, false);
+		arch_vcpu_set_state(v, &v->boot_state);
+	}
+	WRITE_ONCE(v->polling, false);
+	vcpu_time_maybe_update(v);
+	vcpu_runstate_update_guest(v);
 
 	local_irq_disable();
 	/* Anything pending (a reschedule, timers) runs first, in the loop. */
@@ -23,6 +98,7 @@ void hvm_vcpu_run_once(struct vcpu *v)
 		local_irq_enable();
 		return;
 	}
+	hvm_deliver_interrupts(v);
 	hvm_ops->vcpu_run(v, &exit);
 	/* A host interrupt that caused the exit is taken here. */
 	local_irq_enable();

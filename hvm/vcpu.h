@@ -169,10 +169,14 @@ struct hvm_vcpu {
 	void *vendor;		/* struct svm_vcpu / struct vmx_vcpu */
 	/* Guest-visible MSR state kept by common code (hvm/msr.c). */
 	u64 msr_pat, msr_mtrr_def, msr_mtrr_fixed[11], msr_mtrr_var[16];
-	u64 msr_misc_enable, msr_spec_ctrl, msr_tsc_aux, msr_apic_base;
+	u64 msr_misc_enable, msr_spec_ctrl, msr_tsc_aux;
 	u64 tsc_offset;		/* guest TSC = host TSC + offset */
 	u64 hypercall_page_msr;
 	struct vlapic *vlapic;	/* hvm/vlapic.c */
+	/* HVMOP_set_evtchn_upcall_vector: the upcall goes through the
+	 * vLAPIC as this fixed vector (0: use the domain's callback). */
+	u8 evtchn_upcall_vector;
+	bool evtchn_upcall_raised;	/* IRR set for the current upcall */
 	unsigned int nr_exits;
 };
 

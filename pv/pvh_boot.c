@@ -129,6 +129,12 @@ static int pvh_write_memmap(struct domain *d, u64 gpa,
 	};
 	int rc = copy_to_guest_phys(d, gpa, &e, sizeof(e));
 
+	/* The same map answers XENMEM_memory_map later. */
+	BUILD_BUG_ON(1 + PVH_MAX_EXTRA_E820 > DOMAIN_MAX_E820);
+	d->memmap[0] = (struct e820_entry){ 0, d->ram_bytes, E820_RAM };
+	for (unsigned int i = 0; i < nr_extra; i++)
+		d->memmap[1 + i] = extra[i];
+	d->nr_memmap = 1 + nr_extra;
 	for (unsigned int i = 0; i < nr_extra && !rc; i++) {
 		gpa += sizeof(e);
 		e = (struct hvm_memmap_table_entry){
@@ -143,7 +149,7 @@ static int pvh_write_memmap(struct domain *d, u64 gpa,
 /* Pre: @l was computed by pvh_layout() for these sizes. */
 static int pvh_write_start_info(struct domain *d, const struct pvh_layout *l,
 				const char *cmdline, size_t cmdline_size,
-				u64 initrd_len, u32 flags,
+				u64 initrd_len, u32 flags, u64 rsdp_gpa,
 				const struct e820_entry *extra,
 				unsigned int nr_extra)
 {
@@ -154,7 +160,7 @@ static int pvh_write_start_info(struct domain *d, const struct pvh_layout *l,
 		.nr_modules = initrd_len ? 1 : 0,
 		.modlist_paddr = l->modlist,
 		.cmdline_paddr = l->cmdline,
-		.rsdp_paddr = 0,
+		.rsdp_paddr = rsdp_gpa,
 		.memmap_paddr = l->memmap,
 		.memmap_entries = 1 + nr_extra,
 	};
@@ -178,9 +184,9 @@ static int pvh_write_start_info(struct domain *d, const struct pvh_layout *l,
 
 int pvh_build(struct domain *d, const void *img, size_t len,
 	      const char *cmdline, const void *initrd, size_t initrd_len,
-	      u32 start_info_flags, const struct e820_entry *extra,
-	      unsigned int nr_extra, struct hvm_boot_state *st,
-	      const char **why)
+	      u32 start_info_flags, u64 rsdp_gpa,
+	      const struct e820_entry *extra, unsigned int nr_extra,
+	      struct hvm_boot_state *st, const char **why)
 {
 	struct elf_image ei;
 	struct pvh_layout l;
@@ -224,8 +230,8 @@ int pvh_build(struct domain *d, const void *img, size_t len,
 		rc = copy_to_guest_phys(d, l.initrd, initrd, initrd_len);
 	if (!rc)
 		rc = pvh_write_start_info(d, &l, cmdline, cmdline_size,
-					  initrd_len, start_info_flags, extra,
-					  nr_extra);
+					  initrd_len, start_info_flags,
+					  rsdp_gpa, extra, nr_extra);
 	if (rc) {
 		*why = "cannot write the guest's memory";
 		return rc;

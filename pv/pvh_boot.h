@@ -47,6 +47,7 @@ int pvh_layout(u64 kernel_end, u64 ram_bytes, u64 initrd_len,
 /*
  * Load the ELF PVH kernel @img into @d and write the start info area.
  * @cmdline may be NULL (empty), @initrd NULL when @initrd_len is 0;
+ * @rsdp_gpa becomes start_info.rsdp_paddr (0: no ACPI tables);
  * @extra[0..nr_extra) are appended to the memory map after the single RAM
  * entry [0, d->ram_bytes).  On success *st is the initial state of the
  * boot vCPU (32-bit protected mode, EIP = PHYS32_ENTRY, EBX = start info).
@@ -56,9 +57,9 @@ int pvh_layout(u64 kernel_end, u64 ram_bytes, u64 initrd_len,
  */
 int pvh_build(struct domain *d, const void *img, size_t len,
 	      const char *cmdline, const void *initrd, size_t initrd_len,
-	      u32 start_info_flags, const struct e820_entry *extra,
-	      unsigned int nr_extra, struct hvm_boot_state *st,
-	      const char **why);
+	      u32 start_info_flags, u64 rsdp_gpa,
+	      const struct e820_entry *extra, unsigned int nr_extra,
+	      struct hvm_boot_state *st, const char **why);
 
 /* The PVH entry state (xen-abi-map.md §A.2) with EIP @entry, EBX @si. */
 void pvh_entry_state(struct hvm_boot_state *st, u32 entry, u32 si);

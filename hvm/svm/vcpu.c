@@ -46,7 +46,6 @@
 #define X86_EFLAGS_FIXED	(1UL << 1)
 #define X86_EFLAGS_IF		(1UL << 9)
 #define X86_EFLAGS_VM		(1UL << 17)
-#define X86_CR0_ET		(1UL << 4)
 #define SEG_ATTR_DPL(a)		(((a) >> 5) & 3)
 #define SEG_ATTR_L		(1U << 9)
 
@@ -490,6 +489,8 @@ static void svm_dump_invalid(struct vcpu *v, const struct vmcb *vmcb)
 	       (unsigned long)vmcb->g_pat);
 }
 
+static void svm_want_window(struct vmcb *vmcb, bool on);
+
 static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 			    struct hvm_exit *e)
 {
@@ -501,6 +502,10 @@ static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 	switch (code) {
 	case VMEXIT_INTR:
 		e->reason = HVM_EXIT_EXTINT;
+		break;
+	case VMEXIT_VINTR:
+		svm_want_window(vmcb, false);
+		e->reason = HVM_EXIT_NONE;
 		break;
 	case VMEXIT_NMI:
 		e->reason = HVM_EXIT_NMI;
@@ -620,13 +625,33 @@ static u64 svm_combine_exc(u8 first, u8 vec, u64 evt)
 	}
 }
 
+/*
+ * Interrupt window (15.21.4): a dummy virtual interrupt with the VINTR
+ * intercept makes the CPU exit as soon as the guest could take it (IF
+ * set, no shadow, no event being delivered); the exit reports
+ * HVM_EXIT_NONE and the entry path offers the real interrupt again.
+ */
+static void svm_want_window(struct vmcb *vmcb, bool on)
+{
+	if (on) {
+		vmcb->vintr |= VMCB_VINTR_IRQ | VMCB_VINTR_PRIO_MAX |
+			       VMCB_VINTR_IGN_TPR;
+		vmcb->intercept3 |= VMCB_I3_VINTR;
+	} else {
+		vmcb->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_PRIO_MAX |
+				 VMCB_VINTR_IGN_TPR);
+		vmcb->intercept3 &= ~VMCB_I3_VINTR;
+	}
+}
+
 /* A pending interrupt or NMI waits until the exception is delivered. */
 void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 			  u32 error)
 {
 	struct svm_vcpu *sv = svm_of(v);
 	u64 old = sv->pending_event;
-	u64 evt = VMCB_EVT(vector, VMCB_EVT_TYPE_EXC);
+	u64 evt = VMCB_EVT(vector, vector == TRAP_NMI ? VMCB_EVT_TYPE_NMI :
+					      VMCB_EVT_TYPE_EXC);
 
 	/* Real mode pushes no error codes. */
 	if (has_error && (sv->vmcb->cr0 & X86_CR0_PE))
@@ -652,8 +677,10 @@ bool svm_inject_interrupt(struct vcpu *v, u8 vector)
 		      v->hvm.regs.rip == sv->exit_rip;
 
 	if ((sv->pending_event & VMCB_EVT_V) || sv->deferred_event ||
-	    !(v->hvm.regs.rflags & X86_EFLAGS_IF) || shadow)
+	    !(v->hvm.regs.rflags & X86_EFLAGS_IF) || shadow) {
+		svm_want_window(sv->vmcb, true);	/* exit once it can */
 		return false;
+	}
 	sv->pending_event = VMCB_EVT(vector, VMCB_EVT_TYPE_INTR);
 	return true;
 }

@@ -47,6 +47,11 @@
 
 /* V_INTR fields, offset 0x060 (APM 15.21). */
 #define VMCB_VINTR_MASKING	(1ULL << 24)
+/* 15.21.4: a virtual interrupt request used only to learn when the guest
+ * can take an interrupt (V_IRQ, highest priority, ignoring V_TPR). */
+#define VMCB_VINTR_IRQ		(1ULL << 8)
+#define VMCB_VINTR_PRIO_MAX	(0xfULL << 16)
+#define VMCB_VINTR_IGN_TPR	(1ULL << 20)
 
 /* Offset 0x068. */
 #define VMCB_INT_SHADOW		(1ULL << 0)

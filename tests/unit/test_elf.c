@@ -535,7 +535,7 @@ static void check_start_info(const uint8_t *si, u64 at)
 	CHECK_EQ(get(si, 12, 4), 1);			/* nr_modules */
 	CHECK_EQ(get(si, 16, 8), at + 56);		/* modlist */
 	CHECK_EQ(get(si, 24, 8), at + 88 + 2 * 24);	/* cmdline */
-	CHECK_EQ(get(si, 32, 8), 0);			/* rsdp */
+	CHECK_EQ(get(si, 32, 8), 0xe0000);		/* rsdp */
 	CHECK_EQ(get(si, 40, 8), at + 88);		/* memmap */
 	CHECK_EQ(get(si, 48, 4), 2);
 	CHECK_EQ(get(si, 52, 4), 0);
@@ -569,19 +569,19 @@ TEST(test_pvh_build)
 
 	/* Refusals leave guest memory alone. */
 	d.ram_bytes = LOAD_PADDR + LOAD_MEMSZ - 1;
-	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN, NULL, NULL, 0, 0, NULL, 0, &st,
-			   &why), -ENOMEM);
+	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN, NULL, NULL, 0, 0, 0, NULL, 0,
+			   &st, &why), -ENOMEM);
 	d.ram_bytes = RAM_BYTES;
 	memset(long_cmdline, 'x', PVH_CMDLINE_MAX);
 	long_cmdline[PVH_CMDLINE_MAX] = '\0';
-	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN, long_cmdline, NULL, 0, 0, NULL,
+	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN, long_cmdline, NULL, 0, 0, 0,
+			   NULL, 0, &st, &why), -EINVAL);
+	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN - 1, NULL, NULL, 0, 0, 0, NULL,
 			   0, &st, &why), -EINVAL);
-	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN - 1, NULL, NULL, 0, 0, NULL, 0,
-			   &st, &why), -EINVAL);
 	CHECK(ram_untouched() && nr_copies == 0);
 
 	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN, "console=hvc0", initrd, 5000, 3,
-			   &special, 1, &st, &why), 0);
+			   0xe0000, &special, 1, &st, &why), 0);
 	for (unsigned int i = 0; i < LOAD_FILESZ; i++)
 		ok &= fake_ram[LOAD_PADDR + i] == (uint8_t)(0x90 + i);
 	for (unsigned int i = LOAD_FILESZ; i < LOAD_MEMSZ; i++)

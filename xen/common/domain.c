@@ -17,9 +17,11 @@
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
 #include <xen/event.h>
+#include <xen/grant_table.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
 #include <xen/sched.h>
+#include <xen/shared_info.h>
 #include <xen/shutdown.h>
 #include <xen/time.h>
 #include <xen/timer.h>
@@ -56,12 +58,49 @@ static void vcpu_wake_timer_fn(void *data)
 
 	WRITE_ONCE(v->wake_pending, true);
 	v->singleshot_deadline = 0;
+	vcpu_singleshot_fired(v);
 	vcpu_wake(v);
+}
+
+/* Event-channel hooks (xen/include/xen/event.h). */
+static void evtchn_kick_hook(struct domain *d, unsigned int vcpu)
+{
+	if (vcpu < d->max_vcpus && d->vcpu[vcpu])
+		vcpu_kick(d->vcpu[vcpu]);
+}
+
+/* A port became pending: pollers re-check (Xen wakes every vCPU polling
+ * in the domain when it cannot tell which port they wait on). */
+static void evtchn_poll_wake_hook(struct domain *d, evtchn_port_t port)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		if (v && READ_ONCE(v->polling))
+			vcpu_wake(v);
+	}
+}
+
+static struct domain *evtchn_lookup_hook(domid_t domid)
+{
+	return domid < DOMID_FIRST_RESERVED ? domain_by_id(domid) : NULL;
+}
+
+void domain_subsystem_init(void)
+{
+	static const struct evtchn_hooks hooks = {
+		.kick = evtchn_kick_hook,
+		.poll_wake = evtchn_poll_wake_hook,
+		.lookup = evtchn_lookup_hook,
+	};
+
+	evtchn_set_hooks(&hooks);
 }
 
 static void vcpu_free(struct vcpu *v)
 {
 	kill_timer(&v->wake_timer);
+	vcpu_op_kill_timers(v);
 	sched_destroy_vcpu(v);
 	arch_vcpu_destroy(v);
 	xfree(v);
@@ -80,6 +119,7 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	v->runstate_entry = NOW();
 	v->hard_affinity = ~0ULL;
 	init_timer(&v->wake_timer, vcpu_wake_timer_fn, v, 0);
+	vcpu_op_init_timers(v);
 	if (arch_vcpu_create(v) ||
 	    sched_init_vcpu(v, id % nr_cpus_online)) {
 		vcpu_free(v);
@@ -92,6 +132,10 @@ static void domain_free(struct domain *d)
 {
 	struct domain_extent *e, *next;
 
+	/* Grants first (mappings in other domains go), then ports: closing
+	 * them writes to shared_info. */
+	gnttab_domain_destroy(d);
+	shared_info_domain_destroy(d);
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i])
 			vcpu_free(d->vcpu[i]);
@@ -99,6 +143,11 @@ static void domain_free(struct domain *d)
 	for (e = d->extents; e; e = next) {
 		next = e->next;
 		free_pages((void *)(uintptr_t)e->maddr, e->order);
+		xfree(e);
+	}
+	/* Pool records only name frames of the extents above. */
+	for (e = d->ballooned; e; e = next) {
+		next = e->next;
 		xfree(e);
 	}
 	arch_domain_destroy(d);
@@ -129,6 +178,10 @@ struct domain *domain_create(u16 domid, const char *name,
 	for (unsigned int i = 0; i < max_vcpus; i++)
 		if (!(d->vcpu[i] = vcpu_create(d, i)))
 			goto fail;
+	/* Xen's defaults: 1023 ports for a domU (libxl), all for dom0. */
+	if (shared_info_domain_init(d, privileged ? EVTCHN_MAX_PORTS - 1 : 1023) ||
+	    gnttab_domain_init(d, GNTTAB_MAX_FRAMES))
+		goto fail;
 	f = spin_lock_irqsave(&domlist_lock);
 	d->next_in_list = domain_list;
 	domain_list = d;
@@ -214,6 +267,7 @@ void vcpu_kick(struct vcpu *v)
 void vcpu_start(struct vcpu *v, const struct hvm_boot_state *state)
 {
 	arch_vcpu_set_state(v, state);
+	v->is_initialised = true;
 	vcpu_pause_flag_clear(v, VPF_down);
 }
 

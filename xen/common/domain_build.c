@@ -8,11 +8,13 @@
  * default: all but a reserve).
  */
 #include <hvm/hvm.h>
+#include <pv/dom0_acpi.h>
 #include <pv/kernel_image.h>
 #include <pv/pvh_boot.h>
 #include <xen/bootinfo.h>
 #include <xen/domain_build.h>
 #include <xen/errno.h>
+#include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/options.h>
 #include <xen/page_alloc.h>
@@ -56,6 +58,37 @@ static int place_vcpus(struct domain *d, int pin, const char **why)
 	return 0;
 }
 
+/* Every dom0 vCPU count must have its tables. */
+BUILD_BUG_ON(MAX_VIRT_CPUS > DOM0_ACPI_MAX_VCPUS);
+
+/*
+ * dom0's ACPI tables (pv/dom0_acpi.h) at DOM0_ACPI_GPA in its RAM, listing
+ * its vCPUs so Linux starts them; *e is the E820_ACPI entry covering them
+ * and *rsdp goes into start_info.  Boot is single-threaded: one buffer.
+ */
+static int dom0_acpi_load(struct domain *d, struct e820_entry *e, u64 *rsdp,
+			  const char **why)
+{
+	static u8 tables[DOM0_ACPI_MAX_BYTES];
+	size_t used;
+	int rc;
+
+	rc = dom0_acpi_build(tables, sizeof(tables), DOM0_ACPI_GPA,
+			     d->max_vcpus, rsdp, &used, why);
+	if (rc)
+		return rc;
+	if (copy_to_guest_phys(d, DOM0_ACPI_GPA, tables, used))
+		return *why = "cannot write the ACPI tables", -EFAULT;
+	*e = (struct e820_entry){
+		.addr = DOM0_ACPI_GPA, .size = ROUNDUP(used, PAGE_SIZE),
+		.type = E820_ACPI,
+	};
+	printk("d%u: ACPI tables %#llx+%#zx, RSDP %#llx\n", d->domain_id,
+	       (unsigned long long)DOM0_ACPI_GPA, used,
+	       (unsigned long long)*rsdp);
+	return 0;
+}
+
 /*
  * Boot domains are all built before any starts, so the time the boot CPU
  * spends building is nobody's "runnable" time.
@@ -74,6 +107,8 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 {
 	const void *img = (const void *)(uintptr_t)kernel->start;
 	struct hvm_boot_state *stp = &to_start[nr_to_start].st, st;
+	struct e820_entry acpi;
+	u64 rsdp = 0;
 	const void *elf = img;
 	size_t elf_len = kernel->size;
 	void *scratch = NULL;
@@ -104,9 +139,16 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 		rc = pvh_load_flat(d, img, kernel->size, 0x100000 - kernel->size, why);
 		pvh_realmode_state(&st, 0xf000, 0xfff0);
 	} else if (!rc) {
-		rc = pvh_build(d, elf, elf_len, sp->guest_cmdline,
-			       initrd ? (const void *)(uintptr_t)initrd->start : NULL,
-			       initrd ? initrd->size : 0, flags, NULL, 0, &st, why);
+		/* Only dom0 gets ACPI tables: the domain= test guests never
+		 * look for them. */
+		if (flags & SIF_INITDOMAIN)
+			rc = dom0_acpi_load(d, &acpi, &rsdp, why);
+		if (!rc)
+			rc = pvh_build(d, elf, elf_len, sp->guest_cmdline,
+				       initrd ? (const void *)(uintptr_t)initrd->start : NULL,
+				       initrd ? initrd->size : 0, flags, rsdp,
+				       rsdp ? &acpi : NULL, rsdp ? 1 : 0, &st,
+				       why);
 	}
 	free_pages(scratch, scratch_order);
 	if (rc) {

@@ -8,6 +8,8 @@
  */
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/grant_table.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
@@ -27,21 +29,13 @@ struct hypercall_def {
 
 long do_console_io(struct vcpu *v, const u64 a[5], bool compat);
 long do_sched_op(struct vcpu *v, const u64 a[5], bool compat);
-
-#define XEN_EXTRAVERSION ".0-amphi"
-
-static long do_xen_version(struct vcpu *v, const u64 a[5], bool compat)
-{
-	static const char extra[XEN_EXTRAVERSION_LEN] = XEN_EXTRAVERSION;
-
-	switch (a[0]) {
-	case XENVER_version:
-		return (4 << 16) | 17;
-	case XENVER_extraversion:
-		return copy_to_guest(v, a[1], extra, sizeof(extra)) ? -EFAULT : 0;
-	}
-	return -ENOSYS;		/* more subops with the dom0 stage */
-}
+long do_xen_version(struct vcpu *v, const u64 a[5], bool compat);
+long do_memory_op(struct vcpu *v, const u64 a[5], bool compat);
+long do_vcpu_op(struct vcpu *v, const u64 a[5], bool compat);
+long do_hvm_op(struct vcpu *v, const u64 a[5], bool compat);
+long do_platform_op(struct vcpu *v, const u64 a[5], bool compat);
+long do_physdev_op(struct vcpu *v, const u64 a[5], bool compat);
+long do_vm_assist(struct vcpu *v, const u64 a[5], bool compat);
 
 /* set_timer_op(u64 absolute system time): wake the vCPU then; 0 cancels.
  * 32-bit callers pass the time in two registers (low, high). */
@@ -65,10 +59,20 @@ static long do_set_timer_op(struct vcpu *v, const u64 a[5], bool compat)
 }
 
 static const struct hypercall_def hypercall_table[] = {
+	[__HYPERVISOR_platform_op] = { do_platform_op, true, "platform_op" },
+	[__HYPERVISOR_memory_op] = { do_memory_op, false, "memory_op" },
 	[__HYPERVISOR_set_timer_op] = { do_set_timer_op, false, "set_timer_op" },
 	[__HYPERVISOR_xen_version] = { do_xen_version, false, "xen_version" },
 	[__HYPERVISOR_console_io] = { do_console_io, false, "console_io" },
+	[__HYPERVISOR_grant_table_op] = { do_grant_table_op, false,
+					  "grant_table_op" },
+	[__HYPERVISOR_vm_assist] = { do_vm_assist, false, "vm_assist" },
+	[__HYPERVISOR_vcpu_op] = { do_vcpu_op, false, "vcpu_op" },
 	[__HYPERVISOR_sched_op] = { do_sched_op, false, "sched_op" },
+	[__HYPERVISOR_event_channel_op] = { do_event_channel_op, false,
+					    "event_channel_op" },
+	[__HYPERVISOR_physdev_op] = { do_physdev_op, false, "physdev_op" },
+	[__HYPERVISOR_hvm_op] = { do_hvm_op, false, "hvm_op" },
 };
 
 void hypercall_dispatch(struct vcpu *v)

@@ -5,9 +5,83 @@
  * guest cannot lose the race between arming a timer and blocking.
  */
 #include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/time.h>
+#include <xen/timer.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+
+#define POLL_MAX_PORTS 128	/* Xen's limit */
+
+/*
+ * SCHEDOP_poll: return at once if a listed port is pending (or an
+ * interrupt is deliverable), else block until one of the domain's ports
+ * becomes pending, an event is delivered, or the timeout (absolute system
+ * time, 0 = none).  Returns 0 in every such case, as Xen; the guest
+ * re-checks its ports.  The vCPU sleeps after this returns: its RAX
+ * already holds the result when it wakes.
+ */
+static long sched_poll(struct vcpu *v, u64 arg, bool compat)
+{
+	evtchn_port_t ports[POLL_MAX_PORTS];
+	struct sched_poll p;
+	u64 handle = 0;
+	int rc;
+
+	if (compat) {
+		u32 c[4];	/* { u32 handle; u32 nr_ports; u64 timeout } */
+
+		if (copy_from_guest(v, c, arg, sizeof(c)))
+			return -EFAULT;
+		handle = c[0];
+		p.nr_ports = c[1];
+		p.timeout = c[2] | (u64)c[3] << 32;
+	} else {
+		if (copy_from_guest(v, &p, arg, sizeof(p)))
+			return -EFAULT;
+		handle = (uintptr_t)p.ports.p;
+	}
+	if (p.nr_ports > POLL_MAX_PORTS)
+		return -EINVAL;
+	if (copy_from_guest(v, ports, handle, p.nr_ports * sizeof(ports[0])))
+		return -EFAULT;
+	rc = evtchn_poll_ready(v->domain, ports, p.nr_ports);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (p.timeout && (s64)p.timeout <= NOW())
+		return 0;
+	WRITE_ONCE(v->polling, true);
+	vcpu_block(v);
+	/* Anything that arrived meanwhile: do not sleep through it. */
+	if (evtchn_poll_ready(v->domain, ports, p.nr_ports) ||
+	    arch_vcpu_has_pending_irq(v)) {
+		WRITE_ONCE(v->polling, false);
+		vcpu_wake(v);
+		return 0;
+	}
+	if (p.timeout)
+		set_timer(&v->poll_timer, p.timeout);
+	return 0;
+}
+
+static long remote_shutdown(struct vcpu *v, u64 arg)
+{
+	struct sched_remote_shutdown rs;
+	struct domain *d;
+
+	if (!v->domain->is_privileged)
+		return -EPERM;
+	if (copy_from_guest(v, &rs, arg, sizeof(rs)))
+		return -EFAULT;
+	if (rs.reason > SHUTDOWN_soft_reset)
+		return -EINVAL;
+	d = rs.domain_id < DOMID_FIRST_RESERVED ? domain_by_id(rs.domain_id) : NULL;
+	if (!d)
+		return -ESRCH;
+	domain_shutdown(d, rs.reason);
+	return 0;
+}
 
 long do_sched_op(struct vcpu *v, const u64 a[5], bool compat)
 {
@@ -18,8 +92,13 @@ long do_sched_op(struct vcpu *v, const u64 a[5], bool compat)
 		vcpu_yield(v);
 		return 0;
 	case SCHEDOP_block:
-		vcpu_block_unless_pending(v);
+		if (!arch_vcpu_has_pending_irq(v))
+			vcpu_block_unless_pending(v);
 		return 0;
+	case SCHEDOP_poll:
+		return sched_poll(v, a[1], compat);
+	case SCHEDOP_remote_shutdown:
+		return remote_shutdown(v, a[1]);
 	case SCHEDOP_shutdown:
 		BUILD_BUG_ON(sizeof(sd) != 4);	/* same layout for compat */
 		if (copy_from_guest(v, &sd, a[1], sizeof(sd)))

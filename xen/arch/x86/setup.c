@@ -31,6 +31,8 @@
 #define AMPHI_VERSION "0.1"
 
 static struct boot_info boot_info;
+/* XENVER_commandline. */
+const char *hypervisor_cmdline = "";
 static struct acpi_info acpi_info;
 extern u64 boot_tsc;
 extern char __image_start[], __image_end[];
@@ -132,6 +134,7 @@ void __noreturn start_amphi(u32 magic, u32 info)
 		boot_fatal("%s. Boot Amphi with GRUB (multiboot2) or QEMU -kernel "
 			   "(multiboot1) on a machine with a valid memory map", why);
 	options_parse(boot_info.cmdline);
+	hypervisor_cmdline = boot_info.cmdline;
 	printk("Loader: %s (multiboot%d), command line: \"%s\"\n",
 	       boot_info.loader[0] ? boot_info.loader : "unknown",
 	       boot_info.mb_version, boot_info.cmdline);
@@ -173,6 +176,7 @@ void __noreturn start_amphi(u32 magic, u32 info)
 	timer_selftest_all_cpus();
 
 	scheduler_init(opt_sched);
+	domain_subsystem_init();
 	domain_selftest();
 	start_domains();
 }

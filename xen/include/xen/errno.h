@@ -5,6 +5,7 @@
 #define ENOENT 2
 #define ESRCH 3
 #define EIO 5
+#define ENXIO 6
 #define E2BIG 7
 #define EBADF 9
 #define EAGAIN 11
@@ -19,6 +20,8 @@
 #define ERANGE 34
 #define ENOSYS 38
 #define ENOTEMPTY 39
+#define ENODATA 61
+#define ETIME 62
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
 #endif

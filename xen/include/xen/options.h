@@ -16,5 +16,7 @@ extern char opt_selftest[16];
 /* Parse, apply the console options, and stop with one clear line if any
  * value was bad. */
 void options_parse(const char *cmdline);
+/* The hypervisor's command line as the boot loader gave it. */
+extern const char *hypervisor_cmdline;
 
 #endif

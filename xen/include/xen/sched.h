@@ -10,6 +10,7 @@
 #ifndef XEN_SCHED_H
 #define XEN_SCHED_H
 
+#include <xen/bootinfo.h>
 #include <xen/lib.h>
 #include <xen/spinlock.h>
 #include <xen/timer.h>
@@ -21,6 +22,7 @@
 #include <public/hvm/params.h>
 
 #define MAX_VIRT_CPUS 16
+#define DOMAIN_MAX_E820 32
 
 /* pause_flags bits: any set bit keeps the vCPU off the CPUs. */
 #define VPF_blocked 0		/* HLT, SCHEDOP_block/poll */
@@ -62,6 +64,18 @@ struct vcpu {
 	/* VCPUOP_set_periodic_timer: period in ns, 0 = stopped. */
 	struct timer periodic_timer;
 	s_time_t periodic_period;
+	s_time_t runstate_written;	/* runstate_entry last written there */
+	/* pvclock: NOW() of the last write; rewrite before the next entry. */
+	s_time_t time_updated;
+	bool time_dirty;
+	/* SCHEDOP_poll: blocked until a port is pending or poll_timer. */
+	bool polling;
+	struct timer poll_timer;
+
+	/* VCPUOP_initialise: a state the vCPU loads itself before entry. */
+	bool is_initialised;		/* has (had) a state to run from */
+	bool boot_state_pending;
+	struct hvm_boot_state boot_state;
 
 	struct hvm_vcpu hvm;		/* registers, vendor state */
 };
@@ -99,10 +113,15 @@ struct domain {
 	u64 ram_bytes;			/* guest RAM [0, ram_bytes) */
 	struct p2m *p2m;
 	spinlock_t p2m_lock;		/* arch_p2m_*_page() at run time */
-	/* Guest RAM pages taken out by XENMEM_decrease_reservation, kept
-	 * (owned by the domain until it dies) for populate_physmap to reuse:
-	 * the hypervisor may still hold pointers into them. */
+	/* Guest RAM frames taken out of the p2m (decrease_reservation...):
+	 * records naming frames that stay in @extents until the domain dies
+	 * (the hypervisor may hold pointers into them), reused first by
+	 * populate_physmap (xen/common/memory.c). */
 	struct domain_extent *ballooned;
+	unsigned long nr_ballooned;
+	/* The guest's memory map as the builder gave it (XENMEM_memory_map). */
+	struct e820_entry memmap[DOMAIN_MAX_E820];
+	unsigned int nr_memmap;
 
 	/* The shared_info page (xen/common/shared_info.c): allocated with the
 	 * domain, mapped into the p2m by XENMEM_add_to_physmap. */
@@ -157,6 +176,19 @@ void domain_debug_putc(struct domain *d, char c);
 __printf(2, 3) void domain_bad_request(struct domain *d, const char *fmt, ...);
 
 extern struct domain *domain_list;
+
+/* Event channels, timers, vCPU hooks: once at boot, before any domain. */
+void domain_subsystem_init(void);
+/* Is @mfn one of @d's RAM frames (populated or ballooned out)? */
+bool domain_owns_ram_mfn(struct domain *d, mfn_t mfn);
+/* vcpu_op's timers (xen/common/vcpu_op.c). */
+void vcpu_op_init_timers(struct vcpu *v);
+void vcpu_op_kill_timers(struct vcpu *v);
+/* The singleshot timer fired: VIRQ_TIMER to the vCPU. */
+void vcpu_singleshot_fired(struct vcpu *v);
+/* Architecture: can @v take an interrupt that is pending for it?  HLT
+ * and SCHEDOP_block do not sleep then. */
+bool arch_vcpu_has_pending_irq(struct vcpu *v);
 
 /* The vCPU running on this pCPU (NULL or the idle vCPU when idle). */
 struct vcpu *current_vcpu(void);

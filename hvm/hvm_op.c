@@ -1,0 +1,141 @@
+/*
+ * hvm_op hypercall (public/hvm/hvm_op.h, params.h), the parts a PVH guest
+ * and its dom0 use, with Xen 4.17's permission rules: a guest may read
+ * most of its own parameters and set only a few; the privileged domain
+ * may do both on any domain.
+ *
+ * HVM_PARAM_CALLBACK_IRQ selects how the event-channel upcall arrives:
+ * type vector (2) makes resume.c inject that vector while the vCPU's
+ * evtchn_upcall_pending is set (xen-abi-map.md §A.6 step 5); GSI and PCI
+ * INTx types are accepted and deliver nothing, as Xen does for a domain
+ * without an emulated IO-APIC/PIC (Linux sets GSI 1 as a marker).
+ */
+#include <hvm/hvm.h>
+#include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/guest_access.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/time.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
+
+/* What a guest may set on itself (Xen's hvm_allow_set_param()). */
+static bool guest_may_set(u32 index)
+{
+	switch (index) {
+	case HVM_PARAM_CALLBACK_IRQ:
+	case HVM_PARAM_STORE_EVTCHN:
+	case HVM_PARAM_CONSOLE_EVTCHN:
+	case HVM_PARAM_VM86_TSS:
+	case HVM_PARAM_VM86_TSS_SIZED:
+	case HVM_PARAM_ACPI_IOPORTS_LOCATION:
+	case HVM_PARAM_VM_GENERATION_ID_ADDR:
+	case HVM_PARAM_X87_FIP_WIDTH:
+		return true;
+	}
+	return false;
+}
+
+/* What a guest may not read of itself (Xen's hvm_allow_get_param()). */
+static bool guest_may_get(u32 index)
+{
+	switch (index) {
+	case HVM_PARAM_IOREQ_SERVER_PFN:
+	case HVM_PARAM_NR_IOREQ_SERVER_PAGES:
+	case HVM_PARAM_ALTP2M:
+	case HVM_PARAM_MCA_CAP:
+		return false;
+	}
+	return true;
+}
+
+static long set_callback_irq(struct domain *d, u64 value)
+{
+	switch (value >> 56) {
+	case HVM_PARAM_CALLBACK_TYPE_GSI:
+	case HVM_PARAM_CALLBACK_TYPE_PCI_INTX:
+		WRITE_ONCE(d->callback_vector, 0);
+		return 0;
+	case HVM_PARAM_CALLBACK_TYPE_VECTOR:
+		/* Vectors below 16 are exceptions: never an interrupt. */
+		if ((value & 0xff) < 0x10 || (value & ~(0xffULL << 56)) > 0xff)
+			return -EINVAL;
+		WRITE_ONCE(d->callback_vector, value & 0xff);
+		/* Events may already wait for it. */
+		for (unsigned int i = 0; i < d->max_vcpus; i++)
+			if (evtchn_upcall_pending(d, i))
+				vcpu_kick(d->vcpu[i]);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static long hvm_param(struct vcpu *v, int op, u64 arg)
+{
+	struct domain *curr = v->domain, *d;
+	struct xen_hvm_param p;
+	long rc = 0;
+
+	if (copy_from_guest(v, &p, arg, sizeof(p)))
+		return -EFAULT;
+	if (p.domid == DOMID_SELF || p.domid == curr->domain_id)
+		d = curr;
+	else if (!curr->is_privileged)
+		return -EPERM;
+	else if (p.domid >= DOMID_FIRST_RESERVED || !(d = domain_by_id(p.domid)))
+		return -ESRCH;
+	if (p.index >= HVM_NR_PARAMS)
+		return -EINVAL;
+	if (op == HVMOP_get_param) {
+		if (d == curr && !curr->is_privileged && !guest_may_get(p.index))
+			return -EPERM;
+		p.value = READ_ONCE(d->hvm_param[p.index]);
+		return copy_to_guest(v, arg, &p, sizeof(p)) ? -EFAULT : 0;
+	}
+	if (d == curr && !curr->is_privileged && !guest_may_set(p.index))
+		return -EPERM;
+	if (p.index == HVM_PARAM_CALLBACK_IRQ)
+		rc = set_callback_irq(d, p.value);
+	if (!rc)
+		WRITE_ONCE(d->hvm_param[p.index], p.value);
+	return rc;
+}
+
+/* Per-vCPU upcall vector (Xen 4.17; Linux uses it only when CPUID leaf
+ * 0x40000004 advertises it, which Amphi does not yet). */
+static long set_upcall_vector(struct vcpu *v, u64 arg)
+{
+	struct xen_hvm_evtchn_upcall_vector op;
+	struct domain *d = v->domain;
+
+	if (copy_from_guest(v, &op, arg, sizeof(op)))
+		return -EFAULT;
+	if (op.vector < 0x10)
+		return -EINVAL;
+	if (op.vcpu >= d->max_vcpus || !d->vcpu[op.vcpu])
+		return -ENOENT;
+	WRITE_ONCE(d->vcpu[op.vcpu]->hvm.evtchn_upcall_vector, op.vector);
+	return 0;
+}
+
+long do_hvm_op(struct vcpu *v, const u64 a[5], bool compat)
+{
+	switch (a[0]) {
+	case HVMOP_set_param:
+	case HVMOP_get_param:
+		/* Same layout for 32-bit callers: {u16, u32, u64}, 16 bytes. */
+		return hvm_param(v, a[0], a[1]);
+	case HVMOP_set_evtchn_upcall_vector:
+		return set_upcall_vector(v, a[1]);
+	case HVMOP_get_time: {
+		struct xen_hvm_get_time t = { .now = NOW() };
+
+		return copy_to_guest(v, a[1], &t, sizeof(t)) ? -EFAULT : 0;
+	}
+	case HVMOP_pagetable_dying:
+		/* Only a shadow-paging optimisation: Linux tolerates this. */
+		return -ENOSYS;
+	}
+	return -ENOSYS;
+}

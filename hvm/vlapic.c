@@ -1,0 +1,889 @@
+/*
+ * The virtual local APIC, x2APIC mode only (hvm/vlapic.h; SDM vol.3 ch.11,
+ * x2APIC in 11.12, numbered as in SDMs since 2023; Xen's behaviour in
+ * xen/arch/x86/hvm/vlapic.c).
+ *
+ * Who writes what.  A vLAPIC is changed from three places at once: its own
+ * vCPU (MSR exits, the entry path), other vCPUs' ICR writes on other
+ * pCPUs, and its timer's callback on the timer's pCPU.
+ *  - IRR, the pending ESR bits, the NMI flag and the INIT/SIPI state are
+ *    changed by anyone, with locked atomic operations only; the owner reads
+ *    them without a lock.
+ *  - The timer (LVT timer, initial count, divide configuration and the
+ *    counting state) is under timer_lock, which the callback takes too.
+ *  - Everything else (ISR, TPR, SVR, the other LVTs, ICR, ESR) is written
+ *    by the owner alone; other pCPUs only READ_ONCE() the base MSR, SVR and
+ *    the LVT error entry.
+ * INIT is the one remote operation that resets owner state, so it is
+ * split: the sender takes the target down (VPF_down), marks it waiting
+ * for a SIPI and stops its timer (under timer_lock); the register reset
+ * runs on the target's own pCPU, in vlapic_take_boot_state(), when a SIPI
+ * has brought it back up.  Until then the target does not run, so no one
+ * can observe the difference.
+ *
+ * Not modelled: xAPIC MMIO (accesses to the page are not emulated), level-
+ * triggered IPIs (TMR reads 0), TSC-deadline mode (hidden by CPUID),
+ * directed EOI, SMI, and arbitration among lowest-priority destinations
+ * (the lowest-numbered enabled vCPU takes it).
+ */
+#include <hvm/vcpu.h>
+#include <hvm/vlapic.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <xen/xmalloc.h>
+#include <asm/processor.h>
+
+/* x2APIC registers (SDM vol.3 table 11-6): MSR 0x800 + xAPIC offset / 16. */
+#define X2APIC_ID 0x802
+#define X2APIC_VERSION 0x803
+#define X2APIC_TPR 0x808
+#define X2APIC_PPR 0x80a
+#define X2APIC_EOI 0x80b
+#define X2APIC_LDR 0x80d
+#define X2APIC_SVR 0x80f
+#define X2APIC_ISR 0x810		/* 8 MSRs each */
+#define X2APIC_TMR 0x818
+#define X2APIC_IRR 0x820
+#define X2APIC_ESR 0x828
+#define X2APIC_LVT_CMCI 0x82f
+#define X2APIC_ICR 0x830
+#define X2APIC_LVT_TIMER 0x832		/* ...thermal, PMC, LINT0, LINT1, error */
+#define X2APIC_LVT_ERROR 0x837
+#define X2APIC_TMICT 0x838
+#define X2APIC_TMCCT 0x839
+#define X2APIC_TDCR 0x83e
+#define X2APIC_SELF_IPI 0x83f
+
+/* IA32_APIC_BASE (SDM vol.3 11.4.4, 11.12.1). */
+#define APIC_BASE_BSP (1ULL << 8)
+#define APIC_BASE_EXTD (1ULL << 10)
+#define APIC_BASE_EN (1ULL << 11)
+#define APIC_BASE_ADDR 0x000ffffffffff000ULL
+#define APIC_BASE_DEFAULT 0xfee00000ULL
+
+/* Xen's: version 0x14, max LVT entry 5 (six LVTs; no CMCI, no directed
+ * EOI).  Linux then leaves LVT CMCI alone. */
+#define VLAPIC_VERSION 0x00050014
+
+#define SVR_VECTOR 0xffU
+#define SVR_ENABLED (1U << 8)
+#define SVR_FOCUS_DISABLED (1U << 9)
+
+#define LVT_VECTOR 0xffU
+#define LVT_DM (7U << 8)
+#define LVT_STATUS (1U << 12)		/* read-only: delivery status */
+#define LVT_POLARITY (1U << 13)
+#define LVT_REMOTE_IRR (1U << 14)	/* read-only */
+#define LVT_LEVEL (1U << 15)
+#define LVT_MASKED (1U << 16)
+#define LVT_TIMER_MODE (3U << 17)
+#define TIMER_ONESHOT (0U << 17)
+#define TIMER_PERIODIC (1U << 17)
+#define TIMER_TSC_DEADLINE (2U << 17)
+
+#define ICR_VECTOR 0xffU
+#define ICR_DM(lo) (((lo) >> 8) & 7)
+#define ICR_LOGICAL (1U << 11)
+#define ICR_ASSERT (1U << 14)
+#define ICR_LEVEL (1U << 15)
+#define ICR_SHORTHAND(lo) (((lo) >> 18) & 3)
+/* Bits of the low half an x2APIC ICR write may set (11.12.9: no delivery
+ * status bit in x2APIC mode). */
+#define ICR_VALID (ICR_VECTOR | (7U << 8) | ICR_LOGICAL | ICR_ASSERT | \
+		   ICR_LEVEL | (3U << 18))
+
+enum { DM_FIXED, DM_LOWEST, DM_SMI, DM_RESERVED3, DM_NMI, DM_INIT,
+       DM_STARTUP, DM_RESERVED7 };
+enum { SH_NONE, SH_SELF, SH_ALL, SH_OTHERS };
+
+#define ESR_SEND_ILLEGAL (1U << 5)
+#define ESR_RECV_ILLEGAL (1U << 6)
+
+enum { LVT_TIMER, LVT_THERMAL, LVT_PMC, LVT_LINT0, LVT_LINT1, LVT_ERROR,
+       LVT_CMCI, NR_LVT };
+
+/* Bits each LVT accepts (11.5.1); the read-only ones are dropped. */
+static const u32 lvt_valid[NR_LVT] = {
+	[LVT_TIMER] = LVT_VECTOR | LVT_STATUS | LVT_MASKED | LVT_TIMER_MODE,
+	[LVT_THERMAL] = LVT_VECTOR | LVT_DM | LVT_STATUS | LVT_MASKED,
+	[LVT_PMC] = LVT_VECTOR | LVT_DM | LVT_STATUS | LVT_MASKED,
+	[LVT_LINT0] = LVT_VECTOR | LVT_DM | LVT_STATUS | LVT_POLARITY |
+		      LVT_REMOTE_IRR | LVT_LEVEL | LVT_MASKED,
+	[LVT_LINT1] = LVT_VECTOR | LVT_DM | LVT_STATUS | LVT_POLARITY |
+		      LVT_REMOTE_IRR | LVT_LEVEL | LVT_MASKED,
+	[LVT_ERROR] = LVT_VECTOR | LVT_STATUS | LVT_MASKED,
+	[LVT_CMCI] = LVT_VECTOR | LVT_DM | LVT_STATUS | LVT_MASKED,
+};
+
+/*
+ * The APIC timer counts a 100 MHz bus clock, 10 ns per tick before the
+ * divider, as Xen 4.17's (APIC_BUS_CYCLE_NS).  A periodic timer
+ * interrupts at most every 100 us, Xen's floor for periodic guest timers
+ * (vpt.c): a tiny period would keep a pCPU busy with this timer alone.
+ */
+#define APIC_BUS_NS 10
+#define TIMER_MIN_PERIOD MICROSECS(100)
+
+/* startup: where the vCPU is in INIT/SIPI.  STARTUP_SIPI | vector once a
+ * SIPI has been accepted and the state is not yet taken. */
+#define STARTUP_RUNNING 0U
+#define STARTUP_WAIT_SIPI 1U
+#define STARTUP_SIPI 0x100U
+
+struct vlapic {
+	struct vcpu *vcpu;
+	u32 id;				/* x2APIC ID = 2 * vcpu_id */
+	u64 base;			/* IA32_APIC_BASE; owner writes */
+
+	/* Any pCPU; atomics only. */
+	u32 irr[8];
+	u32 pending_esr;		/* errors since the last ESR write */
+	bool nmi_pending;
+	u32 startup;			/* STARTUP_* */
+
+	/* The owner only. */
+	u32 isr[8];
+	u32 tpr, svr, esr;
+	u64 icr;
+	u32 lvt[NR_LVT];		/* LVT_TIMER: also under timer_lock */
+
+	/* The timer, under timer_lock. */
+	spinlock_t timer_lock;
+	struct timer timer;
+	u32 tmict, tdcr;
+	bool counting;			/* tmict loaded in a counting mode */
+	s_time_t start;			/* NOW() at the current count's start */
+	s_time_t expires;		/* set_timer() deadline, 0: not armed */
+};
+
+static u32 x2apic_ldr(u32 id)
+{
+	/* 11.12.10.2: cluster ID in 31:16, one bit of 16 in 15:0. */
+	return ((id >> 4) << 16) | (1U << (id & 0xf));
+}
+
+static bool hw_enabled(const struct vlapic *vl)
+{
+	return READ_ONCE(vl->base) & APIC_BASE_EN;
+}
+
+static bool x2apic_mode(const struct vlapic *vl)
+{
+	return (READ_ONCE(vl->base) & (APIC_BASE_EN | APIC_BASE_EXTD)) ==
+	       (APIC_BASE_EN | APIC_BASE_EXTD);
+}
+
+/* Hardware- and software-enabled: the APIC accepts fixed interrupts. */
+static bool enabled(const struct vlapic *vl)
+{
+	return hw_enabled(vl) && (READ_ONCE(vl->svr) & SVR_ENABLED);
+}
+
+/* Highest set bit of a 256-bit IRR/ISR, or -1. */
+static int highest_vector(const u32 *bm)
+{
+	for (int i = 7; i >= 0; i--) {
+		u32 w = __atomic_load_n(&bm[i], __ATOMIC_ACQUIRE);
+
+		if (w)
+			return i * 32 + 31 - __builtin_clz(w);
+	}
+	return -1;
+}
+
+/* Set @vec in IRR; true if it was not pending yet. */
+static bool set_irr(struct vlapic *vl, u8 vec)
+{
+	u32 bit = 1U << (vec % 32);
+
+	return !(__atomic_fetch_or(&vl->irr[vec / 32], bit, __ATOMIC_SEQ_CST) &
+		 bit);
+}
+
+/* A fixed interrupt arrives: IRR, then make sure the target looks.  The
+ * locked OR orders the bit before vcpu_kick()'s check of the target. */
+static void accept_fixed(struct vlapic *vl, u8 vec)
+{
+	if (set_irr(vl, vec))
+		vcpu_kick(vl->vcpu);
+}
+
+/*
+ * Record an APIC error (11.5.3) and raise LVT error, once per error bit
+ * until the guest reads ESR, as Xen does.  An illegal vector in LVT error
+ * itself is folded into "receive illegal vector" instead of recursing.
+ */
+static void vlapic_error(struct vlapic *vl, u32 bit)
+{
+	u32 old = __atomic_fetch_or(&vl->pending_esr, bit, __ATOMIC_SEQ_CST);
+	u32 lvt = READ_ONCE(vl->lvt[LVT_ERROR]);
+
+	if ((old & bit) || (lvt & LVT_MASKED))
+		return;
+	if ((lvt & LVT_VECTOR) < 16)
+		__atomic_fetch_or(&vl->pending_esr, ESR_RECV_ILLEGAL,
+				  __ATOMIC_SEQ_CST);
+	else
+		accept_fixed(vl, lvt & LVT_VECTOR);
+}
+
+/* An interrupt from a local source or the hypervisor (11.5.2: vectors
+ * 0-15 are illegal and only set ESR). */
+static void deliver_local(struct vlapic *vl, u8 vec)
+{
+	if (vec < 16)
+		vlapic_error(vl, ESR_RECV_ILLEGAL);
+	else
+		accept_fixed(vl, vec);
+}
+
+/* ---- Timer (11.5.4) ---- */
+
+static u32 timer_divisor(u32 tdcr)
+{
+	u32 v = (tdcr & 3) | ((tdcr & 8) >> 1);
+
+	return v == 7 ? 1 : 2U << v;
+}
+
+static u64 tick_ns(const struct vlapic *vl)
+{
+	return (u64)APIC_BUS_NS * timer_divisor(vl->tdcr);
+}
+
+static bool counting_mode(u32 lvt)
+{
+	return (lvt & LVT_TIMER_MODE) == TIMER_ONESHOT ||
+	       (lvt & LVT_TIMER_MODE) == TIMER_PERIODIC;
+}
+
+static bool periodic(u32 lvt)
+{
+	return (lvt & LVT_TIMER_MODE) == TIMER_PERIODIC;
+}
+
+/* Pre: timer_lock held. */
+static u32 timer_current(const struct vlapic *vl, s_time_t now)
+{
+	u64 ticks;
+
+	if (!vl->counting || now < vl->start)
+		return 0;
+	ticks = (u64)(now - vl->start) / tick_ns(vl);
+	if (periodic(vl->lvt[LVT_TIMER]))
+		return vl->tmict - ticks % vl->tmict;
+	return ticks < vl->tmict ? vl->tmict - ticks : 0;
+}
+
+static void vlapic_timer_fn(void *data);
+
+/*
+ * Queue the timer on the pCPU the vCPU runs on, so expiry and delivery
+ * stay local: an inactive timer may move (its callback, if running, has
+ * already copied fn/data and serialises on timer_lock).  Pre: timer_lock.
+ */
+static void timer_arm(struct vlapic *vl, s_time_t expires)
+{
+	unsigned int cpu = READ_ONCE(vl->vcpu->processor);
+
+	if (!timer_is_active(&vl->timer) && vl->timer.cpu != cpu)
+		init_timer(&vl->timer, vlapic_timer_fn, vl, cpu);
+	vl->expires = expires;
+	set_timer(&vl->timer, expires);
+}
+
+/* Pre: timer_lock held. */
+static void timer_stop(struct vlapic *vl)
+{
+	vl->expires = 0;
+	stop_timer(&vl->timer);
+}
+
+/* Continue counting with @cur ticks left, under the current mode and
+ * divisor (after one of them changed).  Pre: timer_lock held. */
+static void timer_restart(struct vlapic *vl, s_time_t now, u32 cur)
+{
+	timer_stop(vl);
+	if (!cur || !counting_mode(vl->lvt[LVT_TIMER])) {
+		vl->counting = false;
+		return;
+	}
+	vl->start = now - (s_time_t)((u64)(vl->tmict - cur) * tick_ns(vl));
+	timer_arm(vl, now + (s_time_t)((u64)cur * tick_ns(vl)));
+}
+
+/*
+ * Expiry, on the timer's pCPU.  A stale run (stopped or re-armed since
+ * the timer popped) finds expires changed and does nothing.
+ */
+static void vlapic_timer_fn(void *data)
+{
+	struct vlapic *vl = data;
+	s_time_t now = NOW();
+	bool fire;
+	u32 lvt;
+
+	spin_lock(&vl->timer_lock);
+	if (!vl->expires || now < vl->expires) {
+		spin_unlock(&vl->timer_lock);
+		return;
+	}
+	lvt = vl->lvt[LVT_TIMER];
+	fire = !(lvt & LVT_MASKED);
+	if (periodic(lvt) && vl->counting) {
+		u64 period = (u64)vl->tmict * tick_ns(vl);
+
+		/* Missed periods are dropped, not replayed. */
+		vl->start += (s_time_t)((u64)(now - vl->start) / period * period);
+		timer_arm(vl, MAX(vl->start + (s_time_t)period,
+				  now + TIMER_MIN_PERIOD));
+	} else {
+		vl->expires = 0;
+	}
+	spin_unlock(&vl->timer_lock);
+	if (fire)
+		deliver_local(vl, lvt & LVT_VECTOR);
+}
+
+static void write_tmict(struct vlapic *vl, u32 val)
+{
+	s_time_t now = NOW();
+
+	spin_lock(&vl->timer_lock);
+	/* Only one-shot and periodic count; Xen drops the write otherwise. */
+	if (counting_mode(vl->lvt[LVT_TIMER])) {
+		timer_stop(vl);
+		vl->tmict = val;
+		vl->counting = val != 0;
+		vl->start = now;
+		if (val)
+			timer_arm(vl, now + (s_time_t)((u64)val * tick_ns(vl)));
+	}
+	spin_unlock(&vl->timer_lock);
+}
+
+static void write_tdcr(struct vlapic *vl, u32 val)
+{
+	s_time_t now = NOW();
+	u32 cur;
+
+	spin_lock(&vl->timer_lock);
+	cur = timer_current(vl, now);
+	vl->tdcr = val;
+	if (vl->counting)
+		timer_restart(vl, now, cur);
+	spin_unlock(&vl->timer_lock);
+}
+
+static void write_lvt_timer(struct vlapic *vl, u32 val)
+{
+	s_time_t now = NOW();
+	u32 old, cur;
+
+	spin_lock(&vl->timer_lock);
+	old = vl->lvt[LVT_TIMER];
+	cur = timer_current(vl, now);
+	WRITE_ONCE(vl->lvt[LVT_TIMER], val);
+	if ((old ^ val) & LVT_TIMER_MODE) {
+		/* Into or out of TSC-deadline mode the count is lost (Xen);
+		 * between one-shot and periodic it goes on from where it is. */
+		if (!counting_mode(old) || !counting_mode(val)) {
+			vl->tmict = 0;
+			cur = 0;
+		}
+		if (vl->counting)
+			timer_restart(vl, now, cur);
+	}
+	spin_unlock(&vl->timer_lock);
+}
+
+/* ---- Priorities, EOI (11.8.3) ---- */
+
+static u32 vlapic_ppr(const struct vlapic *vl)
+{
+	int isrv = highest_vector(vl->isr);
+	u32 isr_class = isrv < 0 ? 0 : (u32)isrv & 0xf0;
+
+	return (vl->tpr & 0xf0) >= isr_class ? vl->tpr : isr_class;
+}
+
+int vlapic_pending_irq(struct vcpu *v)
+{
+	struct vlapic *vl = v->hvm.vlapic;
+	int vec;
+
+	if (!vl || !enabled(vl))
+		return -1;
+	vec = highest_vector(vl->irr);
+	if (vec < 0 || ((u32)vec & 0xf0) <= (vlapic_ppr(vl) & 0xf0))
+		return -1;
+	return vec;
+}
+
+void vlapic_ack_irq(struct vcpu *v, u8 vec)
+{
+	struct vlapic *vl = v->hvm.vlapic;
+
+	__atomic_fetch_and(&vl->irr[vec / 32], ~(1U << (vec % 32)),
+			   __ATOMIC_SEQ_CST);
+	vl->isr[vec / 32] |= 1U << (vec % 32);
+}
+
+static void vlapic_eoi(struct vlapic *vl)
+{
+	int vec = highest_vector(vl->isr);
+
+	/* An EOI with nothing in service is ignored. */
+	if (vec >= 0)
+		vl->isr[vec / 32] &= ~(1U << (vec % 32));
+}
+
+bool vlapic_take_nmi(struct vcpu *v)
+{
+	struct vlapic *vl = v->hvm.vlapic;
+
+	return vl && __atomic_exchange_n(&vl->nmi_pending, false,
+					 __ATOMIC_SEQ_CST);
+}
+
+void vlapic_set_irq(struct vcpu *v, u8 vec)
+{
+	deliver_local(v->hvm.vlapic, vec);
+}
+
+/* ---- Reset, INIT and SIPI (11.4.7, 10.4) ---- */
+
+/* Registers to their power-up/INIT values (11.4.7.1).  The base MSR, and
+ * so the x2APIC mode and ID, survive INIT.  Pre: the owner, or no one
+ * else can reach @vl yet. */
+static void vlapic_reset(struct vlapic *vl)
+{
+	for (int i = 0; i < 8; i++) {
+		__atomic_store_n(&vl->irr[i], 0, __ATOMIC_RELAXED);
+		vl->isr[i] = 0;
+	}
+	__atomic_store_n(&vl->pending_esr, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&vl->nmi_pending, false, __ATOMIC_RELAXED);
+	vl->tpr = vl->esr = 0;
+	vl->icr = 0;
+	WRITE_ONCE(vl->svr, SVR_VECTOR);
+	for (int i = 0; i < NR_LVT; i++)
+		if (i != LVT_TIMER)
+			WRITE_ONCE(vl->lvt[i], LVT_MASKED);
+
+	spin_lock(&vl->timer_lock);
+	timer_stop(vl);
+	vl->counting = false;
+	vl->tmict = vl->tdcr = 0;
+	WRITE_ONCE(vl->lvt[LVT_TIMER], LVT_MASKED);
+	spin_unlock(&vl->timer_lock);
+}
+
+/* INIT (not the level de-assert): down, waiting for a SIPI.  A SIPI
+ * accepted but not yet taken is forgotten.  The timer, the one part of
+ * the target that acts by itself, stops now; the rest waits for the
+ * reset in vlapic_take_boot_state(). */
+static void init_one(struct vlapic *t)
+{
+	__atomic_store_n(&t->startup, STARTUP_WAIT_SIPI, __ATOMIC_SEQ_CST);
+	vcpu_pause_flag_set(t->vcpu, VPF_down);
+	spin_lock(&t->timer_lock);
+	timer_stop(t);
+	t->counting = false;
+	spin_unlock(&t->timer_lock);
+}
+
+/* SIPI: only a vCPU waiting for one starts (a second SIPI, as Linux
+ * sends, is ignored like on hardware).  An INIT from a third vCPU racing
+ * this SIPI is not ordered against it; guests start APs from one CPU. */
+static void sipi_one(struct vlapic *t, u8 vec)
+{
+	u32 wait = STARTUP_WAIT_SIPI;
+
+	if (__atomic_compare_exchange_n(&t->startup, &wait, STARTUP_SIPI | vec,
+					false, __ATOMIC_SEQ_CST,
+					__ATOMIC_RELAXED))
+		vcpu_pause_flag_clear(t->vcpu, VPF_down);
+}
+
+static void boot_seg(struct hvm_boot_state *st, enum hvm_seg_reg r, u16 sel,
+		     u16 attr, u64 base)
+{
+	st->seg[r] = (struct hvm_seg){ sel, attr, 0xffff, base };
+}
+
+/*
+ * The state a SIPI starts a vCPU in (SDM vol.3 10.4, table 10-1): real
+ * mode at vector:0000, i.e. CS = vector << 8 with base vector << 12.  The
+ * attributes are those of pv/pvh_boot.c's pvh_realmode_state() and Xen's
+ * hvm_vcpu_reset_state(), in the VMCB's packed form: 0x9b code, 0x93
+ * data, 0x8b busy TSS, 0x82 LDT.  CR0 = ET only, as Xen (caches on).
+ */
+static void sipi_state(struct hvm_boot_state *st, u8 vec)
+{
+	memset(st, 0, sizeof(*st));
+	st->regs.rflags = 0x2;
+	st->cr0 = 0x10;
+	boot_seg(st, SEG_CS, (u16)vec << 8, 0x9b, (u64)vec << 12);
+	boot_seg(st, SEG_DS, 0, 0x93, 0);
+	boot_seg(st, SEG_ES, 0, 0x93, 0);
+	boot_seg(st, SEG_SS, 0, 0x93, 0);
+	boot_seg(st, SEG_FS, 0, 0x93, 0);
+	boot_seg(st, SEG_GS, 0, 0x93, 0);
+	boot_seg(st, SEG_TR, 0, 0x8b, 0);
+	boot_seg(st, SEG_LDTR, 0, 0x82, 0);
+	boot_seg(st, SEG_GDTR, 0, 0, 0);
+	boot_seg(st, SEG_IDTR, 0, 0, 0);
+}
+
+bool vlapic_take_boot_state(struct vcpu *v, struct hvm_boot_state *st)
+{
+	struct vlapic *vl = v->hvm.vlapic;
+	u32 s = __atomic_load_n(&vl->startup, __ATOMIC_ACQUIRE);
+
+	if (!(s & STARTUP_SIPI) ||
+	    !__atomic_compare_exchange_n(&vl->startup, &s, STARTUP_RUNNING,
+					 false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_RELAXED))
+		return false;
+	/* The INIT that preceded the SIPI, applied here by the owner. */
+	vlapic_reset(vl);
+	sipi_state(st, s & 0xff);
+	return true;
+}
+
+/* ---- IPIs (11.6, 11.12.9) ---- */
+
+/* Does @t match the destination of an IPI from @src? */
+static bool ipi_match(const struct vlapic *src, const struct vlapic *t,
+		      u32 lo, u32 dest)
+{
+	u32 ldr;
+
+	if (!hw_enabled(t))
+		return false;
+	switch (ICR_SHORTHAND(lo)) {
+	case SH_SELF:
+		return t == src;
+	case SH_ALL:
+		return true;
+	case SH_OTHERS:
+		return t != src;
+	}
+	if (dest == 0xffffffff)		/* broadcast, either mode */
+		return true;
+	if (!(lo & ICR_LOGICAL))
+		return dest == t->id;
+	ldr = x2apic_ldr(t->id);
+	return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+}
+
+/* Deliver to one matching target.  False: stop looking (lowest priority
+ * found its one target). */
+static bool ipi_one(struct vlapic *t, u32 lo)
+{
+	switch (ICR_DM(lo)) {
+	case DM_FIXED:
+		if (enabled(t))
+			accept_fixed(t, lo & ICR_VECTOR);
+		return true;
+	case DM_LOWEST:
+		if (!enabled(t))
+			return true;
+		accept_fixed(t, lo & ICR_VECTOR);
+		return false;
+	case DM_NMI:
+		__atomic_store_n(&t->nmi_pending, true, __ATOMIC_SEQ_CST);
+		vcpu_kick(t->vcpu);
+		return true;
+	case DM_INIT:
+		init_one(t);
+		return true;
+	case DM_STARTUP:
+		sipi_one(t, lo & ICR_VECTOR);
+		return true;
+	}
+	return false;
+}
+
+static void send_ipi(struct vlapic *src, u32 lo, u32 dest)
+{
+	struct domain *d = src->vcpu->domain;
+	static bool warned;
+	u32 dm = ICR_DM(lo);
+
+	if ((dm == DM_FIXED || dm == DM_LOWEST) && (lo & ICR_VECTOR) < 16) {
+		vlapic_error(src, ESR_SEND_ILLEGAL);
+		return;
+	}
+	/* INIT level de-assert (trigger level, assert clear): nothing since
+	 * the Pentium 4 (11.6.1). */
+	if (dm == DM_INIT && (lo & (ICR_LEVEL | ICR_ASSERT)) == ICR_LEVEL)
+		return;
+	if (dm == DM_SMI || dm == DM_RESERVED3 || dm == DM_RESERVED7) {
+		if (!warned) {
+			warned = true;
+			printk("d%u v%u: vLAPIC: IPI delivery mode %u ignored\n",
+			       d->domain_id, src->vcpu->vcpu_id, dm);
+		}
+		return;
+	}
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *t = d->vcpu[i];
+
+		if (t && t->hvm.vlapic &&
+		    ipi_match(src, t->hvm.vlapic, lo, dest) &&
+		    !ipi_one(t->hvm.vlapic, lo))
+			break;
+	}
+}
+
+/* ---- Register access (11.12.1.2, table 11-6) ---- */
+
+u64 vlapic_base_msr(struct vcpu *v)
+{
+	return v->hvm.vlapic->base;
+}
+
+/*
+ * Mode transitions (SDM vol.3 11.12.5): disabled <-> xAPIC <->
+ * x2APIC, x2APIC -> disabled; not x2APIC -> xAPIC, not disabled ->
+ * x2APIC, never EXTD without EN.  Like Xen, xAPIC mode must keep the
+ * default base.  xAPIC MMIO is not emulated: a guest that goes there is
+ * told once in the log.
+ */
+int vlapic_set_base_msr(struct vcpu *v, u64 val)
+{
+	struct vlapic *vl = v->hvm.vlapic;
+	u64 old = vl->base;
+	bool was_en = old & APIC_BASE_EN, en = val & APIC_BASE_EN;
+	bool was_x2 = old & APIC_BASE_EXTD, x2 = val & APIC_BASE_EXTD;
+	static bool warned;
+
+	if (val & ~(APIC_BASE_ADDR | APIC_BASE_EN | APIC_BASE_EXTD |
+		    APIC_BASE_BSP))
+		return -EINVAL;
+	if ((x2 && !en) || (was_en && was_x2 && en && !x2) ||
+	    (!was_en && en && x2))
+		return -EINVAL;
+	if (en && !x2 && (val & APIC_BASE_ADDR) != APIC_BASE_DEFAULT)
+		return -EINVAL;
+
+	if (was_en && !en) {
+		spin_lock(&vl->timer_lock);
+		timer_stop(vl);
+		vl->counting = false;
+		spin_unlock(&vl->timer_lock);
+	} else if (!was_en && en) {
+		vlapic_reset(vl);
+	}
+	if (en && !x2 && !warned) {
+		warned = true;
+		printk("d%u v%u: vLAPIC set to xAPIC mode, whose MMIO is not "
+		       "emulated\n", v->domain->domain_id, v->vcpu_id);
+	}
+	WRITE_ONCE(vl->base, val);
+	return 0;
+}
+
+/* The LVT index of an LVT register, or -1. */
+static int lvt_index(u32 msr)
+{
+	if (msr == X2APIC_LVT_CMCI)
+		return LVT_CMCI;
+	if (msr >= X2APIC_LVT_TIMER && msr <= X2APIC_LVT_ERROR)
+		return LVT_TIMER + (msr - X2APIC_LVT_TIMER);
+	return -1;
+}
+
+int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
+{
+	struct vlapic *vl = v->hvm.vlapic;
+	int lvt = lvt_index(msr);
+
+	if (!vl || !x2apic_mode(vl))
+		return -EINVAL;	/* 11.12.1.2: #GP outside x2APIC mode */
+	if (lvt >= 0) {
+		*val = vl->lvt[lvt];
+		return 0;
+	}
+	if (msr >= X2APIC_ISR && msr < X2APIC_ISR + 8) {
+		*val = vl->isr[msr - X2APIC_ISR];
+		return 0;
+	}
+	if (msr >= X2APIC_TMR && msr < X2APIC_TMR + 8) {
+		*val = 0;	/* no level-triggered interrupts */
+		return 0;
+	}
+	if (msr >= X2APIC_IRR && msr < X2APIC_IRR + 8) {
+		*val = __atomic_load_n(&vl->irr[msr - X2APIC_IRR],
+				       __ATOMIC_RELAXED);
+		return 0;
+	}
+	switch (msr) {
+	case X2APIC_ID:
+		*val = vl->id;
+		return 0;
+	case X2APIC_VERSION:
+		*val = VLAPIC_VERSION;
+		return 0;
+	case X2APIC_TPR:
+		*val = vl->tpr;
+		return 0;
+	case X2APIC_PPR:
+		*val = vlapic_ppr(vl);
+		return 0;
+	case X2APIC_LDR:
+		*val = x2apic_ldr(vl->id);
+		return 0;
+	case X2APIC_SVR:
+		*val = vl->svr;
+		return 0;
+	case X2APIC_ESR:
+		*val = vl->esr;
+		return 0;
+	case X2APIC_ICR:
+		*val = vl->icr;
+		return 0;
+	case X2APIC_TMICT:
+		*val = READ_ONCE(vl->tmict);
+		return 0;
+	case X2APIC_TMCCT:
+		spin_lock(&vl->timer_lock);
+		*val = timer_current(vl, NOW());
+		spin_unlock(&vl->timer_lock);
+		return 0;
+	case X2APIC_TDCR:
+		*val = READ_ONCE(vl->tdcr);
+		return 0;
+	}
+	/* EOI and SELF_IPI are write-only; the rest is reserved. */
+	return -EINVAL;
+}
+
+static int write_lvt(struct vlapic *vl, int lvt, u64 val)
+{
+	if (val & ~(u64)lvt_valid[lvt])
+		return -EINVAL;
+	if (lvt == LVT_TIMER && (val & LVT_TIMER_MODE) == LVT_TIMER_MODE)
+		return -EINVAL;		/* mode 3 is reserved */
+	val &= ~(u64)(LVT_STATUS | LVT_REMOTE_IRR);
+	/* 11.4.7.2: while software-disabled, the masks stay set. */
+	if (!(vl->svr & SVR_ENABLED))
+		val |= LVT_MASKED;
+	if (lvt == LVT_TIMER)
+		write_lvt_timer(vl, val);
+	else
+		WRITE_ONCE(vl->lvt[lvt], val);
+	return 0;
+}
+
+static int write_svr(struct vlapic *vl, u64 val)
+{
+	if (val & ~(u64)(SVR_VECTOR | SVR_ENABLED | SVR_FOCUS_DISABLED))
+		return -EINVAL;
+	WRITE_ONCE(vl->svr, val);
+	if (!(val & SVR_ENABLED)) {
+		/* 11.4.7.2: software disable masks every LVT. */
+		for (int i = 0; i < NR_LVT; i++)
+			if (i != LVT_TIMER)
+				WRITE_ONCE(vl->lvt[i], vl->lvt[i] | LVT_MASKED);
+		spin_lock(&vl->timer_lock);
+		WRITE_ONCE(vl->lvt[LVT_TIMER], vl->lvt[LVT_TIMER] | LVT_MASKED);
+		spin_unlock(&vl->timer_lock);
+	}
+	return 0;
+}
+
+int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val)
+{
+	struct vlapic *vl = v->hvm.vlapic;
+	int lvt = lvt_index(msr);
+
+	if (!vl || !x2apic_mode(vl))
+		return -EINVAL;
+	if (lvt >= 0)
+		return write_lvt(vl, lvt, val);
+	switch (msr) {
+	case X2APIC_TPR:
+		if (val & ~0xffULL)
+			return -EINVAL;
+		vl->tpr = val;
+		return 0;
+	case X2APIC_EOI:
+		if (val)
+			return -EINVAL;	/* 11.12.1.2: non-zero EOI is #GP */
+		vlapic_eoi(vl);
+		return 0;
+	case X2APIC_SVR:
+		return write_svr(vl, val);
+	case X2APIC_ESR:
+		if (val)
+			return -EINVAL;
+		/* 11.5.3: a write latches the errors seen since the last. */
+		vl->esr = __atomic_exchange_n(&vl->pending_esr, 0,
+					      __ATOMIC_SEQ_CST);
+		return 0;
+	case X2APIC_ICR:
+		if ((u32)val & ~ICR_VALID)
+			return -EINVAL;
+		vl->icr = val;
+		send_ipi(vl, (u32)val, val >> 32);
+		return 0;
+	case X2APIC_TMICT:
+		if (val >> 32)
+			return -EINVAL;
+		write_tmict(vl, val);
+		return 0;
+	case X2APIC_TDCR:
+		if (val & ~0xbULL)
+			return -EINVAL;
+		write_tdcr(vl, val);
+		return 0;
+	case X2APIC_SELF_IPI:
+		if (val & ~0xffULL)
+			return -EINVAL;
+		/* 11.12.11: a fixed, edge, self-addressed IPI. */
+		send_ipi(vl, (u32)val | (SH_SELF << 18), 0);
+		return 0;
+	}
+	/* Read-only (ID, version, PPR, LDR, ISR/TMR/IRR, current count)
+	 * and reserved registers. */
+	return -EINVAL;
+}
+
+/* ---- Lifetime ---- */
+
+int vlapic_init(struct vcpu *v)
+{
+	struct vlapic *vl = xzalloc(struct vlapic);
+
+	if (!vl)
+		return -ENOMEM;
+	vl->vcpu = v;
+	vl->id = v->vcpu_id * 2;
+	vl->base = APIC_BASE_DEFAULT | APIC_BASE_EN | APIC_BASE_EXTD |
+		   (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
+	spin_lock_init(&vl->timer_lock);
+	init_timer(&vl->timer, vlapic_timer_fn, vl, 0);
+	vlapic_reset(vl);
+	/* vCPUs but the first start down (domain.c): a SIPI starts them. */
+	vl->startup = v->vcpu_id ? STARTUP_WAIT_SIPI : STARTUP_RUNNING;
+	v->hvm.vlapic = vl;
+	return 0;
+}
+
+void vlapic_destroy(struct vcpu *v)
+{
+	struct vlapic *vl = v->hvm.vlapic;
+
+	if (!vl)
+		return;
+	kill_timer(&vl->timer);
+	xfree(vl);
+	v->hvm.vlapic = NULL;
+}

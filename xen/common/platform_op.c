@@ -1,0 +1,93 @@
+/*
+ * The small hypercalls a PVH dom0 makes and Amphi answers the way Xen
+ * 4.17 does, or with the error Linux tolerates (xen-abi-map.md §B.1):
+ * platform_op (initial domain only), physdev_op and vm_assist.
+ */
+#include <xen/bitmap.h>
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/shared_info.h>
+#include <asm/percpu.h>
+#include <public/platform.h>
+#include <public/physdev.h>
+
+long do_platform_op(struct vcpu *v, const u64 a[5], bool compat)
+{
+	struct xen_platform_op op;
+
+	/* Same layout for 32-bit callers for the sub-ops handled here. */
+	if (copy_from_guest(v, &op, a[0], sizeof(op)))
+		return -EFAULT;
+	if (op.interface_version != XENPF_INTERFACE_VERSION)
+		return -EACCES;
+	switch (op.cmd) {
+	case XENPF_settime32:
+		wallclock_set(op.u.settime32.secs, op.u.settime32.nsecs,
+			      op.u.settime32.system_time);
+		return 0;
+	case XENPF_settime64:
+		if (op.u.settime64.mbz)
+			return -EINVAL;
+		wallclock_set(op.u.settime64.secs, op.u.settime64.nsecs,
+			      op.u.settime64.system_time);
+		return 0;
+	case XENPF_get_cpuinfo: {
+		struct xenpf_pcpuinfo *pi = &op.u.pcpu_info;
+		unsigned int max = 0;
+
+		for (unsigned int c = 0; c < NR_CPUS; c++)
+			if (percpu_data[c].online)
+				max = c;
+		pi->max_present = max;
+		if (pi->xen_cpuid >= NR_CPUS || !percpu_data[pi->xen_cpuid].online) {
+			pi->flags = XEN_PCPU_FLAGS_INVALID;
+		} else {
+			pi->flags = XEN_PCPU_FLAGS_ONLINE;
+			pi->apic_id = percpu_data[pi->xen_cpuid].apic_id;
+			/* The MADT UID is not kept per CPU; Linux's pcpu
+			 * driver uses it only to match hot-plug events. */
+			pi->acpi_id = pi->xen_cpuid;
+		}
+		return copy_to_guest(v, a[0], &op, sizeof(op)) ? -EFAULT : 0;
+	}
+	case XENPF_firmware_info:
+		/* EFI_INFO without an EFI boot is -ENOSYS in Xen; Linux then
+		 * treats dom0 as a BIOS boot. Other types: no data. */
+		return op.u.firmware_info.type == XEN_FW_EFI_INFO ? -ENOSYS :
+								   -ESRCH;
+	}
+	/* Incl. XENPF_get_dom0_console (64), new after 4.17: Linux 6.1.158+
+	 * asks and ignores the error. */
+	return -ENOSYS;
+}
+
+/*
+ * No emulated PIRQs and no passthrough: Xen answers an HVM domain without
+ * them -ENOSYS for every sub-op, and Linux's PCI notifier only warns.
+ */
+long do_physdev_op(struct vcpu *v, const u64 a[5], bool compat)
+{
+	return -ENOSYS;
+}
+
+/* vm_assist: HVM guests may only set runstate_update_flag (Xen's
+ * HVM_VM_ASSIST_MASK). */
+long do_vm_assist(struct vcpu *v, const u64 a[5], bool compat)
+{
+	struct domain *d = v->domain;
+
+	if (a[1] >= BITS_PER_LONG ||
+	    !((1UL << VMASST_TYPE_runstate_update_flag) & (1UL << a[1])))
+		return -EINVAL;
+	switch (a[0]) {
+	case VMASST_CMD_enable:
+		__atomic_fetch_or(&d->vm_assist, 1UL << a[1], __ATOMIC_SEQ_CST);
+		return 0;
+	case VMASST_CMD_disable:
+		__atomic_fetch_and(&d->vm_assist, ~(1UL << a[1]), __ATOMIC_SEQ_CST);
+		return 0;
+	}
+	return -ENOSYS;
+}

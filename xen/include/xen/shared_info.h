@@ -1,0 +1,31 @@
+/*
+ * The shared_info page, the pvclock in each vcpu_info, the wallclock and
+ * the runstate area (xen/common/shared_info.c).
+ */
+#ifndef XEN_SHARED_INFO_H
+#define XEN_SHARED_INFO_H
+
+#include <xen/types.h>
+
+struct domain;
+struct vcpu;
+
+/* At domain creation, after its vCPUs exist: the page, the event-channel
+ * table (ports up to @max_evtchn_port) and every vCPU's pvclock. */
+int shared_info_domain_init(struct domain *d, unsigned int max_evtchn_port);
+void shared_info_domain_destroy(struct domain *d);
+/* XENMEM_add_to_physmap(XENMAPSPACE_shared_info): map it at @gfn (a
+ * previous mapping elsewhere is removed).  0 or -errno. */
+int shared_info_map(struct domain *d, u64 gfn);
+
+/* Rewrite @v's pvclock.  Pre: on @v's pCPU before entry, or @v never ran. */
+void vcpu_time_update(struct vcpu *v);
+/* Before entry: refresh when asked to (time_dirty) or when old. */
+void vcpu_time_maybe_update(struct vcpu *v);
+/* Before entry: write the registered runstate area if it changed. */
+void vcpu_runstate_update_guest(struct vcpu *v);
+
+/* Wall time @sec.@nsec was current at system time @system_time. */
+void wallclock_set(u64 sec, u32 nsec, s_time_t system_time);
+
+#endif
