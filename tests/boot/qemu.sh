@@ -4,6 +4,11 @@
 #   tests/boot/qemu.sh LOG TIMEOUT_S [qemu args...] -- [hypervisor cmdline]
 # Extra QEMU arguments come before "--" (e.g. -smp 4, -cpu qemu64, -icount
 # shift=0, -initrd 'mod1 args,mod2'); the hypervisor command line after it.
+# Serial input: with SERIAL_INPUT set (printf %b escapes, e.g.
+# 'ls\r\x01'), that is typed on the serial line once the log matches the
+# extended regex SERIAL_INPUT_AFTER (default: at the first output), not
+# before: what reaches the UART before the hypervisor resets its FIFOs
+# is lost.
 set -u
 log=$1 timeout_s=$2
 shift 2
@@ -14,8 +19,38 @@ cmdline="${*:-console=com1 loglvl=all}"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Defaults that a caller's -cpu/-smp/-m override (QEMU takes the last one).
-timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 -accel tcg \
-	-cpu max -m 1024 -smp 1 -nodefaults -display none -no-reboot \
-	-serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=4 \
-	-kernel "$root/build/amphi" -append "$cmdline" "${qargs[@]}" \
-	</dev/null >"$log.qemu" 2>&1
+run_qemu() {
+	timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 -accel tcg \
+		-cpu max -m 1024 -smp 1 -nodefaults -display none -no-reboot \
+		"$@" -device isa-debug-exit,iobase=0xf4,iosize=4 \
+		-kernel "$root/build/amphi" -append "$cmdline" "${qargs[@]}"
+}
+
+if [ -z "${SERIAL_INPUT+x}" ]; then
+	run_qemu -serial "file:$log" </dev/null >"$log.qemu" 2>&1
+	exit
+fi
+
+# The serial line is QEMU's stdin (a FIFO we hold open, so QEMU never
+# sees EOF) and its log file.  A QEMU that is gone must not kill us
+# with SIGPIPE: its status is what we report.
+trap '' PIPE
+fifo=$(mktemp -u "${TMPDIR:-/tmp}/amphi-serial.XXXXXX")
+mkfifo "$fifo" || exit 2
+: >"$log"
+run_qemu -chardev "stdio,id=ser0,signal=off,logfile=$log" -serial chardev:ser0 \
+	<"$fifo" >/dev/null 2>"$log.qemu" &
+qpid=$!
+exec 3>"$fifo"
+rm -f "$fifo"
+while kill -0 "$qpid" 2>/dev/null; do
+	if grep -Eqa -- "${SERIAL_INPUT_AFTER:-}" "$log"; then
+		printf '%b' "$SERIAL_INPUT" >&3
+		break
+	fi
+	sleep 0.1
+done
+wait "$qpid"
+rc=$?
+exec 3>&-
+exit "$rc"

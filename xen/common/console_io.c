@@ -1,11 +1,22 @@
 /*
- * console_io hypercall.  CONSOLEIO_write copies the guest buffer in
- * bounded chunks and prints it on the hypervisor console as the domain's
- * own lines.  Only the initial domain may use it: Xen answers -EPERM to
- * other domains, which is also what makes Linux's xen_raw_printk skip its
- * port-0xE9 fallback (xen-abi-map.md §A.6 step 6).  CONSOLEIO_read
- * (serial input for dom0's hvc0) arrives with the dom0 stage.
+ * console_io hypercall, as Xen 4.17's do_console_io().  Only the initial
+ * domain may use it: Xen answers -EPERM to other domains, which is also
+ * what makes Linux's xen_raw_printk skip its port-0xE9 fallback
+ * (xen-abi-map.md §A.6 step 6).
+ *
+ * CONSOLEIO_write: the initial domain owns the serial line with us, so
+ * its bytes go out unchanged (console_serial_puts()): Linux's hvc0 on
+ * dom0 is an interactive terminal.  Returns 0, as Xen.
+ * CONSOLEIO_read: serial input buffered for dom0 (xen/common/console.c);
+ * returns the number of bytes copied, at most count.
+ *
+ * Xen's handler takes cmd and count as unsigned ints: the upper halves
+ * of a 64-bit caller's registers are ignored, here too.
+ *
+ * domain_debug_putc() is the other way out for guests: port 0xE9, from
+ * any domain, collected into "(d<id>) text" log lines.
  */
+#include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
@@ -33,31 +44,48 @@ out:
 	spin_unlock_irqrestore(&d->lock, flags);
 }
 
-#define CONSOLE_IO_MAX (64 * 1024)	/* per call; more returns early */
-#define CONSOLE_IO_CHUNK 128
+/*
+ * Xen writes everything, preempting itself with a continuation between
+ * 127-byte chunks.  We have no continuations: a call writes at most this
+ * much and then returns the number written instead of 0.  Linux writes
+ * far less per call (and ignores a non-negative result).
+ */
+#define CONSOLE_IO_MAX (64 * 1024)
+#define CONSOLE_IO_CHUNK 128		/* per copy and per console lock */
+
+static long console_io_write(struct vcpu *v, u64 buf, unsigned int count)
+{
+	unsigned int n = MIN(count, (unsigned int)CONSOLE_IO_MAX);
+	char chunk[CONSOLE_IO_CHUNK];
+
+	for (unsigned int done = 0; done < n; done += sizeof(chunk)) {
+		size_t len = MIN((unsigned int)sizeof(chunk), n - done);
+
+		if (copy_from_guest(v, chunk, buf + done, len))
+			return -EFAULT;
+		console_serial_puts(chunk, len);
+	}
+	return n == count ? 0 : n;
+}
 
 long do_console_io(struct vcpu *v, const u64 a[5], bool compat)
 {
-	u64 count = a[1], buf = a[2], done;
-	char chunk[CONSOLE_IO_CHUNK];
+	unsigned int cmd = (unsigned int)a[0], count = (unsigned int)a[1];
+	u64 buf = a[2];
 
 	if (!v->domain->is_privileged)
 		return -EPERM;
-	switch (a[0]) {
+	/* The console has a reader now: start taking serial input (a no-op
+	 * once started, or when boot already did it). */
+	console_init_postirq();
+	switch (cmd) {
 	case CONSOLEIO_write:
-		if (count > CONSOLE_IO_MAX)
-			count = CONSOLE_IO_MAX;
-		for (done = 0; done < count; done += sizeof(chunk)) {
-			size_t n = MIN((u64)sizeof(chunk), count - done);
-
-			if (copy_from_guest(v, chunk, buf + done, n))
-				return -EFAULT;
-			for (size_t i = 0; i < n; i++)
-				domain_debug_putc(v->domain, chunk[i]);
-		}
-		return count;
+		return console_io_write(v, buf, count);
 	case CONSOLEIO_read:
-		return 0;
+		/* The result is a count or an -errno: keep them apart. */
+		if (count > INT32_MAX)
+			return -E2BIG;
+		return console_read_guest(v, buf, count);
 	}
 	return -ENOSYS;
 }

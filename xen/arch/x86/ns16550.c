@@ -1,11 +1,14 @@
 /*
- * 16550 UART, polled transmit only.  Every wait is bounded, so a missing
+ * 16550 UART, polled in both directions: no UART interrupt is used (every
+ * IO-APIC pin stays masked), so received bytes wait in the FIFO until the
+ * console's poll timer collects them.  Every wait is bounded, so a missing
  * UART (reads of all-ones) never hangs the console.
  */
 #include <xen/console.h>
 #include <xen/lib.h>
 #include <asm/io.h>
 
+#define UART_RBR 0
 #define UART_THR 0
 #define UART_DLL 0
 #define UART_IER 1
@@ -16,6 +19,7 @@
 #define UART_LSR 5
 #define UART_SCR 7
 #define LCR_DLAB 0x80
+#define LSR_DR 0x01
 #define LSR_THRE 0x20
 #define UART_CLOCK_HZ 1843200
 
@@ -64,4 +68,14 @@ void ns16550_putc(u16 io_base, char c)
 		if (inb(io_base + UART_LSR) & LSR_THRE)
 			break;
 	outb(c, io_base + UART_THR);
+}
+
+int ns16550_getc(u16 io_base)
+{
+	u8 lsr = inb(io_base + UART_LSR);
+
+	/* All-ones: the UART went away (or never was); nothing to read. */
+	if (lsr == 0xff || !(lsr & LSR_DR))
+		return -1;
+	return inb(io_base + UART_RBR);
 }
