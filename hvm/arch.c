@@ -162,3 +162,8 @@ void arch_hypercall_result(struct vcpu *v, long rc, bool compat)
 {
 	v->hvm.regs.rax = compat ? (u32)rc : (u64)rc;
 }
+
+void arch_vcpu_send_nmi(struct vcpu *v)
+{
+	vlapic_send_nmi(v);
+}

@@ -20,8 +20,9 @@
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
 
-/* What a guest may set on itself (Xen's hvm_allow_set_param()). */
-static bool guest_may_set(u32 index)
+/* What a domain may set on itself, privileged or not (Xen's
+ * hvm_allow_set_param(): -EPERM for the rest, -EINVAL for retired ones). */
+static long self_set_check(u32 index)
 {
 	switch (index) {
 	case HVM_PARAM_CALLBACK_IRQ:
@@ -32,43 +33,57 @@ static bool guest_may_set(u32 index)
 	case HVM_PARAM_ACPI_IOPORTS_LOCATION:
 	case HVM_PARAM_VM_GENERATION_ID_ADDR:
 	case HVM_PARAM_X87_FIP_WIDTH:
-		return true;
+		return 0;
 	}
-	return false;
+	return -EPERM;
 }
 
-/* What a guest may not read of itself (Xen's hvm_allow_get_param()). */
-static bool guest_may_get(u32 index)
+/* Parameters Xen 4.17 retired, absent from the 4.17 public headers:
+ * PAE_ENABLED (4) and DM_DOMAIN (13); always -EINVAL. */
+static bool retired(u32 index)
+{
+	return index == 4 || index == 13;
+}
+
+/* What a domain may not read of itself (Xen's hvm_allow_get_param()). */
+static bool self_may_get(u32 index)
 {
 	switch (index) {
 	case HVM_PARAM_IOREQ_SERVER_PFN:
 	case HVM_PARAM_NR_IOREQ_SERVER_PAGES:
 	case HVM_PARAM_ALTP2M:
 	case HVM_PARAM_MCA_CAP:
+	case HVM_PARAM_TIMER_MODE:
+	case HVM_PARAM_HPET_ENABLED:
+	case HVM_PARAM_IDENT_PT:
+	case HVM_PARAM_VIRIDIAN:
 		return false;
 	}
 	return true;
 }
 
+/*
+ * Like Xen's hvm_set_callback_via() this never fails for a well-formed
+ * value, with one deliberate difference: a vector below 16 is refused
+ * (-EINVAL) instead of being injected as an "external interrupt" on an
+ * exception vector.  Any type but vector means no delivery here.
+ */
 static long set_callback_irq(struct domain *d, u64 value)
 {
-	switch (value >> 56) {
-	case HVM_PARAM_CALLBACK_TYPE_GSI:
-	case HVM_PARAM_CALLBACK_TYPE_PCI_INTX:
-		WRITE_ONCE(d->callback_vector, 0);
-		return 0;
-	case HVM_PARAM_CALLBACK_TYPE_VECTOR:
-		/* Vectors below 16 are exceptions: never an interrupt. */
-		if ((value & 0xff) < 0x10 || (value & ~(0xffULL << 56)) > 0xff)
+	u8 vec = 0;
+
+	if ((value >> 56) == HVM_PARAM_CALLBACK_TYPE_VECTOR) {
+		if ((value & 0xff) < 0x10)
 			return -EINVAL;
-		WRITE_ONCE(d->callback_vector, value & 0xff);
-		/* Events may already wait for it. */
+		vec = value & 0xff;
+	}
+	WRITE_ONCE(d->callback_vector, vec);
+	/* Events may already wait for it. */
+	if (vec)
 		for (unsigned int i = 0; i < d->max_vcpus; i++)
 			if (evtchn_upcall_pending(d, i))
 				vcpu_kick(d->vcpu[i]);
-		return 0;
-	}
-	return -EINVAL;
+	return 0;
 }
 
 static long hvm_param(struct vcpu *v, int op, u64 arg)
@@ -79,22 +94,24 @@ static long hvm_param(struct vcpu *v, int op, u64 arg)
 
 	if (copy_from_guest(v, &p, arg, sizeof(p)))
 		return -EFAULT;
+	if (p.index >= HVM_NR_PARAMS)
+		return -EINVAL;
 	if (p.domid == DOMID_SELF || p.domid == curr->domain_id)
 		d = curr;
 	else if (!curr->is_privileged)
 		return -EPERM;
 	else if (p.domid >= DOMID_FIRST_RESERVED || !(d = domain_by_id(p.domid)))
 		return -ESRCH;
-	if (p.index >= HVM_NR_PARAMS)
+	if (retired(p.index))
 		return -EINVAL;
 	if (op == HVMOP_get_param) {
-		if (d == curr && !curr->is_privileged && !guest_may_get(p.index))
+		if (d == curr && !self_may_get(p.index))
 			return -EPERM;
 		p.value = READ_ONCE(d->hvm_param[p.index]);
 		return copy_to_guest(v, arg, &p, sizeof(p)) ? -EFAULT : 0;
 	}
-	if (d == curr && !curr->is_privileged && !guest_may_set(p.index))
-		return -EPERM;
+	if (d == curr && (rc = self_set_check(p.index)))
+		return rc;
 	if (p.index == HVM_PARAM_CALLBACK_IRQ)
 		rc = set_callback_irq(d, p.value);
 	if (!rc)
@@ -121,7 +138,7 @@ static long set_upcall_vector(struct vcpu *v, u64 arg)
 
 long do_hvm_op(struct vcpu *v, const u64 a[5], bool compat)
 {
-	switch (a[0]) {
+	switch (compat ? (u32)a[0] : a[0]) {
 	case HVMOP_set_param:
 	case HVMOP_get_param:
 		/* Same layout for 32-bit callers: {u16, u32, u64}, 16 bytes. */
@@ -133,9 +150,15 @@ long do_hvm_op(struct vcpu *v, const u64 a[5], bool compat)
 
 		return copy_to_guest(v, a[1], &t, sizeof(t)) ? -EFAULT : 0;
 	}
-	case HVMOP_pagetable_dying:
-		/* Only a shadow-paging optimisation: Linux tolerates this. */
-		return -ENOSYS;
+	case HVMOP_pagetable_dying: {
+		struct xen_hvm_pagetable_dying pd;
+
+		/* Only a shadow-paging hint: with nested paging Xen refuses
+		 * it (-EINVAL), which Linux tolerates. */
+		if (copy_from_guest(v, &pd, a[1], sizeof(pd)))
+			return -EFAULT;
+		return -EINVAL;
+	}
 	}
 	return -ENOSYS;
 }

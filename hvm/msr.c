@@ -30,11 +30,13 @@
 #define MSR_MTRR_DEF_TYPE 0x2ff
 #define MSR_TSC_AUX 0xc0000103
 #define MSR_XEN_HYPERCALL 0x40000000
-/* AMD system configuration and top-of-memory registers: Linux's MTRR
- * code reads SYSCFG on AMD.  As Xen for a domU: read as 0, writes ignored. */
+/* AMD system configuration, top-of-memory and interrupt-pending-message
+ * registers: Linux reads SYSCFG (MTRR code) and INT_PENDING_MSG (C1E
+ * detection) on AMD.  Read as 0, writes ignored (Xen for a domU). */
 #define MSR_K8_SYSCFG 0xc0010010
 #define MSR_K8_TOP_MEM1 0xc001001a
 #define MSR_K8_TOP_MEM2 0xc001001d
+#define MSR_K8_INT_PENDING_MSG 0xc0010055
 
 #define MTRR_VCNT 8
 /* MTRRcap: 8 variable ranges, fixed ranges, write-combining. */
@@ -165,7 +167,7 @@ static bool msr_is_amd_sysconf(u32 msr)
 	struct cpuid_regs r;
 
 	if (msr != MSR_K8_SYSCFG && msr != MSR_K8_TOP_MEM1 &&
-	    msr != MSR_K8_TOP_MEM2)
+	    msr != MSR_K8_TOP_MEM2 && msr != MSR_K8_INT_PENDING_MSG)
 		return false;
 	cpuid(0, &r);
 	return r.ebx == 0x68747541 || r.ebx == 0x6f677948; /* "Auth", "Hygo" */

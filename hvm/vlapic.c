@@ -442,6 +442,16 @@ static void vlapic_eoi(struct vlapic *vl)
 		vl->isr[vec / 32] &= ~(1U << (vec % 32));
 }
 
+void vlapic_send_nmi(struct vcpu *v)
+{
+	struct vlapic *vl = v->hvm.vlapic;
+
+	if (!vl)
+		return;
+	__atomic_store_n(&vl->nmi_pending, true, __ATOMIC_SEQ_CST);
+	vcpu_kick(v);
+}
+
 bool vlapic_take_nmi(struct vcpu *v)
 {
 	struct vlapic *vl = v->hvm.vlapic;

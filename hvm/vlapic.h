@@ -38,6 +38,8 @@ int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val);
 int vlapic_pending_irq(struct vcpu *v);
 /* The vendor accepted @vec for injection: IRR -> ISR. */
 void vlapic_ack_irq(struct vcpu *v, u8 vec);
+/* Raise an NMI on @v from the hypervisor (VCPUOP_send_nmi), and kick. */
+void vlapic_send_nmi(struct vcpu *v);
 /* An NMI (ICR delivery mode NMI) waits; true once, consuming it. */
 bool vlapic_take_nmi(struct vcpu *v);
 /* Hypervisor-raised fixed interrupt (edge): set IRR, kick. */

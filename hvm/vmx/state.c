@@ -29,8 +29,6 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
-#define X86_CR0_NW		(1UL << 29)
-#define X86_CR0_CD		(1UL << 30)
 #define SEG_ATTR_P		(1U << 7)
 #define VMX_TR_BUSY32		0x8b		/* present, busy 32-bit TSS */
 
@@ -105,7 +103,9 @@ void vmx_write_cr0(u64 val)
 {
 	u64 fixed = vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
 
-	vmx_vmwrite(VMCS_GUEST_CR0, (val | fixed) & vmx_caps.cr0_fixed1);
+	/* The CPU keeps caching on whatever the guest asks (see vmx.c). */
+	vmx_vmwrite(VMCS_GUEST_CR0, ((val & ~(X86_CR0_CD | X86_CR0_NW)) | fixed) &
+		    vmx_caps.cr0_fixed1);
 	vmx_vmwrite(VMCS_CR0_SHADOW, val);
 }
 

@@ -421,10 +421,14 @@ const char *vmx_setup_controls(void)
 	 * read shadow.  Mask the bits VMX forces (A.7, A.8: CR0.NE,
 	 * CR4.VMXE, and any bit the CPU cannot set) so the guest sees its
 	 * own values; PE and PG may be clear with unrestricted guest, but
-	 * vcpu.c watches them to keep EFER.LMA right (26.3.1.1).
+	 * vcpu.c watches them to keep EFER.LMA right (26.3.1.1).  CD and NW
+	 * stay the guest's own view only, as Xen does for a domain without
+	 * passthrough devices: Linux's MTRR updates disable caching, which
+	 * would slow every domain's memory for nothing.  (Bochs also showed
+	 * NW appearing in the guest's CR0 after it set CD.)
 	 */
 	c->cr0_mask = vmx_caps.cr0_fixed0 | ~vmx_caps.cr0_fixed1 |
-		      X86_CR0_PE | X86_CR0_PG;
+		      X86_CR0_PE | X86_CR0_PG | X86_CR0_CD | X86_CR0_NW;
 	c->cr4_mask = vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1;
 	return NULL;
 }

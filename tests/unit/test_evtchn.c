@@ -1161,6 +1161,9 @@ static long m_op(int i, int kind, unsigned int a, unsigned int b)
 		c = m_port(i, a);
 		if (!c)
 			return -EINVAL;
+		/* Xen: an unusable port (0, free) keeps its mask bit. */
+		if (c->state <= ECS_RESERVED)
+			return 0;
 		if (m[i].mask[a] && (m[i].mask[a] = false, m[i].pending[a]) &&
 		    !(m[i].sel[c->notify] & (1UL << (a / 64)))) {
 			m[i].sel[c->notify] |= 1UL << (a / 64);

@@ -398,13 +398,16 @@ void domain_bad_request(struct domain *d, const char *fmt, ...)
 	va_list ap;
 
 	/* Count every one; log the first few and then every 1000th. */
-	if (++d->nr_bad_requests > 10 && d->nr_bad_requests % 1000)
+	unsigned long n = __atomic_add_fetch(&d->nr_bad_requests, 1,
+					     __ATOMIC_RELAXED);
+
+	if (n > 10 && n % 1000)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	printk(KERN_WARNING "d%u: bad request #%lu: %s\n", d->domain_id,
-	       d->nr_bad_requests, buf);
+	printk(KERN_WARNING "d%u: bad request #%lu: %s\n", d->domain_id, n,
+	       buf);
 }
 
 void domain_print_runstates(void)

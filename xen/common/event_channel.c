@@ -505,10 +505,12 @@ static long unmask(struct evtchn_domain *ed, struct evtchn_unmask *op)
 
 	lock_one(&ls, ed);
 	chn = evtchn_port(ed, op->port);
-	if (chn)
-		evtchn_2l_unmask(ed, chn->notify_vcpu, op->port);
-	else
+	/* As Xen: a valid but unusable port (port 0, free, Xen-consumed)
+	 * succeeds without touching its mask bit. */
+	if (!chn)
 		rc = -EINVAL;
+	else if (evtchn_usable(chn))
+		evtchn_2l_unmask(ed, chn->notify_vcpu, op->port);
 	unlock_all(&ls);
 	return rc;
 }
@@ -652,6 +654,15 @@ long do_event_channel_op(struct vcpu *v, const u64 a[5], bool compat)
 	size_t size = evtchn_op_arg_size(cmd);
 	long rc;
 
+	/* No FIFO ABI and no PIRQs; Xen's answers for those (after reading
+	 * the argument, so a bad pointer is still -EFAULT). */
+	if (cmd == EVTCHNOP_expand_array || cmd == EVTCHNOP_bind_pirq) {
+		if (copy_from_guest(v, &buf, a[1], cmd == EVTCHNOP_bind_pirq ?
+				    sizeof(struct evtchn_bind_pirq) :
+				    sizeof(struct evtchn_expand_array)))
+			return -EFAULT;
+		return cmd == EVTCHNOP_bind_pirq ? -EINVAL : -EOPNOTSUPP;
+	}
 	if (!size)
 		return -ENOSYS;
 	if (copy_from_guest(v, &buf, a[1], size))

@@ -75,6 +75,28 @@ static const struct hypercall_def hypercall_table[] = {
 	[__HYPERVISOR_hvm_op] = { do_hvm_op, false, "hvm_op" },
 };
 
+/* Errors that mean the guest passed something wrong (not "unsupported"). */
+static bool is_bad_request(long rc)
+{
+	return rc == -EFAULT || rc == -EINVAL || rc == -EPERM ||
+	       rc == -ENOENT || rc == -ESRCH || rc == -ENXIO;
+}
+
+/* Run a handler; a refused argument is counted and logged (rate-limited)
+ * unless the handler already reported it in more detail. */
+static long hypercall_call(struct vcpu *v, const struct hypercall_def *h,
+			   u64 nr, const u64 a[5], bool compat)
+{
+	struct domain *d = v->domain;
+	unsigned long before = READ_ONCE(d->nr_bad_requests);
+	long rc = h->fn(v, a, compat);
+
+	if (is_bad_request(rc) && READ_ONCE(d->nr_bad_requests) == before)
+		domain_bad_request(d, "%s(%#lx, %#lx) = %ld", h->name,
+				   (unsigned long)a[0], (unsigned long)a[1], rc);
+	return rc;
+}
+
 void hypercall_dispatch(struct vcpu *v)
 {
 	const struct hypercall_def *h;
@@ -90,6 +112,6 @@ void hypercall_dispatch(struct vcpu *v)
 	else if (h->privileged && !v->domain->is_privileged)
 		rc = -EPERM;
 	else
-		rc = h->fn(v, a, compat);
+		rc = hypercall_call(v, h, nr, a, compat);
 	arch_hypercall_result(v, rc, compat);
 }

@@ -27,6 +27,8 @@
 #include <public/memory.h>
 
 #define MEMOP_MAX_EXTENTS 512
+/* Xen refuses more extents than this in one request (1 << 26). */
+#define MEMOP_MAX_NR_EXTENTS (1ULL << 26)
 /* Xen's encoding of cmd: low 6 bits the sub-op, the rest the extent a
  * continuation restarts from. */
 #define MEMOP_EXTENT_SHIFT 6
@@ -56,6 +58,8 @@ struct guest_e820 {
 	u32 type;
 } __attribute__((packed));
 
+/* As Xen's arch_memory_op(): copy as many entries as fit and write the
+ * number copied back. */
 static long memory_map(struct vcpu *v, u64 arg, bool compat)
 {
 	struct domain *d = v->domain;
@@ -67,9 +71,7 @@ static long memory_map(struct vcpu *v, u64 arg, bool compat)
 	if (copy_from_guest(v, &nr, arg, 4) ||
 	    copy_from_guest(v, &buf, arg + (compat ? 4 : 8), compat ? 4 : 8))
 		return -EFAULT;
-	n = d->nr_memmap;
-	if (nr < n)
-		return -EINVAL;
+	n = MIN(nr, d->nr_memmap);
 	for (i = 0; i < n; i++) {
 		struct guest_e820 e = { d->memmap[i].addr, d->memmap[i].size,
 					d->memmap[i].type };
@@ -159,8 +161,14 @@ static int balloon_in(struct domain *d, u64 gfn)
 	return 0;
 }
 
-/* increase/decrease_reservation, populate_physmap: a list of GFNs. */
-static long reservation(struct vcpu *v, int cmd, u64 arg, bool compat)
+/*
+ * increase/decrease_reservation, populate_physmap: a list of GFNs.  As
+ * Xen, the result is the number of extents done (counting from the
+ * continuation's start extent in cmd), never an errno: an unreadable
+ * argument, an unknown domain or an unsupported order do nothing.
+ */
+static long reservation(struct vcpu *v, int cmd, u64 start, u64 arg,
+			bool compat)
 {
 	struct xen_memory_reservation r;
 	struct domain *d;
@@ -170,32 +178,32 @@ static long reservation(struct vcpu *v, int cmd, u64 arg, bool compat)
 
 	if (compat) {
 		/* { u32 handle; u32 nr_extents; u32 order; u32 flags; u16 domid } */
-		u32 c[5];
+		u32 c[5] = { 0 };
 
 		if (copy_from_guest(v, c, arg, 18))
-			return -EFAULT;
+			return start;
 		list = c[0], nr = c[1];
 		r.extent_order = c[2], r.mem_flags = c[3];
 		r.domid = (u16)c[4];
 	} else {
 		if (copy_from_guest(v, &r, arg, sizeof(r)))
-			return -EFAULT;
+			return start;
 		list = (uintptr_t)r.extent_start.p, nr = r.nr_extents;
 	}
-	if (!(d = memop_target(v, r.domid, &rc)))
-		return rc;
-	if (cmd == XENMEM_increase_reservation)
-		return -ENOSYS;		/* MFN-based: PV only */
-	/* Only 4 KiB extents: Linux's balloon and privcmd use nothing else. */
-	if (r.extent_order)
-		return -EINVAL;
-	nr = MIN(nr, (u64)MEMOP_MAX_EXTENTS);
-	for (i = 0; i < nr; i++) {
+	/* MFN-based increase_reservation is PV only; only 4 KiB extents
+	 * (Linux's balloon and privcmd use nothing else); Xen's bound on
+	 * the count. */
+	if (cmd == XENMEM_increase_reservation || r.extent_order ||
+	    nr > MEMOP_MAX_NR_EXTENTS || start >= nr ||
+	    !(d = memop_target(v, r.domid, &rc)))
+		return start;
+	nr = MIN(nr, start + MEMOP_MAX_EXTENTS);
+	for (i = start; i < nr; i++) {
 		u64 gfn = 0;
 
 		if (copy_from_guest(v, &gfn, list + i * (compat ? 4 : 8),
 				    compat ? 4 : 8))
-			return i ? (long)i : -EFAULT;
+			break;
 		if (gfn > ARCH_MAX_GFN)
 			break;
 		f = spin_lock_irqsave(&d->lock);
@@ -205,13 +213,14 @@ static long reservation(struct vcpu *v, int cmd, u64 arg, bool compat)
 		if (rc)
 			break;
 	}
-	if (rc)
-		domain_bad_request(v->domain, "memory_op %d gfn #%lu: %ld", cmd,
-				   (unsigned long)i, rc);
+	if (i < nr)
+		domain_bad_request(v->domain, "memory_op %d stopped at extent "
+				   "%lu of %lu (%ld)", cmd, (unsigned long)i,
+				   (unsigned long)nr, rc);
 	return i;
 }
 
-static long add_to_physmap(struct vcpu *v, u64 arg, bool compat)
+static long add_to_physmap(struct vcpu *v, u64 start, u64 arg, bool compat)
 {
 	struct xen_add_to_physmap x;
 	struct domain *d;
@@ -228,6 +237,9 @@ static long add_to_physmap(struct vcpu *v, u64 arg, bool compat)
 	} else if (copy_from_guest(v, &x, arg, sizeof(x))) {
 		return -EFAULT;
 	}
+	/* The continuation field must fit add_to_physmap's 16-bit size. */
+	if (start > 0xffff)
+		return -EDOM;
 	if (!(d = memop_target(v, x.domid, &rc)))
 		return rc;
 	if (x.gpfn > ARCH_MAX_GFN)
@@ -252,8 +264,10 @@ static long add_to_physmap(struct vcpu *v, u64 arg, bool compat)
 		spin_unlock_irqrestore(&d->lock, f);
 		return rc;
 	}
+	case XENMAPSPACE_gmfn_foreign:
+		return -ENOSYS;		/* XENMEM_add_to_physmap_batch only */
 	}
-	/* gmfn_range (continuations), gmfn_foreign (batch only), dev_mmio. */
+	/* gmfn_range (needs continuations), dev_mmio (ARM). */
 	domain_bad_request(v->domain, "add_to_physmap space %u", x.space);
 	return -EINVAL;
 }
@@ -277,7 +291,7 @@ static long remove_from_physmap(struct vcpu *v, u64 arg, bool compat)
 	if (!(d = memop_target(v, x.domid, &rc)))
 		return rc;
 	if (x.gpfn > ARCH_MAX_GFN)
-		return -EINVAL;
+		return -ENOENT;
 	f = spin_lock_irqsave(&d->lock);
 	if (x.gpfn == d->shared_info_gfn) {
 		rc = arch_p2m_clear_page(d, x.gpfn);
@@ -289,24 +303,30 @@ static long remove_from_physmap(struct vcpu *v, u64 arg, bool compat)
 			rc = arch_p2m_clear_page(d, x.gpfn);
 	}
 	spin_unlock_irqrestore(&d->lock, f);
-	return rc == -ENOENT ? 0 : rc;
+	return rc;
 }
 
 long do_memory_op(struct vcpu *v, const u64 a[5], bool compat)
 {
-	int cmd = a[0] & MEMOP_CMD_MASK;
+	u64 op = compat ? (u32)a[0] : a[0];
+	int cmd = op & MEMOP_CMD_MASK;
+	u64 start = op >> MEMOP_EXTENT_SHIFT;
 	struct domain *d;
 	domid_t domid;
 	long rc = 0;
 
-	/* No continuations are ever handed out, so no start extent. */
-	if (a[0] >> MEMOP_EXTENT_SHIFT)
-		return -EINVAL;
 	switch (cmd) {
 	case XENMEM_increase_reservation:
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
-		return reservation(v, cmd, a[1], compat);
+		return reservation(v, cmd, start, a[1], compat);
+	case XENMEM_add_to_physmap:
+		return add_to_physmap(v, start, a[1], compat);
+	}
+	/* Only the ops above can be continued (Xen: -EINVAL otherwise). */
+	if (start)
+		return -EINVAL;
+	switch (cmd) {
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 		if (copy_from_guest(v, &domid, a[1], sizeof(domid)))
@@ -323,8 +343,6 @@ long do_memory_op(struct vcpu *v, const u64 a[5], bool compat)
 		return (long)(d->ram_bytes >> PAGE_SHIFT) - 1;
 	case XENMEM_memory_map:
 		return memory_map(v, a[1], compat);
-	case XENMEM_add_to_physmap:
-		return add_to_physmap(v, a[1], compat);
 	case XENMEM_remove_from_physmap:
 		return remove_from_physmap(v, a[1], compat);
 	}

@@ -69,6 +69,26 @@ long do_platform_op(struct vcpu *v, const u64 a[5], bool compat)
  */
 long do_physdev_op(struct vcpu *v, const u64 a[5], bool compat)
 {
+	/* The PCI sub-ops the hardware domain's notifier sends: read like
+	 * Xen does, but there is no PCI passthrough to register them with. */
+	static const size_t pci_arg[] = {
+		[PHYSDEVOP_manage_pci_add] = sizeof(struct physdev_manage_pci),
+		[PHYSDEVOP_manage_pci_remove] = sizeof(struct physdev_manage_pci),
+		[PHYSDEVOP_manage_pci_add_ext] =
+			sizeof(struct physdev_manage_pci_ext),
+		[PHYSDEVOP_pci_mmcfg_reserved] =
+			sizeof(struct physdev_pci_mmcfg_reserved),
+		[PHYSDEVOP_pci_device_add] = sizeof(struct physdev_pci_device_add),
+		[PHYSDEVOP_pci_device_remove] = sizeof(struct physdev_pci_device),
+	};
+	int cmd = a[0];
+	u8 buf[64];
+
+	BUILD_BUG_ON(sizeof(struct physdev_pci_device_add) > sizeof(buf));
+	if (v->domain->is_privileged && cmd >= 0 &&
+	    (size_t)cmd < ARRAY_SIZE(pci_arg) && pci_arg[cmd] &&
+	    copy_from_guest(v, buf, a[1], pci_arg[cmd]))
+		return -EFAULT;
 	return -ENOSYS;
 }
 
@@ -78,15 +98,17 @@ long do_vm_assist(struct vcpu *v, const u64 a[5], bool compat)
 {
 	struct domain *d = v->domain;
 
-	if (a[1] >= BITS_PER_LONG ||
-	    !((1UL << VMASST_TYPE_runstate_update_flag) & (1UL << a[1])))
+	u32 cmd = a[0], type = a[1];	/* Xen: (unsigned int, unsigned int) */
+
+	if (type >= BITS_PER_LONG ||
+	    !((1UL << VMASST_TYPE_runstate_update_flag) & (1UL << type)))
 		return -EINVAL;
-	switch (a[0]) {
+	switch (cmd) {
 	case VMASST_CMD_enable:
-		__atomic_fetch_or(&d->vm_assist, 1UL << a[1], __ATOMIC_SEQ_CST);
+		__atomic_fetch_or(&d->vm_assist, 1UL << type, __ATOMIC_SEQ_CST);
 		return 0;
 	case VMASST_CMD_disable:
-		__atomic_fetch_and(&d->vm_assist, ~(1UL << a[1]), __ATOMIC_SEQ_CST);
+		__atomic_fetch_and(&d->vm_assist, ~(1UL << type), __ATOMIC_SEQ_CST);
 		return 0;
 	}
 	return -ENOSYS;

@@ -74,11 +74,11 @@ static long remote_shutdown(struct vcpu *v, u64 arg)
 		return -EPERM;
 	if (copy_from_guest(v, &rs, arg, sizeof(rs)))
 		return -EFAULT;
-	if (rs.reason > SHUTDOWN_soft_reset)
-		return -EINVAL;
 	d = rs.domain_id < DOMID_FIRST_RESERVED ? domain_by_id(rs.domain_id) : NULL;
 	if (!d)
 		return -ESRCH;
+	if (rs.reason > SHUTDOWN_soft_reset)
+		return -EINVAL;
 	domain_shutdown(d, rs.reason);
 	return 0;
 }
@@ -87,7 +87,7 @@ long do_sched_op(struct vcpu *v, const u64 a[5], bool compat)
 {
 	struct sched_shutdown sd;
 
-	switch (a[0]) {
+	switch ((int)a[0]) {	/* Xen's handler takes an int */
 	case SCHEDOP_yield:
 		vcpu_yield(v);
 		return 0;

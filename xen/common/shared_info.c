@@ -65,6 +65,10 @@ void vcpu_time_update(struct vcpu *v)
 	GUEST_WRITE(t->flags, 0);
 	smp_wmb();
 	GUEST_WRITE(t->version, (ver + 2) & ~1U);
+	/* The secondary copy: best effort, as Xen (a bad address is the
+	 * guest's problem).  Only on the vCPU's own pCPU (its paging). */
+	if (v->time_area_guest && v == current_vcpu())
+		copy_to_guest(v, v->time_area_guest, t, sizeof(*t));
 	v->time_updated = tsc_to_ns(tsc - time_tsc_at_boot());
 	v->time_dirty = false;
 }

@@ -23,7 +23,7 @@
 
 /* Xen's limits for VCPUOP_set_periodic_timer. */
 #define PERIOD_MIN MILLISECS(1)
-#define PERIOD_MAX SECONDS(1ULL << 30)
+#define PERIOD_MAX ((1ULL << 62) - 1)	/* STIME_DELTA_MAX */
 
 /* Segment attributes (VMCB packed form) for a vCPU started in 64-bit mode. */
 #define AR_CODE64 0xa9b		/* P, S, type 0xb, L, G */
@@ -95,8 +95,11 @@ static long register_vcpu_info(struct vcpu *v, u64 arg)
 
 	if (copy_from_guest(current_vcpu(), &info, arg, sizeof(info)))
 		return -EFAULT;
-	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info) || info.rsvd)
-		return -EINVAL;
+	/* As Xen's map_vcpu_info(): the area lies in one page, aligned for
+	 * its atomics; rsvd is ignored. */
+	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
+	    info.offset & (__alignof__(struct vcpu_info) - 1))
+		return -ENXIO;
 	if (arch_p2m_get_page(d, info.mfn, &mfn, NULL) ||
 	    !domain_owns_ram_mfn(d, mfn))
 		return -EINVAL;
@@ -129,14 +132,18 @@ static void seg(struct hvm_seg *s, u16 sel, u64 base, u32 limit, u16 attr)
 static long vcpu_hvm_initialise(struct vcpu *v, u64 arg)
 {
 	struct vcpu_hvm_context ctx;
-	struct hvm_boot_state *st = &v->boot_state;
+	struct hvm_boot_state state, *st = &state;
 	struct domain *d = v->domain;
 	unsigned long f;
 	long rc = 0;
 
+	if (READ_ONCE(v->is_initialised))
+		return -EEXIST;
 	if (copy_from_guest(current_vcpu(), &ctx, arg, sizeof(ctx)))
 		return -EFAULT;
 	memset(st, 0, sizeof(*st));
+	if (ctx.pad)
+		return -EINVAL;
 	if (ctx.mode == VCPU_HVM_MODE_64B) {
 		const struct vcpu_hvm_x86_64 *r = &ctx.cpu_regs.x86_64;
 
@@ -144,7 +151,8 @@ static long vcpu_hvm_initialise(struct vcpu *v, u64 arg)
 		 * can be started "directly in long mode". */
 		if (!(r->cr0 & X86_CR0_PG) || !(r->cr0 & X86_CR0_PE) ||
 		    !(r->cr4 & X86_CR4_PAE) || (r->efer & (EFER_LME | EFER_LMA)) !=
-		    (EFER_LME | EFER_LMA))
+		    (EFER_LME | EFER_LMA) ||
+		    (s64)r->rip != (s64)(r->rip << 16) >> 16)	/* canonical */
 			return -EINVAL;
 		st->regs = (struct hvm_regs){ .rax = r->rax, .rcx = r->rcx,
 			.rdx = r->rdx, .rbx = r->rbx, .rsp = r->rsp, .rbp = r->rbp,
@@ -165,7 +173,14 @@ static long vcpu_hvm_initialise(struct vcpu *v, u64 arg)
 		/* Unused attribute bits must be clear (public/hvm/hvm_vcpu.h),
 		 * and a long-mode EFER needs the 64-bit structure. */
 		if ((r->cs_ar | r->ds_ar | r->ss_ar | r->es_ar | r->tr_ar) & 0xf000 ||
-		    (r->efer & EFER_LMA))
+		    (r->efer & EFER_LMA) || r->pad1 || r->pad2[0] || r->pad2[1] ||
+		    r->pad2[2])
+			return -EINVAL;
+		/* A present code segment containing EIP, present data/stack
+		 * segments (Xen's arch_set_info_hvm_guest() checks). */
+		if (!(r->cs_ar & 0x80) || !(r->cs_ar & 0x8) ||
+		    !(r->ss_ar & 0x80) || !(r->ds_ar & 0x80) ||
+		    !(r->es_ar & 0x80) || r->eip > r->cs_limit)
 			return -EINVAL;
 		st->regs = (struct hvm_regs){ .rax = r->eax, .rcx = r->ecx,
 			.rdx = r->edx, .rbx = r->ebx, .rsp = r->esp, .rbp = r->ebp,
@@ -194,6 +209,7 @@ static long vcpu_hvm_initialise(struct vcpu *v, u64 arg)
 		rc = -EEXIST;
 	else {
 		/* Applied by the vCPU itself before it first enters. */
+		v->boot_state = state;
 		WRITE_ONCE(v->boot_state_pending, true);
 		v->is_initialised = true;
 	}
@@ -213,13 +229,14 @@ static unsigned int vcpus_up(struct domain *d)
 long do_vcpu_op(struct vcpu *curr, const u64 a[5], bool compat)
 {
 	struct domain *d = curr->domain;
+	u32 vcpuid = a[1];	/* Xen's handler takes (int, unsigned int, ptr) */
 	u64 arg = a[2];
 	struct vcpu *v;
 
-	if (a[1] >= d->max_vcpus || !(v = d->vcpu[a[1]]))
+	if (vcpuid >= d->max_vcpus || !(v = d->vcpu[vcpuid]))
 		return -ENOENT;
 
-	switch (a[0]) {
+	switch ((int)a[0]) {
 	case VCPUOP_initialise:
 		return vcpu_hvm_initialise(v, arg);
 
@@ -231,10 +248,12 @@ long do_vcpu_op(struct vcpu *curr, const u64 a[5], bool compat)
 		return 0;
 
 	case VCPUOP_down:
-		/* The last one going down would be a silent power-off. */
-		if (!(v->pause_flags & (1UL << VPF_down)) && vcpus_up(d) <= 1)
-			return -EINVAL;
+		if (v->pause_flags & (1UL << VPF_down))
+			return 0;
 		vcpu_pause_flag_set(v, VPF_down);
+		/* No vCPU left: the domain is off (Xen's vcpu_down()). */
+		if (!vcpus_up(d))
+			domain_shutdown(d, SHUTDOWN_poweroff);
 		return 0;
 
 	case VCPUOP_is_up:
@@ -296,8 +315,9 @@ long do_vcpu_op(struct vcpu *curr, const u64 a[5], bool compat)
 		if ((set.flags & VCPU_SSHOTTMR_future) &&
 		    (s_time_t)set.timeout_abs_ns < NOW())
 			return -ETIME;
+		/* Beyond the representable future: now (Xen fires at once). */
 		if ((s64)set.timeout_abs_ns < 0)
-			return -EINVAL;
+			set.timeout_abs_ns = 0;
 		/* A new deadline supersedes a wake-up from an older one; a past
 		 * one fires at once (flags 0, xen-abi-map.md §A.6 step 7.8). */
 		WRITE_ONCE(v->wake_pending, false);
@@ -315,6 +335,23 @@ long do_vcpu_op(struct vcpu *curr, const u64 a[5], bool compat)
 
 	case VCPUOP_register_vcpu_info:
 		return register_vcpu_info(v, arg);
+
+	case VCPUOP_register_vcpu_time_memory_area: {
+		u64 gva = 0;
+
+		/* Kept as Xen does; written with the pvclock (shared_info.c). */
+		if (copy_from_guest(curr, &gva, arg, compat ? 4 : 8))
+			return -EFAULT;
+		WRITE_ONCE(v->time_area_guest, gva);
+		v->time_dirty = true;
+		return 0;
+	}
+
+	case VCPUOP_send_nmi:
+		if (arg)
+			return -EINVAL;
+		arch_vcpu_send_nmi(v);
+		return 0;
 
 	case VCPUOP_get_physid:
 		return -EINVAL;		/* as Xen for a non-PV domain */

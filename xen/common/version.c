@@ -45,7 +45,7 @@ long do_xen_version(struct vcpu *v, const u64 a[5], bool compat)
 {
 	struct domain *d = v->domain;
 
-	switch (a[0]) {
+	switch ((int)a[0]) {	/* Xen's handler takes (int, ptr) */
 	case XENVER_version:
 		return (4 << 16) | 17;
 	case XENVER_extraversion:
@@ -69,7 +69,8 @@ long do_xen_version(struct vcpu *v, const u64 a[5], bool compat)
 		return copy_string(v, a[1], "amphi",
 				   sizeof(xen_changeset_info_t));
 	case XENVER_platform_parameters: {
-		u64 start = compat ? 0xf5800000ULL : HYPERVISOR_VIRT_START_64;
+		/* 32-bit: Xen 4.17 never sets hv_compat_vstart for HVM. */
+		u64 start = compat ? 0 : HYPERVISOR_VIRT_START_64;
 
 		return copy_to_guest(v, a[1], &start, compat ? 4 : 8) ?
 		       -EFAULT : 0;
@@ -85,7 +86,7 @@ long do_xen_version(struct vcpu *v, const u64 a[5], bool compat)
 		return copy_to_guest(v, a[1], &fi, sizeof(fi)) ? -EFAULT : 0;
 	}
 	case XENVER_pagesize:
-		return PAGE_SIZE;
+		return a[1] ? -EINVAL : (long)PAGE_SIZE;
 	case XENVER_guest_handle: {
 		xen_domain_handle_t h;
 
@@ -98,10 +99,17 @@ long do_xen_version(struct vcpu *v, const u64 a[5], bool compat)
 			return -EPERM;
 		return copy_string(v, a[1], hypervisor_cmdline,
 				   sizeof(xen_commandline_t));
-	case XENVER_build_id:
+	case XENVER_build_id: {
+		u32 len;	/* struct xen_build_id { u32 len; u8 buf[]; } */
+
 		if (!d->is_privileged)
 			return -EPERM;
+		if (copy_from_guest(v, &len, a[1], sizeof(len)))
+			return -EFAULT;
+		if (!len)
+			return -EINVAL;
 		return -ENODATA;	/* built without a build id note */
+	}
 	}
 	return -ENOSYS;
 }

@@ -167,6 +167,7 @@ void __noreturn start_amphi(u32 magic, u32 info)
 	timer_init_cpu();
 	softirq_init();
 	local_irq_enable();
+	console_init_postirq();
 
 	hvm_init();
 	hvm_cpu_up(0);

@@ -6,6 +6,8 @@
 
 #define X86_CR0_PE (1UL << 0)
 #define X86_CR0_ET (1UL << 4)
+#define X86_CR0_NW (1UL << 29)
+#define X86_CR0_CD (1UL << 30)
 #define X86_CR0_MP (1UL << 1)
 #define X86_CR0_EM (1UL << 2)
 #define X86_CR0_TS (1UL << 3)

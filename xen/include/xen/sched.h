@@ -65,6 +65,9 @@ struct vcpu {
 	struct timer periodic_timer;
 	s_time_t periodic_period;
 	s_time_t runstate_written;	/* runstate_entry last written there */
+	/* VCPUOP_register_vcpu_time_memory_area: guest linear address of a
+	 * vcpu_time_info copy (written with the pvclock); 0 none. */
+	u64 time_area_guest;
 	/* pvclock: NOW() of the last write; rewrite before the next entry. */
 	s_time_t time_updated;
 	bool time_dirty;
