@@ -42,12 +42,14 @@ guest_cases_svm
 
 # --- stock Debian Linux (SVM) -------------------------------------------------------
 . tests/boot/linux-cases.sh
-linux_cases
+linux_cases_svm
 
 # --- Bochs, Intel VMX + EPT ------------------------------------------------------
 . tests/boot/bochs-cases.sh
 bochs_cases
 # The long suite contains the short one.
 if [ "$LONG" = 1 ]; then guest_cases_vmx_long; else guest_cases_vmx; fi
+linux_cases_vmx
+[ "$LONG" = 1 ] && linux_cases_vmx_long
 
 summary

@@ -3,12 +3,16 @@
 # tests/lib.sh; defines
 #   guest_cases_svm       QEMU TCG (AMD SVM + NPT): every case
 #   guest_cases_vmx       Bochs (Intel VMX + EPT): cpuid, hypercall,
-#                         hlt_timer, realmode, one hostile case
+#                         hlt_timer, realmode, one hostile domU,
+#                         hostile_dom0
 #   guest_cases_vmx_long  Bochs: every case (make test-long)
 #
 # The hypervisor's log lines relied on:
 #   d<id>: "<name>" built: ...        a domain= module became domain <id>
 #   (d<id>) <text>                    a line a domain wrote (port 0xE9)
+#   <text>                            the initial domain's console_io
+#                                     output, raw (no prefix), as in Xen
+#   *** Serial input to Xen|DOM0 ...  CTRL-a x3 moved serial input
 #   d<id>: crashed: <reason>          domain_crash()
 #   d<id>: shut down (<reason>)       SCHEDOP_shutdown, or all vCPUs down
 #   domain d<id> (<name>): running <ms> ms, runnable <ms> ms, blocked <ms> ms, ...
@@ -177,6 +181,25 @@ guest_as_domu() {
 	[ -n "$id" ] || { fail "$name" "no 'd<id>: \"$case\" built' line" "$LOG"; return; }
 	expect_lines "$name" "$LOG" "\(d$id\) Test result: SUCCESS" "d$id: shut down" &&
 		pass "$name"
+}
+
+# console_io both ways as dom0: the runner types on the serial line once
+# the guest is ready; the guest reads it back through CONSOLEIO_read and
+# echoes it raw.  The typing includes CTRL-a x3 (input to the hypervisor,
+# whose 'h' key lists its keys), CTRL-a x3 again (back to dom0), and a
+# CTRL-a pair that is ordinary input (the guest checks what it got, the
+# echo shows the bytes went out unchanged).
+# QEMU only: the Bochs runner has no serial input.
+GUEST_CONSOLE_INPUT='hello-amphi\r\x01\x01\x01h\x01\x01\x01x\x01\x01y\r'
+GUEST_CONSOLE_ECHO=$'console_io: echo \\[hello-amphi\rx\x01\x01y\r]'
+guest_console_io() {
+	local rig=$1 t=$2 name="$1: guest console_io (dom0 serial input, raw output, CTRL-a switch)"
+	SERIAL_INPUT=$GUEST_CONSOLE_INPUT SERIAL_INPUT_AFTER='console_io: ready for input' \
+		guest_run "$rig" console_io "$t" 1 "console_io.elf"
+	guest_expect_success "$name" "Powering off" "$GUEST_CONSOLE_ECHO" \
+		"console_io: PASS: typed 'hello-amphi' came back" \
+		"\*\*\* Serial input to Xen" "'h' pressed -> showing installed handlers" \
+		"\*\*\* Serial input to DOM0" "!\(d0\) console_io" && pass "$name"
 }
 
 guest_portio() {
@@ -384,6 +407,23 @@ guest_hostile() {
 	pass "$name ($(sed -n "${crash}p" "$LOG" | grep -oE "d$hid: .*" | cut -c1-70))"
 }
 
+# hostile_dom0: the initial domain (with CPUS vCPUs; 2 lets it name an
+# offline vCPU) throws bad values at every hypercall and checks each
+# answer against Xen 4.17.  Amphi must stay up and count the bad requests
+# in dom0's power-off summary line.
+guest_hostile_dom0() {
+	local rig=$1 t=$2 cpus=$3 name="$1: guest hostile_dom0 (bad hypercall arguments, Xen 4.17 answers)" bad
+	guest_run "$rig" hostile_dom0 "$t" "$cpus" "hostile_dom0.elf"
+	guest_expect_success "$name" "Powering off" \
+		"hostile_dom0: PASS: alive: set_timer_op \+ HLT slept" || return
+	bad=$(sed -nE 's/.*domain d0 \(Domain-0\):.* ([0-9]+) bad requests.*/\1/p' "$LOG" | tail -n1)
+	if [ -z "$bad" ] || [ "$bad" -lt 1 ]; then
+		fail "$name" "dom0's bad requests not counted (${bad:-no summary line})" "$LOG"
+		return
+	fi
+	pass "$name ($bad bad requests counted)"
+}
+
 # ---- suites -------------------------------------------------------------------------
 guest_cases_svm() {
 	local c
@@ -393,8 +433,10 @@ guest_cases_svm() {
 	done
 	guest_hlt_timer qemu 60
 	guest_portio qemu 60
+	guest_console_io qemu 90
 	guest_as_domu qemu 60 cpuid
 	guest_as_domu qemu 60 hypercall
+	guest_as_domu qemu 60 console_io
 	guest_memory_pair qemu 90 2 2000 4
 	guest_memory_outside qemu 60
 	guest_realmode qemu 60
@@ -407,6 +449,7 @@ guest_cases_svm() {
 	done
 	guest_hostile qemu 60 2000 22 wildpt mode=cr3
 	GUEST_HOSTILE_MAY_SHUTDOWN=1 guest_hostile qemu 60 2000 22 garbage "fill=random seed=7"
+	guest_hostile_dom0 qemu 60 2
 }
 
 guest_cases_vmx() {
@@ -416,6 +459,7 @@ guest_cases_vmx() {
 	guest_hlt_timer bochs 240
 	guest_realmode bochs 240
 	guest_hostile bochs 300 1500 20 triplefault
+	guest_hostile_dom0 bochs 240 2
 }
 
 guest_cases_vmx_long() {
@@ -440,4 +484,5 @@ guest_cases_vmx_long() {
 	done
 	guest_hostile bochs 300 1500 20 wildpt mode=cr3
 	GUEST_HOSTILE_MAY_SHUTDOWN=1 guest_hostile bochs 300 1500 20 garbage "fill=random seed=7"
+	guest_hostile_dom0 bochs 240 2
 }

@@ -3,10 +3,15 @@
 # once it has booted as Amphi's initial domain.  Installed by
 #   tests/linux/mkinitramfs.sh OUT - build/linux/bin/xen-devices-test \
 #       tests/linux/dom0-tests.sh=/test/run
-# xen-devices-test ends with "Test result: SUCCESS|FAILURE|SKIP", which the
-# host side greps in the serial log; when its checks pass, the bench line
-# "bench: privcmd-hypercall <ns> ns/op" follows.  amphi_bench_n=N on the
-# kernel command line sets the number of timed hypercalls (default 10000).
+# Lines the host side greps in the serial log (tests/boot/linux-cases.sh):
+#   dom0-tests: processors online: N        (from /proc/cpuinfo)
+#   sleep-check: sleep 2 took <ms> ms of hypervisor time
+#   Test result: SUCCESS|FAILURE|SKIP       (xen-devices-test)
+#   bench: privcmd-hypercall <ns> ns/op     (when the checks pass)
+# amphi_bench_n=N on the kernel command line sets the number of timed
+# hypercalls (default 10000).
+echo "dom0-tests: processors online: $(grep -c '^processor' /proc/cpuinfo)"
+/test/xen-devices-test --sleep-check 2
 /test/xen-devices-test || exit 1
 [ -e /dev/xen/privcmd ] || exit 0
 /test/xen-devices-test --bench "${amphi_bench_n:-10000}"

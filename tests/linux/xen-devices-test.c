@@ -7,6 +7,8 @@
  *   xen-devices-test [--domid D]     run the checks; D is this domain's id
  *                                    (default 0: the initial domain)
  *   xen-devices-test --bench N       time N privcmd xen_version hypercalls
+ *   xen-devices-test --sleep-check S run "sleep S" and measure it in
+ *                                    hypervisor time (HVMOP_get_time)
  *
  * Prints one line per check, "xen-devices: PASS: ..." or "xen-devices:
  * FAIL: ...", then "Test result: SUCCESS|FAILURE" (or SKIP when this is not
@@ -33,6 +35,9 @@
 /* xen/xen.h first: the xen/sys/ headers use its domid_t and xen_pfn_t. */
 #include <xen/version.h>
 #include <xen/xen.h>
+
+#include <xen/hvm/hvm_op.h>
+#include <sys/wait.h>
 
 #include <xen/sys/evtchn.h>
 #include <xen/sys/gntalloc.h>
@@ -330,6 +335,55 @@ static int bench(long n)
 	return 0;
 }
 
+/* Hypervisor system time in ns (HVMOP_get_time through privcmd), or -1. */
+static long long hv_now(int fd)
+{
+	struct xen_hvm_get_time t = { 0 };
+
+	if (privcmd_hypercall(fd, __HYPERVISOR_hvm_op, HVMOP_get_time,
+			      (uintptr_t)&t) < 0)
+		return -1;
+	return (long long)t.now;
+}
+
+/*
+ * "sleep S" measured in the hypervisor's own time: Linux's timers in
+ * dom0 run on the Xen clockevent (VCPUOP_set_singleshot_timer), so this
+ * checks the whole timer path end to end.  Prints
+ * "sleep-check: sleep S took <ms> ms of hypervisor time".
+ */
+static int sleep_check(const char *secs)
+{
+	int fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC), st;
+	long long t0, t1;
+	pid_t pid;
+
+	if (fd < 0 || (t0 = hv_now(fd)) < 0) {
+		fprintf(stderr, "sleep-check: HVMOP_get_time: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		execlp("sleep", "sleep", secs, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st)) {
+		fprintf(stderr, "sleep-check: running sleep %s failed\n", secs);
+		return 1;
+	}
+	t1 = hv_now(fd);
+	close(fd);
+	if (t1 < t0) {
+		fprintf(stderr, "sleep-check: HVMOP_get_time failed\n");
+		return 1;
+	}
+	printf("sleep-check: sleep %s took %lld ms of hypervisor time\n",
+	       secs, (t1 - t0) / 1000000);
+	return 0;
+}
+
 static int is_xen_domain(void)
 {
 	char buf[16] = "";
@@ -349,10 +403,13 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--bench") && i + 1 < argc) {
 			long n = strtol(argv[i + 1], NULL, 0);
 			return bench(n > 0 ? n : 1000);
+		} else if (!strcmp(argv[i], "--sleep-check") && i + 1 < argc) {
+			return sleep_check(argv[i + 1]);
 		} else if (!strcmp(argv[i], "--domid") && i + 1 < argc) {
 			self_domid = (unsigned int)strtoul(argv[++i], NULL, 0);
 		} else {
-			fprintf(stderr, "usage: %s [--domid D] | --bench N\n",
+			fprintf(stderr, "usage: %s [--domid D] | --bench N | "
+				"--sleep-check S\n",
 				argv[0]);
 			return 2;
 		}
