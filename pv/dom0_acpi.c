@@ -33,6 +33,7 @@
  *   xen-acpi-processor, none of which dom0 has here.
  */
 #include <xen/acpi.h>
+#include <xen/acpi_layout.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <pv/dom0_acpi.h>
@@ -41,61 +42,6 @@
 #define D0_OEM_TABLE_ID		"AMPHIXEN"
 #define D0_CREATOR_ID		"AMPH"
 #define D0_LAPIC_ADDR		0xfee00000U
-
-/* ACPI 6.5 5.2.5.3 RSDP, revision 2. */
-struct d0_rsdp {
-	char signature[8];
-	u8 checksum;		/* first 20 bytes */
-	char oem_id[6];
-	u8 revision;
-	u32 rsdt_address;
-	u32 length;
-	u64 xsdt_address;
-	u8 ext_checksum;	/* all 36 bytes */
-	u8 reserved[3];
-} __packed;
-
-/* 5.2.6 System Description Table Header. */
-struct d0_header {
-	char signature[4];
-	u32 length;
-	u8 revision;
-	u8 checksum;
-	char oem_id[6];
-	char oem_table_id[8];
-	u32 oem_revision;
-	char creator_id[4];
-	u32 creator_revision;
-} __packed;
-
-/*
- * 5.2.9 FADT in its ACPI 6.1 form (revision 6, minor 1, 276 bytes): the
- * newest Linux 6.1's ACPICA knows (ACPI_FADT_CONFORMANCE), so it uses the
- * table as is.  HW_REDUCED_ACPI needs revision 5+.  With it set, OSPM
- * ignores SCI_INT ... CENTURY and X_PM1a_EVT_BLK ... X_GPE1_BLK (the
- * fixed hardware), all left zero here.
- */
-struct d0_fadt {
-	struct d0_header h;
-	u32 firmware_ctrl;	/* no FACS: HW-reduced */
-	u32 dsdt;
-	u8 reserved0;
-	u8 preferred_pm_profile;	/* 0: unspecified */
-	u8 fixed_hw[63];	/* 46-108: SCI_INT ... CENTURY */
-	u16 iapc_boot_arch;
-	u8 reserved1;
-	u32 flags;
-	struct acpi_gas reset_reg;	/* none: reboot is a hypercall */
-	u8 reset_value;
-	u16 arm_boot_arch;
-	u8 minor_version;
-	u64 x_firmware_ctrl;
-	u64 x_dsdt;
-	struct acpi_gas x_fixed_hw[8];	/* X_PM1a_EVT_BLK ... X_GPE1_BLK */
-	struct acpi_gas sleep_control;	/* none: no ACPI sleep states */
-	struct acpi_gas sleep_status;
-	u64 hypervisor_vendor_id;
-} __packed;
 
 /*
  * ACPI 6.5 5.2.9 FADT flags: WBINVD works; no fixed power or sleep
@@ -127,43 +73,17 @@ struct d0_fadt {
 #define D0_BOOT_ARCH		(D0_BOOT_NO_VGA | D0_BOOT_NO_MSI | \
 				 D0_BOOT_NO_CMOS_RTC)
 
-/* 5.2.12 MADT header and 5.2.12.2 Processor Local APIC entry. */
-struct d0_madt {
-	struct d0_header h;
-	u32 lapic_addr;
-	u32 flags;		/* 0: no PCAT_COMPAT, i.e. no 8259s */
-} __packed;
-
-struct d0_lapic {
-	u8 type;		/* 0 */
-	u8 length;		/* 8 */
-	u8 uid;
-	u8 apic_id;
-	u32 flags;
-} __packed;
-
-BUILD_BUG_ON(sizeof(struct d0_rsdp) != 36);
-BUILD_BUG_ON(sizeof(struct d0_header) != 36);
-BUILD_BUG_ON(offsetof(struct d0_fadt, iapc_boot_arch) != 109);
-BUILD_BUG_ON(offsetof(struct d0_fadt, flags) != 112);
-BUILD_BUG_ON(offsetof(struct d0_fadt, minor_version) != 131);
-BUILD_BUG_ON(offsetof(struct d0_fadt, x_dsdt) != 140);
-BUILD_BUG_ON(offsetof(struct d0_fadt, sleep_control) != 244);
-BUILD_BUG_ON(sizeof(struct d0_fadt) != 276);
-BUILD_BUG_ON(sizeof(struct d0_madt) != 44);
-BUILD_BUG_ON(sizeof(struct d0_lapic) != 8);
-
 /* The layout: offsets from the base, each table 16-byte aligned. */
 #define D0_A16(x)		(((x) + 15) & ~(size_t)15)
 #define D0_XSDT_ENTRIES		2	/* FADT, MADT */
-#define D0_XSDT_LEN		(sizeof(struct d0_header) + 8 * D0_XSDT_ENTRIES)
-#define D0_DSDT_LEN		sizeof(struct d0_header)
-#define D0_MADT_LEN(n)		(sizeof(struct d0_madt) + \
-				 (n) * sizeof(struct d0_lapic))
+#define D0_XSDT_LEN		(sizeof(struct acpi_header) + 8 * D0_XSDT_ENTRIES)
+#define D0_DSDT_LEN		sizeof(struct acpi_header)
+#define D0_MADT_LEN(n)		(sizeof(struct acpi_madt) + \
+				 (n) * sizeof(struct acpi_madt_lapic))
 #define D0_OFF_RSDP		0
-#define D0_OFF_XSDT		D0_A16(D0_OFF_RSDP + sizeof(struct d0_rsdp))
+#define D0_OFF_XSDT		D0_A16(D0_OFF_RSDP + sizeof(struct acpi_rsdp))
 #define D0_OFF_FADT		D0_A16(D0_OFF_XSDT + D0_XSDT_LEN)
-#define D0_OFF_DSDT		D0_A16(D0_OFF_FADT + sizeof(struct d0_fadt))
+#define D0_OFF_DSDT		D0_A16(D0_OFF_FADT + sizeof(struct acpi_fadt))
 #define D0_OFF_MADT		D0_A16(D0_OFF_DSDT + D0_DSDT_LEN)
 #define D0_SIZE(n)		(D0_OFF_MADT + D0_MADT_LEN(n))
 
@@ -177,18 +97,7 @@ size_t dom0_acpi_size(unsigned int nr_vcpus)
 	return D0_SIZE((size_t)nr_vcpus);
 }
 
-/* ACPI 6.5 5.2.6: all bytes of the table, checksum included, sum to 0. */
-static u8 d0_sum(const void *p, size_t len)
-{
-	const u8 *b = p;
-	u8 sum = 0;
-
-	while (len--)
-		sum += *b++;
-	return sum;
-}
-
-static void d0_header(struct d0_header *h, const char *sig, size_t len,
+static void d0_header(struct acpi_header *h, const char *sig, size_t len,
 		      u8 revision)
 {
 	memcpy(h->signature, sig, sizeof(h->signature));
@@ -202,27 +111,27 @@ static void d0_header(struct d0_header *h, const char *sig, size_t len,
 }
 
 /* Pre: the table's bytes are final but for the checksum, which is 0. */
-static void d0_seal(struct d0_header *h)
+static void d0_seal(struct acpi_header *h)
 {
-	h->checksum = -d0_sum(h, h->length);
+	h->checksum = -acpi_checksum(h, h->length);
 }
 
 static void d0_rsdp(u8 *base, u64 xsdt_gpa)
 {
-	struct d0_rsdp *r = (void *)(base + D0_OFF_RSDP);
+	struct acpi_rsdp *r = (void *)(base + D0_OFF_RSDP);
 
-	memcpy(r->signature, "RSD PTR ", sizeof(r->signature));
+	memcpy(r->signature, ACPI_RSDP_SIG, sizeof(r->signature));
 	memcpy(r->oem_id, D0_OEM_ID, sizeof(r->oem_id));
 	r->revision = 2;
 	r->length = sizeof(*r);
 	r->xsdt_address = xsdt_gpa;
-	r->checksum = -d0_sum(r, 20);
-	r->ext_checksum = -d0_sum(r, sizeof(*r));
+	r->checksum = -acpi_checksum(r, ACPI_RSDP_V1_LEN);
+	r->ext_checksum = -acpi_checksum(r, sizeof(*r));
 }
 
 static void d0_xsdt(u8 *base, u64 base_gpa)
 {
-	struct d0_header *h = (void *)(base + D0_OFF_XSDT);
+	struct acpi_header *h = (void *)(base + D0_OFF_XSDT);
 	const u64 entries[D0_XSDT_ENTRIES] = {
 		base_gpa + D0_OFF_FADT, base_gpa + D0_OFF_MADT,
 	};
@@ -232,9 +141,18 @@ static void d0_xsdt(u8 *base, u64 base_gpa)
 	d0_seal(h);
 }
 
+/*
+ * The FADT in its ACPI 6.1 form (revision 6, minor 1, 276 bytes): the
+ * newest Linux 6.1's ACPICA knows (ACPI_FADT_CONFORMANCE), so it uses the
+ * table as is.  HW_REDUCED_ACPI needs revision 5+.  With it set, OSPM
+ * ignores SCI_INT ... CENTURY and X_PM1a_EVT_BLK ... X_GPE1_BLK (the
+ * fixed hardware), all left zero here, as are FIRMWARE_CTRL (no FACS:
+ * HW-reduced), PREFERRED_PM_PROFILE (unspecified), RESET_REG (none:
+ * reboot is a hypercall) and the sleep registers (no ACPI sleep states).
+ */
 static void d0_fadt(u8 *base, u64 base_gpa)
 {
-	struct d0_fadt *f = (void *)(base + D0_OFF_FADT);
+	struct acpi_fadt *f = (void *)(base + D0_OFF_FADT);
 	u64 dsdt = base_gpa + D0_OFF_DSDT;
 
 	d0_header(&f->h, "FACP", sizeof(*f), 6);
@@ -250,7 +168,7 @@ static void d0_fadt(u8 *base, u64 base_gpa)
 /* Revision 2: AML integers are 64-bit (ACPI 6.5 5.2.11.1). */
 static void d0_dsdt(u8 *base)
 {
-	struct d0_header *h = (void *)(base + D0_OFF_DSDT);
+	struct acpi_header *h = (void *)(base + D0_OFF_DSDT);
 
 	d0_header(h, "DSDT", D0_DSDT_LEN, 2);
 	d0_seal(h);
@@ -259,15 +177,15 @@ static void d0_dsdt(u8 *base)
 /* Revision 4, ACPI 6.1's, like Xen's dom0 MADT. */
 static void d0_madt(u8 *base, unsigned int nr_vcpus)
 {
-	struct d0_madt *m = (void *)(base + D0_OFF_MADT);
-	struct d0_lapic *l = (void *)(m + 1);
+	struct acpi_madt *m = (void *)(base + D0_OFF_MADT);
+	struct acpi_madt_lapic *l = (void *)(m + 1);
 
 	d0_header(&m->h, "APIC", D0_MADT_LEN(nr_vcpus), 4);
 	m->lapic_addr = D0_LAPIC_ADDR;
-	m->flags = 0;
+	m->flags = 0;		/* no PCAT_COMPAT, i.e. no 8259s */
 	for (unsigned int n = 0; n < nr_vcpus; n++, l++) {
-		l->type = 0;
-		l->length = sizeof(*l);
+		l->e.type = 0;
+		l->e.length = sizeof(*l);
 		l->uid = n;
 		l->apic_id = 2 * n;
 		l->flags = ACPI_MADT_ENABLED;

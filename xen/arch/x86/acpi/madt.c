@@ -9,27 +9,6 @@
 #include <xen/lib.h>
 #include "acpi_internal.h"
 
-struct acpi_madt {
-	struct acpi_header h;
-	u32 lapic_addr;
-	u32 flags;
-} __packed;
-
-#define ACPI_MADT_PCAT_COMPAT	(1U << 0)
-
-struct acpi_madt_entry {
-	u8 type;
-	u8 length;
-} __packed;
-
-/* 5.2.12.2 Processor Local APIC. */
-struct acpi_madt_lapic {
-	struct acpi_madt_entry e;
-	u8 uid;
-	u8 apic_id;
-	u32 flags;
-} __packed;
-
 /* 5.2.12.3 I/O APIC. */
 struct acpi_madt_ioapic {
 	struct acpi_madt_entry e;
@@ -81,8 +60,6 @@ struct acpi_madt_x2apic_nmi {
 	u8 reserved[3];
 } __packed;
 
-BUILD_BUG_ON(sizeof(struct acpi_madt) != 44);
-BUILD_BUG_ON(sizeof(struct acpi_madt_lapic) != 8);
 BUILD_BUG_ON(sizeof(struct acpi_madt_ioapic) != 12);
 BUILD_BUG_ON(sizeof(struct acpi_madt_iso) != 10);
 BUILD_BUG_ON(sizeof(struct acpi_madt_lapic_nmi) != 6);

@@ -10,10 +10,11 @@
  * firmware data and may be corrupt.
  */
 #include <xen/acpi.h>
+#include <xen/acpi_layout.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 
-#define ACPI_HEADER_LEN		36
+#define ACPI_HEADER_LEN		sizeof(struct acpi_header)
 
 /* ACPI 6.5 20.2 AML grammar opcodes. */
 #define AML_ZERO_OP		0x00

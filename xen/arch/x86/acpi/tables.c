@@ -34,16 +34,6 @@ static const void *acpi_map(const struct acpi_walk *w, paddr_t pa, size_t len)
 	return w->map(pa, len, w->ctx);
 }
 
-static u8 acpi_checksum(const void *p, size_t len)
-{
-	const u8 *b = p;
-	u8 sum = 0;
-
-	while (len--)
-		sum += *b++;
-	return sum;
-}
-
 /* Copy @n firmware bytes into a printable, NUL-terminated string. */
 static void acpi_copy_id(char *dst, const char *src, size_t n)
 {
@@ -217,74 +207,6 @@ static int acpi_rsdp_get(struct acpi_walk *w, paddr_t rsdp_pa,
 }
 
 /* ---- FADT (ACPI 6.5 5.2.9) ----------------------------------------- */
-
-struct acpi_fadt {
-	struct acpi_header h;
-	u32 firmware_ctrl;
-	u32 dsdt;
-	u8 reserved0;
-	u8 preferred_pm_profile;
-	u16 sci_int;
-	u32 smi_cmd;
-	u8 acpi_enable;
-	u8 acpi_disable;
-	u8 s4bios_req;
-	u8 pstate_cnt;
-	u32 pm1a_evt_blk;
-	u32 pm1b_evt_blk;
-	u32 pm1a_cnt_blk;
-	u32 pm1b_cnt_blk;
-	u32 pm2_cnt_blk;
-	u32 pm_tmr_blk;
-	u32 gpe0_blk;
-	u32 gpe1_blk;
-	u8 pm1_evt_len;
-	u8 pm1_cnt_len;
-	u8 pm2_cnt_len;
-	u8 pm_tmr_len;
-	u8 gpe0_blk_len;
-	u8 gpe1_blk_len;
-	u8 gpe1_base;
-	u8 cst_cnt;
-	u16 p_lvl2_lat;
-	u16 p_lvl3_lat;
-	u16 flush_size;
-	u16 flush_stride;
-	u8 duty_offset;
-	u8 duty_width;
-	u8 day_alrm;
-	u8 mon_alrm;
-	u8 century;
-	u16 iapc_boot_arch;
-	u8 reserved1;
-	u32 flags;		/* end of the ACPI 1.0 FADT: 116 bytes */
-	struct acpi_gas reset_reg;
-	u8 reset_value;
-	u16 arm_boot_arch;
-	u8 minor_version;
-	u64 x_firmware_ctrl;
-	u64 x_dsdt;
-	struct acpi_gas x_pm1a_evt_blk;
-	struct acpi_gas x_pm1b_evt_blk;
-	struct acpi_gas x_pm1a_cnt_blk;
-	struct acpi_gas x_pm1b_cnt_blk;
-	struct acpi_gas x_pm2_cnt_blk;
-	struct acpi_gas x_pm_tmr_blk;
-	struct acpi_gas x_gpe0_blk;
-	struct acpi_gas x_gpe1_blk;
-	struct acpi_gas sleep_control_reg;
-	struct acpi_gas sleep_status_reg;
-	u64 hypervisor_vendor_id;
-} __packed;
-
-#define ACPI_FADT_V1_LEN	116
-
-BUILD_BUG_ON(offsetof(struct acpi_fadt, flags) != 112);
-BUILD_BUG_ON(offsetof(struct acpi_fadt, reset_reg) != ACPI_FADT_V1_LEN);
-BUILD_BUG_ON(offsetof(struct acpi_fadt, x_dsdt) != 140);
-BUILD_BUG_ON(offsetof(struct acpi_fadt, x_pm1a_cnt_blk) != 172);
-BUILD_BUG_ON(offsetof(struct acpi_fadt, x_pm_tmr_blk) != 208);
-BUILD_BUG_ON(sizeof(struct acpi_fadt) != 276);
 
 /* Does a FADT of @len bytes contain @field? */
 #define FADT_HAS(len, field) ((len) >= offsetof(struct acpi_fadt, field) + \
