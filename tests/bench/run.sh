@@ -55,3 +55,44 @@ printf '%-40s %10s\n' "SCHEDOP_yield, alone on its pCPU" "$y1"
 printf '%-40s %10s\n' "context switch (yield pair: op / 2)" "$((y2 / 2))"
 printf '%-40s %10s\n' "  ratio switch : null hypercall" \
 	"$(awk -v a="$((y2 / 2))" -v b="$hc" 'BEGIN { printf "%.2f", a / b }')"
+
+# Stock Linux as dom0 (tests/linux): emulator start to /init, wall and
+# instructions, and the privcmd hypercall round trip from dom0 user space.
+# Wall figures are this host under QEMU TCG (noisy); instruction counts
+# come from the dom0 TSC under -icount shift=0 (deterministic).
+. tests/lib.sh
+OUT_SAVE=$OUT
+. tests/boot/linux-cases.sh
+OUT=$OUT_SAVE
+linux_prepare >/dev/null || { echo "bench: Linux dom0 preparation failed" >&2; exit 1; }
+linux_boot() {	# linux_boot LOG [qemu args]: boot dom0 1 vCPU; echo wall s to /init
+	local log=$1 t0 t1
+	shift
+	t0=$(date +%s.%N)
+	tests/boot/qemu.sh "$log" 900 -smp 1 -m 2048 "$@" \
+		-initrd "build/linux/vmlinuz $LINUX_KARGS,$LINUX_INITRD" \
+		-- $LINUX_XEN_CMDLINE dom0_max_vcpus=1 &
+	local pid=$!
+	while kill -0 "$pid" 2>/dev/null && ! grep -aq "init: /init started" "$log" 2>/dev/null; do
+		sleep 0.05
+	done
+	t1=$(date +%s.%N)
+	wait "$pid"
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }'
+}
+wall=$(linux_boot "$OUT/linux-wall.log")
+wall_hc=$(sed -n 's/.*bench: privcmd-hypercall \([0-9]*\) ns\/op.*/\1/p' "$OUT/linux-wall.log" | head -n1)
+linux_boot "$OUT/linux-icount.log" -icount shift=0 >/dev/null
+init_instr=$(sed -n 's/.*init: tsc: \([0-9]*\).*/\1/p' "$OUT/linux-icount.log" | head -n1)
+icount_hc=$(sed -n 's/.*bench: privcmd-hypercall \([0-9]*\) ns\/op.*/\1/p' "$OUT/linux-icount.log" | head -n1)
+for v in wall_hc init_instr icount_hc; do
+	[ -n "${!v}" ] || { echo "bench: a Linux figure is missing (see $OUT/linux-*.log)" >&2; exit 1; }
+done
+echo
+printf '%-44s %16s\n' "stock Linux dom0 (1 vCPU)" "figure"
+printf '%-44s %14s s\n' "emulator start -> dom0 /init (wall, TCG)" "$wall"
+printf '%-44s %16s\n' "emulator start -> dom0 /init (instructions)" "$init_instr"
+printf '%-44s %11s ns/op\n' "privcmd hypercall round trip (wall, TCG)" "$wall_hc"
+printf '%-44s %10s instr/op\n' "privcmd hypercall round trip (-icount)" "$icount_hc"
+printf '%-44s %16s\n' "  ratio privcmd : guest null hypercall" \
+	"$(awk -v a="$icount_hc" -v b="$hc" 'BEGIN { printf "%.2f", a / b }')"

@@ -99,9 +99,34 @@ linux_dom0_case() {
 	pass "$name (sleep 2 = $SLEEP_MS ms)"
 }
 
+# Typing on the serial line reaches dom0's shell on hvc0 (CONSOLEIO_read
+# after VIRQ_CONSOLE) and its answer comes back (CONSOLEIO_write); the
+# typed poweroff then ends the run.
+linux_console_case() {
+	local name="linux svm: typed input reaches the dom0 shell on hvc0"
+	LOG="$OUT/linux-svm-console.log"
+
+	linux_prepare || return
+	SERIAL_INPUT='echo typed-$((6*7))\rpoweroff -f\r' \
+	SERIAL_INPUT_AFTER='starting a shell' \
+		tests/boot/qemu.sh "$LOG" 600 -smp 1 -m 2048 \
+		-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_test=/bin/true amphi_shell=1,$LINUX_INITRD" \
+		-- $LINUX_XEN_CMDLINE dom0_max_vcpus=1
+	RC=$?
+	if [ "$RC" -ne 0 ]; then
+		fail "$name" "emulator exit status $RC" "$LOG"
+		return
+	fi
+	expect_lines "$name" "$LOG" "init: starting a shell" "^typed-42" \
+		"Powering off \(ACPI S5\)" \
+		"!FATAL|Panic|Unexpected exception|d0: crashed|Kernel panic" &&
+		pass "$name"
+}
+
 linux_cases_svm() {
 	linux_dom0_case "linux svm: dom0 1 vCPU to /init, drivers, sleep, poweroff" 1 qemu linux-svm-1
 	linux_dom0_case "linux svm: dom0 2 vCPUs to /init, drivers, sleep, poweroff" 2 qemu linux-svm-2
+	linux_console_case
 }
 
 linux_cases_vmx() {

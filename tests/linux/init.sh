@@ -22,6 +22,8 @@ mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 
 read -r up _ </proc/uptime
 echo "init: /init started at ${up}s uptime (Linux $(uname -r), console $(cat /sys/class/tty/console/active 2>/dev/null))"
+# For make bench: the TSC here counts instructions under QEMU -icount.
+[ -x /test/xen-devices-test ] && echo "init: $(/test/xen-devices-test --tsc)"
 
 hv=$(cat /sys/hypervisor/type 2>/dev/null)
 if [ -n "$hv" ]; then

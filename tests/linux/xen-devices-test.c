@@ -9,6 +9,9 @@
  *   xen-devices-test --bench N       time N privcmd xen_version hypercalls
  *   xen-devices-test --sleep-check S run "sleep S" and measure it in
  *                                    hypervisor time (HVMOP_get_time)
+ *   xen-devices-test --tsc           print this vCPU's TSC ("tsc: N"); under
+ *                                    QEMU -icount shift=0 that counts
+ *                                    instructions since the emulator started
  *
  * Prints one line per check, "xen-devices: PASS: ..." or "xen-devices:
  * FAIL: ...", then "Test result: SUCCESS|FAILURE" (or SKIP when this is not
@@ -384,6 +387,15 @@ static int sleep_check(const char *secs)
 	return 0;
 }
 
+static int print_tsc(void)
+{
+	unsigned int lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	printf("tsc: %llu\n", ((unsigned long long)hi << 32) | lo);
+	return 0;
+}
+
 static int is_xen_domain(void)
 {
 	char buf[16] = "";
@@ -403,6 +415,8 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--bench") && i + 1 < argc) {
 			long n = strtol(argv[i + 1], NULL, 0);
 			return bench(n > 0 ? n : 1000);
+		} else if (!strcmp(argv[i], "--tsc")) {
+			return print_tsc();
 		} else if (!strcmp(argv[i], "--sleep-check") && i + 1 < argc) {
 			return sleep_check(argv[i + 1]);
 		} else if (!strcmp(argv[i], "--domid") && i + 1 < argc) {
