@@ -70,8 +70,14 @@ if [ -n "$t" ]; then
 	echo "init: $t exited with status $?"
 fi
 if [ -z "$t" ] || [ "${amphi_shell:-0}" = 1 ]; then
-	echo "init: starting a shell on the console (exit it to power off)"
-	setsid cttyhack sh
+	echo "init: starting a shell on the console (exit it or run poweroff)"
+	# busybox poweroff/reboot/halt signal PID 1 (us): act on them.  The
+	# shell runs in the background so that "wait" lets the traps run.
+	trap 'sync; poweroff -f' USR2
+	trap 'sync; reboot -f' TERM
+	trap 'sync; halt -f' USR1
+	setsid cttyhack sh &
+	wait $!
 fi
 
 read -r up _ </proc/uptime
