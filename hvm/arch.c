@@ -133,6 +133,9 @@ void arch_vcpu_run_once(struct vcpu *v)
 
 void arch_vcpu_migrate(struct vcpu *v, unsigned int new_cpu)
 {
+	/* Its pvclock was stamped with this pCPU's TSC: restamp it there,
+	 * as Xen does on every move. */
+	WRITE_ONCE(v->time_dirty, true);
 	if (hvm_ops && hvm_ops->vcpu_migrate)
 		hvm_ops->vcpu_migrate(v, new_cpu);
 }
