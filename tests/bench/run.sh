@@ -68,6 +68,7 @@ linux_prepare >/dev/null || { echo "bench: Linux dom0 preparation failed" >&2; e
 linux_boot() {	# linux_boot LOG [qemu args]: boot dom0 1 vCPU; echo wall s to /init
 	local log=$1 t0 t1
 	shift
+	rm -f "$log"
 	t0=$(date +%s.%N)
 	tests/boot/qemu.sh "$log" 900 -smp 1 -m 2048 "$@" \
 		-initrd "build/linux/vmlinuz $LINUX_KARGS,$LINUX_INITRD" \

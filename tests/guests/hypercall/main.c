@@ -3,7 +3,7 @@
  * the hypercall page give the same answers; the page holds Xen's 32-byte
  * stubs; unknown and out-of-range numbers return -ENOSYS; ring 3 gets
  * -EPERM; the guest's registers other than RAX survive; and the other
- * vendor's instruction works too (Amphi's contract for this stage).
+ * vendor's instruction raises #UD, as on Xen 4.17.
  */
 #include "lib.h"
 
