@@ -10,7 +10,8 @@
  *    changed by anyone, with locked atomic operations only; the owner reads
  *    them without a lock.
  *  - The timer (LVT timer, initial count, divide configuration and the
- *    counting state) is under timer_lock, which the callback takes too.
+ *    counting state) is under timer_lock, which the callback takes too;
+ *    all of it lives in vlapic_timer.c.
  *  - Everything else (ISR, TPR, SVR, the other LVTs, ICR, ESR) is written
  *    by the owner alone; other pCPUs only READ_ONCE() the base MSR, SVR and
  *    the LVT error entry.
@@ -28,11 +29,10 @@
  */
 #include <hvm/vcpu.h>
 #include <hvm/vlapic.h>
+#include <hvm/vlapic_internal.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
-#include <xen/spinlock.h>
-#include <xen/time.h>
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
 #include <asm/processor.h>
@@ -73,18 +73,6 @@
 #define SVR_ENABLED (1U << 8)
 #define SVR_FOCUS_DISABLED (1U << 9)
 
-#define LVT_VECTOR 0xffU
-#define LVT_DM (7U << 8)
-#define LVT_STATUS (1U << 12)		/* read-only: delivery status */
-#define LVT_POLARITY (1U << 13)
-#define LVT_REMOTE_IRR (1U << 14)	/* read-only */
-#define LVT_LEVEL (1U << 15)
-#define LVT_MASKED (1U << 16)
-#define LVT_TIMER_MODE (3U << 17)
-#define TIMER_ONESHOT (0U << 17)
-#define TIMER_PERIODIC (1U << 17)
-#define TIMER_TSC_DEADLINE (2U << 17)
-
 #define ICR_VECTOR 0xffU
 #define ICR_DM(lo) (((lo) >> 8) & 7)
 #define ICR_LOGICAL (1U << 11)
@@ -103,9 +91,6 @@ enum { SH_NONE, SH_SELF, SH_ALL, SH_OTHERS };
 #define ESR_SEND_ILLEGAL (1U << 5)
 #define ESR_RECV_ILLEGAL (1U << 6)
 
-enum { LVT_TIMER, LVT_THERMAL, LVT_PMC, LVT_LINT0, LVT_LINT1, LVT_ERROR,
-       LVT_CMCI, NR_LVT };
-
 /* Bits each LVT accepts (11.5.1); the read-only ones are dropped. */
 static const u32 lvt_valid[NR_LVT] = {
 	[LVT_TIMER] = LVT_VECTOR | LVT_STATUS | LVT_MASKED | LVT_TIMER_MODE,
@@ -119,46 +104,11 @@ static const u32 lvt_valid[NR_LVT] = {
 	[LVT_CMCI] = LVT_VECTOR | LVT_DM | LVT_STATUS | LVT_MASKED,
 };
 
-/*
- * The APIC timer counts a 100 MHz bus clock, 10 ns per tick before the
- * divider, as Xen 4.17's (APIC_BUS_CYCLE_NS).  A periodic timer
- * interrupts at most every 100 us, Xen's floor for periodic guest timers
- * (vpt.c): a tiny period would keep a pCPU busy with this timer alone.
- */
-#define APIC_BUS_NS 10
-#define TIMER_MIN_PERIOD MICROSECS(100)
-
 /* startup: where the vCPU is in INIT/SIPI.  STARTUP_SIPI | vector once a
  * SIPI has been accepted and the state is not yet taken. */
 #define STARTUP_RUNNING 0U
 #define STARTUP_WAIT_SIPI 1U
 #define STARTUP_SIPI 0x100U
-
-struct vlapic {
-	struct vcpu *vcpu;
-	u32 id;				/* x2APIC ID = 2 * vcpu_id */
-	u64 base;			/* IA32_APIC_BASE; owner writes */
-
-	/* Any pCPU; atomics only. */
-	u32 irr[8];
-	u32 pending_esr;		/* errors since the last ESR write */
-	bool nmi_pending;
-	u32 startup;			/* STARTUP_* */
-
-	/* The owner only. */
-	u32 isr[8];
-	u32 tpr, svr, esr;
-	u64 icr;
-	u32 lvt[NR_LVT];		/* LVT_TIMER: also under timer_lock */
-
-	/* The timer, under timer_lock. */
-	spinlock_t timer_lock;
-	struct timer timer;
-	u32 tmict, tdcr;
-	bool counting;			/* tmict loaded in a counting mode */
-	s_time_t start;			/* NOW() at the current count's start */
-	s_time_t expires;		/* set_timer() deadline, 0: not armed */
-};
 
 static u32 x2apic_ldr(u32 id)
 {
@@ -233,172 +183,12 @@ static void vlapic_error(struct vlapic *vl, u32 bit)
 
 /* An interrupt from a local source or the hypervisor (11.5.2: vectors
  * 0-15 are illegal and only set ESR). */
-static void deliver_local(struct vlapic *vl, u8 vec)
+void vlapic_deliver_local(struct vlapic *vl, u8 vec)
 {
 	if (vec < 16)
 		vlapic_error(vl, ESR_RECV_ILLEGAL);
 	else
 		accept_fixed(vl, vec);
-}
-
-/* ---- Timer (11.5.4) ---- */
-
-static u32 timer_divisor(u32 tdcr)
-{
-	u32 v = (tdcr & 3) | ((tdcr & 8) >> 1);
-
-	return v == 7 ? 1 : 2U << v;
-}
-
-static u64 tick_ns(const struct vlapic *vl)
-{
-	return (u64)APIC_BUS_NS * timer_divisor(vl->tdcr);
-}
-
-static bool counting_mode(u32 lvt)
-{
-	return (lvt & LVT_TIMER_MODE) == TIMER_ONESHOT ||
-	       (lvt & LVT_TIMER_MODE) == TIMER_PERIODIC;
-}
-
-static bool periodic(u32 lvt)
-{
-	return (lvt & LVT_TIMER_MODE) == TIMER_PERIODIC;
-}
-
-/* Pre: timer_lock held. */
-static u32 timer_current(const struct vlapic *vl, s_time_t now)
-{
-	u64 ticks;
-
-	if (!vl->counting || now < vl->start)
-		return 0;
-	ticks = (u64)(now - vl->start) / tick_ns(vl);
-	if (periodic(vl->lvt[LVT_TIMER]))
-		return vl->tmict - ticks % vl->tmict;
-	return ticks < vl->tmict ? vl->tmict - ticks : 0;
-}
-
-static void vlapic_timer_fn(void *data);
-
-/*
- * Queue the timer on the pCPU the vCPU runs on, so expiry and delivery
- * stay local: an inactive timer may move (its callback, if running, has
- * already copied fn/data and serialises on timer_lock).  Pre: timer_lock.
- */
-static void timer_arm(struct vlapic *vl, s_time_t expires)
-{
-	unsigned int cpu = READ_ONCE(vl->vcpu->processor);
-
-	if (!timer_is_active(&vl->timer) && vl->timer.cpu != cpu)
-		init_timer(&vl->timer, vlapic_timer_fn, vl, cpu);
-	vl->expires = expires;
-	set_timer(&vl->timer, expires);
-}
-
-/* Pre: timer_lock held. */
-static void timer_stop(struct vlapic *vl)
-{
-	vl->expires = 0;
-	stop_timer(&vl->timer);
-}
-
-/* Continue counting with @cur ticks left, under the current mode and
- * divisor (after one of them changed).  Pre: timer_lock held. */
-static void timer_restart(struct vlapic *vl, s_time_t now, u32 cur)
-{
-	timer_stop(vl);
-	if (!cur || !counting_mode(vl->lvt[LVT_TIMER])) {
-		vl->counting = false;
-		return;
-	}
-	vl->start = now - (s_time_t)((u64)(vl->tmict - cur) * tick_ns(vl));
-	timer_arm(vl, now + (s_time_t)((u64)cur * tick_ns(vl)));
-}
-
-/*
- * Expiry, on the timer's pCPU.  A stale run (stopped or re-armed since
- * the timer popped) finds expires changed and does nothing.
- */
-static void vlapic_timer_fn(void *data)
-{
-	struct vlapic *vl = data;
-	s_time_t now = NOW();
-	bool fire;
-	u32 lvt;
-
-	spin_lock(&vl->timer_lock);
-	if (!vl->expires || now < vl->expires) {
-		spin_unlock(&vl->timer_lock);
-		return;
-	}
-	lvt = vl->lvt[LVT_TIMER];
-	fire = !(lvt & LVT_MASKED);
-	if (periodic(lvt) && vl->counting) {
-		u64 period = (u64)vl->tmict * tick_ns(vl);
-
-		/* Missed periods are dropped, not replayed. */
-		vl->start += (s_time_t)((u64)(now - vl->start) / period * period);
-		timer_arm(vl, MAX(vl->start + (s_time_t)period,
-				  now + TIMER_MIN_PERIOD));
-	} else {
-		vl->expires = 0;
-	}
-	spin_unlock(&vl->timer_lock);
-	if (fire)
-		deliver_local(vl, lvt & LVT_VECTOR);
-}
-
-static void write_tmict(struct vlapic *vl, u32 val)
-{
-	s_time_t now = NOW();
-
-	spin_lock(&vl->timer_lock);
-	/* Only one-shot and periodic count; Xen drops the write otherwise. */
-	if (counting_mode(vl->lvt[LVT_TIMER])) {
-		timer_stop(vl);
-		vl->tmict = val;
-		vl->counting = val != 0;
-		vl->start = now;
-		if (val)
-			timer_arm(vl, now + (s_time_t)((u64)val * tick_ns(vl)));
-	}
-	spin_unlock(&vl->timer_lock);
-}
-
-static void write_tdcr(struct vlapic *vl, u32 val)
-{
-	s_time_t now = NOW();
-	u32 cur;
-
-	spin_lock(&vl->timer_lock);
-	cur = timer_current(vl, now);
-	vl->tdcr = val;
-	if (vl->counting)
-		timer_restart(vl, now, cur);
-	spin_unlock(&vl->timer_lock);
-}
-
-static void write_lvt_timer(struct vlapic *vl, u32 val)
-{
-	s_time_t now = NOW();
-	u32 old, cur;
-
-	spin_lock(&vl->timer_lock);
-	old = vl->lvt[LVT_TIMER];
-	cur = timer_current(vl, now);
-	WRITE_ONCE(vl->lvt[LVT_TIMER], val);
-	if ((old ^ val) & LVT_TIMER_MODE) {
-		/* Into or out of TSC-deadline mode the count is lost (Xen);
-		 * between one-shot and periodic it goes on from where it is. */
-		if (!counting_mode(old) || !counting_mode(val)) {
-			vl->tmict = 0;
-			cur = 0;
-		}
-		if (vl->counting)
-			timer_restart(vl, now, cur);
-	}
-	spin_unlock(&vl->timer_lock);
 }
 
 /* ---- Priorities, EOI (11.8.3) ---- */
@@ -462,7 +252,7 @@ bool vlapic_take_nmi(struct vcpu *v)
 
 void vlapic_set_irq(struct vcpu *v, u8 vec)
 {
-	deliver_local(v->hvm.vlapic, vec);
+	vlapic_deliver_local(v->hvm.vlapic, vec);
 }
 
 /* ---- Reset, INIT and SIPI (11.4.7, 10.4) ---- */
@@ -485,12 +275,7 @@ static void vlapic_reset(struct vlapic *vl)
 		if (i != LVT_TIMER)
 			WRITE_ONCE(vl->lvt[i], LVT_MASKED);
 
-	spin_lock(&vl->timer_lock);
-	timer_stop(vl);
-	vl->counting = false;
-	vl->tmict = vl->tdcr = 0;
-	WRITE_ONCE(vl->lvt[LVT_TIMER], LVT_MASKED);
-	spin_unlock(&vl->timer_lock);
+	vlapic_timer_reset(vl);
 }
 
 /* INIT (not the level de-assert): down, waiting for a SIPI.  A SIPI
@@ -501,10 +286,7 @@ static void init_one(struct vlapic *t)
 {
 	__atomic_store_n(&t->startup, STARTUP_WAIT_SIPI, __ATOMIC_SEQ_CST);
 	vcpu_pause_flag_set(t->vcpu, VPF_down);
-	spin_lock(&t->timer_lock);
-	timer_stop(t);
-	t->counting = false;
-	spin_unlock(&t->timer_lock);
+	vlapic_timer_halt(t);
 }
 
 /* SIPI: only a vCPU waiting for one starts (a second SIPI, as Linux
@@ -683,14 +465,10 @@ int vlapic_set_base_msr(struct vcpu *v, u64 val)
 	if (en && !x2 && (val & APIC_BASE_ADDR) != APIC_BASE_DEFAULT)
 		return -EINVAL;
 
-	if (was_en && !en) {
-		spin_lock(&vl->timer_lock);
-		timer_stop(vl);
-		vl->counting = false;
-		spin_unlock(&vl->timer_lock);
-	} else if (!was_en && en) {
+	if (was_en && !en)
+		vlapic_timer_halt(vl);
+	else if (!was_en && en)
 		vlapic_reset(vl);
-	}
 	if (en && !x2 && !warned) {
 		warned = true;
 		printk("d%u v%u: vLAPIC set to xAPIC mode, whose MMIO is not "
@@ -763,9 +541,7 @@ int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = READ_ONCE(vl->tmict);
 		return 0;
 	case X2APIC_TMCCT:
-		spin_lock(&vl->timer_lock);
-		*val = timer_current(vl, NOW());
-		spin_unlock(&vl->timer_lock);
+		*val = vlapic_timer_read_tmcct(vl);
 		return 0;
 	case X2APIC_TDCR:
 		*val = READ_ONCE(vl->tdcr);
@@ -786,7 +562,7 @@ static int write_lvt(struct vlapic *vl, int lvt, u64 val)
 	if (!(vl->svr & SVR_ENABLED))
 		val |= LVT_MASKED;
 	if (lvt == LVT_TIMER)
-		write_lvt_timer(vl, val);
+		vlapic_timer_write_lvt(vl, val);
 	else
 		WRITE_ONCE(vl->lvt[lvt], val);
 	return 0;
@@ -802,9 +578,7 @@ static int write_svr(struct vlapic *vl, u64 val)
 		for (int i = 0; i < NR_LVT; i++)
 			if (i != LVT_TIMER)
 				WRITE_ONCE(vl->lvt[i], vl->lvt[i] | LVT_MASKED);
-		spin_lock(&vl->timer_lock);
-		WRITE_ONCE(vl->lvt[LVT_TIMER], vl->lvt[LVT_TIMER] | LVT_MASKED);
-		spin_unlock(&vl->timer_lock);
+		vlapic_timer_mask(vl);
 	}
 	return 0;
 }
@@ -847,12 +621,12 @@ int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val)
 	case X2APIC_TMICT:
 		if (val >> 32)
 			return -EINVAL;
-		write_tmict(vl, val);
+		vlapic_timer_write_tmict(vl, val);
 		return 0;
 	case X2APIC_TDCR:
 		if (val & ~0xbULL)
 			return -EINVAL;
-		write_tdcr(vl, val);
+		vlapic_timer_write_tdcr(vl, val);
 		return 0;
 	case X2APIC_SELF_IPI:
 		if (val & ~0xffULL)
@@ -878,8 +652,7 @@ int vlapic_init(struct vcpu *v)
 	vl->id = v->vcpu_id * 2;
 	vl->base = APIC_BASE_DEFAULT | APIC_BASE_EN | APIC_BASE_EXTD |
 		   (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
-	spin_lock_init(&vl->timer_lock);
-	init_timer(&vl->timer, vlapic_timer_fn, vl, 0);
+	vlapic_timer_init(vl);
 	vlapic_reset(vl);
 	/* vCPUs but the first start down (domain.c): a SIPI starts them. */
 	vl->startup = v->vcpu_id ? STARTUP_WAIT_SIPI : STARTUP_RUNNING;
