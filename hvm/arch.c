@@ -34,25 +34,39 @@ int arch_domain_map_ram(struct domain *d, u64 gfn, mfn_t mfn,
 }
 
 /*
- * Run-time single-page changes.  The TLB flush is requested from every
- * vCPU and running ones get an IPI, but the caller does not wait for
- * them to exit: until they do, a vCPU may still reach the old frame.
- * That is safe while the old frame stays owned by the same domain or is
- * never freed before the domain dies (shared_info, grant frames,
- * ballooned pages are all kept until then); a synchronous flush is needed
- * before frames are ever handed from one domain to another.
+ * Run-time single-page changes.  Every vCPU of the domain flushes its
+ * guest TLB before it next runs guest code, and this waits until each one
+ * that was in guest mode on another pCPU has left it (the IPI forces the
+ * exit), as Xen's synchronous flush does: once we return, no vCPU can
+ * still reach the old frame through a stale translation, so the frame may
+ * be reused.  Deadlock-free: a vCPU in guest mode leaves it on the IPI
+ * whatever locks the caller holds, and one in the hypervisor (e.g.
+ * spinning on such a lock) is not waited for - it flushes on entry.
  */
 static void arch_p2m_flush(struct domain *d)
 {
-	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+	u64 entries[MAX_VIRT_CPUS];
+	unsigned int i, cpu = smp_processor_id();
+
+	for (i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
 
-		if (!v)
-			continue;
 		hvm_ops->flush_guest_tlb(v);
-		if (READ_ONCE(v->is_running) &&
-		    READ_ONCE(v->processor) != smp_processor_id())
+		/* Pairs with the barrier between in_guest and the entry's
+		 * flush check in hvm_vcpu_run_once(). */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		entries[i] = __atomic_load_n(&v->hvm.entries, __ATOMIC_SEQ_CST);
+		if (READ_ONCE(v->hvm.in_guest) && READ_ONCE(v->processor) != cpu)
 			smp_send_event_check(READ_ONCE(v->processor));
+	}
+	for (i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		while (READ_ONCE(v->processor) != cpu &&
+		       __atomic_load_n(&v->hvm.in_guest, __ATOMIC_SEQ_CST) &&
+		       __atomic_load_n(&v->hvm.entries, __ATOMIC_SEQ_CST) ==
+		       entries[i])
+			cpu_relax();
 	}
 }
 

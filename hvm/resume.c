@@ -99,7 +99,12 @@ void hvm_vcpu_run_once(struct vcpu *v)
 		return;
 	}
 	hvm_deliver_interrupts(v);
+	/* Announce guest mode before the vendor checks its TLB-flush flag
+	 * (arch_p2m_flush() sets the flag, then reads this). */
+	__atomic_store_n(&v->hvm.entries, v->hvm.entries + 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->hvm.in_guest, true, __ATOMIC_SEQ_CST);
 	hvm_ops->vcpu_run(v, &exit);
+	__atomic_store_n(&v->hvm.in_guest, false, __ATOMIC_RELEASE);
 	/* A host interrupt that caused the exit is taken here. */
 	local_irq_enable();
 	hvm_handle_exit(v, &exit);

@@ -173,6 +173,10 @@ struct hvm_vcpu {
 	u64 tsc_offset;		/* guest TSC = host TSC + offset */
 	u64 hypercall_page_msr;
 	struct vlapic *vlapic;	/* hvm/vlapic.c */
+	/* In guest mode now, and how many entries so far: what a p2m flush
+	 * waits on (hvm/arch.c arch_p2m_flush()). */
+	bool in_guest;
+	u64 entries;
 	/* HVMOP_set_evtchn_upcall_vector: the upcall goes through the
 	 * vLAPIC as this fixed vector (0: use the domain's callback). */
 	u8 evtchn_upcall_vector;

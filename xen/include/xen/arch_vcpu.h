@@ -28,8 +28,10 @@ unsigned long arch_domain_table_pages(const struct domain *d);
  * Single 4 KiB p2m changes while the domain runs: the shared_info page,
  * grant-table frames, grant mappings, ballooning.  Serialised by
  * d->p2m_lock.  Replacing or removing a translation makes every vCPU of
- * @d flush its guest TLB before it next runs guest code (running ones are
- * sent an IPI; the flush is not awaited: see the note in hvm/arch.c).
+ * @d flush its guest TLB before it next runs guest code, and returns only
+ * once none can still use the old translation (vCPUs in guest mode on
+ * other pCPUs are sent an IPI and waited for; see hvm/arch.c).  May be
+ * called with locks held and interrupts off.
  * Returns 0, -EINVAL (gfn beyond ARCH_MAX_GFN) or -ENOMEM.
  */
 int arch_p2m_set_page(struct domain *d, u64 gfn, mfn_t mfn, bool writable);
