@@ -51,6 +51,8 @@ static void arch_p2m_flush(struct domain *d)
 	for (i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
 
+		if (!v)
+			continue;
 		hvm_ops->flush_guest_tlb(v);
 		/* Pairs with the barrier between in_guest and the entry's
 		 * flush check in hvm_vcpu_run_once(). */
@@ -62,7 +64,7 @@ static void arch_p2m_flush(struct domain *d)
 	for (i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
 
-		while (READ_ONCE(v->processor) != cpu &&
+		while (v && READ_ONCE(v->processor) != cpu &&
 		       __atomic_load_n(&v->hvm.in_guest, __ATOMIC_SEQ_CST) &&
 		       __atomic_load_n(&v->hvm.entries, __ATOMIC_SEQ_CST) ==
 		       entries[i])
@@ -183,4 +185,15 @@ void arch_hypercall_result(struct vcpu *v, long rc, bool compat)
 void arch_vcpu_send_nmi(struct vcpu *v)
 {
 	vlapic_send_nmi(v);
+}
+
+/* Xen's hvm_assert_evtchn_irq(): with a per-vCPU upcall vector, each new
+ * upcall (evtchn_upcall_pending going 0 -> 1) is a fixed interrupt in the
+ * vLAPIC, which the guest EOIs. */
+void arch_evtchn_upcall(struct vcpu *v)
+{
+	u8 vec = READ_ONCE(v->hvm.evtchn_upcall_vector);
+
+	if (vec)
+		vlapic_set_irq(v, vec);
 }

@@ -10,6 +10,7 @@
  */
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
+#include <public/arch-x86/cpuid.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/time.h>
@@ -75,8 +76,11 @@ static void xen_leaves(struct vcpu *v, u32 idx, u32 sub, u32 *a, u32 *b,
 		}
 		break;
 	case 4:
-		/* Xen leaf 5 (HVM): vcpu id (bit 3) and domid (bit 4) present. */
-		*a = (1U << 3) | (1U << 4);
+		/* Xen leaf 5 (HVM): vcpu id and domid present, and per-vCPU
+		 * event-channel upcall vectors (HVMOP_set_evtchn_upcall_vector),
+		 * as Xen 4.17 advertises them. */
+		*a = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT |
+		     XEN_HVM_CPUID_UPCALL_VECTOR;
 		*b = v->vcpu_id;
 		*c = v->domain->domain_id;
 		break;

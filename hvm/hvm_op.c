@@ -11,6 +11,7 @@
  * without an emulated IO-APIC/PIC (Linux sets GSI 1 as a marker).
  */
 #include <hvm/hvm.h>
+#include <hvm/vlapic.h>
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/guest_access.h>
@@ -119,8 +120,8 @@ static long hvm_param(struct vcpu *v, int op, u64 arg)
 	return rc;
 }
 
-/* Per-vCPU upcall vector (Xen 4.17; Linux uses it only when CPUID leaf
- * 0x40000004 advertises it, which Amphi does not yet). */
+/* Per-vCPU upcall vector (Xen 4.17; Linux uses it when CPUID leaf
+ * 0x40000004 advertises XEN_HVM_CPUID_UPCALL_VECTOR, which Amphi does). */
 static long set_upcall_vector(struct vcpu *v, u64 arg)
 {
 	struct xen_hvm_evtchn_upcall_vector op;
@@ -133,6 +134,11 @@ static long set_upcall_vector(struct vcpu *v, u64 arg)
 	if (op.vcpu >= d->max_vcpus || !d->vcpu[op.vcpu])
 		return -ENOENT;
 	WRITE_ONCE(d->vcpu[op.vcpu]->hvm.evtchn_upcall_vector, op.vector);
+	/* An upcall already pending arrives through the new vector. */
+	if (evtchn_upcall_pending(d, op.vcpu)) {
+		vlapic_set_irq(d->vcpu[op.vcpu], op.vector);
+		vcpu_kick(d->vcpu[op.vcpu]);
+	}
 	return 0;
 }
 

@@ -9,10 +9,11 @@
  * VCPUOP_initialise; the pvclock and runstate area (guest memory, written
  * on the vCPU's own pCPU); then, with interrupts off so that a kick
  * (vcpu_kick) arriving later forces an exit, the interrupt to inject:
- * an NMI, else the event-channel callback vector while the vCPU's
- * evtchn_upcall_pending is set (Xen's callback-via-vector: injected
- * directly, no IRR/ISR, no EOI), else the vLAPIC's highest deliverable
- * vector.  A vector the guest cannot take now arms the vendor's
+ * an NMI, else the domain's event-channel callback vector while the
+ * vCPU's evtchn_upcall_pending is set (Xen's callback-via-vector:
+ * injected directly, no IRR/ISR, no EOI), else the vLAPIC's highest
+ * deliverable vector (which includes a per-vCPU upcall vector, raised on
+ * each new upcall by arch_evtchn_upcall()).  A vector the guest cannot take now arms the vendor's
  * interrupt window and is offered again after that exit.
  */
 #include <hvm/hvm.h>
@@ -28,30 +29,17 @@
 
 #define TRAP_NMI 2
 
-/* The per-vCPU upcall vector goes through the vLAPIC: raise it once per
- * 0 -> 1 edge of evtchn_upcall_pending (Xen's hvm_assert_evtchn_irq). */
-static void hvm_raise_upcall_vector(struct vcpu *v, bool pending)
-{
-	u8 vec = READ_ONCE(v->hvm.evtchn_upcall_vector);
-
-	if (!pending)
-		v->hvm.evtchn_upcall_raised = false;
-	else if (vec && !v->hvm.evtchn_upcall_raised) {
-		v->hvm.evtchn_upcall_raised = true;
-		vlapic_set_irq(v, vec);
-	}
-}
-
 /* The vector to offer now, or -1; *from_lapic says whether to ack it. */
 static int hvm_next_vector(struct vcpu *v, bool *from_lapic)
 {
 	struct domain *d = v->domain;
-	bool upcall = evtchn_upcall_pending(d, v->vcpu_id);
 	u8 cb = READ_ONCE(d->callback_vector);
 
-	hvm_raise_upcall_vector(v, upcall);
 	*from_lapic = false;
-	if (upcall && cb && !v->hvm.evtchn_upcall_vector)
+	/* A per-vCPU upcall vector goes through the vLAPIC instead
+	 * (arch_evtchn_upcall()). */
+	if (cb && !READ_ONCE(v->hvm.evtchn_upcall_vector) &&
+	    evtchn_upcall_pending(d, v->vcpu_id))
 		return cb;
 	*from_lapic = true;
 	return vlapic_pending_irq(v);

@@ -180,7 +180,6 @@ struct hvm_vcpu {
 	/* HVMOP_set_evtchn_upcall_vector: the upcall goes through the
 	 * vLAPIC as this fixed vector (0: use the domain's callback). */
 	u8 evtchn_upcall_vector;
-	bool evtchn_upcall_raised;	/* IRR set for the current upcall */
 	unsigned int nr_exits;
 };
 

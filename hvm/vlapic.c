@@ -342,8 +342,14 @@ bool vlapic_take_boot_state(struct vcpu *v, struct hvm_boot_state *st)
 					 false, __ATOMIC_SEQ_CST,
 					 __ATOMIC_RELAXED))
 		return false;
-	/* The INIT that preceded the SIPI, applied here by the owner. */
-	vlapic_reset(vl);
+	/* The INIT that preceded the SIPI, applied here by the owner - only
+	 * to a vCPU that had run before, as Xen resets only initialised
+	 * vCPUs: an AP's first INIT keeps what was raised while it waited
+	 * (Linux sets the per-vCPU upcall vector, which asserts it at once,
+	 * before it starts the AP; losing that IRR bit loses every event). */
+	if (v->is_initialised)
+		vlapic_reset(vl);
+	v->is_initialised = true;
 	sipi_state(st, s & 0xff);
 	return true;
 }

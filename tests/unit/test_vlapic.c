@@ -519,7 +519,9 @@ TEST(test_init_sipi)
 	CHECK_EQ(ups[0], 0);
 	CHECK(!vlapic_take_boot_state(&vc[0], &st));
 	/* Linux's sequence for vCPU 1: INIT assert, INIT de-assert, SIPI,
-	 * SIPI.  It starts down, as domain.c creates it. */
+	 * SIPI.  It starts down, as domain.c creates it; here it had run
+	 * before (initialised), so the INIT resets its APIC. */
+	vc[1].is_initialised = true;
 	sw_enable(1);
 	wr(1, R_TPR, 0x20);
 	vlapic_set_irq(&vc[1], 0x70);
@@ -566,19 +568,28 @@ TEST(test_init_sipi)
 	CHECK_EQ(vlapic_base_msr(&vc[1]), 0xfee00c00);
 
 	/* A never-started AP takes a SIPI without an INIT (it starts in
-	 * wait-for-SIPI); INIT by broadcast shorthand reaches the others. */
+	 * wait-for-SIPI) and, as on Xen, its first INIT does not reset it:
+	 * an interrupt raised while it waited (Linux's per-vCPU upcall
+	 * vector) survives.  INIT by broadcast shorthand reaches the others. */
+	CHECK(!vc[2].is_initialised);
+	vlapic_set_irq(&vc[2], 0xf3);
+	wr(0, R_ICR, DM(5) | ASSERT_ | DEST(4));
 	wr(0, R_ICR, DM(6) | DEST(4) | 0x10);
 	CHECK_EQ(ups[2], 1);
 	CHECK(vlapic_take_boot_state(&vc[2], &st));
+	CHECK(irr_has(2, 0xf3));
+	CHECK(vc[2].is_initialised);
 	CHECK_EQ(st.seg[SEG_CS].base, 0x10000);
 	wr(0, R_ICR, DM(5) | ASSERT_ | SH(3));
 	for (unsigned int i = 0; i < NV; i++)
-		CHECK_EQ(downs[i], i == 0 ? 0 : i == 1 ? 2 : 1);
+		CHECK_EQ(downs[i], i == 0 ? 0 : i <= 2 ? 2 : 1);
 	CHECK(vc[2].pause_flags & (1UL << VPF_down));
 	CHECK(!vlapic_take_boot_state(&vc[2], &st));
 	wr(0, R_ICR, DM(6) | DEST(4) | 0x11);
 	CHECK(vlapic_take_boot_state(&vc[2], &st));
 	CHECK_EQ(st.seg[SEG_CS].sel, 0x1100);
+	/* vCPU 2 has run now: this INIT did reset it. */
+	CHECK(!irr_has(2, 0xf3));
 	/* INIT after an accepted SIPI, before the state is taken, wins. */
 	wr(0, R_ICR, DM(6) | DEST(6) | 0x12);
 	wr(0, R_ICR, DM(5) | ASSERT_ | DEST(6));

@@ -65,8 +65,10 @@ static void vcpu_wake_timer_fn(void *data)
 /* Event-channel hooks (xen/include/xen/event.h). */
 static void evtchn_kick_hook(struct domain *d, unsigned int vcpu)
 {
-	if (vcpu < d->max_vcpus && d->vcpu[vcpu])
+	if (vcpu < d->max_vcpus && d->vcpu[vcpu]) {
+		arch_evtchn_upcall(d->vcpu[vcpu]);
 		vcpu_kick(d->vcpu[vcpu]);
+	}
 }
 
 /* A port became pending: pollers re-check (Xen wakes every vCPU polling

@@ -53,6 +53,8 @@ void arch_vcpu_migrate(struct vcpu *v, unsigned int new_cpu);
 bool arch_hypercall_args(struct vcpu *v, u64 *nr, u64 a[5]);
 void arch_hypercall_result(struct vcpu *v, long rc, bool compat);
 unsigned int arch_vcpu_cpl(struct vcpu *v);
+/* A new event-channel upcall for @v (before it is kicked). */
+void arch_evtchn_upcall(struct vcpu *v);
 /* VCPUOP_send_nmi: an NMI for @v at its next entry. */
 void arch_vcpu_send_nmi(struct vcpu *v);
 
