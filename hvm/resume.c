@@ -24,6 +24,7 @@
 #include <xen/sched.h>
 #include <xen/shared_info.h>
 #include <xen/softirq.h>
+#include <xen/timer.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 
@@ -75,7 +76,11 @@ void hvm_vcpu_run_once(struct vcpu *v)
 		WRITE_ONCE(v->boot_state_pending, false);
 		arch_vcpu_set_state(v, &v->boot_state);
 	}
-	WRITE_ONCE(v->polling, false);
+	/* Back from SCHEDOP_poll: its timeout no longer applies. */
+	if (READ_ONCE(v->polling)) {
+		WRITE_ONCE(v->polling, false);
+		stop_timer(&v->poll_timer);
+	}
 	vcpu_time_maybe_update(v);
 	vcpu_runstate_update_guest(v);
 
