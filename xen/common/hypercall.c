@@ -85,7 +85,7 @@ static bool is_bad_request(long rc)
 /* Run a handler; a refused argument is counted and logged (rate-limited)
  * unless the handler already reported it in more detail. */
 static long hypercall_call(struct vcpu *v, const struct hypercall_def *h,
-			   u64 nr, const u64 a[5], bool compat)
+			   const u64 a[5], bool compat)
 {
 	struct domain *d = v->domain;
 	unsigned long before = READ_ONCE(d->nr_bad_requests);
@@ -112,6 +112,6 @@ void hypercall_dispatch(struct vcpu *v)
 	else if (h->privileged && !v->domain->is_privileged)
 		rc = -EPERM;
 	else
-		rc = hypercall_call(v, h, nr, a, compat);
+		rc = hypercall_call(v, h, a, compat);
 	arch_hypercall_result(v, rc, compat);
 }
