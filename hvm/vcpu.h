@@ -107,6 +107,30 @@ struct hvm_boot_state {
 	struct hvm_seg seg[NR_SEGS];
 };
 
+/*
+ * 16-bit real mode at @cs_sel:@ip (CS base = @cs_sel << 4), the state of
+ * a reset or a SIPI (SDM vol.3 table 10-1; Xen's hvm_vcpu_reset_state()):
+ * 64 KiB segments in the VMCB's packed attributes (0x9b code, 0x93 data,
+ * 0x8b busy TSS, 0x82 LDT), CR0 = ET only (caches on, as Xen), RFLAGS 2.
+ * Used for real-mode test guests and for APs started by INIT/SIPI.
+ */
+static inline void hvm_realmode_state(struct hvm_boot_state *st, u16 cs_sel,
+				      u16 ip)
+{
+	static const u16 attr[NR_SEGS] = {
+		[SEG_ES] = 0x93, [SEG_CS] = 0x9b, [SEG_SS] = 0x93,
+		[SEG_DS] = 0x93, [SEG_FS] = 0x93, [SEG_GS] = 0x93,
+		[SEG_LDTR] = 0x82, [SEG_TR] = 0x8b,
+	};
+
+	*st = (struct hvm_boot_state){ .regs.rip = ip, .regs.rflags = 0x2,
+				       .cr0 = 0x10 };
+	for (unsigned int r = 0; r < NR_SEGS; r++)
+		st->seg[r] = (struct hvm_seg){ .attr = attr[r], .limit = 0xffff };
+	st->seg[SEG_CS].sel = cs_sel;
+	st->seg[SEG_CS].base = (u64)cs_sel << 4;
+}
+
 /* Why the guest stopped, decoded by the vendor into neutral terms. */
 enum hvm_exit_reason {
 	HVM_EXIT_NONE,		/* nothing for common code (e.g. host IRQ taken) */

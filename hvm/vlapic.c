@@ -302,36 +302,6 @@ static void sipi_one(struct vlapic *t, u8 vec)
 		vcpu_pause_flag_clear(t->vcpu, VPF_down);
 }
 
-static void boot_seg(struct hvm_boot_state *st, enum hvm_seg_reg r, u16 sel,
-		     u16 attr, u64 base)
-{
-	st->seg[r] = (struct hvm_seg){ sel, attr, 0xffff, base };
-}
-
-/*
- * The state a SIPI starts a vCPU in (SDM vol.3 10.4, table 10-1): real
- * mode at vector:0000, i.e. CS = vector << 8 with base vector << 12.  The
- * attributes are those of pv/pvh_boot.c's pvh_realmode_state() and Xen's
- * hvm_vcpu_reset_state(), in the VMCB's packed form: 0x9b code, 0x93
- * data, 0x8b busy TSS, 0x82 LDT.  CR0 = ET only, as Xen (caches on).
- */
-static void sipi_state(struct hvm_boot_state *st, u8 vec)
-{
-	memset(st, 0, sizeof(*st));
-	st->regs.rflags = 0x2;
-	st->cr0 = 0x10;
-	boot_seg(st, SEG_CS, (u16)vec << 8, 0x9b, (u64)vec << 12);
-	boot_seg(st, SEG_DS, 0, 0x93, 0);
-	boot_seg(st, SEG_ES, 0, 0x93, 0);
-	boot_seg(st, SEG_SS, 0, 0x93, 0);
-	boot_seg(st, SEG_FS, 0, 0x93, 0);
-	boot_seg(st, SEG_GS, 0, 0x93, 0);
-	boot_seg(st, SEG_TR, 0, 0x8b, 0);
-	boot_seg(st, SEG_LDTR, 0, 0x82, 0);
-	boot_seg(st, SEG_GDTR, 0, 0, 0);
-	boot_seg(st, SEG_IDTR, 0, 0, 0);
-}
-
 bool vlapic_take_boot_state(struct vcpu *v, struct hvm_boot_state *st)
 {
 	struct vlapic *vl = v->hvm.vlapic;
@@ -350,7 +320,8 @@ bool vlapic_take_boot_state(struct vcpu *v, struct hvm_boot_state *st)
 	if (v->is_initialised)
 		vlapic_reset(vl);
 	v->is_initialised = true;
-	sipi_state(st, s & 0xff);
+	/* Real mode at vector:0000 (SDM vol.3 10.4). */
+	hvm_realmode_state(st, (u16)(s & 0xff) << 8, 0);
 	return true;
 }
 

@@ -277,25 +277,6 @@ void pvh_entry_state(struct hvm_boot_state *st, u32 entry, u32 si)
 
 /* The state after RESET, but at @cs_sel:@ip with base @cs_sel << 4 rather
  * than the reset CS base 0xffff0000 (SDM vol.3 9.1.1, table 9-1). */
-void pvh_realmode_state(struct hvm_boot_state *st, u16 cs_sel, u16 ip)
-{
-	memset(st, 0, sizeof(*st));
-	st->regs.rip = ip;
-	st->regs.rflags = 0x2;
-	st->cr0 = 0x10;			/* ET; caches on (no CD/NW) */
-
-	pvh_seg(st, SEG_CS, cs_sel, 0x9b, 0xffff, (u64)cs_sel << 4);
-	pvh_seg(st, SEG_DS, 0, 0x93, 0xffff, 0);
-	pvh_seg(st, SEG_ES, 0, 0x93, 0xffff, 0);
-	pvh_seg(st, SEG_SS, 0, 0x93, 0xffff, 0);
-	pvh_seg(st, SEG_FS, 0, 0x93, 0xffff, 0);
-	pvh_seg(st, SEG_GS, 0, 0x93, 0xffff, 0);
-	pvh_seg(st, SEG_TR, 0, 0x8b, 0xffff, 0);
-	pvh_seg(st, SEG_LDTR, 0, 0x82, 0xffff, 0);
-	pvh_seg(st, SEG_GDTR, 0, 0, 0xffff, 0);
-	pvh_seg(st, SEG_IDTR, 0, 0, 0xffff, 0);
-}
-
 int pvh_load_flat(struct domain *d, const void *img, size_t len,
 		  u64 load_gpa, const char **why)
 {

@@ -3,7 +3,8 @@
  * ELF kernel at its physical addresses, place the initrd and the "start
  * info" area (struct hvm_start_info, module list, memory map, command
  * line) after it, and describe the vCPU state Linux's PVH entry expects.
- * Also the 16-bit real-mode start used by firmware-style test guests.
+ * Also the loader of flat firmware-style test images (started in real
+ * mode with hvm_realmode_state(), hvm/vcpu.h).
  */
 #ifndef PV_PVH_BOOT_H
 #define PV_PVH_BOOT_H
@@ -63,9 +64,6 @@ int pvh_build(struct domain *d, const void *img, size_t len,
 
 /* The PVH entry state (xen-abi-map.md §A.2) with EIP @entry, EBX @si. */
 void pvh_entry_state(struct hvm_boot_state *st, u32 entry, u32 si);
-
-/* 16-bit real mode at @cs_sel:@ip, CS base = @cs_sel << 4. */
-void pvh_realmode_state(struct hvm_boot_state *st, u16 cs_sel, u16 ip);
 
 /* Copy a flat binary to [load_gpa, load_gpa + len) of @d's RAM (a
  * firmware-style guest: load it so its last 16 bytes cover 0xFFFF0 and

@@ -614,7 +614,7 @@ TEST(test_realmode_and_flat)
 	uint8_t img[16] = { 0xea };
 	const char *why;
 
-	pvh_realmode_state(&st, 0xf000, 0xfff0);
+	hvm_realmode_state(&st, 0xf000, 0xfff0);
 	CHECK_EQ(st.seg[SEG_CS].base, 0xf0000);
 	CHECK_EQ(st.seg[SEG_CS].sel, 0xf000);
 	CHECK_EQ(st.seg[SEG_CS].attr, 0x9b);

@@ -137,7 +137,7 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 		rc = place_vcpus(d, sp->pin, why);
 	if (!rc && sp->realmode) {
 		rc = pvh_load_flat(d, img, kernel->size, 0x100000 - kernel->size, why);
-		pvh_realmode_state(&st, 0xf000, 0xfff0);
+		hvm_realmode_state(&st, 0xf000, 0xfff0);
 	} else if (!rc) {
 		/* Only dom0 gets ACPI tables: the domain= test guests never
 		 * look for them. */
