@@ -320,6 +320,21 @@ void gnttab_unpin(struct grant_table *gt, u32 ref, bool readonly)
 
 /* --- Hypercall --- */
 
+/*
+ * The table of domain @dom for a sub-op that controls it (query_size,
+ * setup_table): GNTST_okay with *gt referenced, else the status Xen gives
+ * (*gt then holds a reference only when the domain exists: put it).
+ */
+static s16 gnttab_get_controlled(struct vcpu *v, domid_t dom,
+				 struct grant_table **gt)
+{
+	*gt = gnttab_get(v->domain, dom, true);
+	if (!*gt)
+		return GNTST_bad_domain;
+	return may_control(v->domain, *gt) ? GNTST_okay :
+					     GNTST_permission_denied;
+}
+
 static long gnttab_query_size(struct vcpu *v, u64 uop, unsigned int count)
 {
 	struct gnttab_query_size op;
@@ -329,17 +344,12 @@ static long gnttab_query_size(struct vcpu *v, u64 uop, unsigned int count)
 		return -EINVAL;
 	if (copy_from_guest(v, &op, uop, sizeof(op)))
 		return -EFAULT;
-	gt = gnttab_get(v->domain, op.dom, true);
-	if (!gt) {
-		op.status = GNTST_bad_domain;
-	} else if (!may_control(v->domain, gt)) {
-		op.status = GNTST_permission_denied;
-	} else {
+	op.status = gnttab_get_controlled(v, op.dom, &gt);
+	if (op.status == GNTST_okay) {
 		spin_lock(&gt->lock);
 		op.nr_frames = gt->nr_frames;
 		op.max_nr_frames = gt->max_frames;
 		spin_unlock(&gt->lock);
-		op.status = GNTST_okay;
 	}
 	if (gt)
 		gnttab_put(gt);
@@ -376,12 +386,8 @@ static long gnttab_setup_table(struct vcpu *v, u64 uop, unsigned int count,
 		list = (uintptr_t)op.frame_list.p;
 	}
 
-	gt = gnttab_get(v->domain, op.dom, true);
-	if (!gt) {
-		op.status = GNTST_bad_domain;
-	} else if (!may_control(v->domain, gt)) {
-		op.status = GNTST_permission_denied;
-	} else {
+	op.status = gnttab_get_controlled(v, op.dom, &gt);
+	if (op.status == GNTST_okay) {
 		spin_lock(&gt->lock);
 		op.status = GNTST_general_error;
 		if (op.nr_frames <= gt->max_frames &&
