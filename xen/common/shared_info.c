@@ -39,9 +39,6 @@ static DEFINE_SPINLOCK(wallclock_lock);
 static u64 wc_sec;			/* wall time at NOW() == 0 */
 static u32 wc_nsec;
 
-/* Guest memory: volatile stores, in program order for the guest. */
-#define GUEST_WRITE(field, val) WRITE_ONCE(field, val)
-
 void vcpu_time_update(struct vcpu *v)
 {
 	struct vcpu_time_info *t = v->vcpu_info ? &v->vcpu_info->time : NULL;
@@ -53,18 +50,19 @@ void vcpu_time_update(struct vcpu *v)
 		return;
 	time_pvclock_scale(&mul, &shift);
 	tsc = rdtsc();
-	/* Odd while updating (the guest may have scribbled on it: we only
-	 * need the result to change parity twice). */
+	/* Guest memory: single volatile stores, ordered by smp_wmb().  The
+	 * version is odd while updating (the guest may have scribbled on
+	 * it: we only need the result to change parity twice). */
 	ver = READ_ONCE(t->version);
-	GUEST_WRITE(t->version, (ver + 1) | 1);
+	WRITE_ONCE(t->version, (ver + 1) | 1);
 	smp_wmb();
-	GUEST_WRITE(t->tsc_timestamp, tsc + v->hvm.tsc_offset);
-	GUEST_WRITE(t->system_time, tsc_to_ns(tsc - time_tsc_at_boot()));
-	GUEST_WRITE(t->tsc_to_system_mul, mul);
-	GUEST_WRITE(t->tsc_shift, shift);
-	GUEST_WRITE(t->flags, 0);
+	WRITE_ONCE(t->tsc_timestamp, tsc + v->hvm.tsc_offset);
+	WRITE_ONCE(t->system_time, tsc_to_ns(tsc - time_tsc_at_boot()));
+	WRITE_ONCE(t->tsc_to_system_mul, mul);
+	WRITE_ONCE(t->tsc_shift, shift);
+	WRITE_ONCE(t->flags, 0);
 	smp_wmb();
-	GUEST_WRITE(t->version, (ver + 2) & ~1U);
+	WRITE_ONCE(t->version, (ver + 2) & ~1U);
 	/* The secondary copy: best effort, as Xen (a bad address is the
 	 * guest's problem).  Only on the vCPU's own pCPU (its paging). */
 	if (v->time_area_guest && v == current_vcpu())
@@ -84,13 +82,13 @@ static void wallclock_write(struct domain *d)
 	struct shared_info *si = d->shared_info;
 	u32 ver = READ_ONCE(si->wc_version);
 
-	GUEST_WRITE(si->wc_version, (ver + 1) | 1);
+	WRITE_ONCE(si->wc_version, (ver + 1) | 1);
 	smp_wmb();
-	GUEST_WRITE(si->wc_sec, (u32)wc_sec);
-	GUEST_WRITE(si->wc_sec_hi, (u32)(wc_sec >> 32));
-	GUEST_WRITE(si->wc_nsec, wc_nsec);
+	WRITE_ONCE(si->wc_sec, (u32)wc_sec);
+	WRITE_ONCE(si->wc_sec_hi, (u32)(wc_sec >> 32));
+	WRITE_ONCE(si->wc_nsec, wc_nsec);
 	smp_wmb();
-	GUEST_WRITE(si->wc_version, (ver + 2) & ~1U);
+	WRITE_ONCE(si->wc_version, (ver + 2) & ~1U);
 }
 
 void wallclock_set(u64 sec, u32 nsec, s_time_t system_time)
