@@ -11,6 +11,7 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
+#include <xen/xmalloc.h>
 #include <asm/percpu.h>
 #include <asm/smp.h>
 
@@ -57,16 +58,16 @@ static void arch_p2m_flush(struct domain *d)
 		/* Pairs with the barrier between in_guest and the entry's
 		 * flush check in hvm_vcpu_run_once(). */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		entries[i] = __atomic_load_n(&v->hvm.entries, __ATOMIC_SEQ_CST);
-		if (READ_ONCE(v->hvm.in_guest) && READ_ONCE(v->processor) != cpu)
+		entries[i] = __atomic_load_n(&v->hvm->entries, __ATOMIC_SEQ_CST);
+		if (READ_ONCE(v->hvm->in_guest) && READ_ONCE(v->processor) != cpu)
 			smp_send_event_check(READ_ONCE(v->processor));
 	}
 	for (i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
 
 		while (v && READ_ONCE(v->processor) != cpu &&
-		       __atomic_load_n(&v->hvm.in_guest, __ATOMIC_SEQ_CST) &&
-		       __atomic_load_n(&v->hvm.entries, __ATOMIC_SEQ_CST) ==
+		       __atomic_load_n(&v->hvm->in_guest, __ATOMIC_SEQ_CST) &&
+		       __atomic_load_n(&v->hvm->entries, __ATOMIC_SEQ_CST) ==
 		       entries[i])
 			cpu_relax();
 	}
@@ -120,10 +121,28 @@ unsigned long arch_domain_table_pages(const struct domain *d)
 	return d->p2m ? p2m_table_pages(d->p2m) : 0;
 }
 
+void arch_virt_init(void)
+{
+	hvm_init();
+}
+
+int arch_virt_cpu_up(unsigned int cpu)
+{
+	return hvm_cpu_up(cpu);
+}
+
+const char *arch_virt_summary(void)
+{
+	return hvm_summary();
+}
+
 int arch_vcpu_create(struct vcpu *v)
 {
 	int rc;
 
+	v->hvm = xzalloc(struct hvm_vcpu);
+	if (!v->hvm)
+		return -ENOMEM;
 	hvm_msr_vcpu_init(v);
 	rc = vlapic_init(v);
 	return rc ? rc : hvm_ops->vcpu_init(v);
@@ -131,14 +150,23 @@ int arch_vcpu_create(struct vcpu *v)
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
+	if (!v->hvm)
+		return;
 	vlapic_destroy(v);
-	if (v->hvm.vendor)
+	if (v->hvm->vendor)
 		hvm_ops->vcpu_destroy(v);
+	xfree(v->hvm);
+	v->hvm = NULL;
+}
+
+u64 arch_vcpu_tsc_offset(const struct vcpu *v)
+{
+	return v->hvm->tsc_offset;
 }
 
 void arch_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 {
-	v->hvm.regs = s->regs;
+	v->hvm->regs = s->regs;
 	hvm_ops->vcpu_set_state(v, s);
 }
 
@@ -163,7 +191,7 @@ unsigned int arch_vcpu_cpl(struct vcpu *v)
 
 bool arch_hypercall_args(struct vcpu *v, u64 *nr, u64 a[5])
 {
-	const struct hvm_regs *r = &v->hvm.regs;
+	const struct hvm_regs *r = &v->hvm->regs;
 
 	if (hvm_long_mode_64(v)) {
 		*nr = r->rax;
@@ -179,7 +207,7 @@ bool arch_hypercall_args(struct vcpu *v, u64 *nr, u64 a[5])
 
 void arch_hypercall_result(struct vcpu *v, long rc, bool compat)
 {
-	v->hvm.regs.rax = compat ? (u32)rc : (u64)rc;
+	v->hvm->regs.rax = compat ? (u32)rc : (u64)rc;
 }
 
 void arch_vcpu_send_nmi(struct vcpu *v)
@@ -192,7 +220,7 @@ void arch_vcpu_send_nmi(struct vcpu *v)
  * vLAPIC, which the guest EOIs. */
 void arch_evtchn_upcall(struct vcpu *v)
 {
-	u8 vec = READ_ONCE(v->hvm.evtchn_upcall_vector);
+	u8 vec = READ_ONCE(v->hvm->evtchn_upcall_vector);
 
 	if (vec)
 		vlapic_set_irq(v, vec);

@@ -38,9 +38,9 @@ bool hvm_long_mode_64(struct vcpu *v)
 
 void hvm_skip_insn(struct vcpu *v, const struct hvm_exit *exit)
 {
-	v->hvm.regs.rip += exit->insn_len;
+	v->hvm->regs.rip += exit->insn_len;
 	if (!hvm_long_mode_64(v))
-		v->hvm.regs.rip &= 0xffffffff;
+		v->hvm->regs.rip &= 0xffffffff;
 }
 
 void hvm_inject_gp0(struct vcpu *v)
@@ -72,7 +72,7 @@ void hvm_inject_ud(struct vcpu *v)
 
 static void exit_cpuid(struct vcpu *v, const struct hvm_exit *e)
 {
-	struct hvm_regs *r = &v->hvm.regs;
+	struct hvm_regs *r = &v->hvm->regs;
 	u32 a, b, c, d;
 
 	hvm_cpuid(v, r->rax, r->rcx, &a, &b, &c, &d);
@@ -85,7 +85,7 @@ static void exit_cpuid(struct vcpu *v, const struct hvm_exit *e)
 
 static void exit_msr(struct vcpu *v, const struct hvm_exit *e)
 {
-	struct hvm_regs *r = &v->hvm.regs;
+	struct hvm_regs *r = &v->hvm->regs;
 	u64 val;
 
 	if (e->reason == HVM_EXIT_RDMSR) {
@@ -103,7 +103,7 @@ static void exit_msr(struct vcpu *v, const struct hvm_exit *e)
 
 static void exit_io(struct vcpu *v, const struct hvm_exit *e)
 {
-	struct hvm_regs *r = &v->hvm.regs;
+	struct hvm_regs *r = &v->hvm->regs;
 	u32 val = r->rax;
 	u32 mask = e->io.size == 4 ? 0xffffffff : (1U << (8 * e->io.size)) - 1;
 
@@ -131,7 +131,7 @@ static void exit_hlt(struct vcpu *v, const struct hvm_exit *e)
 	unsigned int up = 0;
 
 	hvm_skip_insn(v, e);
-	if (v->hvm.regs.rflags & X86_EFLAGS_IF) {
+	if (v->hvm->regs.rflags & X86_EFLAGS_IF) {
 		/* An interrupt already waiting ends the HLT at once. */
 		if (!arch_vcpu_has_pending_irq(v))
 			vcpu_block_unless_pending(v);
@@ -153,12 +153,12 @@ static void exit_npf(struct vcpu *v, const struct hvm_exit *e)
 		     "RIP %#lx", e->npf.write ? "write" : e->npf.exec ? "exec" :
 		     "read", (unsigned long)e->npf.gpa,
 		     e->npf.present ? "protected" : "not mapped",
-		     (unsigned long)v->hvm.regs.rip);
+		     (unsigned long)v->hvm->regs.rip);
 }
 
 static void exit_xsetbv(struct vcpu *v, const struct hvm_exit *e)
 {
-	struct hvm_regs *r = &v->hvm.regs;
+	struct hvm_regs *r = &v->hvm->regs;
 
 	if (hvm_get_cpl(v) ||
 	    fpu_guest_xsetbv(v, r->rcx, (r->rdx << 32) | (u32)r->rax))
@@ -168,7 +168,7 @@ static void exit_xsetbv(struct vcpu *v, const struct hvm_exit *e)
 
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 {
-	v->hvm.nr_exits++;
+	v->hvm->nr_exits++;
 	switch (e->reason) {
 	case HVM_EXIT_NONE:
 	case HVM_EXIT_EXTINT:
@@ -201,7 +201,7 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 		break;
 	case HVM_EXIT_TRIPLE_FAULT:
 		domain_crash(v->domain, "triple fault on vCPU%u at RIP %#lx",
-			     v->vcpu_id, (unsigned long)v->hvm.regs.rip);
+			     v->vcpu_id, (unsigned long)v->hvm->regs.rip);
 		break;
 	case HVM_EXIT_INIT:
 		domain_crash(v->domain, "INIT signal on vCPU%u", v->vcpu_id);
@@ -225,6 +225,6 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 	default:
 		domain_crash(v->domain, "vCPU%u: unhandled exit %#lx at RIP %#lx",
 			     v->vcpu_id, (unsigned long)e->vendor_code,
-			     (unsigned long)v->hvm.regs.rip);
+			     (unsigned long)v->hvm->regs.rip);
 	}
 }

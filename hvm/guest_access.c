@@ -85,7 +85,7 @@ static void ga_paging_state(struct vcpu *v, struct guest_paging *pg)
 		.efer = hvm_ops->get_efer(v),
 		/* APM vol.2 4.9.1 / SDM 5.5: CPL is SS.DPL (attr bits 5-6). */
 		.cpl = (ss.attr >> 5) & 3,
-		.ac = v->hvm.regs.rflags & GA_EFLAGS_AC,
+		.ac = v->hvm->regs.rflags & GA_EFLAGS_AC,
 	};
 }
 

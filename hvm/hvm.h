@@ -31,7 +31,7 @@ struct hvm_function_table {
 	const char *(*cpu_error)(unsigned int cpu);
 
 	/*
-	 * vCPU lifetime.  vcpu_init() allocates the VMCB/VMCS (v->hvm.vendor),
+	 * vCPU lifetime.  vcpu_init() allocates the VMCB/VMCS (v->hvm->vendor),
 	 * sets the intercepts (everything Amphi emulates: CPUID, MSRs (all),
 	 * I/O ports (all), HLT, VMCALL/VMMCALL, INIT, shutdown/triple fault,
 	 * INTR, NMI, INVD, XSETBV where possible), an ASID/VPID, and nested
@@ -43,7 +43,7 @@ struct hvm_function_table {
 	void (*vcpu_set_state)(struct vcpu *v, const struct hvm_boot_state *s);
 	/*
 	 * Enter the guest on this pCPU and return at the next VM exit, with
-	 * v->hvm.regs updated and the exit decoded into @exit.  Pre:
+	 * v->hvm->regs updated and the exit decoded into @exit.  Pre:
 	 * interrupts off; v last ran here or vcpu_migrate was called.  Returns
 	 * with interrupts still off: the caller enables them, and a host
 	 * interrupt that caused the exit is then taken by the host IDT.

@@ -133,7 +133,7 @@ static long set_upcall_vector(struct vcpu *v, u64 arg)
 		return -EINVAL;
 	if (op.vcpu >= d->max_vcpus || !d->vcpu[op.vcpu])
 		return -ENOENT;
-	WRITE_ONCE(d->vcpu[op.vcpu]->hvm.evtchn_upcall_vector, op.vector);
+	WRITE_ONCE(d->vcpu[op.vcpu]->hvm->evtchn_upcall_vector, op.vector);
 	/* An upcall already pending arrives through the new vector. */
 	if (evtchn_upcall_pending(d, op.vcpu)) {
 		vlapic_set_irq(d->vcpu[op.vcpu], op.vector);

@@ -47,9 +47,9 @@
 
 void hvm_msr_vcpu_init(struct vcpu *v)
 {
-	v->hvm.msr_misc_enable = MISC_ENABLE_DEFAULT;
+	v->hvm->msr_misc_enable = MISC_ENABLE_DEFAULT;
 	/* libxc gives PVH vCPUs MTRRs enabled, default type WB (§A.2). */
-	v->hvm.msr_mtrr_def = (1ULL << 11) | 6;
+	v->hvm->msr_mtrr_def = (1ULL << 11) | 6;
 }
 
 static bool mem_type_valid(u64 t)
@@ -76,14 +76,14 @@ static int mtrr_write(struct vcpu *v, u32 msr, u64 val)
 	if (msr == MSR_MTRR_DEF_TYPE) {
 		if ((val & ~0xcffULL) || !mem_type_valid(val & 0xff))
 			return -EINVAL;
-		v->hvm.msr_mtrr_def = val;
+		v->hvm->msr_mtrr_def = val;
 		return 0;
 	}
 	if (fix >= 0) {
 		for (int i = 0; i < 8; i++)
 			if (!mem_type_valid((val >> (8 * i)) & 0xff))
 				return -EINVAL;
-		v->hvm.msr_mtrr_fixed[fix] = val;
+		v->hvm->msr_mtrr_fixed[fix] = val;
 		return 0;
 	}
 	/* Variable ranges: even = base (type in bits 7:0), odd = mask. */
@@ -94,7 +94,7 @@ static int mtrr_write(struct vcpu *v, u32 msr, u64 val)
 		   !mem_type_valid(val & 0xff)) {
 		return -EINVAL;
 	}
-	v->hvm.msr_mtrr_var[msr - MSR_MTRR_PHYS_BASE0] = val;
+	v->hvm->msr_mtrr_var[msr - MSR_MTRR_PHYS_BASE0] = val;
 	return 0;
 }
 
@@ -105,12 +105,12 @@ static int mtrr_read(struct vcpu *v, u32 msr, u64 *val)
 	if (msr == MSR_MTRRCAP)
 		*val = MTRRCAP_VALUE;
 	else if (msr == MSR_MTRR_DEF_TYPE)
-		*val = v->hvm.msr_mtrr_def;
+		*val = v->hvm->msr_mtrr_def;
 	else if (fix >= 0)
-		*val = v->hvm.msr_mtrr_fixed[fix];
+		*val = v->hvm->msr_mtrr_fixed[fix];
 	else if (msr >= MSR_MTRR_PHYS_BASE0 &&
 		 msr < MSR_MTRR_PHYS_BASE0 + 2 * MTRR_VCNT)
-		*val = v->hvm.msr_mtrr_var[msr - MSR_MTRR_PHYS_BASE0];
+		*val = v->hvm->msr_mtrr_var[msr - MSR_MTRR_PHYS_BASE0];
 	else
 		return -ENOENT;
 	return 0;
@@ -157,7 +157,7 @@ static int hypercall_page_write(struct vcpu *v, u64 val)
 		return -EINVAL;
 	}
 	spin_unlock(&v->domain->lock);
-	v->hvm.hypercall_page_msr = val;
+	v->hvm->hypercall_page_msr = val;
 	return 0;
 }
 
@@ -189,7 +189,7 @@ int hvm_msr_read(struct vcpu *v, u32 msr, u64 *val)
 	}
 	switch (msr) {
 	case MSR_TSC:
-		*val = rdtsc() + v->hvm.tsc_offset;
+		*val = rdtsc() + v->hvm->tsc_offset;
 		return 0;
 	case MSR_IA32_APIC_BASE:
 		*val = vlapic_base_msr(v);
@@ -201,16 +201,16 @@ int hvm_msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = 0;		/* Xen reports no microcode revision */
 		return 0;
 	case MSR_MISC_ENABLE:
-		*val = v->hvm.msr_misc_enable;
+		*val = v->hvm->msr_misc_enable;
 		return 0;
 	case MSR_SPEC_CTRL:
-		*val = v->hvm.msr_spec_ctrl;
+		*val = v->hvm->msr_spec_ctrl;
 		return 0;
 	case MSR_TSC_AUX:
-		*val = v->hvm.msr_tsc_aux;
+		*val = v->hvm->msr_tsc_aux;
 		return 0;
 	case MSR_XEN_HYPERCALL:
-		*val = v->hvm.hypercall_page_msr;
+		*val = v->hvm->hypercall_page_msr;
 		return 0;
 	}
 	return -EINVAL;
@@ -230,8 +230,8 @@ int hvm_msr_write(struct vcpu *v, u32 msr, u64 val)
 		return 0;
 	switch (msr) {
 	case MSR_TSC:
-		v->hvm.tsc_offset = val - rdtsc();
-		hvm_ops->set_tsc_offset(v, v->hvm.tsc_offset);
+		v->hvm->tsc_offset = val - rdtsc();
+		hvm_ops->set_tsc_offset(v, v->hvm->tsc_offset);
 		return 0;
 	case MSR_IA32_APIC_BASE:
 		return vlapic_set_base_msr(v, val);
@@ -239,12 +239,12 @@ int hvm_msr_write(struct vcpu *v, u32 msr, u64 val)
 		/* Only fast strings is guest-controlled; the rest is fixed. */
 		if ((val & ~1ULL) != (MISC_ENABLE_DEFAULT & ~1ULL))
 			return -EINVAL;
-		v->hvm.msr_misc_enable = val;
+		v->hvm->msr_misc_enable = val;
 		return 0;
 	case MSR_SPEC_CTRL:
 		if (val & ~7ULL)	/* IBRS, STIBP, SSBD */
 			return -EINVAL;
-		v->hvm.msr_spec_ctrl = val;
+		v->hvm->msr_spec_ctrl = val;
 		return 0;
 	case MSR_UCODE_REV:
 		return 0;		/* Linux writes 0 before CPUID 1: ignored */
@@ -253,7 +253,7 @@ int hvm_msr_write(struct vcpu *v, u32 msr, u64 val)
 	case MSR_TSC_AUX:
 		if (val >> 32)
 			return -EINVAL;
-		v->hvm.msr_tsc_aux = val;
+		v->hvm->msr_tsc_aux = val;
 		return 0;
 	case MSR_XEN_HYPERCALL:
 		return hypercall_page_write(v, val);

@@ -39,7 +39,7 @@ static int hvm_next_vector(struct vcpu *v, bool *from_lapic)
 	*from_lapic = false;
 	/* A per-vCPU upcall vector goes through the vLAPIC instead
 	 * (arch_evtchn_upcall()). */
-	if (cb && !READ_ONCE(v->hvm.evtchn_upcall_vector) &&
+	if (cb && !READ_ONCE(v->hvm->evtchn_upcall_vector) &&
 	    evtchn_upcall_pending(d, v->vcpu_id))
 		return cb;
 	*from_lapic = true;
@@ -72,9 +72,9 @@ void hvm_vcpu_run_once(struct vcpu *v)
 
 	if (vlapic_take_boot_state(v, &st))
 		arch_vcpu_set_state(v, &st);
-	if (READ_ONCE(v->boot_state_pending)) {
-		WRITE_ONCE(v->boot_state_pending, false);
-		arch_vcpu_set_state(v, &v->boot_state);
+	if (READ_ONCE(v->hvm->boot_state_pending)) {
+		WRITE_ONCE(v->hvm->boot_state_pending, false);
+		arch_vcpu_set_state(v, &v->hvm->boot_state);
 	}
 	/* Back from SCHEDOP_poll: its timeout no longer applies. */
 	if (READ_ONCE(v->polling)) {
@@ -94,10 +94,10 @@ void hvm_vcpu_run_once(struct vcpu *v)
 	hvm_deliver_interrupts(v);
 	/* Announce guest mode before the vendor checks its TLB-flush flag
 	 * (arch_p2m_flush() sets the flag, then reads this). */
-	__atomic_store_n(&v->hvm.entries, v->hvm.entries + 1, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&v->hvm.in_guest, true, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->hvm->entries, v->hvm->entries + 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->hvm->in_guest, true, __ATOMIC_SEQ_CST);
 	hvm_ops->vcpu_run(v, &exit);
-	__atomic_store_n(&v->hvm.in_guest, false, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->hvm->in_guest, false, __ATOMIC_RELEASE);
 	/* A host interrupt that caused the exit is taken here. */
 	local_irq_enable();
 	hvm_handle_exit(v, &exit);

@@ -179,12 +179,6 @@ struct hvm_exit {
 	};
 };
 
-/* Xen's runstate numbers (public/vcpu.h). */
-#define RUNSTATE_running 0
-#define RUNSTATE_runnable 1
-#define RUNSTATE_blocked 2
-#define RUNSTATE_offline 3
-
 struct vlapic;
 
 /* Per-vCPU virtualization state. */
@@ -205,6 +199,9 @@ struct hvm_vcpu {
 	 * vLAPIC as this fixed vector (0: use the domain's callback). */
 	u8 evtchn_upcall_vector;
 	unsigned int nr_exits;
+	/* VCPUOP_initialise: a state the vCPU loads itself before entry. */
+	bool boot_state_pending;
+	struct hvm_boot_state boot_state;
 };
 
 #endif /* __ASSEMBLY__ */

@@ -203,7 +203,7 @@ static u32 vlapic_ppr(const struct vlapic *vl)
 
 int vlapic_pending_irq(struct vcpu *v)
 {
-	struct vlapic *vl = v->hvm.vlapic;
+	struct vlapic *vl = v->hvm->vlapic;
 	int vec;
 
 	if (!vl || !enabled(vl))
@@ -216,7 +216,7 @@ int vlapic_pending_irq(struct vcpu *v)
 
 void vlapic_ack_irq(struct vcpu *v, u8 vec)
 {
-	struct vlapic *vl = v->hvm.vlapic;
+	struct vlapic *vl = v->hvm->vlapic;
 
 	__atomic_fetch_and(&vl->irr[vec / 32], ~(1U << (vec % 32)),
 			   __ATOMIC_SEQ_CST);
@@ -234,7 +234,7 @@ static void vlapic_eoi(struct vlapic *vl)
 
 void vlapic_send_nmi(struct vcpu *v)
 {
-	struct vlapic *vl = v->hvm.vlapic;
+	struct vlapic *vl = v->hvm->vlapic;
 
 	if (!vl)
 		return;
@@ -244,7 +244,7 @@ void vlapic_send_nmi(struct vcpu *v)
 
 bool vlapic_take_nmi(struct vcpu *v)
 {
-	struct vlapic *vl = v->hvm.vlapic;
+	struct vlapic *vl = v->hvm->vlapic;
 
 	return vl && __atomic_exchange_n(&vl->nmi_pending, false,
 					 __ATOMIC_SEQ_CST);
@@ -252,7 +252,7 @@ bool vlapic_take_nmi(struct vcpu *v)
 
 void vlapic_set_irq(struct vcpu *v, u8 vec)
 {
-	vlapic_deliver_local(v->hvm.vlapic, vec);
+	vlapic_deliver_local(v->hvm->vlapic, vec);
 }
 
 /* ---- Reset, INIT and SIPI (11.4.7, 10.4) ---- */
@@ -304,7 +304,7 @@ static void sipi_one(struct vlapic *t, u8 vec)
 
 bool vlapic_take_boot_state(struct vcpu *v, struct hvm_boot_state *st)
 {
-	struct vlapic *vl = v->hvm.vlapic;
+	struct vlapic *vl = v->hvm->vlapic;
 	u32 s = __atomic_load_n(&vl->startup, __ATOMIC_ACQUIRE);
 
 	if (!(s & STARTUP_SIPI) ||
@@ -404,9 +404,9 @@ static void send_ipi(struct vlapic *src, u32 lo, u32 dest)
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *t = d->vcpu[i];
 
-		if (t && t->hvm.vlapic &&
-		    ipi_match(src, t->hvm.vlapic, lo, dest) &&
-		    !ipi_one(t->hvm.vlapic, lo))
+		if (t && t->hvm->vlapic &&
+		    ipi_match(src, t->hvm->vlapic, lo, dest) &&
+		    !ipi_one(t->hvm->vlapic, lo))
 			break;
 	}
 }
@@ -415,7 +415,7 @@ static void send_ipi(struct vlapic *src, u32 lo, u32 dest)
 
 u64 vlapic_base_msr(struct vcpu *v)
 {
-	return v->hvm.vlapic->base;
+	return v->hvm->vlapic->base;
 }
 
 /*
@@ -427,7 +427,7 @@ u64 vlapic_base_msr(struct vcpu *v)
  */
 int vlapic_set_base_msr(struct vcpu *v, u64 val)
 {
-	struct vlapic *vl = v->hvm.vlapic;
+	struct vlapic *vl = v->hvm->vlapic;
 	u64 old = vl->base;
 	bool was_en = old & APIC_BASE_EN, en = val & APIC_BASE_EN;
 	bool was_x2 = old & APIC_BASE_EXTD, x2 = val & APIC_BASE_EXTD;
@@ -467,7 +467,7 @@ static int lvt_index(u32 msr)
 
 int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
-	struct vlapic *vl = v->hvm.vlapic;
+	struct vlapic *vl = v->hvm->vlapic;
 	int lvt = lvt_index(msr);
 
 	if (!vl || !x2apic_mode(vl))
@@ -562,7 +562,7 @@ static int write_svr(struct vlapic *vl, u64 val)
 
 int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val)
 {
-	struct vlapic *vl = v->hvm.vlapic;
+	struct vlapic *vl = v->hvm->vlapic;
 	int lvt = lvt_index(msr);
 
 	if (!vl || !x2apic_mode(vl))
@@ -633,17 +633,17 @@ int vlapic_init(struct vcpu *v)
 	vlapic_reset(vl);
 	/* vCPUs but the first start down (domain.c): a SIPI starts them. */
 	vl->startup = v->vcpu_id ? STARTUP_WAIT_SIPI : STARTUP_RUNNING;
-	v->hvm.vlapic = vl;
+	v->hvm->vlapic = vl;
 	return 0;
 }
 
 void vlapic_destroy(struct vcpu *v)
 {
-	struct vlapic *vl = v->hvm.vlapic;
+	struct vlapic *vl = v->hvm->vlapic;
 
 	if (!vl)
 		return;
 	kill_timer(&vl->timer);
 	xfree(vl);
-	v->hvm.vlapic = NULL;
+	v->hvm->vlapic = NULL;
 }

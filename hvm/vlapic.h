@@ -21,7 +21,7 @@ struct hvm_boot_state;
 #define VLAPIC_MSR_FIRST 0x800
 #define VLAPIC_MSR_LAST 0x8ff
 
-/* Allocate and reset (v->hvm.vlapic).  0 or -ENOMEM. */
+/* Allocate and reset (v->hvm->vlapic).  0 or -ENOMEM. */
 int vlapic_init(struct vcpu *v);
 void vlapic_destroy(struct vcpu *v);
 

@@ -13,7 +13,7 @@
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
 #include <xen/time.h>
-#include <xen/common/xz/xz.h>
+#include <xen/xz.h>
 #include <pv/bzimage.h>
 #include <pv/kernel_image.h>
 

@@ -18,6 +18,13 @@ else
 	summary; exit 1
 fi
 
+# --- layering (docs/architecture.md) -------------------------------------------
+if tests/check-layering.sh >"$OUT/layering.log" 2>&1; then
+	pass "layering: include roots and direction"
+else
+	fail "layering: include roots and direction" "$(head -n1 "$OUT/layering.log")" "$OUT/layering.log"
+fi
+
 # --- host unit tests (ASan + UBSan) ------------------------------------------
 if make -s -C tests/unit all >"$OUT/unit-build.log" 2>&1; then
 	for t in build/unit/test_*; do

@@ -29,7 +29,7 @@
  * Stack while the guest runs (offsets from RSP just before VMRUN):
  *   0: vmcb_pa   8: host_save_pa   16: regs   24..: callee-saved registers
  */
-#include "../vcpu.h"
+#include <hvm/vcpu.h>
 
 	.text
 	.code64

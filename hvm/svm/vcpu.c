@@ -115,7 +115,7 @@ static void *svm_iopm, *svm_msrpm;
 
 static struct fpu_state **svm_fpu_slot(struct vcpu *v)
 {
-	return &((struct svm_vcpu *)v->hvm.vendor)->fpu;
+	return &((struct svm_vcpu *)v->hvm->vendor)->fpu;
 }
 
 int svm_vcpu_setup(void)
@@ -137,7 +137,7 @@ int svm_vcpu_setup(void)
 
 static inline struct svm_vcpu *svm_of(struct vcpu *v)
 {
-	return v->hvm.vendor;
+	return v->hvm->vendor;
 }
 
 /* VMCB EFER for a guest EFER and CR0: SVME set, LMA = LME && PG. */
@@ -182,7 +182,7 @@ int svm_vcpu_init(struct vcpu *v)
 
 	if (!sv)
 		return -ENOMEM;
-	v->hvm.vendor = sv;
+	v->hvm->vendor = sv;
 	sv->vmcb = alloc_zeroed_pages(0);
 	if (!sv->vmcb || fpu_vcpu_init(v)) {
 		svm_vcpu_destroy(v);
@@ -206,7 +206,7 @@ void svm_vcpu_destroy(struct vcpu *v)
 	fpu_vcpu_destroy(v);
 	free_pages(sv->vmcb, 0);
 	xfree(sv);
-	v->hvm.vendor = NULL;
+	v->hvm->vendor = NULL;
 }
 
 void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
@@ -214,8 +214,8 @@ void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 	struct svm_vcpu *sv = svm_of(v);
 	struct vmcb *vmcb = sv->vmcb;
 
-	v->hvm.regs = s->regs;
-	v->hvm.regs.rflags |= X86_EFLAGS_FIXED;
+	v->hvm->regs = s->regs;
+	v->hvm->regs.rflags |= X86_EFLAGS_FIXED;
 	for (unsigned int r = 0; r < NR_SEGS; r++)
 		memcpy(vmcb_seg(vmcb, r), &s->seg[r], sizeof(struct vmcb_seg));
 	vmcb->cr0 = s->cr0;
@@ -234,10 +234,10 @@ void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 	vmcb->dr7 = SVM_DR7_INIT;
 	vmcb->int_state = 0;
 	vmcb->eventinj = 0;
-	vmcb->rax = v->hvm.regs.rax;
-	vmcb->rsp = v->hvm.regs.rsp;
-	vmcb->rip = v->hvm.regs.rip;
-	vmcb->rflags = v->hvm.regs.rflags;
+	vmcb->rax = v->hvm->regs.rax;
+	vmcb->rsp = v->hvm->regs.rsp;
+	vmcb->rip = v->hvm->regs.rip;
+	vmcb->rflags = v->hvm->regs.rflags;
 	memset(sv->dr, 0, sizeof(sv->dr));
 	sv->dr_cpu = NR_CPUS;
 	sv->pending_event = 0;
@@ -277,7 +277,7 @@ static void svm_assign_asid(struct svm_vcpu *sv, unsigned int cpu)
 static void svm_load_tsc_aux(struct vcpu *v, unsigned int cpu)
 {
 	struct svm_tsc_aux_cpu *t = &svm_tsc_aux[cpu];
-	u64 val = v->hvm.msr_tsc_aux;
+	u64 val = v->hvm->msr_tsc_aux;
 
 	if (!svm_have_tsc_aux || (t->valid && t->val == val))
 		return;
@@ -309,7 +309,7 @@ static void svm_save_dr(struct svm_vcpu *sv)
 static void svm_sync_to_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 {
 	struct vmcb *vmcb = sv->vmcb;
-	const struct hvm_regs *r = &v->hvm.regs;
+	const struct hvm_regs *r = &v->hvm->regs;
 
 	/* The shadow covered the instruction we have since completed. */
 	if (r->rip != sv->exit_rip)
@@ -340,7 +340,7 @@ static void svm_requeue_event(struct svm_vcpu *sv, u64 info)
 static void svm_sync_from_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 {
 	struct vmcb *vmcb = sv->vmcb;
-	struct hvm_regs *r = &v->hvm.regs;
+	struct hvm_regs *r = &v->hvm->regs;
 
 	r->rax = vmcb->rax;
 	r->rsp = vmcb->rsp;
@@ -520,7 +520,7 @@ static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 		/* 15.11: EXITINFO1 is 0 for RDMSR, 1 for WRMSR (0f 32/0f 30). */
 		e->reason = vmcb->exitinfo1 ? HVM_EXIT_WRMSR : HVM_EXIT_RDMSR;
 		e->insn_len = 2;
-		e->msr = (u32)v->hvm.regs.rcx;
+		e->msr = (u32)v->hvm->regs.rcx;
 		break;
 	case VMEXIT_IOIO:
 		svm_decode_io(vmcb, e);
@@ -531,7 +531,7 @@ static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 	case VMEXIT_INVD:
 		/* Dropping the guest's dirty lines would hurt other domains;
 		 * INVD (0f 08) acts as WBINVD, which needs nothing from us. */
-		v->hvm.regs.rip += 2;
+		v->hvm->regs.rip += 2;
 		e->reason = HVM_EXIT_NONE;
 		break;
 	case VMEXIT_EXCP_BASE + TRAP_UD:
@@ -567,7 +567,7 @@ void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 	svm_load_tsc_aux(v, cpu);
 	svm_load_dr(sv, cpu);
 	fpu_guest_enter(v);
-	svm_vmrun(&v->hvm.regs, (uintptr_t)sv->vmcb,
+	svm_vmrun(&v->hvm->regs, (uintptr_t)sv->vmcb,
 		  (uintptr_t)svm_host_save[cpu]);
 	fpu_guest_exit(v);
 	svm_save_dr(sv);
@@ -674,10 +674,10 @@ bool svm_inject_interrupt(struct vcpu *v, u8 vector)
 {
 	struct svm_vcpu *sv = svm_of(v);
 	bool shadow = (sv->vmcb->int_state & VMCB_INT_SHADOW) &&
-		      v->hvm.regs.rip == sv->exit_rip;
+		      v->hvm->regs.rip == sv->exit_rip;
 
 	if ((sv->pending_event & VMCB_EVT_V) || sv->deferred_event ||
-	    !(v->hvm.regs.rflags & X86_EFLAGS_IF) || shadow) {
+	    !(v->hvm->regs.rflags & X86_EFLAGS_IF) || shadow) {
 		svm_want_window(sv->vmcb, true);	/* exit once it can */
 		return false;
 	}

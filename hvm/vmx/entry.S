@@ -25,7 +25,7 @@
  * off.  Callee-saved registers come back from this stack; the
  * caller-saved ones are clobbered, as for any call.  No policy here.
  */
-#include "../vcpu.h"
+#include <hvm/vcpu.h>
 #include "vmcs.h"
 
 	.text

@@ -117,9 +117,9 @@ static bool vmx_interruptible(struct vcpu *v, struct vmx_vcpu *vx)
 {
 	bool shadow = (vx->intr_state &
 		       (VMX_INTR_BLOCK_STI | VMX_INTR_BLOCK_MOV_SS)) &&
-		      v->hvm.regs.rip == vx->exit_rip;
+		      v->hvm->regs.rip == vx->exit_rip;
 
-	return (v->hvm.regs.rflags & X86_EFLAGS_IF) && !shadow;
+	return (v->hvm->regs.rflags & X86_EFLAGS_IF) && !shadow;
 }
 
 bool vmx_inject_interrupt(struct vcpu *v, u8 vector)
@@ -224,7 +224,7 @@ static void vmx_bochs_if0_timer(struct vmx_vcpu *vx, u64 rflags)
 /* Registers and pending work into the VMCS.  Pre: VMCS current. */
 static void vmx_sync_to_vmcs(struct vcpu *v, struct vmx_vcpu *vx)
 {
-	struct hvm_regs *r = &v->hvm.regs;
+	struct hvm_regs *r = &v->hvm->regs;
 	u32 intr = vx->intr_state;
 
 	/* 24.4.2: the shadow covers one instruction; 26.3.1.5: blocking by
@@ -325,7 +325,7 @@ static void vmx_switch_to_guest(struct vcpu *v, struct vmx_vcpu *vx,
 	vmx_load_msr(MSR_SFMASK, vx->sfmask, &pc->sfmask);
 	vmx_load_msr(MSR_KERNEL_GS_BASE, vx->kgs_base, &pc->kgs_base);
 	if (vmx_ctls.proc2 & VMX_PROC2_RDTSCP)
-		vmx_load_msr(MSR_TSC_AUX, v->hvm.msr_tsc_aux, &pc->tsc_aux);
+		vmx_load_msr(MSR_TSC_AUX, v->hvm->msr_tsc_aux, &pc->tsc_aux);
 	if (vx->dr_owned)
 		for (unsigned int i = 0; i < 4; i++)
 			vmx_load_dr(i, vx->dr[i], &pc->dr[i]);
@@ -357,7 +357,7 @@ static void vmx_switch_to_host(struct vcpu *v, struct vmx_vcpu *vx,
 /* RSP, RIP, RFLAGS back, and the event an exit interrupted (27.2.4). */
 static void vmx_sync_from_vmcs(struct vcpu *v, struct vmx_vcpu *vx)
 {
-	struct hvm_regs *r = &v->hvm.regs;
+	struct hvm_regs *r = &v->hvm->regs;
 	u32 idt;
 
 	r->rsp = vmx_vmread(VMCS_GUEST_RSP);
@@ -440,7 +440,7 @@ static void vmx_entry_failed(struct vcpu *v, int rc, u32 reason,
 static bool vmx_is_vmmcall(struct vcpu *v)
 {
 	static const u8 vmmcall[3] = { 0x0f, 0x01, 0xd9 };
-	u64 rip = v->hvm.regs.rip;
+	u64 rip = v->hvm->regs.rip;
 	u8 insn[3];
 
 	if (!vmx_in_64bit())	/* linear = CS base + EIP, 32 bits wide */
@@ -571,7 +571,7 @@ static void vmx_decode_exit(struct vcpu *v, struct vmx_vcpu *vx, u32 reason,
 	if (simple >= 0) {
 		e->reason = simple;
 		if (basic == VMX_EXIT_RDMSR || basic == VMX_EXIT_WRMSR)
-			e->msr = (u32)v->hvm.regs.rcx;
+			e->msr = (u32)v->hvm->regs.rcx;
 		return;
 	}
 	if (vmx_exit_refused(v, basic, e))
@@ -618,7 +618,7 @@ void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 	vmx_load_for_run(v, vx, cpu);
 	vmx_sync_to_vmcs(v, vx);
 	vmx_switch_to_guest(v, vx, pc);
-	rc = vmx_enter(&v->hvm.regs, vx->launched);
+	rc = vmx_enter(&v->hvm->regs, vx->launched);
 	vmx_switch_to_host(v, vx, pc);
 	reason = rc ? 0 : vmx_vmread(VMCS_EXIT_REASON);
 	if (rc || (reason & VMX_EXIT_REASON_ENTRY_FAIL)) {

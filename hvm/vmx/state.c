@@ -275,7 +275,7 @@ static u64 *vmx_gpr(struct vcpu *v, unsigned int n)
 		HVM_REG_R12, HVM_REG_R13, HVM_REG_R14, HVM_REG_R15,
 	};
 
-	return (u64 *)((u8 *)&v->hvm.regs + off[n & 15]);
+	return (u64 *)((u8 *)&v->hvm->regs + off[n & 15]);
 }
 
 void vmx_exit_cr(struct vcpu *v, struct vmx_vcpu *vx, struct hvm_exit *e)

@@ -329,12 +329,12 @@ int vmx_vcpu_init(struct vcpu *v)
 
 	if (!vx)
 		return -ENOMEM;
-	v->hvm.vendor = vx;		/* fpu_vcpu_init() finds its slot here */
+	v->hvm->vendor = vx;		/* fpu_vcpu_init() finds its slot here */
 	vx->vmcs = vmx_alloc_region();
 	if (!vx->vmcs || fpu_vcpu_init(v)) {
 		free_pages(vx->vmcs, 0);
 		xfree(vx);
-		v->hvm.vendor = NULL;
+		v->hvm->vendor = NULL;
 		return -ENOMEM;
 	}
 	vx->active_cpu = -1;
@@ -364,7 +364,7 @@ void vmx_vcpu_destroy(struct vcpu *v)
 	fpu_vcpu_destroy(v);
 	free_pages(vx->vmcs, 0);
 	xfree(vx);
-	v->hvm.vendor = NULL;
+	v->hvm->vendor = NULL;
 }
 
 /* Real mode (unrestricted guest, CR0.PE = 0) and 32-bit protected mode
@@ -377,8 +377,8 @@ void vmx_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 
 	if ((efer & EFER_LME) && (s->cr0 & X86_CR0_PG))
 		efer |= EFER_LMA;
-	v->hvm.regs = s->regs;
-	v->hvm.regs.rflags |= X86_EFLAGS_FIXED;
+	v->hvm->regs = s->regs;
+	v->hvm->regs.rflags |= X86_EFLAGS_FIXED;
 	vx->exit_rip = s->regs.rip;
 	vmx_reset_guest(vx);
 	vmx_write_cr0(s->cr0);

@@ -147,7 +147,7 @@ struct vmx_event {
 };
 
 /*
- * Per-vCPU state, at v->hvm.vendor.  Used by the pCPU running the vCPU,
+ * Per-vCPU state, at v->hvm->vendor.  Used by the pCPU running the vCPU,
  * or by any pCPU while it is not running (vcpu.c's lifecycle note);
  * flush_tlb and tsc_dirty may be set from any pCPU at any time.
  */
@@ -175,7 +175,7 @@ struct vmx_vcpu {
 	struct fpu_state *fpu;		/* hvm/fpu.c */
 };
 
-#define vmx_of(v) ((struct vmx_vcpu *)(v)->hvm.vendor)
+#define vmx_of(v) ((struct vmx_vcpu *)(v)->hvm->vendor)
 
 /* vcpu.c: make @v's VMCS current here for a few accesses (Pre: @v is not
  * running elsewhere; may IPI, so interrupts on unless the VMCS is known

@@ -107,8 +107,8 @@ linux_console_case() {
 	LOG="$OUT/linux-svm-console.log"
 
 	linux_prepare || return
-	SERIAL_INPUT='echo typed-$((6*7))\rpoweroff\r' \
-	SERIAL_INPUT_AFTER="starting a shell" \
+	SERIAL_INPUT='echo typed-$((6*7))\r' SERIAL_INPUT_AFTER="starting a shell" \
+	SERIAL_INPUT2='poweroff\r' SERIAL_INPUT2_AFTER="^typed-42" \
 		tests/boot/qemu.sh "$LOG" 600 -smp 1 -m 2048 \
 		-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_test=/bin/true amphi_shell=1,$LINUX_INITRD" \
 		-- $LINUX_XEN_CMDLINE dom0_max_vcpus=1

@@ -8,7 +8,9 @@
 # 'ls\r\x01'), that is typed on the serial line once the log matches the
 # extended regex SERIAL_INPUT_AFTER (default: at the first output), not
 # before: what reaches the UART before the hypervisor resets its FIFOs
-# is lost.
+# is lost.  SERIAL_INPUT2 is typed next, once the log matches
+# SERIAL_INPUT2_AFTER (a second step that must wait for the answer to
+# the first, so typed-ahead echo cannot interleave with that answer).
 set -u
 log=$1 timeout_s=$2
 shift 2
@@ -43,13 +45,20 @@ run_qemu -chardev "stdio,id=ser0,signal=off,logfile=$log" -serial chardev:ser0 \
 qpid=$!
 exec 3>"$fifo"
 rm -f "$fifo"
-while kill -0 "$qpid" 2>/dev/null; do
-	if grep -Eqa -- "${SERIAL_INPUT_AFTER:-}" "$log"; then
-		printf '%b' "$SERIAL_INPUT" >&3
-		break
-	fi
-	sleep 0.1
-done
+# type_after REGEX TEXT: wait for REGEX in the log, then type TEXT.
+type_after() {
+	while kill -0 "$qpid" 2>/dev/null; do
+		if grep -Eqa -- "$1" "$log"; then
+			printf '%b' "$2" >&3
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+type_after "${SERIAL_INPUT_AFTER:-}" "$SERIAL_INPUT" &&
+	[ -n "${SERIAL_INPUT2+x}" ] &&
+	type_after "${SERIAL_INPUT2_AFTER:-}" "$SERIAL_INPUT2"
 wait "$qpid"
 rc=$?
 exec 3>&-

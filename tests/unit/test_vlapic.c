@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <hvm/vcpu.h>
 #include <hvm/vlapic.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
@@ -23,6 +24,7 @@
 
 static struct domain dom;
 static struct vcpu vc[NV];
+static struct hvm_vcpu hv[NV];
 static unsigned int kicks[NV], downs[NV], ups[NV];
 
 /* --- What the hypervisor provides --- */
@@ -179,10 +181,11 @@ void xfree(void *p)
 static void setup(void)
 {
 	for (unsigned int i = 0; i < NV; i++)
-		if (vc[i].hvm.vlapic)
+		if (vc[i].hvm && vc[i].hvm->vlapic)
 			vlapic_destroy(&vc[i]);
 	memset(&dom, 0, sizeof(dom));
 	memset(vc, 0, sizeof(vc));
+	memset(hv, 0, sizeof(hv));
 	memset(kicks, 0, sizeof(kicks));
 	memset(downs, 0, sizeof(downs));
 	memset(ups, 0, sizeof(ups));
@@ -192,6 +195,7 @@ static void setup(void)
 	for (unsigned int i = 0; i < NV; i++) {
 		vc[i].vcpu_id = i;
 		vc[i].domain = &dom;
+		vc[i].hvm = &hv[i];
 		/* As domain.c: all down until started; vCPU 0 is started. */
 		vc[i].pause_flags = i ? 1UL << VPF_down : 0;
 		dom.vcpu[i] = &vc[i];
@@ -857,7 +861,7 @@ TEST(test_zz_teardown)
 {
 	setup();
 	teardown();
-	CHECK(!vc[0].hvm.vlapic);
+	CHECK(!vc[0].hvm->vlapic);
 	vlapic_destroy(&vc[0]);				/* twice: harmless */
 }
 

@@ -20,7 +20,7 @@
 
 #include <xen/errno.h>
 #include <xen/lib.h>
-#include <xen/common/xz/xz.h>
+#include <xen/xz.h>
 #include <xen/common/xz/xz_private.h>
 
 #include "unit.h"

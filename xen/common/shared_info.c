@@ -56,7 +56,7 @@ void vcpu_time_update(struct vcpu *v)
 	ver = READ_ONCE(t->version);
 	WRITE_ONCE(t->version, (ver + 1) | 1);
 	smp_wmb();
-	WRITE_ONCE(t->tsc_timestamp, tsc + v->hvm.tsc_offset);
+	WRITE_ONCE(t->tsc_timestamp, tsc + arch_vcpu_tsc_offset(v));
 	WRITE_ONCE(t->system_time, tsc_to_ns(tsc - time_tsc_at_boot()));
 	WRITE_ONCE(t->tsc_to_system_mul, mul);
 	WRITE_ONCE(t->tsc_shift, shift);

@@ -6,12 +6,11 @@
  * selftest=domain creates, populates and destroys a domain and checks that
  * every page and every byte of xmalloc came back.
  */
-#include <hvm/hvm.h>
+#include <xen/arch_vcpu.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
 #include <xen/sched.h>
 #include <xen/xmalloc.h>
-#include <hvm/p2m/p2m.h>
 #include <xen/options.h>
 #include <xen/softirq.h>
 #include <xen/time.h>
@@ -97,7 +96,7 @@ void domain_selftest(void)
 	}
 	printk("selftest=domain: built with %lu RAM pages, %lu p2m table pages; "
 	       "allocator %lu pages free (was %lu)\n", d->tot_pages,
-	       p2m_table_pages(d->p2m), page_alloc_free_pages(), pages);
+	       arch_domain_table_pages(d), page_alloc_free_pages(), pages);
 	d->is_dying = true;
 	/* Never ran: safe to free at once, without the reaper. */
 	domain_unlist(d);

@@ -12,6 +12,7 @@
 #include <xen/bootinfo.h>
 #include <xen/console.h>
 #include <xen/domain_build.h>
+#include <xen/arch_vcpu.h>
 #include <xen/lib.h>
 #include <xen/options.h>
 #include <xen/page_alloc.h>
@@ -26,7 +27,6 @@
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
-#include <hvm/hvm.h>
 
 #define AMPHI_VERSION "0.1"
 
@@ -103,7 +103,7 @@ static void print_platform_summary(void)
 	       page_alloc_free_pages() >> 8);
 	printk("  TSC: %lu kHz; timer: %s\n", (unsigned long)cpu_khz,
 	       timer_mode_name());
-	printk("  Virtualization: %s\n", hvm_summary());
+	printk("  Virtualization: %s\n", arch_virt_summary());
 }
 
 static __noreturn void start_domains(void)
@@ -169,8 +169,8 @@ void __noreturn start_amphi(u32 magic, u32 info)
 	local_irq_enable();
 	console_init_postirq();
 
-	hvm_init();
-	hvm_cpu_up(0);
+	arch_virt_init();
+	arch_virt_cpu_up(0);
 
 	smp_boot_cpus(&acpi_info, opt_max_cpus);
 	bench_report_boot(boot_tsc);

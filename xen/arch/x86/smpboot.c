@@ -14,6 +14,7 @@
  * halts before touching anything shared.
  */
 #include <xen/acpi.h>
+#include <xen/arch_vcpu.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
 #include <xen/sched.h>
@@ -26,7 +27,6 @@
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
-#include <hvm/hvm.h>
 
 #define AP_STACK_ORDER 2		/* 16 KiB */
 #define AP_STACK_SIZE (PAGE_SIZE << AP_STACK_ORDER)
@@ -68,9 +68,9 @@ static void __noreturn smp_ap_entry(unsigned int cpu)
 	lapic_init_cpu();
 	this_cpu()->apic_id = apic_current_id();
 
-	rc = hvm_cpu_up(cpu);
+	rc = arch_virt_cpu_up(cpu);
 	if (rc) {
-		printk(KERN_WARNING "CPU%u: hvm_cpu_up failed (%d); leaving it "
+		printk(KERN_WARNING "CPU%u: arch_virt_cpu_up failed (%d); leaving it "
 		       "offline\n", cpu, rc);
 		WRITE_ONCE(ap_status, AP_FAILED);
 		halt_forever();
@@ -105,7 +105,7 @@ static void smp_fill_trampoline_data(unsigned int cpu, void *stack_top)
 {
 	u8 *d = (u8 *)TRAMPOLINE_DATA_PA;
 	u32 efer = EFER_LME | (cpu_has_nx ? EFER_NXE : 0);
-	/* Only what 32-bit mode can load; hvm_cpu_up() adds the rest. */
+	/* Only what 32-bit mode can load; arch_virt_cpu_up() adds the rest. */
 	u32 cr4 = read_cr4() & (X86_CR4_PAE | X86_CR4_PGE);
 
 	BUILD_BUG_ON(SMP_TRAMP_SIZE > PAGE_SIZE);

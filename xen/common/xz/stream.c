@@ -14,7 +14,7 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 
-#include "xz.h"
+#include <xen/xz.h>
 #include "xz_private.h"
 
 #define XZ_HDR_LEN	12	/* stream header and footer (§2.1.1, §2.1.2) */

@@ -39,10 +39,21 @@ int arch_p2m_clear_page(struct domain *d, u64 gfn);
 /* 0 with *mfn (and *writable if non-NULL), or -ENOENT. */
 int arch_p2m_get_page(struct domain *d, u64 gfn, mfn_t *mfn, bool *writable);
 
-/* VMCB/VMCS, MSR defaults, FPU area.  Returns 0 or -ENOMEM. */
+/* Hardware virtualization: pick the vendor at boot (fatal without one),
+ * enable it on each CPU as it comes up, one line for the summary. */
+void arch_virt_init(void);
+int arch_virt_cpu_up(unsigned int cpu);
+const char *arch_virt_summary(void);
+
+/* v->hvm, VMCB/VMCS, MSR defaults, FPU area.  Returns 0 or -ENOMEM. */
 int arch_vcpu_create(struct vcpu *v);
 void arch_vcpu_destroy(struct vcpu *v);
 void arch_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s);
+/* VCPUOP_initialise: the guest's start state for @v, applied by @v
+ * before its first entry.  0, -EEXIST, -EFAULT or -EINVAL as Xen. */
+long arch_vcpu_initialise(struct vcpu *v, u64 arg);
+/* Guest TSC = host TSC + this (the pvclock's tsc_timestamp). */
+u64 arch_vcpu_tsc_offset(const struct vcpu *v);
 /* Enter the guest once and handle the exit (see hvm_vcpu_run_once). */
 void arch_vcpu_run_once(struct vcpu *v);
 /* Called on @v's old pCPU before it runs on @new_cpu. */

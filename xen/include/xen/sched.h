@@ -15,10 +15,10 @@
 #include <xen/spinlock.h>
 #include <xen/timer.h>
 #include <xen/types.h>
-#include <hvm/vcpu.h>
 /* DOMID_*, SHUTDOWN_* and SCHEDOP_* come from the ABI itself. */
 #include <public/xen.h>
 #include <public/sched.h>
+#include <public/vcpu.h>
 #include <public/hvm/params.h>
 
 #define MAX_VIRT_CPUS 16
@@ -30,6 +30,8 @@
 #define VPF_dying 2		/* its domain is being destroyed/crashed */
 
 struct domain;
+struct hvm_vcpu;
+struct hvm_boot_state;
 
 struct vcpu {
 	unsigned int vcpu_id;
@@ -75,12 +77,13 @@ struct vcpu {
 	bool polling;
 	struct timer poll_timer;
 
-	/* VCPUOP_initialise: a state the vCPU loads itself before entry. */
-	bool is_initialised;		/* has (had) a state to run from */
-	bool boot_state_pending;
-	struct hvm_boot_state boot_state;
+	/* Has (had) a state to run from: built, VCPUOP_initialise, SIPI. */
+	bool is_initialised;
 
-	struct hvm_vcpu hvm;		/* registers, vendor state */
+	/* Architecture state (registers, VMCB/VMCS, vLAPIC): allocated by
+	 * arch_vcpu_create() and opaque here; common code reaches it only
+	 * through xen/arch_vcpu.h. */
+	struct hvm_vcpu *hvm;
 };
 
 struct domain_extent {			/* memory given to a domain */

@@ -7,7 +7,7 @@
  * with their explicit sizes; dom0 then gets dom0_mem= (Xen's syntax and
  * default: all but a reserve).
  */
-#include <hvm/hvm.h>
+#include <hvm/vcpu.h>
 #include <pv/dom0_acpi.h>
 #include <pv/kernel_image.h>
 #include <pv/pvh_boot.h>
