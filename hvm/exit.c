@@ -188,8 +188,8 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 		exit_hlt(v, e);
 		break;
 	case HVM_EXIT_HYPERCALL:
-		hvm_skip_insn(v, e);
-		hypercall_dispatch(v);
+		if (hypercall_dispatch(v) == HYPERCALL_DONE)
+			hvm_skip_insn(v, e);
 		break;
 	case HVM_EXIT_OTHER_VENDOR_HYPERCALL:
 		/* As Xen 4.17: the other vendor's instruction is #UD for an HVM

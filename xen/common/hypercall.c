@@ -97,7 +97,7 @@ static long hypercall_call(struct vcpu *v, const struct hypercall_def *h,
 	return rc;
 }
 
-void hypercall_dispatch(struct vcpu *v)
+enum hypercall_result hypercall_dispatch(struct vcpu *v)
 {
 	const struct hypercall_def *h;
 	u64 nr, a[5];
@@ -114,4 +114,5 @@ void hypercall_dispatch(struct vcpu *v)
 	else
 		rc = hypercall_call(v, h, a, compat);
 	arch_hypercall_result(v, rc, compat);
+	return HYPERCALL_DONE;
 }
