@@ -8,6 +8,7 @@
 #include <hvm/vlapic.h>
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
+#include <xen/frame.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
@@ -21,17 +22,29 @@ int arch_domain_create(struct domain *d)
 	return d->p2m ? 0 : -ENOMEM;
 }
 
+/* Pre: drained (arch_domain_drain_p2m() returned 0), or never filled. */
 void arch_domain_destroy(struct domain *d)
 {
-	if (d->p2m)
-		p2m_destroy(d->p2m);
+	p2m_destroy(d->p2m);
 	d->p2m = NULL;
 }
 
 int arch_domain_map_ram(struct domain *d, u64 gfn, mfn_t mfn,
 			unsigned int order)
 {
-	return p2m_map(d->p2m, gfn, mfn, order, P2M_RWX);
+	unsigned long f = spin_lock_irqsave(&d->p2m_lock);
+	int rc = p2m_set(d->p2m, gfn, mfn, order, p2m_ram_rw, NULL);
+
+	spin_unlock_irqrestore(&d->p2m_lock, f);
+	return rc;
+}
+
+int arch_domain_drain_p2m(struct domain *d,
+			  void (*fn)(void *ctx, u64 gfn,
+				     const struct p2m_entry *e),
+			  void *ctx, unsigned long *budget)
+{
+	return d->p2m ? p2m_drain(d->p2m, fn, ctx, budget) : 0;
 }
 
 /*
@@ -40,9 +53,11 @@ int arch_domain_map_ram(struct domain *d, u64 gfn, mfn_t mfn,
  * that was in guest mode on another pCPU has left it (the IPI forces the
  * exit), as Xen's synchronous flush does: once we return, no vCPU can
  * still reach the old frame through a stale translation, so the frame may
- * be reused.  Deadlock-free: a vCPU in guest mode leaves it on the IPI
+ * be released.  Deadlock-free: a vCPU in guest mode leaves it on the IPI
  * whatever locks the caller holds, and one in the hypervisor (e.g.
  * spinning on such a lock) is not waited for - it flushes on entry.
+ * Hypervisor copies do not rely on this: they hold a frame reference for
+ * as long as they use a frame (arch_p2m_get_frame()).
  */
 static void arch_p2m_flush(struct domain *d)
 {
@@ -73,47 +88,95 @@ static void arch_p2m_flush(struct domain *d)
 	}
 }
 
-int arch_p2m_set_page(struct domain *d, u64 gfn, mfn_t mfn, bool writable)
+/* After an entry was replaced or removed: no vCPU may still use it, then
+ * its frame reference goes. */
+static void arch_p2m_retire(struct domain *d, const struct p2m_entry *old)
 {
-	unsigned long f;
-	bool had;
-	int rc;
-
-	if (gfn > ARCH_MAX_GFN)
-		return -EINVAL;
-	f = spin_lock_irqsave(&d->p2m_lock);
-	had = !p2m_lookup(d->p2m, gfn, &(mfn_t){ 0 }, &(unsigned int){ 0 });
-	rc = p2m_map(d->p2m, gfn, mfn, 0, writable ? P2M_RWX : P2M_R | P2M_X);
-	spin_unlock_irqrestore(&d->p2m_lock, f);
-	if (!rc && had)
-		arch_p2m_flush(d);
-	return rc;
+	if (old->type == p2m_invalid)
+		return;
+	arch_p2m_flush(d);
+	if (p2m_holds_frame(old->type))
+		frame_put(old->mfn);
 }
 
-int arch_p2m_clear_page(struct domain *d, u64 gfn)
+int arch_p2m_set_entry(struct domain *d, u64 gfn, mfn_t mfn,
+		       enum p2m_type t)
 {
+	struct p2m_entry old;
 	unsigned long f;
 	int rc;
 
-	if (gfn > ARCH_MAX_GFN)
+	if (gfn > ARCH_MAX_GFN || t == p2m_invalid)
 		return -EINVAL;
 	f = spin_lock_irqsave(&d->p2m_lock);
-	rc = p2m_unmap(d->p2m, gfn, 0);
+	rc = p2m_set(d->p2m, gfn, mfn, 0, t, &old);
 	spin_unlock_irqrestore(&d->p2m_lock, f);
 	if (!rc)
-		arch_p2m_flush(d);
+		arch_p2m_retire(d, &old);
 	return rc;
 }
 
-int arch_p2m_get_page(struct domain *d, u64 gfn, mfn_t *mfn, bool *writable)
+int arch_p2m_clear_entry(struct domain *d, u64 gfn, enum p2m_type *oldt)
 {
-	unsigned int perms;
+	struct p2m_entry old = { .type = p2m_invalid };
+	unsigned long f;
+	int rc = -EINVAL;
 
-	if (!d->p2m || p2m_lookup(d->p2m, gfn, mfn, &perms))
+	if (gfn <= ARCH_MAX_GFN) {
+		f = spin_lock_irqsave(&d->p2m_lock);
+		rc = p2m_clear(d->p2m, gfn, &old);
+		spin_unlock_irqrestore(&d->p2m_lock, f);
+	}
+	if (oldt)
+		*oldt = old.type;
+	if (!rc)
+		arch_p2m_retire(d, &old);
+	return rc;
+}
+
+int arch_p2m_clear_entry_if(struct domain *d, u64 gfn, mfn_t mfn,
+			    enum p2m_type t)
+{
+	struct p2m_entry old = { .type = p2m_invalid };
+	unsigned long f;
+	mfn_t cur;
+	int rc = -ENOENT;
+
+	if (gfn > ARCH_MAX_GFN)
 		return -ENOENT;
-	if (writable)
-		*writable = perms & P2M_W;
-	return 0;
+	f = spin_lock_irqsave(&d->p2m_lock);
+	if (p2m_get(d->p2m, gfn, &cur) == t && cur == mfn)
+		rc = p2m_clear(d->p2m, gfn, &old);
+	spin_unlock_irqrestore(&d->p2m_lock, f);
+	if (!rc)
+		arch_p2m_retire(d, &old);
+	return rc;
+}
+
+enum p2m_type arch_p2m_get_entry(struct domain *d, u64 gfn, mfn_t *mfn)
+{
+	*mfn = INVALID_MFN;
+	return d->p2m ? p2m_get(d->p2m, gfn, mfn) : p2m_invalid;
+}
+
+int arch_p2m_get_frame(struct domain *d, u64 gfn, mfn_t *mfn,
+		       enum p2m_type *t)
+{
+	unsigned long f;
+	enum p2m_type type;
+	int rc = -ENOENT;
+
+	*mfn = INVALID_MFN;
+	if (!d->p2m)
+		return -ENOENT;
+	f = spin_lock_irqsave(&d->p2m_lock);
+	type = p2m_get(d->p2m, gfn, mfn);
+	if (p2m_holds_frame(type))
+		rc = frame_get(*mfn) ? 0 : -ENOMEM;
+	spin_unlock_irqrestore(&d->p2m_lock, f);
+	if (t)
+		*t = type;
+	return rc;
 }
 
 unsigned long arch_domain_table_pages(const struct domain *d)
@@ -208,6 +271,20 @@ bool arch_hypercall_args(struct vcpu *v, u64 *nr, u64 a[5])
 void arch_hypercall_result(struct vcpu *v, long rc, bool compat)
 {
 	v->hvm->regs.rax = compat ? (u32)rc : (u64)rc;
+}
+
+void arch_hypercall_set_args(struct vcpu *v, const u64 a[5], bool compat)
+{
+	struct hvm_regs *r = &v->hvm->regs;
+
+	if (!compat) {
+		r->rdi = a[0], r->rsi = a[1], r->rdx = a[2];
+		r->r10 = a[3], r->r8 = a[4];
+		return;
+	}
+	/* 32-bit registers: the upper halves are the guest's own. */
+	r->rbx = (u32)a[0], r->rcx = (u32)a[1], r->rdx = (u32)a[2];
+	r->rsi = (u32)a[3], r->rdi = (u32)a[4];
 }
 
 void arch_vcpu_send_nmi(struct vcpu *v)

@@ -145,17 +145,6 @@ static void exit_hlt(struct vcpu *v, const struct hvm_exit *e)
 		domain_shutdown(d, SHUTDOWN_poweroff);
 }
 
-static void exit_npf(struct vcpu *v, const struct hvm_exit *e)
-{
-	/* MMIO emulation arrives with the device model; until then an
-	 * access outside the domain's memory is fatal for the domain. */
-	domain_crash(v->domain, "%s access to guest-physical %#lx (%s) at "
-		     "RIP %#lx", e->npf.write ? "write" : e->npf.exec ? "exec" :
-		     "read", (unsigned long)e->npf.gpa,
-		     e->npf.present ? "protected" : "not mapped",
-		     (unsigned long)v->hvm->regs.rip);
-}
-
 static void exit_xsetbv(struct vcpu *v, const struct hvm_exit *e)
 {
 	struct hvm_regs *r = &v->hvm->regs;
@@ -197,7 +186,7 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 		hvm_inject_ud(v);
 		break;
 	case HVM_EXIT_NPF:
-		exit_npf(v, e);
+		hvm_nested_page_fault(v, e);
 		break;
 	case HVM_EXIT_TRIPLE_FAULT:
 		domain_crash(v->domain, "triple fault on vCPU%u at RIP %#lx",

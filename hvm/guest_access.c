@@ -5,71 +5,91 @@
  *
  * A copy is cut at guest page boundaries; each piece is translated on its
  * own (linear -> guest-physical with guest_walk_ad() and the vCPU's paging
- * state as it is now, then guest-physical -> machine with p2m_lookup()),
- * and copied with memcpy() through the identity map.  Reads need a
- * mapping (all mappings are readable, hvm/p2m/p2m.c), writes need P2M_W.
- * The walk sets accessed/dirty bits like the CPU would, so a guest kernel
- * sees hypervisor writes to its user pages as dirty.
+ * state as it is now, then guest-physical -> machine through the p2m) and
+ * copied with memcpy() through the identity map.
  *
- * Locking: none.  p2m lookups only read entries, each with one atomic
- * load, so a concurrent update yields the old or the new translation.  What
- * that does not cover is a table page or a RAM page freed under a copy:
- * removing translations from a domain that may be in a copy (its own
- * hypercall, or another domain's grant copy / foreign map) must wait until
- * no copy can be using them (vCPUs paused; frees deferred past running
- * copies).  The p2m's users arrange that, not this file.
+ * What a gfn may be used for follows from its p2m type (xen/p2m.h): reads
+ * need a type that maps a frame readably (RAM, a grant or foreign
+ * mapping), writes one that is writable (p2m_ram_rw, p2m_grant_map_rw,
+ * p2m_map_foreign).  Read-only RAM and read-only grants refuse a write,
+ * MMIO (direct or for a device model) refuses both: -EFAULT, never a
+ * silent write or a read of device memory.
  *
- * Every gfn the p2m maps is RAM in the identity map; when MMIO or foreign
- * mappings appear in the p2m, the lookup here must learn to refuse them.
+ * Each piece holds a reference on its frame while it copies
+ * (arch_p2m_get_frame()), so another vCPU removing the mapping - a
+ * balloon-out, a grant unmap, the death of the frame's owner - cannot free
+ * the frame under the copy: it goes back to the allocator only when the
+ * copy drops its reference.  The walker's reads and accessed/dirty updates
+ * of guest page tables go through the same path.
  */
 #include <hvm/guest_walk.h>
 #include <hvm/hvm.h>
-#include <hvm/p2m/p2m.h>
 #include <xen/errno.h>
+#include <xen/frame.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
+#include <xen/p2m.h>
 #include <xen/sched.h>
 
 #define GA_EFLAGS_AC (1ULL << 18)
 
+/* May this type be written by a hypervisor copy? */
+static bool ga_writable(enum p2m_type t)
+{
+	return t == p2m_ram_rw || t == p2m_grant_map_rw ||
+	       t == p2m_map_foreign;
+}
+
 /*
  * Host pointer to guest-physical [gpa, gpa + len) of @d if it lies in one
- * page mapped with (at least) @need, else NULL.
+ * page whose type allows the access, else NULL.  On success *mfn holds a
+ * reference the caller drops (ga_unmap()).
  */
-static void *ga_map(struct domain *d, u64 gpa, size_t len, unsigned int need)
+static void *ga_map(struct domain *d, u64 gpa, size_t len, bool write,
+		    mfn_t *mfn)
 {
-	unsigned int perms;
-	mfn_t mfn;
+	enum p2m_type t;
 
-	if (!d->p2m || !len || len > PAGE_SIZE - (gpa & ~PAGE_MASK))
+	if (!len || len > PAGE_SIZE - (gpa & ~PAGE_MASK))
 		return NULL;
-	if (p2m_lookup(d->p2m, gpa >> PAGE_SHIFT, &mfn, &perms))
+	if (arch_p2m_get_frame(d, gpa >> PAGE_SHIFT, mfn, &t))
 		return NULL;
-	if ((perms & need) != need)
+	if (!(p2m_type_perms(t) & P2M_R) || (write && !ga_writable(t))) {
+		frame_put(*mfn);
 		return NULL;
-	return (void *)(uintptr_t)((mfn << PAGE_SHIFT) | (gpa & ~PAGE_MASK));
+	}
+	return (void *)(uintptr_t)((*mfn << PAGE_SHIFT) | (gpa & ~PAGE_MASK));
+}
+
+static void ga_unmap(mfn_t mfn)
+{
+	frame_put(mfn);
 }
 
 /* Walker callbacks: @ctx is the domain. */
 static int ga_read64(void *ctx, u64 gpa, u64 *val)
 {
-	const u64 *p = ga_map(ctx, gpa, sizeof(*p), P2M_R);
+	mfn_t mfn;
+	const u64 *p = ga_map(ctx, gpa, sizeof(*p), false, &mfn);
 
 	if (!p)
 		return -EFAULT;
 	/* One load: the guest may be rewriting the entry right now. */
 	*val = __atomic_load_n(p, __ATOMIC_RELAXED);
+	ga_unmap(mfn);
 	return 0;
 }
 
 static int ga_setbits64(void *ctx, u64 gpa, u64 bits)
 {
-	u64 *p = ga_map(ctx, gpa, sizeof(*p), P2M_W);
+	mfn_t mfn;
+	u64 *p = ga_map(ctx, gpa, sizeof(*p), true, &mfn);
 
 	if (!p)
 		return -EFAULT;
 	/* Locked OR, as the CPU's own A/D update: no guest bit is lost. */
 	__atomic_fetch_or(p, bits, __ATOMIC_SEQ_CST);
+	ga_unmap(mfn);
 	return 0;
 }
 
@@ -91,10 +111,10 @@ static void ga_paging_state(struct vcpu *v, struct guest_paging *pg)
 
 /*
  * Host pointer for the piece of linear [gla, gla + len) in gla's page
- * (len already cut to the page), or NULL.
+ * (len already cut to the page), with a frame reference in *mfn, or NULL.
  */
 static void *ga_translate(struct vcpu *v, const struct guest_paging *pg,
-			  u64 gla, size_t len, bool write)
+			  u64 gla, size_t len, bool write, mfn_t *mfn)
 {
 	unsigned int pfec = write ? PFEC_write : 0, fault;
 	u64 gpa;
@@ -102,7 +122,7 @@ static void *ga_translate(struct vcpu *v, const struct guest_paging *pg,
 	if (guest_walk_ad(pg, gla, pfec, &gpa, &fault, ga_read64, ga_setbits64,
 			  v->domain))
 		return NULL;
-	return ga_map(v->domain, gpa, len, write ? P2M_W : P2M_R);
+	return ga_map(v->domain, gpa, len, write, mfn);
 }
 
 /* Bytes from @addr to the end of its page, at most @len. */
@@ -120,17 +140,19 @@ int copy_from_guest(struct vcpu *v, void *dst, u64 gla, size_t len)
 	struct guest_paging pg;
 	size_t total = len;
 	u8 *d = dst;
+	mfn_t mfn;
 
 	ga_paging_state(v, &pg);
 	while (len) {
 		size_t n = ga_chunk(gla, len);
-		const void *s = ga_translate(v, &pg, gla, n, false);
+		const void *s = ga_translate(v, &pg, gla, n, false, &mfn);
 
 		if (!s) {
 			memset(dst, 0, total);
 			return -EFAULT;
 		}
 		memcpy(d, s, n);
+		ga_unmap(mfn);
 		d += n;
 		gla += n;
 		len -= n;
@@ -142,15 +164,17 @@ int copy_to_guest(struct vcpu *v, u64 gla, const void *src, size_t len)
 {
 	struct guest_paging pg;
 	const u8 *s = src;
+	mfn_t mfn;
 
 	ga_paging_state(v, &pg);
 	while (len) {
 		size_t n = ga_chunk(gla, len);
-		void *d = ga_translate(v, &pg, gla, n, true);
+		void *d = ga_translate(v, &pg, gla, n, true, &mfn);
 
 		if (!d)
 			return -EFAULT;
 		memcpy(d, s, n);
+		ga_unmap(mfn);
 		s += n;
 		gla += n;
 		len -= n;
@@ -163,17 +187,19 @@ int copy_from_guest_phys(struct domain *d, void *dst, u64 gpa, size_t len)
 {
 	size_t total = len;
 	u8 *p = dst;
+	mfn_t mfn;
 
 	while (len) {
 		size_t n = ga_chunk(gpa, len);
-		const void *s = ga_map(d, gpa, n, P2M_R);
+		const void *s = ga_map(d, gpa, n, false, &mfn);
 
-		/* gpa cannot wrap: p2m_lookup() refuses gfns near 2^64. */
+		/* gpa cannot wrap: the p2m refuses gfns near 2^64. */
 		if (!s) {
 			memset(dst, 0, total);
 			return -EFAULT;
 		}
 		memcpy(p, s, n);
+		ga_unmap(mfn);
 		p += n;
 		gpa += n;
 		len -= n;
@@ -185,22 +211,19 @@ int copy_to_guest_phys(struct domain *d, u64 gpa, const void *src,
 		       size_t len)
 {
 	const u8 *p = src;
+	mfn_t mfn;
 
 	while (len) {
 		size_t n = ga_chunk(gpa, len);
-		void *t = ga_map(d, gpa, n, P2M_W);
+		void *t = ga_map(d, gpa, n, true, &mfn);
 
 		if (!t)
 			return -EFAULT;
 		memcpy(t, p, n);
+		ga_unmap(mfn);
 		p += n;
 		gpa += n;
 		len -= n;
 	}
 	return 0;
-}
-
-void *guest_phys_to_ptr(struct domain *d, u64 gpa, size_t len)
-{
-	return ga_map(d, gpa, len, P2M_W);
 }

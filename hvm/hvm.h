@@ -102,6 +102,9 @@ const struct hvm_function_table *vmx_probe(const char **why);
 void hvm_vcpu_run_once(struct vcpu *v);
 /* The single generic exit dispatcher (hvm/exit.c). */
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
+/* HVM_EXIT_NPF by the p2m type of the address (hvm/npf.c): returns when
+ * the access should be retried, else the domain has been crashed. */
+void hvm_nested_page_fault(struct vcpu *v, const struct hvm_exit *e);
 /* Guest CPL (SS.DPL; 0 in real mode). */
 unsigned int hvm_get_cpl(struct vcpu *v);
 /* Long mode with a 64-bit code segment (hypercall argument convention). */

@@ -15,6 +15,7 @@
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/time.h>
@@ -87,36 +88,47 @@ static long set_callback_irq(struct domain *d, u64 value)
 	return 0;
 }
 
+/* HVMOP_get/set_param on @d (referenced by the caller). */
+static long hvm_param_on(struct vcpu *v, struct domain *d, int op, u64 arg,
+			 struct xen_hvm_param *p)
+{
+	bool self = d == v->domain;
+	long rc;
+
+	if (retired(p->index))
+		return -EINVAL;
+	if (op == HVMOP_get_param) {
+		if (self && !self_may_get(p->index))
+			return -EPERM;
+		p->value = READ_ONCE(d->hvm_param[p->index]);
+		return copy_to_guest(v, arg, p, sizeof(*p)) ? -EFAULT : 0;
+	}
+	if (self && (rc = self_set_check(p->index)))
+		return rc;
+	rc = p->index == HVM_PARAM_CALLBACK_IRQ ? set_callback_irq(d, p->value) : 0;
+	if (!rc)
+		WRITE_ONCE(d->hvm_param[p->index], p->value);
+	return rc;
+}
+
 static long hvm_param(struct vcpu *v, int op, u64 arg)
 {
 	struct domain *curr = v->domain, *d;
 	struct xen_hvm_param p;
-	long rc = 0;
+	long rc;
 
 	if (copy_from_guest(v, &p, arg, sizeof(p)))
 		return -EFAULT;
 	if (p.index >= HVM_NR_PARAMS)
 		return -EINVAL;
 	if (p.domid == DOMID_SELF || p.domid == curr->domain_id)
-		d = curr;
-	else if (!curr->is_privileged)
+		return hvm_param_on(v, curr, op, arg, &p);
+	if (!curr->is_privileged)
 		return -EPERM;
-	else if (p.domid >= DOMID_FIRST_RESERVED || !(d = domain_by_id(p.domid)))
+	if (p.domid >= DOMID_FIRST_RESERVED || !(d = domain_by_id(p.domid)))
 		return -ESRCH;
-	if (retired(p.index))
-		return -EINVAL;
-	if (op == HVMOP_get_param) {
-		if (d == curr && !self_may_get(p.index))
-			return -EPERM;
-		p.value = READ_ONCE(d->hvm_param[p.index]);
-		return copy_to_guest(v, arg, &p, sizeof(p)) ? -EFAULT : 0;
-	}
-	if (d == curr && (rc = self_set_check(p.index)))
-		return rc;
-	if (p.index == HVM_PARAM_CALLBACK_IRQ)
-		rc = set_callback_irq(d, p.value);
-	if (!rc)
-		WRITE_ONCE(d->hvm_param[p.index], p.value);
+	rc = hvm_param_on(v, d, op, arg, &p);
+	put_domain(d);
 	return rc;
 }
 
@@ -142,8 +154,10 @@ static long set_upcall_vector(struct vcpu *v, u64 arg)
 	return 0;
 }
 
-long do_hvm_op(struct vcpu *v, const u64 a[5], bool compat)
+long do_hvm_op(struct vcpu *v, struct hypercall_args *args)
 {
+	const u64 *a = args->a;
+	bool compat = args->compat;
 	switch (compat ? (u32)a[0] : a[0]) {
 	case HVMOP_set_param:
 	case HVMOP_get_param:

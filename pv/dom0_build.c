@@ -152,8 +152,6 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 	}
 	free_pages(scratch, scratch_order);
 	if (rc) {
-		d->is_dying = true;
-		domain_unlist(d);
 		domain_destroy(d);
 		return rc;
 	}

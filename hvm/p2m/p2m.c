@@ -6,39 +6,46 @@
  *
  * The tree is exactly what the vendor's nested paging walks, so there is no
  * second "software" copy to keep in sync: only the bits of an entry differ
- * between the two formats, and they are produced and decoded in four small
- * helpers (p2m_table_entry, p2m_leaf_entry, p2m_present, p2m_perms_of).
+ * between the two formats, and they are produced and decoded in a few
+ * small helpers (p2m_table_entry, p2m_leaf_entry, p2m_decode).
+ *
+ * Types.  Every leaf carries its type (xen/p2m.h) in bits 55:52, which
+ * both formats leave to software (APM vol.2 5.4.1 "available"; SDM vol.3
+ * 29.3.2 "ignored").  The access rights and memory type follow from the
+ * type alone (p2m_type_perms()), so a lookup returns the same answer
+ * whichever vendor runs the domain.  A type without access
+ * (p2m_mmio_dm) is a leaf that is not present to the hardware but is not
+ * empty either: the entry is just its type bits.  Hence "used" (the entry
+ * is not 0) and "present" (the hardware translates it) differ: tables are
+ * kept while they hold any used entry.
  *
  *  - NPT (APM vol.2 15.25) uses ordinary long-mode entries.  Every entry,
  *    table or leaf, has U/S set because the nested walk is a user access
  *    (APM 15.25.5); tables are P|RW|US; leaves P|US, RW for P2M_W, NX
- *    (bit 63) unless P2M_X, PS (bit 7) for 2 MiB.  PAT/PCD/PWT stay 0, so
- *    the host memory type is WB and the guest's PAT decides.
- *  - EPT (SDM vol.3 28.3.2): tables R|W|X; leaves their R/W/X bits, memory
- *    type WB (6) in bits 5:3, IPAT clear (the guest's PAT combines with it,
- *    SDM 29.3.7.2), bit 7 for 2 MiB.
+ *    (bit 63) unless P2M_X, PS (bit 7) for 2 MiB.  RAM leaves keep
+ *    PAT/PCD/PWT at 0, so the host memory type is WB and the guest's PAT
+ *    decides; direct MMIO sets PCD|PWT (UC).
+ *  - EPT (SDM vol.3 29.3.2): tables R|W|X; leaves their R/W/X bits, memory
+ *    type WB (6) in bits 5:3 with IPAT clear (the guest's PAT combines with
+ *    it, SDM 29.3.7.2), or UC with IPAT for direct MMIO; bit 7 for 2 MiB.
  *
- * Read access is implied by every mapping: an NPT entry that is present is
- * readable, so "write only" or "execute only" cannot be expressed there,
- * and EPT calls W without R a misconfiguration (SDM 28.3.3.1) and needs a
- * CPU capability for execute-only.  p2m_map() therefore rejects W without
- * R and silently adds R to an execute-only request, in both formats, so a
- * lookup returns the same perms whichever vendor runs the domain.
+ * Read access is implied by every mapping that has any: an NPT entry that
+ * is present is readable, so "write only" or "execute only" cannot be
+ * expressed there, and EPT calls W without R a misconfiguration (SDM
+ * 29.3.3.1).  The type table below never asks for either.
  *
- * Updates never fail half way: p2m_map() counts the table pages the change
+ * Updates never fail half way: p2m_set() counts the table pages the change
  * needs (new levels, or the split of a 2 MiB leaf into 512 4 KiB leaves),
  * allocates them all, and only then writes.  A new table is filled before
  * the entry pointing to it is written, and entries are written with single
- * 8-byte stores, so a walker (the CPU, or p2m_lookup() on another pCPU)
+ * 8-byte stores, so a walker (the CPU, or p2m_get() on another pCPU)
  * sees either the old or the new translation of every gfn.  Tables left
- * empty by p2m_unmap() are freed, so an unmapped tree is back to its root.
+ * empty by p2m_clear() are freed, so an emptied tree is back to its root.
  *
- * Not done here: flushing.  After a mapping changes or disappears the
- * caller must flush the guest TLBs of the domain (hvm_ops->flush_guest_tlb)
- * before any vCPU runs again; and because table pages (and the caller's
- * RAM) are freed at once, a p2m of a running domain may only lose
- * translations while its vCPUs are paused and no copy_*_guest() is using
- * them (see hvm/guest_access.c).
+ * Not done here: flushing and references.  After a mapping changes or
+ * disappears the caller must flush the guest TLBs of the domain before any
+ * vCPU runs again (hvm/arch.c does, and waits for it); the frames the
+ * entries map, and their references, are the caller's.
  */
 #include <hvm/p2m/p2m.h>
 #include <xen/errno.h>
@@ -50,26 +57,48 @@
 #define P2M_ENTRIES 512
 #define P2M_ADDR_MASK 0x000ffffffffff000ULL	/* bits 51:12 */
 #define P2M_MAX_MFN ((1ULL << 40) - 1)		/* 52-bit machine addresses */
-#define P2M_LARGE_ORDER 9
+#define P2M_TYPE_SHIFT 52
+#define P2M_TYPE_MASK (0xfULL << P2M_TYPE_SHIFT)
 
 /* APM vol.2 5.3.3: long-mode page-table entry bits. */
 #define NPT_P (1ULL << 0)
 #define NPT_RW (1ULL << 1)
 #define NPT_US (1ULL << 2)
+#define NPT_PWT (1ULL << 3)
+#define NPT_PCD (1ULL << 4)
 #define NPT_NX (1ULL << 63)
-/* SDM vol.3 28.3.2, tables 28-2 to 28-6. */
+/* SDM vol.3 29.3.2, tables 29-2 to 29-6. */
 #define EPT_R (1ULL << 0)
 #define EPT_W (1ULL << 1)
 #define EPT_X (1ULL << 2)
+#define EPT_MT_UC (0ULL << 3)
 #define EPT_MT_WB (6ULL << 3)
+#define EPT_IPAT (1ULL << 6)
 /* Both formats: bit 7 of a level-2 entry maps a 2 MiB page. */
 #define P2M_PS (1ULL << 7)
+
+BUILD_BUG_ON(P2M_NR_TYPES > 16);
 
 struct p2m {
 	enum p2m_format fmt;
 	u64 *root;			/* level 4 (PML4 / EPT PML4) */
 	unsigned long table_pages;	/* including the root */
 };
+
+unsigned int p2m_type_perms(enum p2m_type t)
+{
+	static const u8 perms[P2M_NR_TYPES] = {
+		[p2m_ram_rw] = P2M_RWX,
+		[p2m_ram_ro] = P2M_R | P2M_X,
+		[p2m_grant_map_rw] = P2M_R | P2M_W,
+		[p2m_grant_map_ro] = P2M_R,
+		[p2m_map_foreign] = P2M_R | P2M_W,
+		[p2m_mmio_direct] = P2M_R | P2M_W,
+		[p2m_ioreq_server] = P2M_R | P2M_X,
+	};
+
+	return (unsigned int)t < P2M_NR_TYPES ? perms[t] : 0;
+}
 
 static inline u64 p2m_read(const u64 *slot)
 {
@@ -103,64 +132,58 @@ static u64 p2m_table_entry(const struct p2m *p, const u64 *table)
 	return ma | EPT_R | EPT_W | EPT_X;
 }
 
-/* Pre: perms normalised (R set, nothing but RWX). */
 static u64 p2m_leaf_entry(const struct p2m *p, mfn_t mfn, unsigned int order,
-			  unsigned int perms)
+			  enum p2m_type t)
 {
-	u64 e = (mfn << PAGE_SHIFT) | (order ? P2M_PS : 0);
+	unsigned int perms = p2m_type_perms(t);
+	u64 e = ((u64)t << P2M_TYPE_SHIFT) | (order ? P2M_PS : 0);
 
+	if (!perms)
+		return e;		/* typed, not present */
+	e |= mfn << PAGE_SHIFT;
 	if (p->fmt == P2M_NPT) {
 		e |= NPT_P | NPT_US;
 		if (perms & P2M_W)
 			e |= NPT_RW;
 		if (!(perms & P2M_X))
 			e |= NPT_NX;
+		if (t == p2m_mmio_direct)
+			e |= NPT_PCD | NPT_PWT;
 		return e;
 	}
-	e |= EPT_MT_WB | EPT_R;
+	e |= EPT_R;
 	if (perms & P2M_W)
 		e |= EPT_W;
 	if (perms & P2M_X)
 		e |= EPT_X;
+	e |= t == p2m_mmio_direct ? EPT_MT_UC | EPT_IPAT : EPT_MT_WB;
 	return e;
 }
 
-static bool p2m_present(const struct p2m *p, u64 e)
-{
-	if (p->fmt == P2M_NPT)
-		return e & NPT_P;
-	return e & (EPT_R | EPT_W | EPT_X);
-}
-
-/* Pre: e present.  Only levels 1 and 2 ever hold leaves. */
+/* Pre: e used (not 0).  Only levels 1 and 2 ever hold leaves. */
 static bool p2m_is_leaf(u64 e, unsigned int level)
 {
 	BUG_ON(level > 2 && (e & P2M_PS));
 	return level == 1 || (e & P2M_PS);
 }
 
-static unsigned int p2m_perms_of(const struct p2m *p, u64 e)
+/* Leaf @e (at level 1 or 2), seen from @gfn inside it. */
+static void p2m_decode(u64 e, unsigned int level, u64 gfn,
+		       struct p2m_entry *out)
 {
-	unsigned int perms = P2M_R;
-
-	if (p->fmt == P2M_NPT) {
-		if (e & NPT_RW)
-			perms |= P2M_W;
-		if (!(e & NPT_NX))
-			perms |= P2M_X;
-		return perms;
-	}
-	if (e & EPT_W)
-		perms |= P2M_W;
-	if (e & EPT_X)
-		perms |= P2M_X;
-	return perms;
+	out->type = (e & P2M_TYPE_MASK) >> P2M_TYPE_SHIFT;
+	out->order = level == 2 ? P2M_ORDER_2M : 0;
+	out->mfn = (e & P2M_ADDR_MASK) >> PAGE_SHIFT;
+	if (out->order && p2m_type_perms(out->type))
+		out->mfn += gfn & (P2M_ENTRIES - 1);
+	if (!p2m_type_perms(out->type))
+		out->mfn = 0;
 }
 
-static bool p2m_table_empty(const struct p2m *p, const u64 *table)
+static bool p2m_table_empty(const u64 *table)
 {
 	for (unsigned int i = 0; i < P2M_ENTRIES; i++)
-		if (p2m_present(p, p2m_read(&table[i])))
+		if (p2m_read(&table[i]))
 			return false;
 	return true;
 }
@@ -172,55 +195,43 @@ static void p2m_free_table(struct p2m *p, u64 *table)
 	free_page(table);
 }
 
-/* Free @table (at @level) and every table below it; depth <= 3. */
-static void p2m_free_tree(struct p2m *p, u64 *table, unsigned int level)
-{
-	for (unsigned int i = 0; level > 1 && i < P2M_ENTRIES; i++) {
-		u64 e = table[i];
-
-		if (p2m_present(p, e) && !p2m_is_leaf(e, level))
-			p2m_free_tree(p, p2m_next(e), level - 1);
-	}
-	p2m_free_table(p, table);
-}
-
 /* Fill @table with the 512 4 KiB leaves equivalent to 2 MiB leaf @e. */
 static void p2m_split_fill(const struct p2m *p, u64 *table, u64 e)
 {
-	mfn_t base = (e & P2M_ADDR_MASK) >> PAGE_SHIFT;
-	unsigned int perms = p2m_perms_of(p, e);
+	struct p2m_entry big;
 
+	p2m_decode(e, 2, 0, &big);
 	for (unsigned int i = 0; i < P2M_ENTRIES; i++)
-		table[i] = p2m_leaf_entry(p, base + i, 0, perms);
+		table[i] = p2m_leaf_entry(p, big.mfn + (big.mfn ? i : 0), 0,
+					  big.type);
 }
 
 /*
  * Replace the entry at @slot (above the leaf level) by a table: an empty
- * one if it was absent, the split of a 2 MiB leaf otherwise.  @table is a
+ * one if it was unused, the split of a 2 MiB leaf otherwise.  @table is a
  * zeroed page the caller already owns.
  */
 static u64 *p2m_install_table(struct p2m *p, u64 *slot, u64 *table)
 {
 	u64 e = p2m_read(slot);
 
-	if (p2m_present(p, e))
+	if (e)
 		p2m_split_fill(p, table, e);
 	p->table_pages++;
 	p2m_write(slot, p2m_table_entry(p, table));
 	return table;
 }
 
-/* How many table pages mapping @gfn at @target level needs (<= 3). */
-static unsigned int p2m_tables_needed(const struct p2m *p, u64 gfn,
-				      unsigned int target)
+/* How many table pages reaching @gfn's level-1 slot needs (<= 3). */
+static unsigned int p2m_tables_needed(const struct p2m *p, u64 gfn)
 {
 	const u64 *t = p->root;
 
-	for (unsigned int level = P2M_LEVELS; level > target; level--) {
+	for (unsigned int level = P2M_LEVELS; level > 1; level--) {
 		u64 e = p2m_read(&t[p2m_index(gfn, level)]);
 
-		if (!p2m_present(p, e))
-			return level - target;
+		if (!e)
+			return level - 1;
 		if (p2m_is_leaf(e, level))
 			return 1;	/* split; then nothing is missing */
 		t = p2m_next(e);
@@ -230,7 +241,7 @@ static unsigned int p2m_tables_needed(const struct p2m *p, u64 gfn,
 
 static bool p2m_args_ok(u64 gfn, unsigned int order)
 {
-	if (order != 0 && order != P2M_LARGE_ORDER)
+	if (order != 0 && order != P2M_ORDER_2M)
 		return false;
 	if (!IS_ALIGNED(gfn, 1ULL << order))
 		return false;
@@ -260,27 +271,35 @@ void p2m_destroy(struct p2m *p)
 {
 	if (!p)
 		return;
-	p2m_free_tree(p, p->root, P2M_LEVELS);
-	BUG_ON(p->table_pages);
+	BUG_ON(!p2m_table_empty(p->root) || p->table_pages != 1);
+	p2m_free_table(p, p->root);
 	xfree(p);
 }
 
-int p2m_map(struct p2m *p, u64 gfn, mfn_t mfn, unsigned int order,
-	    unsigned int perms)
+/* Walk to @gfn's level-1 table, creating tables from @spare (enough of
+ * them: p2m_tables_needed()).  Pre: update lock held. */
+static u64 *p2m_walk_create(struct p2m *p, u64 gfn, u64 *spare[],
+			    unsigned int need)
 {
-	unsigned int target = order ? 2 : 1, need, used = 0, level;
-	u64 *spare[P2M_LEVELS - 1], *t = p->root, *slot, old;
+	unsigned int used = 0;
+	u64 *t = p->root;
 
-	/* Validate: nothing below may fail after the first write. */
-	if (!p2m_args_ok(gfn, order) || mfn > P2M_MAX_MFN ||
-	    !IS_ALIGNED(mfn, 1ULL << order))
-		return -EINVAL;
-	if (!perms || (perms & ~P2M_RWX) ||
-	    ((perms & P2M_W) && !(perms & P2M_R)))
-		return -EINVAL;
-	perms |= P2M_R;		/* implied: see the design note */
+	for (unsigned int level = P2M_LEVELS; level > 1; level--) {
+		u64 *slot = &t[p2m_index(gfn, level)], e = p2m_read(slot);
 
-	need = p2m_tables_needed(p, gfn, target);
+		if (!e || p2m_is_leaf(e, level)) {
+			BUG_ON(used >= need);
+			t = p2m_install_table(p, slot, spare[used++]);
+		} else {
+			t = p2m_next(e);
+		}
+	}
+	BUG_ON(used != need);
+	return t;
+}
+
+static int p2m_alloc_spares(u64 *spare[], unsigned int need)
+{
 	for (unsigned int i = 0; i < need; i++) {
 		spare[i] = alloc_zeroed_pages(0);
 		if (!spare[i]) {
@@ -289,26 +308,67 @@ int p2m_map(struct p2m *p, u64 gfn, mfn_t mfn, unsigned int order,
 			return -ENOMEM;
 		}
 	}
+	return 0;
+}
 
-	/* Commit. */
-	for (level = P2M_LEVELS; level > target; level--) {
-		slot = &t[p2m_index(gfn, level)];
-		old = p2m_read(slot);
-		if (!p2m_present(p, old) || p2m_is_leaf(old, level)) {
-			BUG_ON(used >= need);
-			t = p2m_install_table(p, slot, spare[used++]);
-		} else {
-			t = p2m_next(old);
+/* Order 9: install a 2 MiB leaf where nothing is mapped yet. */
+static int p2m_set_2m(struct p2m *p, u64 gfn, u64 leaf)
+{
+	u64 *spare[P2M_LEVELS - 1], *t = p->root, *slot;
+	unsigned int need = 0, level;
+
+	for (level = P2M_LEVELS; level > 2; level--) {
+		u64 e = p2m_read(&t[p2m_index(gfn, level)]);
+
+		if (!e) {
+			need = level - 2;
+			break;
 		}
+		t = p2m_next(e);
 	}
-	BUG_ON(used != need);
+	if (!need && p2m_read(&t[p2m_index(gfn, 2)]))
+		return -EBUSY;
+	if (p2m_alloc_spares(spare, need))
+		return -ENOMEM;
+	for (level = P2M_LEVELS, t = p->root; level > 2; level--) {
+		slot = &t[p2m_index(gfn, level)];
+		t = p2m_read(slot) ? p2m_next(p2m_read(slot)) :
+				     p2m_install_table(p, slot, spare[--need]);
+	}
+	p2m_write(&t[p2m_index(gfn, 2)], leaf);
+	return 0;
+}
 
-	slot = &t[p2m_index(gfn, target)];
-	old = p2m_read(slot);
-	p2m_write(slot, p2m_leaf_entry(p, mfn, order, perms));
-	/* A 2 MiB leaf over a table of 4 KiB leaves: the table goes. */
-	if (target == 2 && p2m_present(p, old) && !p2m_is_leaf(old, 2))
-		p2m_free_table(p, p2m_next(old));
+int p2m_set(struct p2m *p, u64 gfn, mfn_t mfn, unsigned int order,
+	    enum p2m_type t, struct p2m_entry *old)
+{
+	u64 *spare[P2M_LEVELS - 1], *table, *slot, e;
+	unsigned int need;
+
+	/* Validate: nothing below may fail after the first write. */
+	if (!p2m_args_ok(gfn, order) || t == p2m_invalid ||
+	    (unsigned int)t >= P2M_NR_TYPES)
+		return -EINVAL;
+	if (!p2m_type_perms(t))
+		mfn = 0;
+	if (mfn > P2M_MAX_MFN || !IS_ALIGNED(mfn, 1ULL << order))
+		return -EINVAL;
+	if (order)
+		return p2m_set_2m(p, gfn, p2m_leaf_entry(p, mfn, order, t));
+
+	need = p2m_tables_needed(p, gfn);
+	if (p2m_alloc_spares(spare, need))
+		return -ENOMEM;
+	/* Commit. */
+	table = p2m_walk_create(p, gfn, spare, need);
+	slot = &table[p2m_index(gfn, 1)];
+	e = p2m_read(slot);
+	if (old) {
+		*old = (struct p2m_entry){ .type = p2m_invalid };
+		if (e)
+			p2m_decode(e, 1, gfn, old);
+	}
+	p2m_write(slot, p2m_leaf_entry(p, mfn, 0, t));
 	return 0;
 }
 
@@ -320,26 +380,27 @@ static void p2m_prune(struct p2m *p, u64 *const path[], u64 gfn,
 		      unsigned int level)
 {
 	for (; level < P2M_LEVELS; level++) {
-		if (!p2m_table_empty(p, path[level]))
+		if (!p2m_table_empty(path[level]))
 			return;
 		p2m_write(&path[level + 1][p2m_index(gfn, level + 1)], 0);
 		p2m_free_table(p, path[level]);
 	}
 }
 
-int p2m_unmap(struct p2m *p, u64 gfn, unsigned int order)
+int p2m_clear(struct p2m *p, u64 gfn, struct p2m_entry *old)
 {
-	unsigned int target = order ? 2 : 1, level;
 	u64 *path[P2M_LEVELS + 1], *slot, e;
+	unsigned int level;
 
-	if (!p2m_args_ok(gfn, order))
+	if (old)
+		*old = (struct p2m_entry){ .type = p2m_invalid };
+	if (!p2m_args_ok(gfn, 0))
 		return -EINVAL;
-
 	path[P2M_LEVELS] = p->root;
-	for (level = P2M_LEVELS; level > target; level--) {
+	for (level = P2M_LEVELS; level > 1; level--) {
 		slot = &path[level][p2m_index(gfn, level)];
 		e = p2m_read(slot);
-		if (!p2m_present(p, e))
+		if (!e)
 			return 0;	/* nothing mapped here */
 		if (p2m_is_leaf(e, level)) {
 			/* A 4 KiB hole in a 2 MiB leaf: split first.
@@ -353,39 +414,75 @@ int p2m_unmap(struct p2m *p, u64 gfn, unsigned int order)
 		}
 		path[level - 1] = p2m_next(e);
 	}
-
-	slot = &path[target][p2m_index(gfn, target)];
+	slot = &path[1][p2m_index(gfn, 1)];
 	e = p2m_read(slot);
-	if (!p2m_present(p, e))
+	if (!e)
 		return 0;
+	if (old)
+		p2m_decode(e, 1, gfn, old);
 	p2m_write(slot, 0);
-	if (target == 2 && !p2m_is_leaf(e, 2))
-		p2m_free_table(p, p2m_next(e));
-	p2m_prune(p, path, gfn, target);
+	p2m_prune(p, path, gfn, 1);
 	return 0;
 }
 
-int p2m_lookup(const struct p2m *p, u64 gfn, mfn_t *mfn, unsigned int *perms)
+enum p2m_type p2m_get(const struct p2m *p, u64 gfn, mfn_t *mfn)
 {
 	const u64 *t = p->root;
+	struct p2m_entry leaf;
 
 	if (gfn > P2M_MAX_GFN)
-		return -ENOENT;
+		return p2m_invalid;
 	for (unsigned int level = P2M_LEVELS; level >= 1; level--) {
 		u64 e = p2m_read(&t[p2m_index(gfn, level)]);
 
-		if (!p2m_present(p, e))
-			return -ENOENT;
+		if (!e)
+			return p2m_invalid;
 		if (p2m_is_leaf(e, level)) {
-			u64 off = gfn & ((1ULL << (9 * (level - 1))) - 1);
-
-			*mfn = ((e & P2M_ADDR_MASK) >> PAGE_SHIFT) + off;
-			*perms = p2m_perms_of(p, e);
-			return 0;
+			p2m_decode(e, level, gfn, &leaf);
+			*mfn = leaf.mfn;
+			return leaf.type;
 		}
 		t = p2m_next(e);
 	}
 	BUG();	/* level 1 entries are always leaves */
+}
+
+/* p2m_drain() below @table (at @level, covering gfns from @base). */
+static int p2m_drain_table(struct p2m *p, u64 *table, unsigned int level,
+			   u64 base, void (*fn)(void *, u64,
+						const struct p2m_entry *),
+			   void *ctx, unsigned long *budget)
+{
+	for (unsigned int i = 0; i < P2M_ENTRIES; i++) {
+		u64 e = p2m_read(&table[i]), gfn;
+		struct p2m_entry leaf;
+
+		if (!e)
+			continue;
+		gfn = base + ((u64)i << (9 * (level - 1)));
+		if (p2m_is_leaf(e, level)) {
+			if (!*budget)
+				return -EAGAIN;
+			p2m_decode(e, level, gfn, &leaf);
+			p2m_write(&table[i], 0);
+			fn(ctx, gfn, &leaf);
+			(*budget)--;
+			continue;
+		}
+		if (p2m_drain_table(p, p2m_next(e), level - 1, gfn, fn, ctx,
+				    budget))
+			return -EAGAIN;
+		p2m_write(&table[i], 0);
+		p2m_free_table(p, p2m_next(e));
+	}
+	return 0;
+}
+
+int p2m_drain(struct p2m *p, void (*fn)(void *ctx, u64 gfn,
+					const struct p2m_entry *e),
+	      void *ctx, unsigned long *budget)
+{
+	return p2m_drain_table(p, p->root, P2M_LEVELS, 0, fn, ctx, budget);
 }
 
 paddr_t p2m_root(const struct p2m *p)

@@ -2,16 +2,18 @@
  * The guest-physical -> machine map of a domain: one 4-level radix tree
  * emitted in the format the vendor's nested paging reads (AMD NPT uses
  * ordinary long-mode page-table entries; Intel EPT its own R/W/X entries
- * with a memory type).  4 KiB and 2 MiB leaves.  Table pages come from the
- * page allocator and are counted; the mapped memory is the caller's.
+ * with a memory type).  4 KiB and 2 MiB leaves, each with a type
+ * (xen/p2m.h) from which its access rights and memory type follow.  Table
+ * pages come from the page allocator and are counted; the mapped frames
+ * and their references are the caller's (hvm/arch.c).
  *
- * Locking: the caller serialises updates (d->lock); lookups from exit
- * handlers of the same domain take the same lock.
+ * Locking: the caller serialises updates (the domain's p2m lock); lookups
+ * are lock-free (single 8-byte loads of each entry).
  */
 #ifndef HVM_P2M_P2M_H
 #define HVM_P2M_P2M_H
 
-#include <xen/arch_vcpu.h>
+#include <xen/p2m.h>
 #include <xen/types.h>
 
 enum p2m_format {
@@ -19,33 +21,41 @@ enum p2m_format {
 	P2M_EPT,
 };
 
-/* Access rights of a mapping. */
-#define P2M_R (1U << 0)
-#define P2M_W (1U << 1)
-#define P2M_X (1U << 2)
-#define P2M_RWX (P2M_R | P2M_W | P2M_X)
-
 #define P2M_MAX_GFN ARCH_MAX_GFN	/* 48-bit guest-physical space */
 
 struct p2m;
 
 struct p2m *p2m_create(enum p2m_format fmt);
-/* Free the table pages (not the memory they map). */
+/* Free the table pages.  Pre: p2m_drain() emptied the tree (the mapped
+ * frames' references are the caller's to drop). */
 void p2m_destroy(struct p2m *p);
 /*
- * Map 2^@order pages (order 0 or 9) at @gfn -> @mfn with @perms.
- * Both must be aligned to the order.  An existing mapping is replaced
- * (a 2 MiB leaf is split when a 4 KiB page inside it changes).
- * Returns 0, -EINVAL (misaligned, bad order/perms, gfn out of range) or
+ * Map 2^@order pages (order 0 or 9) at @gfn -> @mfn with type @t (not
+ * p2m_invalid; @mfn is ignored for p2m_mmio_dm).  Both must be aligned to
+ * the order.  Order 0 replaces whatever was at @gfn (splitting a 2 MiB
+ * leaf around it) and reports it in *old (order 0 view; may be NULL).
+ * Order 9 needs the 2 MiB range empty (-EBUSY otherwise).  Returns 0,
+ * -EINVAL (misaligned, bad order/type, gfn out of range), -EBUSY or
  * -ENOMEM (no table page; the map is unchanged).
  */
-int p2m_map(struct p2m *p, u64 gfn, mfn_t mfn, unsigned int order,
-	    unsigned int perms);
-/* Remove whatever maps [gfn, gfn + 2^order); absent is not an error. */
-int p2m_unmap(struct p2m *p, u64 gfn, unsigned int order);
-/* Translate one gfn: 0 with *mfn and *perms set, or -ENOENT. */
-int p2m_lookup(const struct p2m *p, u64 gfn, mfn_t *mfn,
-	       unsigned int *perms);
+int p2m_set(struct p2m *p, u64 gfn, mfn_t mfn, unsigned int order,
+	    enum p2m_type t, struct p2m_entry *old);
+/* Remove the 4 KiB entry at @gfn (splitting a 2 MiB leaf); absent is not
+ * an error.  *old (may be NULL) says what was there.  0, -EINVAL or
+ * -ENOMEM (split impossible; nothing changed). */
+int p2m_clear(struct p2m *p, u64 gfn, struct p2m_entry *old);
+/* Translate one gfn: its type (p2m_invalid if nothing) and frame. */
+enum p2m_type p2m_get(const struct p2m *p, u64 gfn, mfn_t *mfn);
+/*
+ * Empty the tree, at most *@budget leaves per call: each leaf is removed
+ * and passed to @fn (with its gfn) before its table can go.  Returns 0
+ * when only the root is left, -EAGAIN when the budget ran out (call
+ * again: progress is kept in the tree itself).  *@budget is decremented
+ * per leaf.  The domain must not run (no TLB flush here).
+ */
+int p2m_drain(struct p2m *p, void (*fn)(void *ctx, u64 gfn,
+					const struct p2m_entry *e),
+	      void *ctx, unsigned long *budget);
 /* Machine address of the top-level table (nCR3 / EPTP base). */
 paddr_t p2m_root(const struct p2m *p);
 enum p2m_format p2m_format_of(const struct p2m *p);

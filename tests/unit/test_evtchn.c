@@ -11,6 +11,7 @@
 #include <string.h>
 #include <xen/errno.h>
 #include <xen/event.h>
+#include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <xen/xmalloc.h>
 #include "unit.h"
@@ -23,6 +24,7 @@ static struct tdom {
 	struct vcpu v[NV];
 	struct evtchn_domain *ed;
 	bool listed;
+	long refs;			/* lookups not yet put (atomically) */
 	struct shared_info si;
 	struct vcpu_info own_vi[NV];	/* VCPUOP_register_vcpu_info areas */
 	unsigned int kicks[NV];
@@ -87,12 +89,29 @@ static void poll_wake(struct domain *d, evtchn_port_t port)
 	__atomic_store_n(&T(d)->last_poll_port, port, __ATOMIC_RELAXED);
 }
 
+/* As domain_by_id(): a reference the caller drops with put(). */
 static struct domain *lookup(domid_t id)
 {
 	for (int i = 0; i < NDOMS; i++)
-		if (dom[i].listed && dom[i].d.domain_id == id)
+		if (dom[i].listed && dom[i].d.domain_id == id) {
+			__atomic_fetch_add(&dom[i].refs, 1, __ATOMIC_RELAXED);
 			return &dom[i].d;
+		}
 	return NULL;
+}
+
+static void put(struct domain *d)
+{
+	long was = __atomic_fetch_sub(&T(d)->refs, 1, __ATOMIC_RELAXED);
+
+	CHECK(was > 0);
+}
+
+/* As the domain's death: kill (close everything), then free. */
+static void destroy_dom(int i)
+{
+	evtchn_domain_kill(&dom[i].d, dom[i].ed);
+	evtchn_domain_free(&dom[i].d, &dom[i].ed);
 }
 
 /* Guest linear address = host pointer; 0 faults. */
@@ -120,6 +139,7 @@ static void setup_dom(int i, domid_t id, unsigned int nv, unsigned int max_port,
 	struct tdom *t = &dom[i];
 	static const struct evtchn_hooks hooks = {
 		.kick = kick, .poll_wake = poll_wake, .lookup = lookup,
+		.put = put,
 	};
 
 	evtchn_set_hooks(&hooks);
@@ -143,9 +163,11 @@ static void teardown(void)
 	for (int i = 0; i < NDOMS; i++) {
 		if (dom[i].ed) {
 			dom[i].listed = false;
-			evtchn_domain_destroy(&dom[i].d, &dom[i].ed);
+			destroy_dom(i);
 			CHECK(dom[i].ed == NULL);
 		}
+		/* Every lookup's reference was dropped. */
+		CHECK_EQ(dom[i].refs, 0);
 	}
 	CHECK_EQ(live_allocs, 0);
 	CHECK_EQ(irq_depth, 0);
@@ -767,6 +789,15 @@ TEST(test_misc_ops)
 	teardown();
 }
 
+/* The table entry, as the dispatcher calls it. */
+static long evtchn_hc(struct vcpu *v, const u64 a[5], bool compat)
+{
+	struct hypercall_args args = { { a[0], a[1], a[2], a[3], a[4] },
+				       compat };
+
+	return do_event_channel_op(v, &args);
+}
+
 TEST(test_hypercall_entry)
 {
 	struct evtchn_bind_ipi b = { .vcpu = 1, .port = 999 };
@@ -775,31 +806,31 @@ TEST(test_hypercall_entry)
 	u64 a[5] = { EVTCHNOP_bind_ipi, (uintptr_t)&b };
 
 	setup2();
-	CHECK_EQ(do_event_channel_op(&dom[1].v[0], a, false), 0);
+	CHECK_EQ(evtchn_hc(&dom[1].v[0], a, false), 0);
 	CHECK_EQ(b.port, 1);				/* copied back */
 	a[1] = 0;
-	CHECK_EQ(do_event_channel_op(&dom[1].v[0], a, false), -EFAULT);
+	CHECK_EQ(evtchn_hc(&dom[1].v[0], a, false), -EFAULT);
 	CHECK_EQ(ipi(1, 0), 2);				/* nothing allocated */
 	a[0] = EVTCHNOP_status;
 	a[1] = (uintptr_t)&st;
-	CHECK_EQ(do_event_channel_op(&dom[1].v[0], a, true), 0);
+	CHECK_EQ(evtchn_hc(&dom[1].v[0], a, true), 0);
 	CHECK_EQ(st.status, EVTCHNSTAT_ipi);
 	CHECK_EQ(st.vcpu, 1);
 	a[0] = EVTCHNOP_send;
 	a[1] = (uintptr_t)&s;
-	CHECK_EQ(do_event_channel_op(&dom[1].v[0], a, false), 0);
+	CHECK_EQ(evtchn_hc(&dom[1].v[0], a, false), 0);
 	CHECK(pending(1, 1));
 	a[0] = 99;
-	CHECK_EQ(do_event_channel_op(&dom[1].v[0], a, false), -ENOSYS);
+	CHECK_EQ(evtchn_hc(&dom[1].v[0], a, false), -ENOSYS);
 	/* dom0's privilege comes from struct domain. */
 	struct evtchn_alloc_unbound au = { .dom = 5, .remote_dom = 0 };
 	a[0] = EVTCHNOP_alloc_unbound;
 	a[1] = (uintptr_t)&au;
-	CHECK_EQ(do_event_channel_op(&dom[0].v[0], a, false), 0);
+	CHECK_EQ(evtchn_hc(&dom[0].v[0], a, false), 0);
 	CHECK_EQ(au.port, 3);
-	CHECK_EQ(do_event_channel_op(&dom[1].v[0], a, false), 0);
+	CHECK_EQ(evtchn_hc(&dom[1].v[0], a, false), 0);
 	au.dom = 0;
-	CHECK_EQ(do_event_channel_op(&dom[1].v[0], a, false), -EPERM);
+	CHECK_EQ(evtchn_hc(&dom[1].v[0], a, false), -EPERM);
 	teardown();
 }
 
@@ -983,7 +1014,7 @@ TEST(test_destroy_unbinds_peers)
 	rp2 = unbound(0, DOMID_SELF, 5);
 	lp2 = interdomain(1, 0, rp2);
 	dom[1].listed = false;
-	evtchn_domain_destroy(&dom[1].d, &dom[1].ed);
+	destroy_dom(1);
 	CHECK(dom[1].ed == NULL);
 	CHECK_EQ(status(0, DOMID_SELF, lp, &st), 0);
 	CHECK_EQ(st.status, EVTCHNSTAT_unbound);

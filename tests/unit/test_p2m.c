@@ -48,27 +48,50 @@ static u64 raw_entry(const struct p2m *p, u64 gfn, unsigned int level)
 
 		if (l == level)
 			return e;
-		if (!(e & 7) || (e & (1ULL << 7)))
+		if (!e || (e & (1ULL << 7)))
 			return 0;
 		t = (const u64 *)(uintptr_t)(e & ADDR_MASK);
 	}
 }
 
-static bool maps_to(const struct p2m *p, u64 gfn, mfn_t mfn,
-		    unsigned int perms)
+
+#define TYPE_OF(e) (((e) >> 52) & 0xf)
+
+static bool maps_to(const struct p2m *p, u64 gfn, mfn_t mfn, enum p2m_type t)
 {
 	mfn_t m = ~0ULL;
-	unsigned int pr = ~0U;
 
-	return p2m_lookup(p, gfn, &m, &pr) == 0 && m == mfn && pr == perms;
+	return p2m_get(p, gfn, &m) == t && m == mfn;
 }
 
 static bool unmapped(const struct p2m *p, u64 gfn)
 {
 	mfn_t m;
-	unsigned int pr;
 
-	return p2m_lookup(p, gfn, &m, &pr) == -ENOENT;
+	return p2m_get(p, gfn, &m) == p2m_invalid;
+}
+
+/* Drain everything (budget per call @step), counting leaves and pages. */
+static unsigned long drained_pages, drained_leaves;
+
+static void count_leaf(void *ctx, u64 gfn, const struct p2m_entry *e)
+{
+	drained_leaves++;
+	drained_pages += 1UL << e->order;
+}
+
+static void drain_all(struct p2m *p, unsigned long step)
+{
+	unsigned long budget;
+	int rc, guard = 0;
+
+	drained_pages = drained_leaves = 0;
+	do {
+		budget = step;
+		rc = p2m_drain(p, count_leaf, NULL, &budget);
+		CHECK(rc == 0 || rc == -EAGAIN);
+	} while (rc && ++guard < 100000);
+	CHECK_EQ(p2m_table_pages(p), 1);
 }
 
 TEST(test_npt_encoding)
@@ -83,28 +106,34 @@ TEST(test_npt_encoding)
 	CHECK_EQ(p2m_table_pages(p), 1);
 	CHECK_EQ(p2m_root(p) % PAGE_SIZE, 0);
 
-	/* RW, no X: P|RW|US|NX; tables P|RW|US. */
-	CHECK_EQ(p2m_map(p, 0x12345, 0xabcde, 0, P2M_R | P2M_W), 0);
-	CHECK_EQ(raw_entry(p, 0x12345, 1),
-		 (0xabcdeULL << 12) | 0x7 | (1ULL << 63));
+	/* Grant RW: P|RW|US|NX, type 3; tables P|RW|US. */
+	CHECK_EQ(p2m_set(p, 0x12345, 0xabcde, 0, p2m_grant_map_rw, NULL), 0);
+	CHECK_EQ(raw_entry(p, 0x12345, 1), (0xabcdeULL << 12) | 0x7 |
+		 (1ULL << 63) | ((u64)p2m_grant_map_rw << 52));
 	for (unsigned int l = 4; l >= 2; l--) {
 		e = raw_entry(p, 0x12345, l);
 		CHECK_EQ(e & ~ADDR_MASK, 0x7);
 	}
 	CHECK_EQ(p2m_table_pages(p), 4);
-	CHECK(maps_to(p, 0x12345, 0xabcde, P2M_R | P2M_W));
+	CHECK(maps_to(p, 0x12345, 0xabcde, p2m_grant_map_rw));
 
-	/* RX: P|US only; 2 MiB RWX: P|RW|US|PS. */
-	CHECK_EQ(p2m_map(p, 0x12346, 0x777, 0, P2M_R | P2M_X), 0);
-	CHECK_EQ(raw_entry(p, 0x12346, 1), (0x777ULL << 12) | 0x5);
-	CHECK_EQ(p2m_map(p, 0x40000, 0x80000, 9, P2M_RWX), 0);
-	CHECK_EQ(raw_entry(p, 0x40000, 2), (0x80000ULL << 12) | 0x87);
-	CHECK(maps_to(p, 0x401ff, 0x801ff, P2M_RWX));
+	/* RAM read-only (RX): P|US; 2 MiB RAM: P|RW|US|PS. */
+	CHECK_EQ(p2m_set(p, 0x12346, 0x777, 0, p2m_ram_ro, NULL), 0);
+	CHECK_EQ(raw_entry(p, 0x12346, 1), (0x777ULL << 12) | 0x5 |
+		 ((u64)p2m_ram_ro << 52));
+	CHECK_EQ(p2m_set(p, 0x40000, 0x80000, 9, p2m_ram_rw, NULL), 0);
+	CHECK_EQ(raw_entry(p, 0x40000, 2), (0x80000ULL << 12) | 0x87 |
+		 ((u64)p2m_ram_rw << 52));
+	CHECK(maps_to(p, 0x401ff, 0x801ff, p2m_ram_rw));
 
-	/* Execute-only cannot be said in NPT: read is implied. */
-	CHECK_EQ(p2m_map(p, 0x12347, 0x778, 0, P2M_X), 0);
-	CHECK_EQ(raw_entry(p, 0x12347, 1), (0x778ULL << 12) | 0x5);
-	CHECK(maps_to(p, 0x12347, 0x778, P2M_R | P2M_X));
+	/* Direct MMIO is uncached (PCD|PWT); device-model MMIO is not
+	 * present at all, only typed. */
+	CHECK_EQ(p2m_set(p, 0x12347, 0xfee00, 0, p2m_mmio_direct, NULL), 0);
+	CHECK_EQ(raw_entry(p, 0x12347, 1) & 0x1f, 0x1f);
+	CHECK_EQ(p2m_set(p, 0x12348, 0x1234, 0, p2m_mmio_dm, NULL), 0);
+	CHECK_EQ(raw_entry(p, 0x12348, 1), (u64)p2m_mmio_dm << 52);
+	CHECK(maps_to(p, 0x12348, 0, p2m_mmio_dm));
+	drain_all(p, ~0UL);
 	p2m_destroy(p);
 	teardown();
 }
@@ -118,52 +147,67 @@ TEST(test_ept_encoding)
 	CHECK(p != NULL);
 	CHECK_EQ(p2m_format_of(p), P2M_EPT);
 
-	/* RX with WB (6 << 3), IPAT clear: 0x35.  Tables R|W|X. */
-	CHECK_EQ(p2m_map(p, 0x5, 0x1234, 0, P2M_R | P2M_X), 0);
-	CHECK_EQ(raw_entry(p, 0x5, 1), (0x1234ULL << 12) | 0x35);
+	/* RAM read-only: RX with WB (6 << 3), IPAT clear: 0x35. */
+	CHECK_EQ(p2m_set(p, 0x5, 0x1234, 0, p2m_ram_ro, NULL), 0);
+	CHECK_EQ(raw_entry(p, 0x5, 1) & ~(0xfULL << 52), (0x1234ULL << 12) | 0x35);
 	for (unsigned int l = 4; l >= 2; l--)
 		CHECK_EQ(raw_entry(p, 0x5, l) & ~ADDR_MASK, 0x7);
-	CHECK(maps_to(p, 0x5, 0x1234, P2M_R | P2M_X));
+	CHECK(maps_to(p, 0x5, 0x1234, p2m_ram_ro));
 
-	/* RW: 0x33; R: 0x31; 2 MiB RWX: 0x37 | bit 7. */
-	CHECK_EQ(p2m_map(p, 0x6, 0x1, 0, P2M_R | P2M_W), 0);
-	CHECK_EQ(raw_entry(p, 0x6, 1), (0x1ULL << 12) | 0x33);
-	CHECK_EQ(p2m_map(p, 0x7, 0x2, 0, P2M_R), 0);
-	CHECK_EQ(raw_entry(p, 0x7, 1), (0x2ULL << 12) | 0x31);
-	CHECK_EQ(p2m_map(p, 0x200, 0x400, 9, P2M_RWX), 0);
-	CHECK_EQ(raw_entry(p, 0x200, 2), (0x400ULL << 12) | 0xb7);
-	CHECK(maps_to(p, 0x3ff, 0x5ff, P2M_RWX));
-	/* Execute-only would need a CPU capability: R is added. */
-	CHECK_EQ(p2m_map(p, 0x8, 0x3, 0, P2M_X), 0);
-	CHECK_EQ(raw_entry(p, 0x8, 1), (0x3ULL << 12) | 0x35);
+	/* Foreign RW: 0x33; grant RO: 0x31; 2 MiB RAM: 0x37 | bit 7. */
+	CHECK_EQ(p2m_set(p, 0x6, 0x1, 0, p2m_map_foreign, NULL), 0);
+	CHECK_EQ(raw_entry(p, 0x6, 1), (0x1ULL << 12) | 0x33 |
+		 ((u64)p2m_map_foreign << 52));
+	CHECK_EQ(p2m_set(p, 0x7, 0x2, 0, p2m_grant_map_ro, NULL), 0);
+	CHECK_EQ(raw_entry(p, 0x7, 1) & ~(0xfULL << 52), (0x2ULL << 12) | 0x31);
+	CHECK_EQ(p2m_set(p, 0x200, 0x400, 9, p2m_ram_rw, NULL), 0);
+	CHECK_EQ(raw_entry(p, 0x200, 2) & ~(0xfULL << 52),
+		 (0x400ULL << 12) | 0xb7);
+	CHECK(maps_to(p, 0x3ff, 0x5ff, p2m_ram_rw));
+	/* Direct MMIO: RW, UC (0), IPAT (bit 6); device-model MMIO: no
+	 * access bits, so not present to the CPU. */
+	CHECK_EQ(p2m_set(p, 0x8, 0x3, 0, p2m_mmio_direct, NULL), 0);
+	CHECK_EQ(raw_entry(p, 0x8, 1) & 0x7f, 0x43);
+	CHECK_EQ(p2m_set(p, 0x9, 0x3, 0, p2m_mmio_dm, NULL), 0);
+	CHECK_EQ(raw_entry(p, 0x9, 1) & 7, 0);
+	CHECK_EQ(TYPE_OF(raw_entry(p, 0x9, 1)), p2m_mmio_dm);
+	drain_all(p, ~0UL);
 	p2m_destroy(p);
 	teardown();
 }
 
-static void map_lookup_unmap(enum p2m_format fmt)
+static void set_get_clear(enum p2m_format fmt)
 {
 	static const u64 gfns[] = { 0, 1, 511, 512, 0x3ffff, 0x40000,
 				    0x7ffffff, 0x8000000, P2M_MAX_GFN };
+	struct p2m_entry old;
 	struct p2m *p;
 
 	setup();
 	p = p2m_create(fmt);
+	for (unsigned int i = 0; i < ARRAY_SIZE(gfns); i++) {
+		CHECK_EQ(p2m_set(p, gfns[i], 0x100 + i, 0, p2m_ram_rw, &old), 0);
+		CHECK_EQ(old.type, p2m_invalid);
+	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(gfns); i++)
-		CHECK_EQ(p2m_map(p, gfns[i], 0x100 + i, 0, P2M_RWX), 0);
-	for (unsigned int i = 0; i < ARRAY_SIZE(gfns); i++)
-		CHECK(maps_to(p, gfns[i], 0x100 + i, P2M_RWX));
+		CHECK(maps_to(p, gfns[i], 0x100 + i, p2m_ram_rw));
 	CHECK(unmapped(p, 2));
 	CHECK(unmapped(p, 0x8000001));
 	CHECK(unmapped(p, P2M_MAX_GFN + 1));
-	/* Replace one. */
-	CHECK_EQ(p2m_map(p, 511, 0x999, 0, P2M_R), 0);
-	CHECK(maps_to(p, 511, 0x999, P2M_R));
+	/* Replace one: the old entry is reported (its reference is the
+	 * caller's to drop). */
+	CHECK_EQ(p2m_set(p, 511, 0x999, 0, p2m_grant_map_ro, &old), 0);
+	CHECK_EQ(old.type, p2m_ram_rw);
+	CHECK_EQ(old.mfn, 0x102);
+	CHECK(maps_to(p, 511, 0x999, p2m_grant_map_ro));
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(gfns); i++) {
-		CHECK_EQ(p2m_unmap(p, gfns[i], 0), 0);
+		CHECK_EQ(p2m_clear(p, gfns[i], &old), 0);
+		CHECK_EQ(old.type, gfns[i] == 511 ? p2m_grant_map_ro : p2m_ram_rw);
 		CHECK(unmapped(p, gfns[i]));
-		/* Twice: absent is not an error. */
-		CHECK_EQ(p2m_unmap(p, gfns[i], 0), 0);
+		/* Twice: absent is not an error, and says so. */
+		CHECK_EQ(p2m_clear(p, gfns[i], &old), 0);
+		CHECK_EQ(old.type, p2m_invalid);
 	}
 	/* Every table was freed but the root. */
 	CHECK_EQ(p2m_table_pages(p), 1);
@@ -172,57 +216,64 @@ static void map_lookup_unmap(enum p2m_format fmt)
 	teardown();
 }
 
-TEST(test_map_lookup_unmap_npt)
+TEST(test_set_get_clear_npt)
 {
-	map_lookup_unmap(P2M_NPT);
+	set_get_clear(P2M_NPT);
 }
 
-TEST(test_map_lookup_unmap_ept)
+TEST(test_set_get_clear_ept)
 {
-	map_lookup_unmap(P2M_EPT);
+	set_get_clear(P2M_EPT);
 }
 
 static void split_keeps_others(enum p2m_format fmt)
 {
 	const u64 base = 0x3000 * 512, mbase = 0x77 * 512;
+	struct p2m_entry old;
 	struct p2m *p;
 	bool ok = true;
 	unsigned long pages;
 
 	setup();
 	p = p2m_create(fmt);
-	CHECK_EQ(p2m_map(p, base, mbase, 9, P2M_RWX), 0);
+	CHECK_EQ(p2m_set(p, base, mbase, 9, p2m_ram_rw, NULL), 0);
 	pages = p2m_table_pages(p);
 
-	/* A 4 KiB remap inside: one new table, 511 pages as they were. */
-	CHECK_EQ(p2m_map(p, base + 5, 0x4242, 0, P2M_R), 0);
+	/* A 4 KiB remap inside: one new table, 511 pages as they were, the
+	 * old 4 KiB piece reported. */
+	CHECK_EQ(p2m_set(p, base + 5, 0x4242, 0, p2m_map_foreign, &old), 0);
+	CHECK_EQ(old.type, p2m_ram_rw);
+	CHECK_EQ(old.mfn, mbase + 5);
+	CHECK_EQ(old.order, 0);
 	CHECK_EQ(p2m_table_pages(p), pages + 1);
 	for (u64 i = 0; i < 512; i++)
 		if (i != 5)
-			ok &= maps_to(p, base + i, mbase + i, P2M_RWX);
+			ok &= maps_to(p, base + i, mbase + i, p2m_ram_rw);
 	CHECK(ok);
-	CHECK(maps_to(p, base + 5, 0x4242, P2M_R));
+	CHECK(maps_to(p, base + 5, 0x4242, p2m_map_foreign));
 	CHECK(unmapped(p, base + 512));
 	CHECK(unmapped(p, base - 1));
-
-	/* 2 MiB over the 4 KiB table: the table is freed. */
-	CHECK_EQ(p2m_map(p, base, mbase + 512, 9, P2M_R | P2M_W), 0);
-	CHECK_EQ(p2m_table_pages(p), pages);
-	CHECK(maps_to(p, base + 5, mbase + 517, P2M_R | P2M_W));
+	/* A 2 MiB leaf only where nothing is mapped. */
+	CHECK_EQ(p2m_set(p, base, mbase + 512, 9, p2m_ram_rw, NULL), -EBUSY);
 
 	/* A 4 KiB hole in a 2 MiB leaf splits it too. */
-	CHECK_EQ(p2m_unmap(p, base + 511, 0), 0);
-	CHECK_EQ(p2m_table_pages(p), pages + 1);
-	CHECK(unmapped(p, base + 511));
+	CHECK_EQ(p2m_set(p, base + 512, mbase + 512, 9, p2m_ram_rw, NULL), 0);
+	CHECK_EQ(p2m_clear(p, base + 1023, &old), 0);
+	CHECK_EQ(old.mfn, mbase + 1023);
+	CHECK(unmapped(p, base + 1023));
 	ok = true;
 	for (u64 i = 0; i < 511; i++)
-		ok &= maps_to(p, base + i, mbase + 512 + i, P2M_R | P2M_W);
+		ok &= maps_to(p, base + 512 + i, mbase + 512 + i, p2m_ram_rw);
 	CHECK(ok);
+	/* A typed, not-present 2 MiB leaf splits into typed 4 KiB ones. */
+	CHECK_EQ(p2m_set(p, base + 1024, 0, 9, p2m_mmio_dm, NULL), 0);
+	CHECK_EQ(p2m_clear(p, base + 1024 + 7, &old), 0);
+	CHECK_EQ(old.type, p2m_mmio_dm);
+	CHECK(maps_to(p, base + 1024 + 8, 0, p2m_mmio_dm));
+	CHECK(unmapped(p, base + 1024 + 7));
 
-	/* Unmapping the 2 MiB range takes the table and the empty path. */
-	CHECK_EQ(p2m_unmap(p, base, 9), 0);
-	CHECK(unmapped(p, base));
-	CHECK_EQ(p2m_table_pages(p), 1);
+	drain_all(p, ~0UL);
+	CHECK_EQ(drained_pages, 511 + 1 + 511 + 511);
 	p2m_destroy(p);
 	teardown();
 }
@@ -257,97 +308,132 @@ TEST(test_enomem_leaves_map_unchanged)
 
 	setup();
 	p = p2m_create(P2M_EPT);
-	CHECK_EQ(p2m_map(p, 0x200, 0x600, 9, P2M_R | P2M_X), 0);
-	CHECK_EQ(p2m_map(p, 0x1000, 0x5, 0, P2M_R), 0);
+	CHECK_EQ(p2m_set(p, 0x200, 0x600, 9, p2m_ram_ro, NULL), 0);
+	CHECK_EQ(p2m_set(p, 0x1000, 0x5, 0, p2m_grant_map_ro, NULL), 0);
 	CHECK_EQ(p2m_table_pages(p), 4);	/* root, L3, L2, one L1 */
 	n = exhaust(pages, ARRAY_SIZE(pages));
 
-	/* Split needs one page, a new path three, a split unmap one. */
-	CHECK_EQ(p2m_map(p, 0x201, 0x9, 0, P2M_RWX), -ENOMEM);
-	CHECK_EQ(p2m_map(p, 1ULL << 30, 0x9, 0, P2M_RWX), -ENOMEM);
-	CHECK_EQ(p2m_unmap(p, 0x201, 0), -ENOMEM);
+	/* Split needs one page, a new path three, a split clear one. */
+	CHECK_EQ(p2m_set(p, 0x201, 0x9, 0, p2m_ram_rw, NULL), -ENOMEM);
+	CHECK_EQ(p2m_set(p, 1ULL << 30, 0x9, 0, p2m_ram_rw, NULL), -ENOMEM);
+	CHECK_EQ(p2m_set(p, 1ULL << 30, 0, 9, p2m_ram_rw, NULL), -ENOMEM);
+	CHECK_EQ(p2m_clear(p, 0x201, NULL), -ENOMEM);
 	/* With two of the three pages a new path needs: still nothing. */
 	free_page(pages[--n]);
 	free_page(pages[--n]);
-	CHECK_EQ(p2m_map(p, 1ULL << 30, 0x9, 0, P2M_RWX), -ENOMEM);
+	CHECK_EQ(p2m_set(p, 1ULL << 30, 0x9, 0, p2m_ram_rw, NULL), -ENOMEM);
 	CHECK_EQ(page_alloc_free_pages(), 2);
 	CHECK_EQ(p2m_table_pages(p), 4);
 	for (u64 i = 0; i < 512; i++)
-		ok &= maps_to(p, 0x200 + i, 0x600 + i, P2M_R | P2M_X);
+		ok &= maps_to(p, 0x200 + i, 0x600 + i, p2m_ram_ro);
 	CHECK(ok);
-	CHECK(maps_to(p, 0x1000, 0x5, P2M_R));
+	CHECK(maps_to(p, 0x1000, 0x5, p2m_grant_map_ro));
 	CHECK(unmapped(p, 1ULL << 30));
-	CHECK_EQ(raw_entry(p, 0x200, 2), (0x600ULL << 12) | 0xb5);
 
 	/* Needing no page (replacing a 4 KiB leaf) still works. */
-	CHECK_EQ(p2m_map(p, 0x1000, 0x6, 0, P2M_RWX), 0);
-	CHECK(maps_to(p, 0x1000, 0x6, P2M_RWX));
+	CHECK_EQ(p2m_set(p, 0x1000, 0x6, 0, p2m_ram_rw, NULL), 0);
+	CHECK(maps_to(p, 0x1000, 0x6, p2m_ram_rw));
 	/* Two free pages are enough for a split. */
-	CHECK_EQ(p2m_map(p, 0x201, 0x9, 0, P2M_RWX), 0);
-	CHECK(maps_to(p, 0x201, 0x9, P2M_RWX));
-	CHECK(maps_to(p, 0x202, 0x602, P2M_R | P2M_X));
+	CHECK_EQ(p2m_set(p, 0x201, 0x9, 0, p2m_ram_rw, NULL), 0);
+	CHECK(maps_to(p, 0x201, 0x9, p2m_ram_rw));
+	CHECK(maps_to(p, 0x202, 0x602, p2m_ram_ro));
 
 	while (n)
 		free_page(pages[--n]);
+	drain_all(p, ~0UL);
 	p2m_destroy(p);
 	teardown();
 }
 
-TEST(test_destroy_frees_everything)
+/* Draining with a budget of one page per call (a preemption at every
+ * step) hands back exactly what one uninterrupted drain does. */
+TEST(test_drain_preempted_at_every_step)
 {
+	unsigned long pages_whole = 0, leaves_whole = 0;
 	struct p2m *p;
 
-	setup();
-	p = p2m_create(P2M_NPT);
-	for (u64 i = 0; i < 64; i++) {
-		CHECK_EQ(p2m_map(p, i * 0x1234567 % P2M_MAX_GFN, i, 0, P2M_R),
-			 0);
-		CHECK_EQ(p2m_map(p, (i << 20) | 0x200, i << 9, 9, P2M_RWX), 0);
+	for (int pass = 0; pass < 2; pass++) {
+		setup();
+		p = p2m_create(pass ? P2M_EPT : P2M_NPT);
+		for (u64 i = 0; i < 64; i++) {
+			CHECK_EQ(p2m_set(p, i * 0x1234567 % P2M_MAX_GFN, i, 0,
+					 p2m_ram_ro, NULL), 0);
+			CHECK_EQ(p2m_set(p, (i << 20) | 0x200, i << 9, 9,
+					 p2m_ram_rw, NULL), 0);
+		}
+		CHECK(p2m_table_pages(p) > 64);
+		CHECK_EQ(page_alloc_free_pages(),
+			 free_at_start - p2m_table_pages(p) - 1);
+		if (!pass) {
+			drain_all(p, ~0UL);
+			pages_whole = drained_pages;
+			leaves_whole = drained_leaves;
+			CHECK_EQ(pages_whole, 64 + 64 * 512);
+		} else {
+			drain_all(p, 1);
+			CHECK_EQ(drained_pages, pages_whole);
+			CHECK_EQ(drained_leaves, leaves_whole);
+		}
+		p2m_destroy(p);
+		p2m_destroy(NULL);
+		teardown();
 	}
-	CHECK(p2m_table_pages(p) > 64);
-	CHECK_EQ(page_alloc_free_pages(),
-		 free_at_start - p2m_table_pages(p) - 1);
-	p2m_destroy(p);
-	p2m_destroy(NULL);
-	teardown();
 }
 
 TEST(test_invalid_arguments)
 {
 	struct p2m *p;
 	mfn_t m;
-	unsigned int pr;
 
 	setup();
 	CHECK(p2m_create(7) == NULL);
 	p = p2m_create(P2M_NPT);
 	/* Misaligned gfn or mfn, bad orders. */
-	CHECK_EQ(p2m_map(p, 0x201, 0x400, 9, P2M_RWX), -EINVAL);
-	CHECK_EQ(p2m_map(p, 0x200, 0x401, 9, P2M_RWX), -EINVAL);
-	CHECK_EQ(p2m_map(p, 0x200, 0x400, 1, P2M_RWX), -EINVAL);
-	CHECK_EQ(p2m_map(p, 0x0, 0x0, 18, P2M_RWX), -EINVAL);
+	CHECK_EQ(p2m_set(p, 0x201, 0x400, 9, p2m_ram_rw, NULL), -EINVAL);
+	CHECK_EQ(p2m_set(p, 0x200, 0x401, 9, p2m_ram_rw, NULL), -EINVAL);
+	CHECK_EQ(p2m_set(p, 0x200, 0x400, 1, p2m_ram_rw, NULL), -EINVAL);
+	CHECK_EQ(p2m_set(p, 0x0, 0x0, 18, p2m_ram_rw, NULL), -EINVAL);
 	/* Out of range. */
-	CHECK_EQ(p2m_map(p, P2M_MAX_GFN + 1, 0, 0, P2M_RWX), -EINVAL);
-	CHECK_EQ(p2m_map(p, ~0ULL, 0, 0, P2M_RWX), -EINVAL);
-	CHECK_EQ(p2m_map(p, (P2M_MAX_GFN + 1) << 1, 0, 9, P2M_RWX), -EINVAL);
-	CHECK_EQ(p2m_map(p, 0, 1ULL << 40, 0, P2M_RWX), -EINVAL);
-	CHECK_EQ(p2m_map(p, 0, ~0ULL, 0, P2M_RWX), -EINVAL);
-	/* Perms: none, W without R, unknown bits. */
-	CHECK_EQ(p2m_map(p, 0, 0, 0, 0), -EINVAL);
-	CHECK_EQ(p2m_map(p, 0, 0, 0, P2M_W), -EINVAL);
-	CHECK_EQ(p2m_map(p, 0, 0, 0, P2M_W | P2M_X), -EINVAL);
-	CHECK_EQ(p2m_map(p, 0, 0, 0, P2M_R | 8), -EINVAL);
-	CHECK_EQ(p2m_unmap(p, 0x201, 9), -EINVAL);
-	CHECK_EQ(p2m_unmap(p, 0, 3), -EINVAL);
-	CHECK_EQ(p2m_unmap(p, P2M_MAX_GFN + 1, 0), -EINVAL);
-	CHECK_EQ(p2m_lookup(p, ~0ULL, &m, &pr), -ENOENT);
+	CHECK_EQ(p2m_set(p, P2M_MAX_GFN + 1, 0, 0, p2m_ram_rw, NULL), -EINVAL);
+	CHECK_EQ(p2m_set(p, ~0ULL, 0, 0, p2m_ram_rw, NULL), -EINVAL);
+	CHECK_EQ(p2m_set(p, (P2M_MAX_GFN + 1) << 1, 0, 9, p2m_ram_rw, NULL),
+		 -EINVAL);
+	CHECK_EQ(p2m_set(p, 0, 1ULL << 40, 0, p2m_ram_rw, NULL), -EINVAL);
+	CHECK_EQ(p2m_set(p, 0, ~0ULL, 0, p2m_ram_rw, NULL), -EINVAL);
+	/* Types: none, unknown. */
+	CHECK_EQ(p2m_set(p, 0, 0, 0, p2m_invalid, NULL), -EINVAL);
+	CHECK_EQ(p2m_set(p, 0, 0, 0, P2M_NR_TYPES, NULL), -EINVAL);
+	CHECK_EQ(p2m_set(p, 0, 0, 0, (enum p2m_type)99, NULL), -EINVAL);
+	CHECK_EQ(p2m_clear(p, P2M_MAX_GFN + 1, NULL), -EINVAL);
+	CHECK_EQ(p2m_get(p, ~0ULL, &m), p2m_invalid);
 	/* Nothing was built by the failures. */
 	CHECK_EQ(p2m_table_pages(p), 1);
 	/* The last 2 MiB of the space is fine. */
-	CHECK_EQ(p2m_map(p, P2M_MAX_GFN - 511, 0x200, 9, P2M_R), 0);
-	CHECK(maps_to(p, P2M_MAX_GFN, 0x3ff, P2M_R));
+	CHECK_EQ(p2m_set(p, P2M_MAX_GFN - 511, 0x200, 9, p2m_ram_ro, NULL), 0);
+	CHECK(maps_to(p, P2M_MAX_GFN, 0x3ff, p2m_ram_ro));
+	drain_all(p, ~0UL);
 	p2m_destroy(p);
 	teardown();
+}
+
+TEST(test_type_perms)
+{
+	CHECK_EQ(p2m_type_perms(p2m_invalid), 0);
+	CHECK_EQ(p2m_type_perms(p2m_ram_rw), P2M_RWX);
+	CHECK_EQ(p2m_type_perms(p2m_ram_ro), P2M_R | P2M_X);
+	CHECK_EQ(p2m_type_perms(p2m_grant_map_rw), P2M_R | P2M_W);
+	CHECK_EQ(p2m_type_perms(p2m_grant_map_ro), P2M_R);
+	CHECK_EQ(p2m_type_perms(p2m_map_foreign), P2M_R | P2M_W);
+	CHECK_EQ(p2m_type_perms(p2m_mmio_direct), P2M_R | P2M_W);
+	CHECK_EQ(p2m_type_perms(p2m_mmio_dm), 0);
+	CHECK_EQ(p2m_type_perms(p2m_ioreq_server), P2M_R | P2M_X);
+	CHECK_EQ(p2m_type_perms(P2M_NR_TYPES), 0);
+	/* The types that hold a frame reference (xen/frame.h). */
+	CHECK(p2m_holds_frame(p2m_ram_rw) && p2m_holds_frame(p2m_map_foreign) &&
+	      p2m_holds_frame(p2m_grant_map_ro) &&
+	      p2m_holds_frame(p2m_ioreq_server));
+	CHECK(!p2m_holds_frame(p2m_invalid) && !p2m_holds_frame(p2m_mmio_dm) &&
+	      !p2m_holds_frame(p2m_mmio_direct));
 }
 
 static u64 rnd_state = 0x2545f4914f6cdd1dULL;
@@ -360,53 +446,65 @@ static u64 rnd(void)
 	return rnd_state;
 }
 
-/* Random 4 KiB / 2 MiB maps and unmaps over 8 MiB of guest space, checked
- * against a flat model after every step; in the end every table goes. */
+/* Random 4 KiB / 2 MiB sets and clears over 8 MiB of guest space, checked
+ * against a flat model after every step; every reported old entry is
+ * what the model had; in the end draining returns every page left. */
 #define MODEL_GFNS 2048
 
 static void random_against_model(enum p2m_format fmt)
 {
-	static mfn_t model[MODEL_GFNS];	/* 0: unmapped */
-	static unsigned int model_perms[MODEL_GFNS];
-	static const unsigned int perm_set[] = {
-		P2M_R, P2M_R | P2M_W, P2M_R | P2M_X, P2M_RWX,
+	static mfn_t model[MODEL_GFNS];
+	static enum p2m_type model_type[MODEL_GFNS];
+	static const enum p2m_type type_set[] = {
+		p2m_ram_rw, p2m_ram_ro, p2m_grant_map_rw, p2m_map_foreign,
 	};
 	/* Straddles a level-4 boundary (2^27 gfns). */
 	const u64 gbase = (5ULL << 27) - MODEL_GFNS / 2;
+	struct p2m_entry old;
+	unsigned long left = 0;
 	struct p2m *p;
 	int bad = 0;
 
 	setup();
-	memset(model, 0, sizeof(model));
+	memset(model_type, 0, sizeof(model_type));
 	p = p2m_create(fmt);
 	for (int step = 0; step < 3000 && !bad; step++) {
 		u64 r = rnd();
 		unsigned int order = (r & 3) == 0 ? 9 : 0;
 		u64 idx = (r >> 8) % MODEL_GFNS & ~((1ULL << order) - 1);
-		unsigned int perms = perm_set[(r >> 40) & 3];
+		enum p2m_type t = type_set[(r >> 40) & 3];
 		mfn_t mfn = (((r >> 20) & 0xfff) + 1) << 9;
+		bool empty = true;
 
-		if (r & 4) {
-			CHECK_EQ(p2m_map(p, gbase + idx, mfn, order, perms), 0);
+		for (u64 i = 0; i < (1ULL << order); i++)
+			empty &= model_type[idx + i] == p2m_invalid;
+		if ((r & 4) && (order == 0 || empty)) {
+			CHECK_EQ(p2m_set(p, gbase + idx, mfn, order, t, &old), 0);
+			if (!order && (old.type != model_type[idx] ||
+				       (old.type && old.mfn != model[idx])))
+				bad++;
 			for (u64 i = 0; i < (1ULL << order); i++) {
 				model[idx + i] = mfn + i;
-				model_perms[idx + i] = perms;
+				model_type[idx + i] = t;
 			}
-		} else {
-			CHECK_EQ(p2m_unmap(p, gbase + idx, order), 0);
-			for (u64 i = 0; i < (1ULL << order); i++)
-				model[idx + i] = 0;
+		} else if (order == 0) {
+			CHECK_EQ(p2m_clear(p, gbase + idx, &old), 0);
+			if (old.type != model_type[idx] ||
+			    (old.type && old.mfn != model[idx]))
+				bad++;
+			model_type[idx] = p2m_invalid;
 		}
 		for (u64 g = 0; g < MODEL_GFNS; g++)
-			if (model[g] ? !maps_to(p, gbase + g, model[g],
-						model_perms[g]) :
-				       !unmapped(p, gbase + g))
+			if (model_type[g] ? !maps_to(p, gbase + g, model[g],
+						     model_type[g]) :
+					    !unmapped(p, gbase + g))
 				bad++;
 	}
 	CHECK_EQ(bad, 0);
-	for (u64 g = 0; g < MODEL_GFNS; g += 512)
-		CHECK_EQ(p2m_unmap(p, gbase + g, 9), 0);
-	CHECK_EQ(p2m_table_pages(p), 1);
+	for (u64 g = 0; g < MODEL_GFNS; g++)
+		left += model_type[g] != p2m_invalid;
+	drain_all(p, 7);
+	CHECK_EQ(drained_pages, left);
 	p2m_destroy(p);
 	teardown();
 }
@@ -421,7 +519,8 @@ TEST(test_random_ept)
 	random_against_model(P2M_EPT);
 }
 
-UNIT_MAIN(test_npt_encoding, test_ept_encoding, test_map_lookup_unmap_npt,
-	  test_map_lookup_unmap_ept, test_split_npt, test_split_ept,
-	  test_enomem_leaves_map_unchanged, test_destroy_frees_everything,
-	  test_invalid_arguments, test_random_npt, test_random_ept)
+UNIT_MAIN(test_npt_encoding, test_ept_encoding, test_set_get_clear_npt,
+	  test_set_get_clear_ept, test_split_npt, test_split_ept,
+	  test_enomem_leaves_map_unchanged, test_drain_preempted_at_every_step,
+	  test_invalid_arguments, test_type_perms, test_random_npt,
+	  test_random_ept)

@@ -290,15 +290,16 @@ static bool rx_char(char c)
 /*
  * Xen's send_global_virq(VIRQ_CONSOLE) to the hardware domain, even when
  * the ring was full: a reader that missed an event gets another chance.
- * The initial domain is never freed while the machine runs (its shutdown
- * powers the machine off), so the unreferenced pointer stays good.
  */
 static void rx_notify_dom0(void)
 {
 	struct domain *d = domain_by_id(0);
 
-	if (d && d->is_privileged)
+	if (!d)
+		return;
+	if (d->is_privileged)
 		evtchn_send_virq(d, 0, VIRQ_CONSOLE);
+	put_domain(d);
 }
 
 static void rx_poll(void *unused)

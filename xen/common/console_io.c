@@ -19,6 +19,7 @@
 #include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <public/xen.h>
@@ -68,8 +69,9 @@ static long console_io_write(struct vcpu *v, u64 buf, unsigned int count)
 	return n == count ? 0 : n;
 }
 
-long do_console_io(struct vcpu *v, const u64 a[5], bool compat)
+long do_console_io(struct vcpu *v, struct hypercall_args *args)
 {
+	const u64 *a = args->a;
 	unsigned int cmd = (unsigned int)a[0], count = (unsigned int)a[1];
 	u64 buf = a[2];
 

@@ -1,25 +1,43 @@
 /*
  * Domain lifecycle: create, give memory, start vCPUs, shut down, crash,
- * destroy.
+ * and the reference-counted path to destruction.
  *
- * Memory comes from the page allocator in 2 MiB extents where alignment
- * allows (fewer, larger nested-paging leaves) and 4 KiB otherwise, is
- * zeroed before the guest sees it, and is recorded per domain so that
- * destruction returns every page: after domain_destroy() the allocator's
- * free count is back where it was before domain_create() (checked at boot
- * by the domain self-test, see domain_selftest()).
+ * Design note (docs/architecture.md, "Object lifetimes").
  *
- * Destruction is deferred: a dying domain's vCPUs are paused at once, but
- * the structures are freed by a reaper timer only when none of them is on
- * a pCPU any more (a vCPU may be mid-exit on another CPU when its domain
- * crashes).
+ * A domain is reference-counted (xen/refcount.h).  The domain list holds
+ * one reference; every lookup by a caller-supplied id (domain_by_id())
+ * returns another, which the caller drops with put_domain().  So a
+ * privileged caller naming a domain that is being destroyed keeps a valid
+ * structure, p2m and memory for as long as its hypercall needs them.
+ *
+ * Death runs in stages, driven by the reaper (a timer on CPU 0, so the
+ * work is preemptible: each run does a bounded amount and re-arms, and
+ * vCPUs and other softirqs run in between):
+ *  1. kill: domain_shutdown()/domain_crash() mark the domain dying and
+ *     pause every vCPU (VPF_dying);
+ *  2. relinquish, once no vCPU is on a CPU any more: the domain lets go of
+ *     what it holds of OTHER domains (its grant mappings and the pins
+ *     behind them, its event-channel pairs), its vCPUs leave the scheduler
+ *     and their timers stop; it is taken off the list and the list's
+ *     reference is dropped;
+ *  3. teardown, after the last reference: the p2m is drained (every frame
+ *     reference it holds is dropped, a bounded number per run), then the
+ *     grant table, shared_info, vCPUs and the rest are freed;
+ *  4. frames of the domain that other domains still map (grant or foreign
+ *     mappings hold frame references, xen/frame.h) outlive step 3; the
+ *     domain waits for them as a zombie and is freed when the last one
+ *     returns to the allocator, so the accounting of every page it ever
+ *     got closes exactly (logged).
  */
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
 #include <xen/event.h>
+#include <xen/frame.h>
 #include <xen/grant_table.h>
 #include <xen/lib.h>
+#include <xen/p2m.h>
 #include <xen/page_alloc.h>
+#include <xen/refcount.h>
 #include <xen/sched.h>
 #include <xen/shared_info.h>
 #include <xen/shutdown.h>
@@ -30,16 +48,26 @@
 #include <asm/smp.h>
 
 #define REAPER_PERIOD MILLISECS(10)
+/* Pages a teardown run frees before the reaper yields the CPU. */
+#define TEARDOWN_BUDGET 4096
 
-struct domain *domain_list;
+static struct domain *domain_list;	/* domlist_lock */
+static struct domain *dead_list;	/* domlist_lock: refcnt 0, to tear down */
+static struct domain *zombie_list;	/* domlist_lock: waiting for frames */
 static DEFINE_SPINLOCK(domlist_lock);
 static struct timer reaper_timer;
+static u64 domain_next_uid;
 static bool reaper_armed;
+
+static void reaper_arm(s_time_t delay);
+static void reaper_fn(void *unused);
 
 struct evtchn_domain *evtchn_of(struct domain *d)
 {
 	return d->evtchn;
 }
+
+/* --- References --- */
 
 struct domain *domain_by_id(u16 domid)
 {
@@ -48,9 +76,73 @@ struct domain *domain_by_id(u16 domid)
 
 	for (d = domain_list; d && d->domain_id != domid; d = d->next_in_list)
 		;
+	if (d && !ref_get_live(&d->refcnt))
+		d = NULL;
 	spin_unlock_irqrestore(&domlist_lock, f);
 	return d;
 }
+
+void get_domain(struct domain *d)
+{
+	/* Saturation would need 2^30 simultaneous holders: a bug. */
+	BUG_ON(!ref_get(&d->refcnt));
+}
+
+/* The last reference went: queue the teardown (any context). */
+void put_domain(struct domain *d)
+{
+	unsigned long f;
+
+	if (!ref_put(&d->refcnt))
+		return;
+	f = spin_lock_irqsave(&domlist_lock);
+	d->next_dead = dead_list;
+	dead_list = d;
+	spin_unlock_irqrestore(&domlist_lock, f);
+	reaper_arm(0);
+}
+
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
+{
+	unsigned long f = spin_lock_irqsave(&domlist_lock);
+
+	for (struct domain *d = domain_list; d; d = d->next_in_list)
+		fn(d, arg);
+	spin_unlock_irqrestore(&domlist_lock, f);
+}
+
+/* --- Frame accounting (xen/frame.h) --- */
+
+void domain_frame_acquired(struct domain *d, unsigned int flags,
+			   unsigned long n)
+{
+	__atomic_add_fetch(&d->nr_frames, n, __ATOMIC_RELAXED);
+	if (flags & FRAME_RAM)
+		__atomic_add_fetch(&d->tot_pages, n, __ATOMIC_RELAXED);
+}
+
+/*
+ * A frame of @d went back to the allocator.  A zombie whose last frame
+ * this was is freed by the reaper.  The count drops under domlist_lock,
+ * which the reaper holds to find freed zombies, so @d cannot be freed
+ * under us.  May run under any lock (domlist_lock is innermost).
+ */
+void domain_frame_released(struct domain *d, unsigned int flags)
+{
+	unsigned long f;
+	bool last;
+
+	if (flags & FRAME_RAM)
+		__atomic_sub_fetch(&d->tot_pages, 1, __ATOMIC_RELAXED);
+	f = spin_lock_irqsave(&domlist_lock);
+	last = !__atomic_sub_fetch(&d->nr_frames, 1, __ATOMIC_ACQ_REL) &&
+	       d->torn_down;
+	spin_unlock_irqrestore(&domlist_lock, f);
+	if (last)
+		reaper_arm(0);
+}
+
+/* --- Hooks for event channels --- */
 
 static void vcpu_wake_timer_fn(void *data)
 {
@@ -62,7 +154,6 @@ static void vcpu_wake_timer_fn(void *data)
 	vcpu_wake(v);
 }
 
-/* Event-channel hooks (xen/include/xen/event.h). */
 static void evtchn_kick_hook(struct domain *d, unsigned int vcpu)
 {
 	if (vcpu < d->max_vcpus && d->vcpu[vcpu]) {
@@ -94,15 +185,20 @@ void domain_subsystem_init(void)
 		.kick = evtchn_kick_hook,
 		.poll_wake = evtchn_poll_wake_hook,
 		.lookup = evtchn_lookup_hook,
+		.put = put_domain,
 	};
 
 	evtchn_set_hooks(&hooks);
+	init_timer(&reaper_timer, reaper_fn, NULL, 0);
 }
+
+/* --- Creation --- */
 
 static void vcpu_free(struct vcpu *v)
 {
 	kill_timer(&v->wake_timer);
 	vcpu_op_kill_timers(v);
+	vcpu_op_release(v);
 	sched_destroy_vcpu(v);
 	arch_vcpu_destroy(v);
 	xfree(v);
@@ -120,6 +216,7 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	v->runstate = RUNSTATE_offline;
 	v->runstate_entry = NOW();
 	v->hard_affinity = ~0ULL;
+	v->vcpu_info_mfn = INVALID_MFN;
 	init_timer(&v->wake_timer, vcpu_wake_timer_fn, v, 0);
 	vcpu_op_init_timers(v);
 	if (arch_vcpu_create(v) ||
@@ -130,47 +227,39 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	return v;
 }
 
-static void domain_free(struct domain *d)
+/* Everything but the memory: what teardown frees once the p2m is empty. */
+static void domain_free_structures(struct domain *d)
 {
-	struct domain_extent *e, *next;
-
-	/* Grants first (mappings in other domains go), then ports: closing
-	 * them writes to shared_info. */
-	gnttab_domain_destroy(d);
+	gnttab_domain_free(d);
 	shared_info_domain_destroy(d);
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i])
 			vcpu_free(d->vcpu[i]);
 	sched_destroy_domain(d);
-	for (e = d->extents; e; e = next) {
-		next = e->next;
-		free_pages((void *)(uintptr_t)e->maddr, e->order);
-		xfree(e);
-	}
-	/* Pool records only name frames of the extents above. */
-	for (e = d->ballooned; e; e = next) {
-		next = e->next;
-		xfree(e);
-	}
 	arch_domain_destroy(d);
-	xfree(d);
 }
 
 struct domain *domain_create(u16 domid, const char *name,
 			     unsigned int max_vcpus, bool privileged)
 {
-	struct domain *d;
+	struct domain *d, *other;
 	unsigned long f;
 
-	if (!max_vcpus || max_vcpus > MAX_VIRT_CPUS || domain_by_id(domid))
+	if (!max_vcpus || max_vcpus > MAX_VIRT_CPUS)
 		return NULL;
+	if ((other = domain_by_id(domid))) {
+		put_domain(other);
+		return NULL;
+	}
 	d = xzalloc(struct domain);
 	if (!d)
 		return NULL;
 	d->domain_id = domid;
+	d->uid = __atomic_add_fetch(&domain_next_uid, 1, __ATOMIC_RELAXED);
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	spin_lock_init(&d->lock);
 	spin_lock_init(&d->p2m_lock);
+	d->refcnt = 1;			/* the list's */
 	d->shared_info_gfn = ~0ULL;
 	d->is_privileged = privileged;
 	d->max_vcpus = max_vcpus;
@@ -190,28 +279,25 @@ struct domain *domain_create(u16 domid, const char *name,
 	spin_unlock_irqrestore(&domlist_lock, f);
 	return d;
 fail:
-	domain_free(d);
+	domain_free_structures(d);
+	BUG_ON(d->nr_frames);
+	xfree(d);
 	return NULL;
 }
 
-/* Give [gfn, gfn + 2^order) one extent of zeroed memory. */
+/* Give [gfn, gfn + 2^order) fresh zeroed RAM frames. */
 static int populate_extent(struct domain *d, u64 gfn, unsigned int order)
 {
-	struct domain_extent *e = xzalloc(struct domain_extent);
-	void *mem = e ? alloc_pages(order) : NULL;
+	mfn_t mfn = frame_alloc(d, FRAME_RAM, order);
+	int rc;
 
-	if (!mem) {
-		xfree(e);
+	if (mfn == INVALID_MFN)
 		return -ENOMEM;
-	}
-	memset(mem, 0, PAGE_SIZE << order);
-	e->maddr = (uintptr_t)mem;
-	e->gfn = gfn;
-	e->order = order;
-	e->next = d->extents;
-	d->extents = e;
-	d->tot_pages += 1UL << order;
-	return arch_domain_map_ram(d, gfn, e->maddr >> PAGE_SHIFT, order);
+	rc = arch_domain_map_ram(d, gfn, mfn, order);
+	if (rc)
+		for (unsigned long i = 0; i < 1UL << order; i++)
+			frame_put(mfn + i);
+	return rc;
 }
 
 int domain_populate_ram(struct domain *d, u64 bytes)
@@ -225,7 +311,7 @@ int domain_populate_ram(struct domain *d, u64 bytes)
 	while (!rc && gfn < end) {
 		/* 2 MiB where aligned and the allocator still has one. */
 		if (!(gfn & 511) && end - gfn >= 512 &&
-		    !(rc = populate_extent(d, gfn, 9))) {
+		    !(rc = populate_extent(d, gfn, FRAME_ORDER_2M))) {
 			gfn += 512;
 			continue;
 		}
@@ -236,6 +322,8 @@ int domain_populate_ram(struct domain *d, u64 bytes)
 	d->max_pages = d->tot_pages;
 	return rc;
 }
+
+/* --- Running --- */
 
 /*
  * Block @v (the current vCPU) unless a wake-up is already pending.  The
@@ -273,7 +361,9 @@ void vcpu_start(struct vcpu *v, const struct hvm_boot_state *state)
 	vcpu_pause_flag_clear(v, VPF_down);
 }
 
-/* Every vCPU paused for death and off its pCPU: safe to free. */
+/* --- Death --- */
+
+/* Every vCPU paused for death and off its pCPU. */
 static bool domain_off_cpus(const struct domain *d)
 {
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
@@ -286,36 +376,7 @@ static bool domain_off_cpus(const struct domain *d)
 	return true;
 }
 
-/* Free dying domains whose vCPUs have all left the CPUs. */
-static void reaper_fn(void *unused)
-{
-	struct domain **pp, *d;
-	bool again = false;
-	unsigned long f;
-
-	for (;;) {
-		f = spin_lock_irqsave(&domlist_lock);
-		for (pp = &domain_list; (d = *pp); pp = &d->next_in_list)
-			if (d->is_dying && domain_off_cpus(d))
-				break;
-		if (d)
-			*pp = d->next_in_list;
-		for (struct domain *o = domain_list; o; o = o->next_in_list)
-			again |= o->is_dying;
-		spin_unlock_irqrestore(&domlist_lock, f);
-		if (!d)
-			break;
-		domain_destroy(d);
-	}
-	if (again)
-		set_timer(&reaper_timer, NOW() + REAPER_PERIOD);
-	else
-		WRITE_ONCE(reaper_armed, false);
-}
-
-/* Take a never-started domain off the list (the reaper does this for
- * domains that ran). */
-void domain_unlist(struct domain *d)
+static void domain_unlist(struct domain *d)
 {
 	unsigned long f = spin_lock_irqsave(&domlist_lock);
 	struct domain **pp;
@@ -327,15 +388,181 @@ void domain_unlist(struct domain *d)
 	spin_unlock_irqrestore(&domlist_lock, f);
 }
 
+/* Stage 2: let go of other domains, leave the scheduler and the list. */
+static void domain_relinquish(struct domain *d)
+{
+	gnttab_release_mappings(d);
+	evtchn_domain_kill(d, d->evtchn);
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		if (!v)
+			continue;
+		kill_timer(&v->wake_timer);
+		vcpu_op_kill_timers(v);
+		sched_destroy_vcpu(v);
+	}
+	domain_unlist(d);
+	put_domain(d);		/* the list's reference */
+}
+
+/* One frame reference of a drained p2m entry goes. */
+static void teardown_put_frames(void *ctx, u64 gfn, const struct p2m_entry *e)
+{
+	if (!p2m_holds_frame(e->type))
+		return;
+	for (unsigned long i = 0; i < 1UL << e->order; i++)
+		frame_put(e->mfn + i);
+}
+
+/* Stage 3, a bounded piece of it.  True once the domain is torn down. */
+static bool domain_teardown_step(struct domain *d, unsigned long *budget)
+{
+	unsigned long tables = arch_domain_table_pages(d);
+	unsigned long ram;
+
+	if (arch_domain_drain_p2m(d, teardown_put_frames, NULL, budget))
+		return false;
+	ram = d->tot_pages;
+	domain_free_structures(d);
+	printk("d%u: destroyed: %lu p2m table pages returned, %lu of its "
+	       "frames still mapped elsewhere (%lu RAM); %lu pages free\n",
+	       d->domain_id, tables, d->nr_frames, ram,
+	       page_alloc_free_pages());
+	return true;
+}
+
+/* Stage 4: a torn-down domain whose frames are all back. */
+static void domain_free_zombie(struct domain *d)
+{
+	printk("d%u: its last frame returned to the allocator; %lu pages "
+	       "free\n", d->domain_id, page_alloc_free_pages());
+	xfree(d);
+}
+
+/* A zombie whose frames are all back.  Pre: domlist_lock. */
+static bool zombie_freed(const struct domain *d)
+{
+	return !__atomic_load_n(&d->nr_frames, __ATOMIC_ACQUIRE);
+}
+
+/* Unlink @d from a reaper queue.  Pre: domlist_lock. */
+static void queue_remove(struct domain **list, struct domain *d)
+{
+	struct domain **pp;
+
+	for (pp = list; *pp && *pp != d; pp = &(*pp)->next_dead)
+		;
+	BUG_ON(!*pp);
+	*pp = d->next_dead;
+}
+
+/* Stage 2 for one dying listed domain whose vCPUs have left the CPUs. */
+static bool reap_relinquish_one(void)
+{
+	unsigned long f = spin_lock_irqsave(&domlist_lock);
+	struct domain *d;
+
+	for (d = domain_list; d; d = d->next_in_list)
+		if (d->is_dying && !d->torn_down && domain_off_cpus(d) &&
+		    ref_get_live(&d->refcnt))
+			break;
+	spin_unlock_irqrestore(&domlist_lock, f);
+	if (!d)
+		return false;
+	domain_relinquish(d);
+	put_domain(d);		/* ours */
+	return true;
+}
+
+/* Stage 3 on the first dead domain, within @budget. */
+static void reap_teardown(unsigned long *budget)
+{
+	unsigned long f = spin_lock_irqsave(&domlist_lock);
+	struct domain *d = dead_list;
+	bool zombie;
+
+	spin_unlock_irqrestore(&domlist_lock, f);
+	if (!d || !domain_teardown_step(d, budget))
+		return;
+	f = spin_lock_irqsave(&domlist_lock);
+	queue_remove(&dead_list, d);
+	d->torn_down = true;
+	zombie = !zombie_freed(d);
+	if (zombie) {
+		d->next_dead = zombie_list;
+		zombie_list = d;
+	}
+	spin_unlock_irqrestore(&domlist_lock, f);
+	if (!zombie)
+		xfree(d);
+}
+
+static bool reaper_has_work(void)
+{
+	unsigned long f = spin_lock_irqsave(&domlist_lock);
+	bool work = dead_list;
+
+	for (struct domain *d = domain_list; !work && d; d = d->next_in_list)
+		work = d->is_dying;
+	for (struct domain *d = zombie_list; !work && d; d = d->next_dead)
+		work = zombie_freed(d);
+	spin_unlock_irqrestore(&domlist_lock, f);
+	return work;
+}
+
+static void reaper_fn(void *unused)
+{
+	unsigned long budget = TEARDOWN_BUDGET, f;
+	struct domain *z;
+
+	WRITE_ONCE(reaper_armed, false);
+	while (reap_relinquish_one())
+		;
+	reap_teardown(&budget);
+	do {
+		f = spin_lock_irqsave(&domlist_lock);
+		for (z = zombie_list; z && !zombie_freed(z); z = z->next_dead)
+			;
+		if (z)
+			queue_remove(&zombie_list, z);
+		spin_unlock_irqrestore(&domlist_lock, f);
+		if (z)
+			domain_free_zombie(z);
+	} while (z);
+	/* More to do: at once if the budget ran out (other softirqs and
+	 * vCPUs had their turn in between), else poll for vCPUs leaving. */
+	if (reaper_has_work())
+		reaper_arm(budget ? REAPER_PERIOD : 0);
+}
+
+static void reaper_arm(s_time_t delay)
+{
+	if (__atomic_exchange_n(&reaper_armed, true, __ATOMIC_SEQ_CST))
+		return;
+	set_timer(&reaper_timer, NOW() + delay);
+}
+
 void domain_destroy(struct domain *d)
 {
-	unsigned long ram = d->tot_pages, tables = arch_domain_table_pages(d);
-	u16 id = d->domain_id;
+	unsigned long budget = ~0UL;
 
-	domain_free(d);
-	printk("d%u: destroyed: %lu RAM pages and %lu p2m table pages "
-	       "returned (%lu pages free)\n", id, ram, tables,
-	       page_alloc_free_pages());
+	d->is_dying = true;
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i])
+			vcpu_pause_flag_set(d->vcpu[i], VPF_dying);
+	gnttab_release_mappings(d);
+	evtchn_domain_kill(d, d->evtchn);
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i])
+			sched_destroy_vcpu(d->vcpu[i]);
+	domain_unlist(d);
+	/* Someone else found it: its holder's put_domain() queues it. */
+	if (!ref_put(&d->refcnt))
+		return;
+	domain_teardown_step(d, &budget);
+	BUG_ON(d->nr_frames);
+	xfree(d);
 }
 
 /* Stop every vCPU and hand the domain to the reaper. */
@@ -344,10 +571,7 @@ static void domain_kill(struct domain *d)
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i])
 			vcpu_pause_flag_set(d->vcpu[i], VPF_dying);
-	if (!__atomic_exchange_n(&reaper_armed, true, __ATOMIC_SEQ_CST)) {
-		init_timer(&reaper_timer, reaper_fn, NULL, 0);
-		set_timer(&reaper_timer, NOW() + REAPER_PERIOD);
-	}
+	reaper_arm(REAPER_PERIOD);
 }
 
 static const char *shutdown_name(int reason)
@@ -412,29 +636,32 @@ void domain_bad_request(struct domain *d, const char *fmt, ...)
 	       buf);
 }
 
+static void print_runstate(struct domain *d, void *now_p)
+{
+	s_time_t now = *(s_time_t *)now_p, t[4] = { 0 };
+
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		if (!v)
+			continue;
+		for (int s = 0; s < 4; s++)
+			t[s] += v->runstate_time[s];
+		t[v->runstate] += now - v->runstate_entry;
+	}
+	printk("domain d%u (%s): running %lu ms, runnable %lu ms, "
+	       "blocked %lu ms, offline %lu ms, %lu bad requests, "
+	       "%lu continuations\n", d->domain_id, d->name,
+	       (unsigned long)(t[RUNSTATE_running] / 1000000),
+	       (unsigned long)(t[RUNSTATE_runnable] / 1000000),
+	       (unsigned long)(t[RUNSTATE_blocked] / 1000000),
+	       (unsigned long)(t[RUNSTATE_offline] / 1000000),
+	       d->nr_bad_requests, d->nr_continuations);
+}
+
 void domain_print_runstates(void)
 {
 	s_time_t now = NOW();
 
-	for (struct domain *d = domain_list; d; d = d->next_in_list) {
-		s_time_t t[4] = { 0 };
-
-		for (unsigned int i = 0; i < d->max_vcpus; i++) {
-			struct vcpu *v = d->vcpu[i];
-
-			if (!v)
-				continue;
-			for (int s = 0; s < 4; s++)
-				t[s] += v->runstate_time[s];
-			t[v->runstate] += now - v->runstate_entry;
-		}
-		printk("domain d%u (%s): running %lu ms, runnable %lu ms, "
-		       "blocked %lu ms, offline %lu ms, %lu bad requests\n",
-		       d->domain_id, d->name,
-		       (unsigned long)(t[RUNSTATE_running] / 1000000),
-		       (unsigned long)(t[RUNSTATE_runnable] / 1000000),
-		       (unsigned long)(t[RUNSTATE_blocked] / 1000000),
-		       (unsigned long)(t[RUNSTATE_offline] / 1000000),
-		       d->nr_bad_requests);
-	}
+	domain_for_each(print_runstate, &now);
 }

@@ -6,13 +6,16 @@
  * Design.  Each domain has a struct evtchn_domain: ports in groups of 64
  * allocated on demand (port 0 reserved), per-vCPU VIRQ bindings, and the
  * pointers into guest memory where delivery happens (event_2l.c).  One
- * spinlock per domain protects all of it.  An interdomain pair is only
- * changed with both domains locked, so holding one end's lock keeps the
- * peer alive: its destroy must close that port first.  Pairs between two
- * domains are created and torn down under evtchn_global_lock as well,
- * which also covers looking up other domains and unpublishing a table;
- * with it held, a sender that lost the race for the peer's lock can drop
- * its own lock and take both in address order (lock_port()).
+ * spinlock per domain protects all of it.  Another domain named by id is
+ * found through the lookup hook, which returns a domain reference: the
+ * table lives as long as its domain (evtchn_domain_free() runs at the
+ * domain's teardown), so no global lock is needed to keep it alive; a
+ * dying table (evtchn_domain_kill()) refuses new work.  An interdomain
+ * pair is only changed with both domains locked, so holding one end's
+ * lock keeps the peer's end in place; tearing a pair down also takes
+ * evtchn_global_lock, so that a sender that lost the race for the
+ * peer's lock can drop its own lock and take both in address order
+ * (lock_port()) without the pair changing in between.
  *
  * Hypercalls validate everything, then commit; the only thing validation
  * may leave behind is an empty port group, as in Xen (get_free_port()).
@@ -22,6 +25,7 @@
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/xmalloc.h>
 
@@ -99,6 +103,7 @@ struct lockset {
 	struct evtchn_domain *a, *b;	/* held; either may be NULL */
 	bool global;
 	unsigned long flags;
+	struct domain *ref;		/* from the lookup hook, or NULL */
 };
 
 static bool above(struct evtchn_domain *x, struct evtchn_domain *y)
@@ -134,6 +139,9 @@ static void unlock_all(struct lockset *ls)
 	if (ls->global)
 		spin_unlock(&evtchn_global_lock);
 	evtchn_irq_restore(ls->flags);
+	if (ls->ref && evtchn_hooks.put)
+		evtchn_hooks.put(ls->ref);
+	ls->ref = NULL;
 }
 
 /* The other domain's end of @port, or NULL.  Pre: ed->lock held. */
@@ -159,6 +167,7 @@ static void lock_port(struct lockset *ls, struct evtchn_domain *ed,
 
 	ls->flags = evtchn_irq_save();
 	ls->global = false;
+	ls->ref = NULL;
 	ls->b = NULL;
 	ls->a = ed;
 	spin_lock(&ed->lock);
@@ -186,7 +195,8 @@ static void lock_port(struct lockset *ls, struct evtchn_domain *ed,
 
 /*
  * Lock the domain @dom names (DOMID_SELF, our id, or another domain,
- * looked up under the global lock), plus @self if @with_self.
+ * found with a reference that unlock_all() drops), plus @self if
+ * @with_self.  A dying table is as good as none (-ESRCH).
  */
 static int lock_target(struct lockset *ls, struct evtchn_domain *self,
 		       domid_t dom, bool with_self, struct evtchn_domain **out)
@@ -196,29 +206,33 @@ static int lock_target(struct lockset *ls, struct evtchn_domain *self,
 
 	ls->flags = evtchn_irq_save();
 	ls->global = false;
+	ls->ref = NULL;
 	if (dom == DOMID_SELF || dom == self->d->domain_id) {
 		lock_two(ls, self, NULL);
 		*out = self;
 		return 0;
 	}
-	spin_lock(&evtchn_global_lock);
-	ls->global = true;
 	d = evtchn_hooks.lookup ? evtchn_hooks.lookup(dom) : NULL;
+	ls->ref = d;
 	t = d ? evtchn_of(d) : NULL;
-	if (!t) {
+	if (t) {
+		lock_two(ls, t, with_self ? self : NULL);
+		if (!t->dying) {
+			*out = t;
+			return 0;
+		}
+	} else {
 		ls->a = ls->b = NULL;
-		unlock_all(ls);
-		return -ESRCH;
 	}
-	lock_two(ls, t, with_self ? self : NULL);
-	*out = t;
-	return 0;
+	unlock_all(ls);
+	return -ESRCH;
 }
 
 static void lock_one(struct lockset *ls, struct evtchn_domain *ed)
 {
 	ls->flags = evtchn_irq_save();
 	ls->global = false;
+	ls->ref = NULL;
 	lock_two(ls, ed, NULL);
 }
 
@@ -647,8 +661,9 @@ static bool op_has_output(int cmd)
 }
 
 /* All EVTCHNOP_* arguments have the same layout for 32-bit callers. */
-long do_event_channel_op(struct vcpu *v, const u64 a[5], bool compat)
+long do_event_channel_op(struct vcpu *v, struct hypercall_args *args)
 {
+	const u64 *a = args->a;
 	union evtchn_op_args buf;
 	int cmd = (int)a[0];
 	size_t size = evtchn_op_arg_size(cmd);
@@ -761,7 +776,6 @@ int evtchn_domain_init(struct domain *d, unsigned int max_port,
 		       struct evtchn_domain **slot)
 {
 	struct evtchn_domain *ed = xzalloc(struct evtchn_domain);
-	unsigned long flags;
 
 	if (!ed)
 		return -ENOMEM;
@@ -779,34 +793,33 @@ int evtchn_domain_init(struct domain *d, unsigned int max_port,
 	ed->valid = EVTCHN_GROUP_PORTS;
 	ed->group[0][0].state = ECS_RESERVED;
 	evtchn_2l_init(ed);
-	flags = evtchn_irq_save();
-	spin_lock(&evtchn_global_lock);
 	*slot = ed;
-	spin_unlock(&evtchn_global_lock);
-	evtchn_irq_restore(flags);
 	return 0;
 }
 
-void evtchn_domain_destroy(struct domain *d, struct evtchn_domain **slot)
+void evtchn_domain_kill(struct domain *d, struct evtchn_domain *ed)
 {
-	struct evtchn_domain *ed = *slot;
 	struct lockset ls;
-	unsigned int port, i;
 
 	if (!ed)
 		return;
 	lock_one(&ls, ed);
 	ed->dying = true;
 	unlock_all(&ls);
-	for (port = ed->valid - 1; port > 0; port--)
+	for (unsigned int port = ed->valid - 1; port > 0; port--)
 		close_port(ed, port, false);
-	/* Peers reach us under the global lock, or through pairs (gone). */
-	ls.flags = evtchn_irq_save();
-	spin_lock(&evtchn_global_lock);
+}
+
+void evtchn_domain_free(struct domain *d, struct evtchn_domain **slot)
+{
+	struct evtchn_domain *ed = *slot;
+
+	if (!ed)
+		return;
+	if (!ed->dying)
+		evtchn_domain_kill(d, ed);
 	*slot = NULL;
-	spin_unlock(&evtchn_global_lock);
-	evtchn_irq_restore(ls.flags);
-	for (i = 0; i < EVTCHN_NR_GROUPS; i++)
+	for (unsigned int i = 0; i < EVTCHN_NR_GROUPS; i++)
 		xfree(ed->group[i]);
 	xfree(ed->shadow);
 	xfree(ed);

@@ -4,7 +4,9 @@
  * a map would (grant_table.c's gnttab_pin()), so neither frame can go
  * away under the memmove; no table lock is held while copying.
  */
+#include <xen/compat.h>
 #include <xen/errno.h>
+#include <xen/frame.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -15,32 +17,15 @@
 
 /* Same layout for 32- and 64-bit callers (Xen's CHECK_gnttab_*). */
 BUILD_BUG_ON(sizeof(struct gnttab_swap_grant_ref) != 12);
-BUILD_BUG_ON(sizeof(struct gnttab_copy) != 40);
 
-/* The 32-bit layout of gnttab_copy, whose gmfn is a xen_pfn_t. */
-struct compat_gnttab_copy_ptr {
-	u32 u;			/* ref or gmfn */
-	domid_t domid;
-	u16 offset;
-};
-
-struct compat_gnttab_copy {
-	struct compat_gnttab_copy_ptr source, dest;
-	u16 len;
-	u16 flags;
-	s16 status;
-	u16 pad;
-};
-
-BUILD_BUG_ON(sizeof(struct compat_gnttab_copy) != 24);
-BUILD_BUG_ON(offsetof(struct compat_gnttab_copy, status) != 20);
-
-/* One end of a copy: a pinned grant, or a frame of the caller. */
+/* One end of a copy: a pinned grant, or a frame of the caller (with a
+ * frame reference for the duration). */
 struct copy_end {
-	struct grant_table *gt;	/* user count held */
+	struct grant_table *gt;	/* domain reference held */
 	bool gref;
 	bool readonly;
 	bool pinned;
+	bool framed;		/* holds a reference on the frame at @page */
 	u32 ref;
 	u8 *page;
 };
@@ -75,6 +60,7 @@ static s16 copy_claim(struct domain *ld, const struct gnttab_copy_ptr *p,
 	if (rc != GNTST_okay)
 		return rc;
 	e->pinned = e->gref;
+	e->framed = !e->gref;
 	e->ref = p->u.ref;
 	e->page = (u8 *)(uintptr_t)(mfn << PAGE_SHIFT);
 	return GNTST_okay;
@@ -82,6 +68,8 @@ static s16 copy_claim(struct domain *ld, const struct gnttab_copy_ptr *p,
 
 static void copy_release(struct copy_end *e)
 {
+	if (e->framed)
+		frame_put((uintptr_t)e->page >> PAGE_SHIFT);
 	if (e->pinned) {
 		spin_lock(&e->gt->lock);
 		gnttab_unpin(e->gt, e->ref, e->readonly);
@@ -154,34 +142,17 @@ static s16 swap_one(struct domain *ld, u32 ref_a, u32 ref_b)
 }
 
 long gnttab_copy_batch(struct vcpu *v, u64 uop, unsigned int count,
-			      bool compat)
+		       bool compat)
 {
-	size_t size = compat ? sizeof(struct compat_gnttab_copy) :
-			       sizeof(struct gnttab_copy);
-	size_t status_at = compat ? offsetof(struct compat_gnttab_copy, status) :
-				    offsetof(struct gnttab_copy, status);
-	struct compat_gnttab_copy cop;
 	struct gnttab_copy op;
 
 	for (unsigned int i = 0; i < count; i++) {
-		u64 addr = uop + (u64)i * size;
-
-		if (copy_from_guest(v, compat ? (void *)&cop : (void *)&op,
-				    addr, size))
+		if (gnttab_preempt(i))
+			return i;
+		if (guest_get_gnttab_copy(v, compat, uop, i, &op))
 			return -EFAULT;
-		if (compat) {
-			/* A 32-bit gmfn is zero-extended, as Xen's XLAT. */
-			memset(&op, 0, sizeof(op));
-			op.source.u.gmfn = cop.source.u;
-			op.source.domid = cop.source.domid;
-			op.source.offset = cop.source.offset;
-			op.dest.u.gmfn = cop.dest.u;
-			op.dest.domid = cop.dest.domid;
-			op.dest.offset = cop.dest.offset;
-			op.len = cop.len;
-			op.flags = cop.flags;
-		}
-		if (put_status(v, addr + status_at, copy_one(v->domain, &op)))
+		if (guest_put_gnttab_copy_status(v, compat, uop, i,
+						 copy_one(v->domain, &op)))
 			return -EFAULT;
 	}
 	return 0;
@@ -193,12 +164,16 @@ long gnttab_swap_batch(struct vcpu *v, u64 uop, unsigned int count)
 
 	for (unsigned int i = 0; i < count; i++) {
 		u64 addr = uop + (u64)i * sizeof(op);
+		s16 status;
 
+		if (gnttab_preempt(i))
+			return i;
 		if (copy_from_guest(v, &op, addr, sizeof(op)))
 			return -EFAULT;
-		if (put_status(v, addr + offsetof(struct gnttab_swap_grant_ref,
-						  status),
-			       swap_one(v->domain, op.ref_a, op.ref_b)))
+		status = swap_one(v->domain, op.ref_a, op.ref_b);
+		if (copy_to_guest(v, addr + offsetof(struct gnttab_swap_grant_ref,
+						     status),
+				  &status, sizeof(status)))
 			return -EFAULT;
 	}
 	return 0;

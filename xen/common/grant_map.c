@@ -2,24 +2,18 @@
  * Grant mappings: GNTTABOP_map_grant_ref and unmap_grant_ref for
  * auto-translated callers (Xen 4.17's map_grant_ref(), unmap_common()),
  * the maptrack that records each mapping under its handle, and what a
- * domain's death does to mappings, as granter or as mapper.  The tables,
- * lookups and pins are grant_table.c's; its design note covers locking.
+ * mapper's death does to its mappings.  The tables, lookups and pins are
+ * grant_table.c's; its design note covers locking and lifetimes.
  *
- * Granted frames.  Xen keeps a granted page alive with a reference until
- * the last mapping goes, even past its owner's death.  Our guest RAM is
- * freed in whole extents when the domain dies, so instead the granter's
- * death takes every mapping of its frames out of the mappers' p2ms before
- * anything is freed: each becomes a mapping of a zeroed "scratch" page of
- * the mapper (a backend still reading a dead frontend's ring must not
- * fault, which would crash it), marked orphaned; its later unmap succeeds
- * as in Xen.  For that to be complete, only the granter's own memory may
- * be granted (frame_owned(): RAM extents, shared_info, its grant frames;
- * never a page it mapped from elsewhere, which Xen refuses as well), and
- * every p2m entry grant code makes is recorded with its gfn and removed only
- * after checking that it still holds the recorded frame.
+ * A mapping is a p2m_grant_map_rw/ro entry in the mapper's p2m holding its
+ * own reference on the granted frame, plus a pin in the granter's active
+ * entry (holding another).  The granter's death does not touch mappings:
+ * the frames stay valid for the mappers (Xen keeps granted pages alive the
+ * same way) and a later unmap just finds the granter gone.
  */
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
+#include <xen/frame.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
@@ -92,7 +86,7 @@ static void mt_release(struct grant_table *gt, u32 h)
 {
 	struct gnttab_mapping *m = mt_entry(gt, h);
 
-	m->state = MT_FREE;
+	m->mapped = false;
 	m->next_free = gt->mt_free;
 	gt->mt_free = h;
 }
@@ -142,23 +136,28 @@ static s16 map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 				   op->dom, op->ref, rc);
 		goto free;
 	}
-	/* Xen's create_grant_p2m_mapping(): host_map [| readonly] only. */
+	/* Xen's create_grant_p2m_mapping(): host_map [| readonly] only; the
+	 * p2m entry takes a reference of its own (the pin holds one). */
 	rc = GNTST_general_error;
 	if ((op->flags & ~GNTMAP_readonly) != GNTMAP_host_map) {
 		domain_bad_request(ld, "gnttab map: flags %#x", op->flags);
 		goto unpin;
 	}
-	if (arch_p2m_set_page(ld, op->host_addr >> PAGE_SHIFT, mfn, !ro))
+	if (!frame_get(mfn))
 		goto unpin;
-
+	if (arch_p2m_set_entry(ld, op->host_addr >> PAGE_SHIFT, mfn,
+			       ro ? p2m_grant_map_ro : p2m_grant_map_rw)) {
+		frame_put(mfn);
+		goto unpin;
+	}
 	m = mt_entry(lgt, h);
 	m->gfn = op->host_addr >> PAGE_SHIFT;
 	m->mfn = mfn;
-	m->serial = rgt->serial;
+	m->granter_uid = rgt->d->uid;
 	m->ref = op->ref;
 	m->domid = rgt->d->domain_id;
 	m->readonly = ro;
-	m->state = MT_MAPPED;
+	m->mapped = true;
 	op->handle = h;
 	/* Xen reports the machine address, even to HVM guests. */
 	op->dev_bus_addr = mfn << PAGE_SHIFT;
@@ -174,36 +173,47 @@ out:
 	return rc;
 }
 
+/* The granter of @m if it is still the domain that granted, with its
+ * table referenced, or NULL (it died; its pins died with its table). */
+static struct grant_table *granter_of(const struct gnttab_mapping *m)
+{
+	struct domain *d = domain_by_id(m->domid);
+
+	if (d && d->uid == m->granter_uid && d->grant_table)
+		return d->grant_table;
+	if (d)
+		put_domain(d);
+	return NULL;
+}
+
 /*
  * Xen's unmap_common() + unmap_common_complete() for a translated caller.
  * host_addr 0 leaves the mapping (and the handle) in place, as in Xen.
- * Unlike Xen, host_addr must name the gfn the handle mapped: the granter's
- * death finds mappings by that gfn.
+ * Unlike Xen, host_addr must name the gfn the handle mapped.
  */
 static s16 unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
 {
-	struct grant_table *lgt = ld->grant_table, *rgt = NULL;
-	struct gnttab_mapping snap = { .state = MT_FREE }, *m;
+	struct grant_table *lgt = ld->grant_table, *rgt;
+	struct gnttab_mapping snap = { .mapped = false }, *m;
 	s16 rc;
 
 	spin_lock(&lgt->lock);
 	if (op->handle < lgt->mt_limit)
 		snap = *mt_entry(lgt, op->handle);
 	spin_unlock(&lgt->lock);
-	if (snap.state == MT_FREE) {
+	if (!snap.mapped) {
 		domain_bad_request(ld, "gnttab unmap: bad handle %#x",
 				   op->handle);
 		return GNTST_bad_handle;
 	}
 	if (!op->host_addr)
 		return GNTST_okay;
-	/* NULL: the granter is dying; the mapping is ours alone to undo. */
-	if (snap.state == MT_MAPPED)
-		rgt = gnttab_find(snap.domid, snap.serial);
+	/* NULL: the granter died; the mapping is ours alone to undo. */
+	rgt = granter_of(&snap);
 
 	lock_two(lgt, rgt ? rgt : lgt);
 	m = mt_entry(lgt, op->handle);
-	if (m->state == MT_FREE || m->serial != snap.serial ||
+	if (!m->mapped || m->granter_uid != snap.granter_uid ||
 	    m->ref != snap.ref || m->gfn != snap.gfn) {
 		/* Another vCPU unmapped it meanwhile. */
 		rc = GNTST_bad_handle;
@@ -215,16 +225,15 @@ static s16 unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
 				   op->handle, (unsigned long)op->host_addr);
 		goto out;
 	}
-	if (p2m_holds(ld, m->gfn, m->mfn)) {
-		arch_p2m_clear_page(ld, m->gfn);
-	} else if (m->state == MT_MAPPED) {
+	if (arch_p2m_clear_entry_if(ld, m->gfn, m->mfn, m->readonly ?
+				    p2m_grant_map_ro : p2m_grant_map_rw)) {
 		/* The guest put something else there: Xen's "old mapping
 		 * invalid".  The handle stays. */
 		domain_bad_request(ld, "gnttab unmap: gfn %#lx changed",
 				   (unsigned long)m->gfn);
 		goto out;
 	}
-	if (m->state == MT_MAPPED && rgt)
+	if (rgt)
 		gnttab_unpin(rgt, m->ref, m->readonly);
 	mt_release(lgt, op->handle);
 	rc = GNTST_okay;
@@ -235,6 +244,8 @@ out:
 	return rc;
 }
 
+/* Batches: count done so far when preempted (the caller continues),
+ * else 0 or -EFAULT. */
 long gnttab_map_batch(struct vcpu *v, u64 uop, unsigned int count)
 {
 	struct gnttab_map_grant_ref op;
@@ -242,6 +253,8 @@ long gnttab_map_batch(struct vcpu *v, u64 uop, unsigned int count)
 	for (unsigned int i = 0; i < count; i++) {
 		u64 addr = uop + (u64)i * sizeof(op);
 
+		if (gnttab_preempt(i))
+			return i;
 		if (copy_from_guest(v, &op, addr, sizeof(op)))
 			return -EFAULT;
 		op.status = map_one(v->domain, &op);
@@ -258,73 +271,41 @@ long gnttab_unmap_batch(struct vcpu *v, u64 uop, unsigned int count)
 
 	for (unsigned int i = 0; i < count; i++) {
 		u64 addr = uop + (u64)i * sizeof(op);
+		s16 status;
 
+		if (gnttab_preempt(i))
+			return i;
 		if (copy_from_guest(v, &op, addr, sizeof(op)))
 			return -EFAULT;
-		if (put_status(v, addr + offsetof(struct gnttab_unmap_grant_ref,
-						  status),
-			       unmap_one(v->domain, &op)))
+		status = unmap_one(v->domain, &op);
+		if (copy_to_guest(v, addr + offsetof(struct gnttab_unmap_grant_ref,
+						     status),
+				  &status, sizeof(status)))
 			return -EFAULT;
 	}
 	return 0;
 }
 
-/* --- Deaths: a granter's mappings, a mapper's pins --- */
+/* --- A mapper's death --- */
 
-/*
- * Granter @g is dying: every mapping of its grants in mapper @mgt becomes
- * a mapping of the mapper's scratch page (or none if that cannot be had).
- * Pre: global lock.
- */
-void gnttab_orphan_mappings(struct grant_table *mgt,
-			    const struct grant_table *g)
+void gnttab_release_mappings(struct domain *d)
 {
-	spin_lock(&mgt->lock);
-	for (u32 h = 0; h < mgt->mt_limit; h++) {
-		struct gnttab_mapping *m = mt_entry(mgt, h);
-		mfn_t scratch;
+	struct grant_table *gt = d->grant_table, *rgt;
 
-		if (m->state != MT_MAPPED || m->serial != g->serial)
-			continue;
-		if (!mgt->scratch)
-			mgt->scratch = alloc_zeroed_pages(0);
-		scratch = mgt->scratch ?
-			  (uintptr_t)mgt->scratch >> PAGE_SHIFT : MFN_NONE;
-		if (!p2m_holds(mgt->d, m->gfn, m->mfn)) {
-			m->mfn = MFN_NONE;
-		} else if (scratch == MFN_NONE ||
-			   arch_p2m_set_page(mgt->d, m->gfn, scratch,
-					     !m->readonly)) {
-			arch_p2m_clear_page(mgt->d, m->gfn);
-			m->mfn = MFN_NONE;
-		} else {
-			m->mfn = scratch;
-		}
-		m->state = MT_ORPHAN;
-	}
-	spin_unlock(&mgt->lock);
-}
-
-/*
- * Dying @gt's own mappings: unpin them in their granters (clearing the
- * flags the frontends wait on).  Its p2m dies with it.  Pre: global lock,
- * gt unlisted.
- */
-void gnttab_release_mappings(struct grant_table *gt)
-{
+	if (!gt)
+		return;
 	for (u32 h = 0; h < gt->mt_limit; h++) {
-		struct gnttab_mapping *m = mt_entry(gt, h);
-		struct grant_table *r;
+		struct gnttab_mapping snap;
 
-		if (m->state != MT_MAPPED)
+		spin_lock(&gt->lock);
+		snap = *mt_entry(gt, h);
+		mt_entry(gt, h)->mapped = false;
+		spin_unlock(&gt->lock);
+		if (!snap.mapped || !(rgt = granter_of(&snap)))
 			continue;
-		for (r = gnttab_list; r && r->serial != m->serial; r = r->next)
-			;
-		if (r) {
-			spin_lock(&r->lock);
-			gnttab_unpin(r, m->ref, m->readonly);
-			spin_unlock(&r->lock);
-		}
-		m->state = MT_FREE;
+		spin_lock(&rgt->lock);
+		gnttab_unpin(rgt, snap.ref, snap.readonly);
+		spin_unlock(&rgt->lock);
+		gnttab_put(rgt);
 	}
 }

@@ -1,44 +1,51 @@
 /*
- * Grant tables, version 1 (xen-abi-map.md §A.6 step 9, §A.9(c), §B.2), with
- * the semantics and error codes of Xen 4.17 xen/common/grant_table.c for
- * HVM/PVH callers (the sub-ops of Xen's hvm_grant_table_op()).
+ * Grant tables, version 1 (docs/xen-abi.md §A.6 step 9, §A.9(c), §B.2),
+ * with the semantics and error codes of Xen 4.17 xen/common/grant_table.c
+ * for HVM/PVH callers (the sub-ops of Xen's hvm_grant_table_op()).
  *
  * Design.
  *
  * Tables.  Each domain has a struct grant_table: up to max_frames shared
- * frames (hypervisor pages the guest maps with XENMAPSPACE_grant_table),
- * an active entry per grant ref (Xen's pin counts, the pinning domain and
- * the frame), and a maptrack: the mappings this domain made, indexed by
- * the handle it was given.  One spinlock per table guards all of it; an
- * operation on two tables locks both, ordered by (domain id, address).
+ * frames (frames of the domain, xen/frame.h, that the guest maps with
+ * XENMAPSPACE_grant_table), an active entry per grant ref (Xen's pin
+ * counts, the pinning domain and the frame), and a maptrack: the mappings
+ * this domain made, indexed by the handle it was given.  One spinlock per
+ * table guards all of it; an operation on two tables locks both, ordered
+ * by (domain id, address).
  *
- * Finding other domains.  Tables sit on a global list (gnttab_global_lock)
- * and are looked up by domain id there rather than through domain_by_id():
- * domains have no reference counts, so a pointer from domain_by_id() could
- * be freed under us.  A lookup takes a "user" count on the table; destroy
- * unlists the table, then waits for its users to drain, so a table found
- * by a lookup (and its domain, freed only after destroy returns) stays
- * valid until the operation puts it.  Each table has a serial number, so a
- * mapping of a dead domain's grant never resolves to a later domain that
- * reuses the id.  Lock order: global lock, then table locks.
+ * Lifetimes follow the one rule of docs/architecture.md ("Object
+ * lifetimes"): another domain's table is reached through domain_by_id(),
+ * whose reference keeps that domain, and so its table, alive for the
+ * operation; a pinned grant holds a reference on its frame, and every
+ * mapping's p2m entry holds another.  So a granter may die while its
+ * grants are mapped: its table goes at its teardown (dropping the pins'
+ * references), the mapped frames stay valid until the mappers unmap them,
+ * then return to the allocator.  Mappings name their granter by id and
+ * unique id, so an unmap after the granter died only removes the p2m
+ * entry.  Only the granter's own memory may be granted (frame_owned_by():
+ * never a page it mapped from elsewhere, which Xen refuses as well).
  *
  * Files.  This one: the tables and their lookups, shared entries and
  * pins (the core of both map and copy), the setup/query/version sub-ops,
- * frames in the guest's p2m, the lifecycle and the hypercall entry.
- * grant_map.c: map/unmap, the maptrack, and what a death does to
- * mappings (why only the granter's own memory is grantable, frame_owned()
- * below, is told there).  grant_copy.c: copy and swap.
+ * frames in the guest's p2m and for XENMEM_acquire_resource, the
+ * lifecycle and the hypercall entry with its continuations.  grant_map.c:
+ * map/unmap and the maptrack.  grant_copy.c: copy and swap.
  * grant_table_internal.h: what the three share.
  *
  * Shared entries are guest memory: flags and domid are read together, once,
  * and updated with a bounded cmpxchg loop (Xen's _set_status_v1); frame is
  * read once; GTF_reading/GTF_writing are cleared with an atomic AND.
  *
- * No continuations: a batch above GNTTAB_MAX_BATCH ops is refused with
- * -EINVAL before anything is done, smaller ones run to completion.
+ * Batches of any length run with continuations, as Xen's: map, unmap,
+ * swap and copy stop between operations when hypercall_preempt_check()
+ * says so and are re-issued with the handle advanced and the count
+ * reduced (xen/hypercall.h).
  */
 #include <xen/arch_vcpu.h>
+#include <xen/compat.h>
 #include <xen/errno.h>
+#include <xen/frame.h>
+#include <xen/hypercall.h>
 #include <xen/grant_table.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
@@ -63,57 +70,33 @@ BUILD_BUG_ON(sizeof(struct gnttab_query_size) != 16);
 BUILD_BUG_ON(sizeof(struct gnttab_set_version) != 4);
 BUILD_BUG_ON(sizeof(struct gnttab_get_version) != 8);
 
-/* The 32-bit layout of gnttab_setup_table, whose frame_list is a handle. */
-struct compat_gnttab_setup_table {
-	domid_t dom;
-	u32 nr_frames;
-	s16 status;
-	u32 frame_list;		/* guest address of u32 frames[] */
-};
-
-BUILD_BUG_ON(offsetof(struct compat_gnttab_setup_table, frame_list) != 12);
-
-DEFINE_SPINLOCK(gnttab_global_lock);
-struct grant_table *gnttab_list;	/* global lock */
-static u64 gnttab_serial;		/* global lock */
 
 /* --- Tables and lookups --- */
 
-/* @id's table with a user count, or NULL.  @serial 0: any incarnation. */
-struct grant_table *gnttab_find(domid_t id, u64 serial)
-{
-	struct grant_table *gt;
-
-	spin_lock(&gnttab_global_lock);
-	for (gt = gnttab_list; gt; gt = gt->next)
-		if (!gt->dying && gt->d->domain_id == id &&
-		    (!serial || gt->serial == serial))
-			break;
-	if (gt)
-		__atomic_fetch_add(&gt->users, 1, __ATOMIC_ACQUIRE);
-	spin_unlock(&gnttab_global_lock);
-	return gt;
-}
-
-/*
- * The table @dom names for @ld.  DOMID_SELF only when @any_id (Xen's
- * rcu_lock_domain_by_any_id() vs rcu_lock_domain_by_id()).  @ld's own
- * table needs no lookup: it lives while @ld runs a hypercall.
- */
 struct grant_table *gnttab_get(struct domain *ld, domid_t dom, bool any_id)
 {
-	struct grant_table *gt;
+	struct domain *d;
 
-	if (dom != ld->domain_id && !(any_id && dom == DOMID_SELF))
-		return gnttab_find(dom, 0);
-	gt = ld->grant_table;
-	__atomic_fetch_add(&gt->users, 1, __ATOMIC_ACQUIRE);
-	return gt;
+	if (dom == ld->domain_id || (any_id && dom == DOMID_SELF)) {
+		get_domain(ld);
+		return ld->grant_table;
+	}
+	d = dom < DOMID_FIRST_RESERVED ? domain_by_id(dom) : NULL;
+	if (d && !d->grant_table) {
+		put_domain(d);
+		d = NULL;
+	}
+	return d ? d->grant_table : NULL;
 }
 
 void gnttab_put(struct grant_table *gt)
 {
-	__atomic_fetch_sub(&gt->users, 1, __ATOMIC_RELEASE);
+	put_domain(gt->d);
+}
+
+bool gnttab_preempt(unsigned int done)
+{
+	return done && hypercall_preempt_check();
 }
 
 /* Xen's XSM_TARGET under the dummy policy. */
@@ -126,9 +109,12 @@ static bool may_control(const struct domain *ld, const struct grant_table *gt)
 static int gt_grow(struct grant_table *gt, unsigned int n)
 {
 	unsigned int i, j;
+	mfn_t mfn;
 
 	for (i = gt->nr_frames; i < n; i++) {
-		gt->shared[i] = alloc_zeroed_pages(0);
+		mfn = frame_alloc(gt->d, FRAME_SPECIAL, 0);
+		gt->shared[i] = mfn == INVALID_MFN ? NULL :
+				(void *)(uintptr_t)(mfn << PAGE_SHIFT);
 		gt->active[i] = xzalloc_array(struct gnttab_active, EPF);
 		if (!gt->shared[i] || !gt->active[i])
 			goto fail;
@@ -137,7 +123,8 @@ static int gt_grow(struct grant_table *gt, unsigned int n)
 	return 0;
 fail:
 	for (j = gt->nr_frames; j <= i; j++) {
-		free_pages(gt->shared[j], 0);
+		if (gt->shared[j])
+			frame_put(frame_of_ptr(gt->shared[j]));
 		xfree(gt->active[j]);
 		gt->shared[j] = NULL;
 		gt->active[j] = NULL;
@@ -145,74 +132,44 @@ fail:
 	return -ENOMEM;
 }
 
+/* Pins still held (mappers outliving us) drop their frame references;
+ * the frames drop ours, so they go once no mapping holds them. */
 static void gt_free(struct grant_table *gt)
 {
 	for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
-		free_pages(gt->shared[i], 0);
+		for (unsigned int e = 0; gt->active[i] && e < EPF; e++)
+			if (act_pinned(&gt->active[i][e]))
+				frame_put(gt->active[i][e].mfn);
+		if (gt->shared[i])
+			frame_put(frame_of_ptr(gt->shared[i]));
 		xfree(gt->active[i]);
 	}
 	for (unsigned int i = 0; i < MT_CHUNKS; i++)
 		xfree(gt->maptrack[i]);
-	free_pages(gt->scratch, 0);
 	xfree(gt);
 }
 
 /* --- Granted frames and shared-entry flags --- */
 
-/* Interrupts off around d->lock, as its other users take it (weak: the
- * host unit test has no cli). */
-__attribute__((weak, noinline)) unsigned long gnttab_irq_save(void)
-{
-	return local_irq_save();
-}
-
-__attribute__((weak, noinline)) void gnttab_irq_restore(unsigned long flags)
-{
-	local_irq_restore(flags);
-}
-
 /*
- * Is @mfn memory of the table's domain, grantable by it: its RAM, its
- * shared_info page or one of its grant frames?  Every RAM frame in the
- * p2m lies in d->extents (ballooned-out ones are not in the p2m, and
- * memory_op puts reused ones back under an extent).  Pre: gt->lock,
- * d->lock (memory_op changes the extents and the RAM p2m under it).
+ * Xen's get_paged_frame(): the frame behind the granter's @gfn, which
+ * must be the granter's own memory (RAM, shared_info or a grant frame,
+ * never a frame mapped from elsewhere), with a reference for the caller.
+ * Pre: gt->lock.
  */
-static bool frame_owned(const struct grant_table *gt, mfn_t mfn)
-{
-	const struct domain *d = gt->d;
-	paddr_t ma = mfn << PAGE_SHIFT;
-
-	if (d->shared_info && (uintptr_t)d->shared_info == ma)
-		return true;
-	for (unsigned int i = 0; i < gt->nr_frames; i++)
-		if ((uintptr_t)gt->shared[i] == ma)
-			return true;
-	for (const struct domain_extent *e = d->extents; e; e = e->next) {
-		mfn_t first = e->maddr >> PAGE_SHIFT;
-		u64 n = e->order <= PAGE_ALLOC_MAX_ORDER ? 1ULL << e->order : 1;
-
-		if (mfn >= first && mfn - first < n)
-			return true;
-	}
-	return false;
-}
-
-/* Xen's get_paged_frame(): the frame behind the granter's @gfn, which
- * must be the granter's own memory.  Pre: gt->lock. */
 s16 gnttab_granted_frame(const struct grant_table *gt, u64 gfn,
 			 bool write, mfn_t *mfn)
 {
-	struct domain *d = gt->d;
-	unsigned long f = gnttab_irq_save();
-	bool w, ok;
+	enum p2m_type t;
 
-	spin_lock(&d->lock);
-	ok = !arch_p2m_get_page(d, gfn, mfn, &w) && (w || !write) &&
-	     frame_owned(gt, *mfn);
-	spin_unlock(&d->lock);
-	gnttab_irq_restore(f);
-	return ok ? GNTST_okay : GNTST_bad_page;
+	if (arch_p2m_get_frame(gt->d, gfn, mfn, &t))
+		return GNTST_bad_page;
+	if ((t != p2m_ram_rw && (write || t != p2m_ram_ro)) ||
+	    !frame_owned_by(*mfn, gt->d, 0)) {
+		frame_put(*mfn);
+		return GNTST_bad_page;
+	}
+	return GNTST_okay;
 }
 
 /*
@@ -267,8 +224,9 @@ static void reduce_status(struct grant_table *gt, u32 ref, bool readonly)
 
 /*
  * Pin entry @ref for @ldom (Xen's map_grant_ref / acquire_grant_for_copy
- * core): flags set, frame found, *mfn set, pin taken.  Nothing changed on
- * failure.  Pre: gt->lock, ref < nr_entries(gt).
+ * core): flags set, frame found, *mfn set, pin taken (the first pin holds
+ * a reference on the frame).  Nothing changed on failure.
+ * Pre: gt->lock, ref < nr_entries(gt), the granter is not dying.
  */
 s16 gnttab_pin(struct grant_table *gt, u32 ref, bool readonly, bool map,
 	       domid_t ldom, mfn_t *mfn)
@@ -289,7 +247,10 @@ s16 gnttab_pin(struct grant_table *gt, u32 ref, bool readonly, bool map,
 		u32 gfn = __atomic_load_n(entry_word(gt, ref) + 1,
 					  __ATOMIC_ACQUIRE);
 
-		rc = gnttab_granted_frame(gt, gfn, !readonly, mfn);
+		/* Xen relinquishes a dying domain's memory at once, so its
+		 * frames can no longer be pinned ("could not pin"). */
+		rc = gt->d->is_dying ? GNTST_general_error :
+		     gnttab_granted_frame(gt, gfn, !readonly, mfn);
 		if (rc != GNTST_okay) {
 			reduce_status(gt, ref, readonly);
 			return rc;
@@ -305,7 +266,8 @@ s16 gnttab_pin(struct grant_table *gt, u32 ref, bool readonly, bool map,
 	return GNTST_okay;
 }
 
-/* Drop a pin taken by gnttab_pin().  Pre: gt->lock. */
+/* Drop a pin taken by gnttab_pin(); the last one drops the frame
+ * reference.  Pre: gt->lock. */
 void gnttab_unpin(struct grant_table *gt, u32 ref, bool readonly)
 {
 	struct gnttab_active *act = act_of(gt, ref);
@@ -316,6 +278,8 @@ void gnttab_unpin(struct grant_table *gt, u32 ref, bool readonly)
 	else
 		act->hstw--;
 	reduce_status(gt, ref, readonly);
+	if (!act_pinned(act))
+		frame_put(act->mfn);
 }
 
 /* --- Hypercall --- */
@@ -358,13 +322,12 @@ static long gnttab_query_size(struct vcpu *v, u64 uop, unsigned int count)
 
 /*
  * Grow the table and report where its frames are mapped (~0: nowhere), as
- * Xen does for translated guests.  The 32-bit form has 4-byte frames and
- * a 4-byte handle, and is written back whole (Xen's compat XLAT).
+ * Xen does for translated guests.  A 32-bit caller's frame list has
+ * 4-byte entries.
  */
 static long gnttab_setup_table(struct vcpu *v, u64 uop, unsigned int count,
 			       bool compat)
 {
-	struct compat_gnttab_setup_table cop;
 	struct gnttab_setup_table op;
 	u64 gfns[GNTTAB_MAX_FRAMES], list;
 	struct grant_table *gt;
@@ -374,18 +337,9 @@ static long gnttab_setup_table(struct vcpu *v, u64 uop, unsigned int count,
 		return -EINVAL;
 	if (!count)
 		return 0;
-	if (compat) {
-		if (copy_from_guest(v, &cop, uop, sizeof(cop)))
-			return -EFAULT;
-		op.dom = cop.dom;
-		op.nr_frames = cop.nr_frames;
-		list = cop.frame_list;
-	} else {
-		if (copy_from_guest(v, &op, uop, sizeof(op)))
-			return -EFAULT;
-		list = (uintptr_t)op.frame_list.p;
-	}
-
+	if (guest_get_gnttab_setup_table(v, compat, uop, &op))
+		return -EFAULT;
+	list = guest_handle_addr(op.frame_list);
 	op.status = gnttab_get_controlled(v, op.dom, &gt);
 	if (op.status == GNTST_okay) {
 		spin_lock(&gt->lock);
@@ -404,22 +358,10 @@ static long gnttab_setup_table(struct vcpu *v, u64 uop, unsigned int count,
 	if (op.status != GNTST_okay)
 		domain_bad_request(v->domain, "gnttab setup_table: d%u: %d",
 				   op.dom, op.status);
-
-	for (unsigned int i = 0; i < n; i++) {
-		u32 g32 = gfns[i];
-		int err = compat ?
-			  copy_to_guest(v, list + i * 4ULL, &g32, 4) :
-			  copy_to_guest(v, list + i * 8ULL, &gfns[i], 8);
-
-		if (err)
+	for (unsigned int i = 0; i < n; i++)
+		if (guest_put_ulong(v, compat, list, i, gfns[i]))
 			op.status = GNTST_bad_virt_addr;
-	}
-	if (compat) {
-		cop.status = op.status;
-		return copy_to_guest(v, uop, &cop, sizeof(cop)) ? -EFAULT : 0;
-	}
-	return put_status(v, uop + offsetof(struct gnttab_setup_table, status),
-			  op.status) ? -EFAULT : 0;
+	return guest_put_gnttab_setup_table(v, compat, uop, &op) ? -EFAULT : 0;
 }
 
 /* Only v1: v2 answers as Xen with max_grant_version 1 (-ENOSYS, version
@@ -462,36 +404,23 @@ static long gnttab_get_version(struct vcpu *v, u64 uop)
 			     &op.version, sizeof(op.version)) ? -EFAULT : 0;
 }
 
-long do_grant_table_op(struct vcpu *v, const u64 a[5], bool compat)
+/* Element size of a batch op's array, for the continuation's advance. */
+static size_t batch_elem_size(unsigned int cmd, bool compat)
 {
-	/* Xen's handler takes (unsigned int cmd, handle, unsigned int count). */
-	unsigned int cmd = a[0], count = a[2];
-	struct domain *d = v->domain;
-	u64 uop = a[1];
-
 	switch (cmd) {
 	case GNTTABOP_map_grant_ref:
+		return sizeof(struct gnttab_map_grant_ref);
 	case GNTTABOP_unmap_grant_ref:
-	case GNTTABOP_setup_table:
-	case GNTTABOP_copy:
-	case GNTTABOP_query_size:
-	case GNTTABOP_set_version:
-	case GNTTABOP_get_version:
+		return sizeof(struct gnttab_unmap_grant_ref);
 	case GNTTABOP_swap_grant_ref:
-		break;
-	default:	/* hvm_grant_table_op(): the rest is not for HVM */
-		return -ENOSYS;
+		return sizeof(struct gnttab_swap_grant_ref);
 	}
-	if (!d->grant_table)
-		return -ENOSYS;
-	if ((int)count < 0)
-		return -EINVAL;
-	if (count > GNTTAB_MAX_BATCH) {
-		domain_bad_request(d, "gnttab op %u: count %u above %u", cmd,
-				   count, GNTTAB_MAX_BATCH);
-		return -EINVAL;
-	}
+	return guest_gnttab_copy_size(compat);	/* GNTTABOP_copy */
+}
 
+static long gnttab_run_op(struct vcpu *v, unsigned int cmd, u64 uop,
+			  unsigned int count, bool compat)
+{
 	switch (cmd) {
 	case GNTTABOP_map_grant_ref:
 		return gnttab_map_batch(v, uop, count);
@@ -510,6 +439,39 @@ long do_grant_table_op(struct vcpu *v, const u64 a[5], bool compat)
 	default:
 		return gnttab_swap_batch(v, uop, count);
 	}
+}
+
+long do_grant_table_op(struct vcpu *v, struct hypercall_args *args)
+{
+	/* Xen's handler takes (unsigned int cmd, handle, unsigned int count). */
+	unsigned int cmd = args->a[0], count = args->a[2];
+	u64 uop = args->a[1];
+	long rc;
+
+	switch (cmd) {
+	case GNTTABOP_map_grant_ref:
+	case GNTTABOP_unmap_grant_ref:
+	case GNTTABOP_setup_table:
+	case GNTTABOP_copy:
+	case GNTTABOP_query_size:
+	case GNTTABOP_set_version:
+	case GNTTABOP_get_version:
+	case GNTTABOP_swap_grant_ref:
+		break;
+	default:	/* hvm_grant_table_op(): the rest is not for HVM */
+		return -ENOSYS;
+	}
+	if (!v->domain->grant_table)
+		return -ENOSYS;
+	if ((int)count < 0)
+		return -EINVAL;
+	rc = gnttab_run_op(v, cmd, uop, count, args->compat);
+	if (rc <= 0)
+		return rc;
+	/* A batch stopped after rc ops: the rest continues later. */
+	args->a[1] = uop + rc * batch_elem_size(cmd, args->compat);
+	args->a[2] = count - rc;
+	return -ERESTART;
 }
 
 /* --- Frames in the guest's p2m (XENMAPSPACE_grant_table) --- */
@@ -531,19 +493,61 @@ int gnttab_map_frame(struct domain *d, unsigned long idx, u64 gfn)
 	rc = -EINVAL;
 	if (idx >= gt->nr_frames && gt_grow(gt, idx + 1))
 		goto out;
-	mfn = (uintptr_t)gt->shared[idx] >> PAGE_SHIFT;
-	rc = arch_p2m_set_page(d, gfn, mfn, true);
-	if (rc)
+	mfn = frame_of_ptr(gt->shared[idx]);
+	rc = -ENOMEM;
+	if (!frame_get(mfn))	/* the p2m entry's reference */
 		goto out;
+	rc = arch_p2m_set_entry(d, gfn, mfn, p2m_ram_rw);
+	if (rc) {
+		frame_put(mfn);
+		goto out;
+	}
 	/* One gfn per frame, one frame per gfn. */
 	old = gt->frame_gfn[idx];
-	if (old != GFN_NONE && old != gfn && p2m_holds(d, old, mfn))
-		arch_p2m_clear_page(d, old);
+	if (old != GFN_NONE && old != gfn)
+		arch_p2m_clear_entry_if(d, old, mfn, p2m_ram_rw);
 	for (unsigned int i = 0; i < gt->nr_frames; i++)
 		if (gt->frame_gfn[i] == gfn)
 			gt->frame_gfn[i] = GFN_NONE;
 	gt->frame_gfn[idx] = gfn;
 out:
+	spin_unlock(&gt->lock);
+	return rc;
+}
+
+/* --- XENMEM_acquire_resource --- */
+
+unsigned int gnttab_resource_max_frames(struct domain *d, unsigned int id)
+{
+	/* Status frames exist only in v2, which we do not offer. */
+	if (!d->grant_table || id != XENMEM_resource_grant_table_id_shared)
+		return 0;
+	return d->grant_table->max_frames;
+}
+
+int gnttab_acquire_frames(struct domain *d, unsigned int id, u32 frame,
+			  unsigned int n, mfn_t *mfns)
+{
+	struct grant_table *gt = d->grant_table;
+	u64 last = (u64)frame + n - 1;
+	int rc = -EINVAL;
+
+	if (!gt || !n || id != XENMEM_resource_grant_table_id_shared)
+		return -EINVAL;
+	spin_lock(&gt->lock);
+	if (last < gt->max_frames &&
+	    (last < gt->nr_frames || !gt_grow(gt, last + 1))) {
+		rc = n;
+		for (unsigned int i = 0; i < n; i++) {
+			mfns[i] = frame_of_ptr(gt->shared[frame + i]);
+			if (!frame_get(mfns[i])) {
+				while (i--)
+					frame_put(mfns[i]);
+				rc = -ENOMEM;
+				break;
+			}
+		}
+	}
 	spin_unlock(&gt->lock);
 	return rc;
 }
@@ -573,53 +577,14 @@ int gnttab_domain_init(struct domain *d, unsigned int max_frames)
 		gt_free(gt);
 		return -ENOMEM;
 	}
-
-	spin_lock(&gnttab_global_lock);
-	/* An earlier domain with this id may not be destroyed yet: only the
-	 * new one answers to the id from now on. */
-	for (struct grant_table *o = gnttab_list; o; o = o->next)
-		if (o->d->domain_id == d->domain_id)
-			o->dying = true;
-	gt->serial = ++gnttab_serial;
-	gt->next = gnttab_list;
-	gnttab_list = gt;
 	d->grant_table = gt;
-	spin_unlock(&gnttab_global_lock);
 	return 0;
 }
 
-void gnttab_domain_destroy(struct domain *d)
+void gnttab_domain_free(struct domain *d)
 {
-	struct grant_table *gt = d->grant_table, **pp;
-
-	if (!gt)
+	if (!d->grant_table)
 		return;
-	spin_lock(&gnttab_global_lock);
-	for (pp = &gnttab_list; *pp && *pp != gt; pp = &(*pp)->next)
-		;
-	if (*pp)
-		*pp = gt->next;
-	gt->dying = true;
-	spin_unlock(&gnttab_global_lock);
-
-	/* Operations that found the table before it was unlisted. */
-	while (__atomic_load_n(&gt->users, __ATOMIC_ACQUIRE))
-		cpu_relax();
-
-	spin_lock(&gnttab_global_lock);
-	for (struct grant_table *m = gnttab_list; m; m = m->next)
-		gnttab_orphan_mappings(m, gt);
-	gnttab_release_mappings(gt);
-	spin_unlock(&gnttab_global_lock);
-
-	/* Nothing may reach the frames through d's p2m once they are freed. */
-	for (unsigned int i = 0; i < gt->nr_frames; i++) {
-		mfn_t mfn = (uintptr_t)gt->shared[i] >> PAGE_SHIFT;
-
-		if (gt->frame_gfn[i] != GFN_NONE &&
-		    p2m_holds(d, gt->frame_gfn[i], mfn))
-			arch_p2m_clear_page(d, gt->frame_gfn[i]);
-	}
+	gt_free(d->grant_table);
 	d->grant_table = NULL;
-	gt_free(gt);
 }

@@ -1,8 +1,8 @@
 /*
  * What grant_table.c, grant_map.c and grant_copy.c share, and nothing
- * else may use: the table, its active entries and maptrack, the global
- * table list, and the pinning core that both map and copy go through.
- * The design note is atop grant_table.c.
+ * else may use: the table, its active entries and maptrack, and the
+ * pinning core that both map and copy go through.  The design note is
+ * atop grant_table.c.
  */
 #ifndef XEN_COMMON_GRANT_TABLE_INTERNAL_H
 #define XEN_COMMON_GRANT_TABLE_INTERNAL_H
@@ -20,9 +20,10 @@
 #define MT_CHUNKS (GNTTAB_MAX_MAPTRACK / MT_CHUNK)
 #define MT_NONE (~0U)
 #define GFN_NONE (~0ULL)
-#define MFN_NONE (~0ULL)
 
-/* Xen's active_grant_entry, host pins only (HVM has no device maps). */
+/* Xen's active_grant_entry, host pins only (HVM has no device maps).
+ * While pinned, the entry holds one reference on the frame (xen/frame.h),
+ * so the granter cannot free it under a mapping or a copy. */
 struct gnttab_active {
 	mfn_t mfn;		/* the granted frame while pinned */
 	domid_t domid;		/* the one domain allowed to pin it meanwhile */
@@ -30,43 +31,35 @@ struct gnttab_active {
 	u8 hstr;		/* read-only maps + copies reading now */
 };
 
-enum { MT_FREE, MT_MAPPED, MT_ORPHAN };
-
-/* One mapping made by the table's domain; the index is its handle. */
+/* One mapping made by the table's domain; the index is its handle.  The
+ * p2m entry at @gfn holds its own reference on @mfn; the granter is named
+ * by id and by @granter_uid (xen/sched.h d->uid), so a later domain that
+ * reuses the id is never taken for it. */
 struct gnttab_mapping {
 	u64 gfn;		/* where in the mapper's p2m */
-	mfn_t mfn;		/* what is there: granted frame, scratch, NONE */
-	u64 serial;		/* the granter's table */
+	mfn_t mfn;		/* the granted frame */
+	u64 granter_uid;
 	u32 ref;
 	u32 next_free;		/* free list, MT_NONE ends it */
 	domid_t domid;		/* the granter */
-	u8 state;		/* MT_* */
+	bool mapped;		/* false: free */
 	bool readonly;
 };
 
 struct grant_table {
 	spinlock_t lock;	/* everything below unless noted */
 	struct domain *d;	/* fixed */
-	u64 serial;		/* fixed once listed */
-	struct grant_table *next;	/* global lock: gnttab_list */
-	bool dying;		/* global lock: lookups skip it */
-	unsigned int users;	/* atomic: lookups not yet put */
 
 	unsigned int max_frames;	/* fixed */
 	unsigned int nr_frames;
-	void *shared[GNTTAB_MAX_FRAMES];
+	void *shared[GNTTAB_MAX_FRAMES];	/* frames of d (xen/frame.h) */
 	struct gnttab_active *active[GNTTAB_MAX_FRAMES];	/* EPF each */
 	u64 frame_gfn[GNTTAB_MAX_FRAMES];	/* where mapped, GFN_NONE */
 
 	struct gnttab_mapping *maptrack[MT_CHUNKS];
 	u32 mt_limit;		/* handles [0, mt_limit) exist */
 	u32 mt_free;
-	void *scratch;		/* stands in for dead granters' frames */
 };
-
-/* grant_table.c's list of live tables; lock order: this, then tables. */
-extern spinlock_t gnttab_global_lock;
-extern struct grant_table *gnttab_list;	/* global lock */
 
 static inline unsigned int nr_entries(const struct grant_table *gt)
 {
@@ -96,22 +89,14 @@ static inline struct gnttab_mapping *mt_entry(const struct grant_table *gt,
 	return &gt->maptrack[h / MT_CHUNK][h % MT_CHUNK];
 }
 
-/* Does @d's p2m still hold @mfn at @gfn? */
-static inline bool p2m_holds(struct domain *d, u64 gfn, mfn_t mfn)
+static inline mfn_t frame_of_ptr(const void *p)
 {
-	mfn_t cur;
-
-	return mfn != MFN_NONE && !arch_p2m_get_page(d, gfn, &cur, NULL) &&
-	       cur == mfn;
+	return (uintptr_t)p >> PAGE_SHIFT;
 }
 
-static inline int put_status(struct vcpu *v, u64 addr, s16 status)
-{
-	return copy_to_guest(v, addr, &status, sizeof(status));
-}
-
-/* grant_table.c: lookups (user counts) and pins. */
-struct grant_table *gnttab_find(domid_t id, u64 serial);
+/* grant_table.c: lookups and pins. */
+/* The table of the domain @dom names for @ld, with a reference on that
+ * domain (@ld's own for DOMID_SELF when @any_id), or NULL. */
 struct grant_table *gnttab_get(struct domain *ld, domid_t dom, bool any_id);
 void gnttab_put(struct grant_table *gt);
 s16 gnttab_granted_frame(const struct grant_table *gt, u64 gfn,
@@ -119,13 +104,12 @@ s16 gnttab_granted_frame(const struct grant_table *gt, u64 gfn,
 s16 gnttab_pin(struct grant_table *gt, u32 ref, bool readonly, bool map,
 	       domid_t ldom, mfn_t *mfn);
 void gnttab_unpin(struct grant_table *gt, u32 ref, bool readonly);
+/* Batches stop here to continue later (xen/hypercall.h); done or -errno. */
+bool gnttab_preempt(unsigned int done);
 
 /* grant_map.c */
 long gnttab_map_batch(struct vcpu *v, u64 uop, unsigned int count);
 long gnttab_unmap_batch(struct vcpu *v, u64 uop, unsigned int count);
-void gnttab_orphan_mappings(struct grant_table *mgt,
-			    const struct grant_table *g);
-void gnttab_release_mappings(struct grant_table *gt);
 
 /* grant_copy.c */
 long gnttab_copy_batch(struct vcpu *v, u64 uop, unsigned int count,

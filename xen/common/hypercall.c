@@ -1,10 +1,9 @@
 /*
- * Hypercalls: ONE table (DESIGN.md §3) of number, handler, and who may
- * call it.  Xen's HVM convention (xen-abi-map.md §0): RAX = number, then
- * RDI, RSI, RDX, R10, R8 from 64-bit code, or EBX, ECX, EDX, ESI, EDI from
- * 32-bit code; the result goes in RAX.  Calls from guest CPL > 0 get
- * -EPERM, unknown numbers -ENOSYS, as in Xen.  Handlers validate every
- * argument and change nothing before validation is complete.
+ * Hypercalls: ONE table of number, handler, and who may call it; the
+ * convention and continuations are described in xen/hypercall.h.  Calls
+ * from guest CPL > 0 get -EPERM, unknown numbers -ENOSYS, as in Xen.
+ * Handlers validate every argument and change nothing before validation
+ * is complete.
  */
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
@@ -13,35 +12,37 @@
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
+#include <xen/options.h>
+#include <asm/percpu.h>
 #include <xen/sched.h>
 #include <xen/time.h>
 #include <xen/timer.h>
 #include <public/xen.h>
 #include <public/version.h>
 
-typedef long (*hypercall_fn)(struct vcpu *v, const u64 a[5], bool compat);
-
 struct hypercall_def {
-	hypercall_fn fn;
+	hypercall_fn_t *fn;
 	bool privileged;	/* initial domain only */
 	const char *name;
 };
 
-long do_console_io(struct vcpu *v, const u64 a[5], bool compat);
-long do_sched_op(struct vcpu *v, const u64 a[5], bool compat);
-long do_xen_version(struct vcpu *v, const u64 a[5], bool compat);
-long do_memory_op(struct vcpu *v, const u64 a[5], bool compat);
-long do_vcpu_op(struct vcpu *v, const u64 a[5], bool compat);
-long do_hvm_op(struct vcpu *v, const u64 a[5], bool compat);
-long do_platform_op(struct vcpu *v, const u64 a[5], bool compat);
-long do_physdev_op(struct vcpu *v, const u64 a[5], bool compat);
-long do_vm_assist(struct vcpu *v, const u64 a[5], bool compat);
+bool hypercall_preempt_check(void)
+{
+	struct vcpu *v = current_vcpu();
+
+	if (opt_selftest_preempt)
+		return true;
+	return READ_ONCE(this_cpu()->softirq_pending) ||
+	       (v && arch_vcpu_has_pending_irq(v));
+}
 
 /* set_timer_op(u64 absolute system time): wake the vCPU then; 0 cancels.
  * 32-bit callers pass the time in two registers (low, high). */
-static long do_set_timer_op(struct vcpu *v, const u64 a[5], bool compat)
+long do_set_timer_op(struct vcpu *v, struct hypercall_args *args)
 {
-	s_time_t t = compat ? (s_time_t)((a[1] << 32) | (u32)a[0]) : (s_time_t)a[0];
+	const u64 *a = args->a;
+	s_time_t t = args->compat ? (s_time_t)((a[1] << 32) | (u32)a[0]) :
+				    (s_time_t)a[0];
 
 	if (!t) {
 		stop_timer(&v->wake_timer);
@@ -85,25 +86,27 @@ static bool is_bad_request(long rc)
 /* Run a handler; a refused argument is counted and logged (rate-limited)
  * unless the handler already reported it in more detail. */
 static long hypercall_call(struct vcpu *v, const struct hypercall_def *h,
-			   const u64 a[5], bool compat)
+			   struct hypercall_args *args)
 {
 	struct domain *d = v->domain;
 	unsigned long before = READ_ONCE(d->nr_bad_requests);
-	long rc = h->fn(v, a, compat);
+	u64 a0 = args->a[0], a1 = args->a[1];
+	long rc = h->fn(v, args);
 
 	if (is_bad_request(rc) && READ_ONCE(d->nr_bad_requests) == before)
 		domain_bad_request(d, "%s(%#lx, %#lx) = %ld", h->name,
-				   (unsigned long)a[0], (unsigned long)a[1], rc);
+				   (unsigned long)a0, (unsigned long)a1, rc);
 	return rc;
 }
 
 enum hypercall_result hypercall_dispatch(struct vcpu *v)
 {
 	const struct hypercall_def *h;
-	u64 nr, a[5];
-	bool compat = arch_hypercall_args(v, &nr, a);
+	struct hypercall_args args;
+	u64 nr;
 	long rc;
 
+	args.compat = arch_hypercall_args(v, &nr, args.a);
 	h = nr < ARRAY_SIZE(hypercall_table) ? &hypercall_table[nr] : NULL;
 	if (arch_vcpu_cpl(v))
 		rc = -EPERM;		/* Xen refuses guest user mode */
@@ -112,7 +115,14 @@ enum hypercall_result hypercall_dispatch(struct vcpu *v)
 	else if (h->privileged && !v->domain->is_privileged)
 		rc = -EPERM;
 	else
-		rc = hypercall_call(v, h, a, compat);
-	arch_hypercall_result(v, rc, compat);
+		rc = hypercall_call(v, h, &args);
+	if (rc == -ERESTART) {
+		/* RAX keeps the number: the guest re-issues the call. */
+		arch_hypercall_set_args(v, args.a, args.compat);
+		__atomic_add_fetch(&v->domain->nr_continuations, 1,
+				   __ATOMIC_RELAXED);
+		return HYPERCALL_CONTINUE;
+	}
+	arch_hypercall_result(v, rc, args.compat);
 	return HYPERCALL_DONE;
 }

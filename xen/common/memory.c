@@ -2,53 +2,74 @@
  * memory_op hypercall (public/memory.h) for HVM/PVH (auto-translated)
  * guests, as Xen 4.17 answers them: GFNs everywhere, never MFNs.
  *
- * Ownership.  Guest RAM frames never leave their domain before it dies.
- * Taking a frame out of the p2m (decrease_reservation, remove_from_physmap,
- * or mapping shared_info / a grant frame over RAM) keeps it in
- * d->ballooned (or in its original extent), and populate_physmap reuses
- * those first; only up to max_pages are ever allocated.  So a pointer the
- * hypervisor holds into guest RAM (vcpu_info, a grant mapping of this
- * domain's frame) can never reach another domain's memory.
+ * Frames and references (xen/frame.h, xen/p2m.h).  A domain's RAM is
+ * frames it owns, each held by the p2m entry that maps it.  Taking a gfn
+ * out of the p2m (decrease_reservation, remove_from_physmap, or mapping
+ * something else over it) drops that reference, and the frame returns to
+ * the allocator unless someone else still holds one (a grant mapping in
+ * another domain, a registered vcpu_info, a copy in progress).
+ * populate_physmap allocates fresh frames up to max_pages.
  *
- * No continuations: one call handles at most MEMOP_MAX_EXTENTS extents and
- * returns how many it did, which Linux's callers already handle (they
- * loop on a short count).
+ * Foreign memory (a privileged domain mapping another domain's frames):
+ * XENMEM_add_to_physmap_batch with XENMAPSPACE_gmfn_foreign, and
+ * XENMEM_acquire_resource for a domain's grant-table frames; both make
+ * p2m_map_foreign entries, each holding a reference on the foreign frame,
+ * so the frame outlives its owner's death until the mapping goes.
+ *
+ * Long lists continue as Xen's do (xen/hypercall.h): the reservation ops
+ * and acquire_resource record the next extent in cmd's upper bits, the
+ * batch in cmd's upper bits too; results are counts where Xen returns
+ * counts.
  */
 #include <xen/arch_vcpu.h>
-#include <xen/bootinfo.h>
+#include <xen/compat.h>
 #include <xen/errno.h>
+#include <xen/frame.h>
 #include <xen/grant_table.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
-#include <xen/page_alloc.h>
+#include <xen/p2m.h>
 #include <xen/sched.h>
 #include <xen/shared_info.h>
-#include <xen/xmalloc.h>
 #include <public/memory.h>
 
-#define MEMOP_MAX_EXTENTS 512
-/* Xen refuses more extents than this in one request (1 << 26). */
-#define MEMOP_MAX_NR_EXTENTS (1ULL << 26)
 /* Xen's encoding of cmd: low 6 bits the sub-op, the rest the extent a
- * continuation restarts from. */
+ * continuation restarts from; lists longer than the field can say are
+ * refused (Xen's UINT_MAX >> MEMOP_EXTENT_SHIFT). */
 #define MEMOP_EXTENT_SHIFT 6
 #define MEMOP_CMD_MASK ((1 << MEMOP_EXTENT_SHIFT) - 1)
+#define MEMOP_MAX_NR_EXTENTS (0xffffffffU >> MEMOP_EXTENT_SHIFT)
+#define INVALID_GFN (~0ULL)
 
-/* DOMID_SELF or the caller's own id; a privileged caller may name any
- * domain.  NULL with *rc set otherwise. */
+/* Record a continuation at @next in @args (cmd keeps the sub-op). */
+static long memop_continue(struct hypercall_args *args, int cmd, u64 next)
+{
+	args->a[0] = cmd | (next << MEMOP_EXTENT_SHIFT);
+	return -ERESTART;
+}
+
+/* Xen's rcu_lock_domain_by_any_id() plus the XSM_TARGET check of its
+ * dummy policy: DOMID_SELF or our own id, or any domain for a privileged
+ * caller.  The domain comes with a reference (put_domain()). */
 static struct domain *memop_target(struct vcpu *v, domid_t domid, long *rc)
 {
 	struct domain *d = v->domain, *t;
 
-	if (domid == DOMID_SELF || domid == d->domain_id)
+	if (domid == DOMID_SELF || domid == d->domain_id) {
+		get_domain(d);
 		return d;
+	}
+	t = domid < DOMID_FIRST_RESERVED ? domain_by_id(domid) : NULL;
+	if (!t) {
+		*rc = -ESRCH;
+		return NULL;
+	}
 	if (!d->is_privileged) {
+		put_domain(t);
 		*rc = -EPERM;
 		return NULL;
 	}
-	t = domid < DOMID_FIRST_RESERVED ? domain_by_id(domid) : NULL;
-	if (!t || t->is_dying)
-		*rc = -ESRCH;
 	return t;
 }
 
@@ -60,18 +81,17 @@ struct guest_e820 {
 
 /* As Xen's arch_memory_op(): copy as many entries as fit and write the
  * number copied back. */
-static long memory_map(struct vcpu *v, u64 arg, bool compat)
+static long memory_map(struct vcpu *v, struct hypercall_args *args)
 {
 	struct domain *d = v->domain;
-	u32 nr;
-	u64 buf = 0;
+	struct xen_memory_map map;
 	unsigned int i, n;
+	u64 buf;
 
-	/* { unsigned int nr_entries; handle buffer } (handle 4 or 8 bytes). */
-	if (copy_from_guest(v, &nr, arg, 4) ||
-	    copy_from_guest(v, &buf, arg + (compat ? 4 : 8), compat ? 4 : 8))
+	if (guest_get_memory_map(v, args->compat, args->a[1], &map))
 		return -EFAULT;
-	n = MIN(nr, d->nr_memmap);
+	buf = guest_handle_addr(map.buffer);
+	n = MIN(map.nr_entries, d->nr_memmap);
 	for (i = 0; i < n; i++) {
 		struct guest_e820 e = { d->memmap[i].addr, d->memmap[i].size,
 					d->memmap[i].type };
@@ -79,86 +99,61 @@ static long memory_map(struct vcpu *v, u64 arg, bool compat)
 		if (copy_to_guest(v, buf + i * sizeof(e), &e, sizeof(e)))
 			return -EFAULT;
 	}
-	return copy_to_guest(v, arg, &n, 4) ? -EFAULT : 0;
+	return guest_put_memory_map_nr(v, args->compat, args->a[1], n) ?
+	       -EFAULT : 0;
 }
 
-/* Take the RAM frame at @gfn out of the p2m into the ballooned pool.
- * Non-RAM gfns (shared_info, grant frames, grant mappings) are refused:
- * they have their own ways out. */
-static int balloon_out(struct domain *d, u64 gfn)
+/*
+ * Xen's guest_remove_page(): take a frame @d owns out of its p2m (the
+ * frame goes when its last reference does).  -ENOENT for nothing there,
+ * -EPERM for direct MMIO, -ENXIO for a frame that is not @d's (a grant
+ * or foreign mapping: those have their own ways out).
+ */
+static int remove_own_page(struct domain *d, u64 gfn)
 {
-	struct domain_extent *e;
+	enum p2m_type t;
 	mfn_t mfn;
-
-	if (arch_p2m_get_page(d, gfn, &mfn, NULL))
-		return -ENOENT;
-	if (!domain_owns_ram_mfn(d, mfn))
-		return -EINVAL;
-	e = xzalloc(struct domain_extent);
-	if (!e)
-		return -ENOMEM;
-	if (arch_p2m_clear_page(d, gfn)) {
-		xfree(e);
-		return -ENOMEM;
-	}
-	/* Still in its original extent (freed with it); the pool entry just
-	 * records that the frame is free for reuse (order ~0U = borrowed). */
-	e->maddr = mfn << PAGE_SHIFT;
-	e->gfn = ~0ULL;
-	e->order = ~0U;
-	e->next = d->ballooned;
-	d->ballooned = e;
-	d->nr_ballooned++;
-	return 0;
-}
-
-/* Put a fresh or reused zeroed frame at @gfn (which must be empty). */
-static int balloon_in(struct domain *d, u64 gfn)
-{
-	struct domain_extent *e = d->ballooned;
-	mfn_t mfn;
-	void *page;
 	int rc;
 
-	if (!arch_p2m_get_page(d, gfn, &mfn, NULL))
-		return -EBUSY;
-	if (e) {
-		page = (void *)(uintptr_t)e->maddr;
-	} else {
-		if (d->tot_pages >= d->max_pages)
-			return -ENOMEM;
-		e = xzalloc(struct domain_extent);
-		page = e ? alloc_pages(0) : NULL;
-		if (!page) {
-			xfree(e);
-			return -ENOMEM;
-		}
-		e->maddr = (uintptr_t)page;
-		e->order = 0;
-	}
-	memset(page, 0, PAGE_SIZE);
-	rc = arch_p2m_set_page(d, gfn, e->maddr >> PAGE_SHIFT, true);
-	if (rc) {
-		if (e != d->ballooned) {
-			free_page(page);
-			xfree(e);
-		}
+	rc = arch_p2m_get_frame(d, gfn, &mfn, &t);
+	if (t == p2m_invalid || t == p2m_mmio_dm)
+		return -ENOENT;
+	if (t == p2m_mmio_direct)
+		return -EPERM;
+	if (rc)
 		return rc;
+	if (!frame_owned_by(mfn, d, 0)) {
+		frame_put(mfn);
+		return -ENXIO;
 	}
-	if (e == d->ballooned) {
-		d->ballooned = e->next;
-		d->nr_ballooned--;
-		if (e->order == ~0U) {		/* borrowed from an extent */
-			xfree(e);
-			return 0;
-		}
-	} else {
-		d->tot_pages++;
-	}
-	e->gfn = gfn;
-	e->next = d->extents;
-	d->extents = e;
-	return 0;
+	rc = arch_p2m_clear_entry_if(d, gfn, mfn, t);
+	if (!rc && gfn == d->shared_info_gfn)
+		d->shared_info_gfn = ~0ULL;
+	frame_put(mfn);
+	return rc;
+}
+
+/* populate_physmap for one 4 KiB gfn: a fresh zeroed frame.  RAM already
+ * there is replaced (and freed, as Xen frees it); grant and foreign
+ * mappings are not replaced. */
+static int populate_one(struct domain *d, u64 gfn)
+{
+	enum p2m_type t;
+	mfn_t mfn;
+	int rc;
+
+	t = arch_p2m_get_entry(d, gfn, &mfn);
+	if (p2m_is_grant(t) || t == p2m_map_foreign || t == p2m_mmio_direct)
+		return -EBUSY;
+	if (READ_ONCE(d->tot_pages) >= d->max_pages || d->is_dying)
+		return -ENOMEM;
+	mfn = frame_alloc(d, FRAME_RAM, 0);
+	if (mfn == INVALID_MFN)
+		return -ENOMEM;
+	rc = arch_p2m_set_entry(d, gfn, mfn, p2m_ram_rw);
+	if (rc)
+		frame_put(mfn);
+	return rc;
 }
 
 /*
@@ -167,161 +162,427 @@ static int balloon_in(struct domain *d, u64 gfn)
  * continuation's start extent in cmd), never an errno: an unreadable
  * argument, an unknown domain or an unsupported order do nothing.
  */
-static long reservation(struct vcpu *v, int cmd, u64 start, u64 arg,
-			bool compat)
+static long reservation(struct vcpu *v, struct hypercall_args *args, int cmd,
+			u64 start)
 {
 	struct xen_memory_reservation r;
 	struct domain *d;
-	u64 list, nr, i;
-	unsigned long f;
+	u64 list, i, gfn;
 	long rc = 0;
 
-	if (compat) {
-		/* { u32 handle; u32 nr_extents; u32 order; u32 flags; u16 domid } */
-		u32 c[5] = { 0 };
-
-		if (copy_from_guest(v, c, arg, 18))
-			return start;
-		list = c[0], nr = c[1];
-		r.extent_order = c[2], r.mem_flags = c[3];
-		r.domid = (u16)c[4];
-	} else {
-		if (copy_from_guest(v, &r, arg, sizeof(r)))
-			return start;
-		list = (uintptr_t)r.extent_start.p, nr = r.nr_extents;
-	}
+	if (guest_get_memory_reservation(v, args->compat, args->a[1], &r))
+		return start;
 	/* MFN-based increase_reservation is PV only; only 4 KiB extents
 	 * (Linux's balloon and privcmd use nothing else); Xen's bound on
 	 * the count. */
 	if (cmd == XENMEM_increase_reservation || r.extent_order ||
-	    nr > MEMOP_MAX_NR_EXTENTS || start >= nr ||
+	    r.nr_extents > MEMOP_MAX_NR_EXTENTS || start >= r.nr_extents ||
 	    !(d = memop_target(v, r.domid, &rc)))
 		return start;
-	nr = MIN(nr, start + MEMOP_MAX_EXTENTS);
-	for (i = start; i < nr; i++) {
-		u64 gfn = 0;
-
-		if (copy_from_guest(v, &gfn, list + i * (compat ? 4 : 8),
-				    compat ? 4 : 8))
+	list = guest_handle_addr(r.extent_start);
+	for (i = start; i < r.nr_extents; i++) {
+		if (i != start && hypercall_preempt_check()) {
+			put_domain(d);
+			return memop_continue(args, cmd, i);
+		}
+		if (guest_get_ulong(v, args->compat, list, i, &gfn))
 			break;
-		if (gfn > ARCH_MAX_GFN)
-			break;
-		f = spin_lock_irqsave(&d->lock);
-		rc = cmd == XENMEM_populate_physmap ? balloon_in(d, gfn) :
-						      balloon_out(d, gfn);
-		spin_unlock_irqrestore(&d->lock, f);
+		rc = gfn > ARCH_MAX_GFN ? -EINVAL :
+		     cmd == XENMEM_populate_physmap ? populate_one(d, gfn) :
+						      remove_own_page(d, gfn);
 		if (rc)
 			break;
 	}
-	if (i < nr)
+	if (i < r.nr_extents)
 		domain_bad_request(v->domain, "memory_op %d stopped at extent "
 				   "%lu of %lu (%ld)", cmd, (unsigned long)i,
-				   (unsigned long)nr, rc);
+				   (unsigned long)r.nr_extents, rc);
+	put_domain(d);
 	return i;
 }
 
-static long add_to_physmap(struct vcpu *v, u64 start, u64 arg, bool compat)
+/* XENMAPSPACE_gmfn: move one of @d's own frames from @idx to @gpfn (Xen:
+ * -EINVAL if @idx holds none of @d's frames; what @gpfn held goes). */
+static int move_gmfn(struct domain *d, u64 idx, u64 gpfn)
+{
+	enum p2m_type t, old;
+	mfn_t mfn, cur;
+	int rc;
+
+	if (arch_p2m_get_frame(d, idx, &mfn, &t) || !p2m_is_ram(t) ||
+	    !frame_owned_by(mfn, d, 0)) {
+		if (mfn != INVALID_MFN && p2m_holds_frame(t))
+			frame_put(mfn);
+		return -EINVAL;
+	}
+	old = arch_p2m_get_entry(d, gpfn, &cur);
+	if (old == p2m_mmio_direct) {
+		frame_put(mfn);
+		return -EPERM;
+	}
+	/* Our reference becomes the new entry's; the old entry's goes. */
+	rc = arch_p2m_set_entry(d, gpfn, mfn, t);
+	if (rc) {
+		frame_put(mfn);
+		return rc;
+	}
+	if (gpfn != idx)
+		arch_p2m_clear_entry_if(d, idx, mfn, t);
+	return 0;
+}
+
+/* Xen's xenmem_add_to_physmap_one() for the spaces of one domain (any
+ * other space, device MMIO included on x86, finds no frame: -EINVAL). */
+static int add_to_physmap_one(struct domain *d, unsigned int space, u64 idx,
+			      u64 gpfn)
+{
+	if (gpfn > ARCH_MAX_GFN)
+		return -EINVAL;
+	switch (space) {
+	case XENMAPSPACE_shared_info:
+		return idx ? -EINVAL : shared_info_map(d, gpfn);
+	case XENMAPSPACE_grant_table:
+		return gnttab_map_frame(d, idx, gpfn);
+	case XENMAPSPACE_gmfn:
+		return move_gmfn(d, idx, gpfn);
+	}
+	return -EINVAL;
+}
+
+/* Xen's xatp_permission_check() beyond the target check: device MMIO
+ * only for the hardware domain, into itself. */
+static int xatp_permission(struct vcpu *v, struct domain *d,
+			   unsigned int space)
+{
+	if (space == XENMAPSPACE_dev_mmio &&
+	    (!d->is_privileged || d != v->domain))
+		return -EACCES;
+	return 0;
+}
+
+static long add_to_physmap(struct vcpu *v, struct hypercall_args *args,
+			   u64 start)
 {
 	struct xen_add_to_physmap x;
 	struct domain *d;
 	long rc = 0;
+	u64 done;
 
-	if (compat) {
-		/* { u16 domid; u16 size; u32 space; u32 idx; u32 gpfn } */
-		u32 c[4];
-
-		if (copy_from_guest(v, c, arg, sizeof(c)))
-			return -EFAULT;
-		x.domid = (u16)c[0], x.size = c[0] >> 16, x.space = c[1];
-		x.idx = c[2], x.gpfn = c[3];
-	} else if (copy_from_guest(v, &x, arg, sizeof(x))) {
-		return -EFAULT;
-	}
 	/* The continuation field must fit add_to_physmap's 16-bit size. */
 	if (start > 0xffff)
 		return -EDOM;
-	if (!(d = memop_target(v, x.domid, &rc)))
-		return rc;
-	if (x.gpfn > ARCH_MAX_GFN)
-		return -EINVAL;
-	switch (x.space) {
-	case XENMAPSPACE_shared_info:
-		return x.idx ? -EINVAL : shared_info_map(d, x.gpfn);
-	case XENMAPSPACE_grant_table:
-		return gnttab_map_frame(d, x.idx, x.gpfn);
-	case XENMAPSPACE_gmfn: {
-		/* Move one of the domain's own RAM frames to another gfn. */
-		mfn_t mfn;
-		unsigned long f;
-
-		if (arch_p2m_get_page(d, x.idx, &mfn, NULL) ||
-		    !domain_owns_ram_mfn(d, mfn))
-			return -EINVAL;
-		f = spin_lock_irqsave(&d->lock);
-		rc = arch_p2m_set_page(d, x.gpfn, mfn, true);
-		if (!rc && x.gpfn != x.idx)
-			rc = arch_p2m_clear_page(d, x.idx);
-		spin_unlock_irqrestore(&d->lock, f);
-		return rc;
-	}
-	case XENMAPSPACE_gmfn_foreign:
-		return -ENOSYS;		/* XENMEM_add_to_physmap_batch only */
-	}
-	/* gmfn_range (needs continuations), dev_mmio (ARM). */
-	domain_bad_request(v->domain, "add_to_physmap space %u", x.space);
-	return -EINVAL;
-}
-
-static long remove_from_physmap(struct vcpu *v, u64 arg, bool compat)
-{
-	struct xen_remove_from_physmap x;
-	struct domain *d;
-	unsigned long f;
-	long rc = 0;
-
-	if (compat) {
-		u32 c[2];	/* { u16 domid; u32 gpfn } */
-
-		if (copy_from_guest(v, c, arg, sizeof(c)))
-			return -EFAULT;
-		x.domid = (u16)c[0], x.gpfn = c[1];
-	} else if (copy_from_guest(v, &x, arg, sizeof(x))) {
+	if (guest_get_add_to_physmap(v, args->compat, args->a[1], &x))
 		return -EFAULT;
-	}
+	/* Foreign mappings only through add_to_physmap_batch. */
+	if (x.space == XENMAPSPACE_gmfn_foreign)
+		return -ENOSYS;
 	if (!(d = memop_target(v, x.domid, &rc)))
 		return rc;
-	if (x.gpfn > ARCH_MAX_GFN)
-		return -ENOENT;
-	f = spin_lock_irqsave(&d->lock);
-	if (x.gpfn == d->shared_info_gfn) {
-		rc = arch_p2m_clear_page(d, x.gpfn);
-		d->shared_info_gfn = ~0ULL;
-	} else {
-		rc = balloon_out(d, x.gpfn);
-		/* Not RAM: a grant frame or an unused gfn; just unmap. */
-		if (rc == -EINVAL)
-			rc = arch_p2m_clear_page(d, x.gpfn);
+	rc = xatp_permission(v, d, x.space);
+	if (!rc && x.space != XENMAPSPACE_gmfn_range)
+		rc = add_to_physmap_one(d, x.space, x.idx, x.gpfn);
+	if (rc || x.space != XENMAPSPACE_gmfn_range)
+		goto out;
+	/* gmfn_range: size frames from idx to gpfn, continued via cmd. */
+	if (x.size < start)
+		rc = -EILSEQ;
+	else if (x.gpfn + x.size < x.gpfn || x.idx + x.size < x.idx)
+		rc = -EOVERFLOW;
+	for (done = start; !rc && done < x.size; done++) {
+		if (done != start && hypercall_preempt_check()) {
+			put_domain(d);
+			return memop_continue(args, XENMEM_add_to_physmap, done);
+		}
+		rc = add_to_physmap_one(d, XENMAPSPACE_gmfn, x.idx + done,
+					x.gpfn + done);
 	}
-	spin_unlock_irqrestore(&d->lock, f);
+out:
+	put_domain(d);
 	return rc;
 }
 
-long do_memory_op(struct vcpu *v, const u64 a[5], bool compat)
+/*
+ * Xen's p2m_add_foreign(): map frame @fgfn of @fd at @gpfn of @td.  Only
+ * the hardware domain may (Xen's arch_acquire_resource_check()); the
+ * foreign frame must be RAM @fd owns; what @gpfn held is removed as Xen's
+ * guest_remove_page() would (so a foreign or grant mapping there: -ENXIO).
+ */
+static int add_foreign(struct domain *td, u64 fgfn, u64 gpfn,
+		       struct domain *fd)
 {
-	u64 op = compat ? (u32)a[0] : a[0];
-	int cmd = op & MEMOP_CMD_MASK;
-	u64 start = op >> MEMOP_EXTENT_SHIFT;
+	enum p2m_type t, old;
+	mfn_t mfn, cur;
+	int rc;
+
+	if (!td->is_privileged)
+		return -EPERM;
+	/* Xen has relinquished a dying domain's memory: nothing to get. */
+	if (td == fd || fd->is_dying)
+		return -EINVAL;
+	rc = arch_p2m_get_frame(fd, fgfn, &mfn, &t);
+	if (rc || !p2m_is_ram(t) || !frame_owned_by(mfn, fd, 0)) {
+		if (!rc)
+			frame_put(mfn);
+		return -EINVAL;
+	}
+	old = arch_p2m_get_entry(td, gpfn, &cur);
+	if (old != p2m_invalid && old != p2m_mmio_dm) {
+		rc = remove_own_page(td, gpfn);
+		if (rc && rc != -ENOENT) {
+			frame_put(mfn);
+			return rc;
+		}
+	}
+	rc = arch_p2m_set_entry(td, gpfn, mfn, p2m_map_foreign);
+	if (rc)
+		frame_put(mfn);
+	return rc;
+}
+
+/* Xen's xenmem_add_to_physmap_batch(), from extent @start. */
+static long add_to_physmap_batch(struct vcpu *v, struct hypercall_args *args,
+				 u64 start)
+{
+	struct xen_add_to_physmap_batch b;
+	struct domain *d, *fd = NULL;
+	bool compat = args->compat;
+	long rc = 0;
+	u64 i;
+
+	if (start > 0xffff)
+		return -EDOM;
+	if (guest_get_add_to_physmap_batch(v, compat, args->a[1], &b))
+		return -EFAULT;
+	if (b.space == XENMAPSPACE_gmfn_range)
+		return -EOPNOTSUPP;
+	if (!(d = memop_target(v, b.domid, &rc)))
+		return rc;
+	rc = xatp_permission(v, d, b.space);
+	if (!rc && (b.size < start || (b.size == start && start)))
+		rc = -EILSEQ;
+	if (!rc && b.space == XENMAPSPACE_dev_mmio && b.u.res0)
+		rc = -EOPNOTSUPP;
+	for (i = start; !rc && i < b.size; i++) {
+		u64 idx, gpfn;
+		int err;
+
+		if (guest_get_ulong(v, compat, guest_handle_addr(b.idxs), i, &idx) ||
+		    guest_get_ulong(v, compat, guest_handle_addr(b.gpfns), i, &gpfn)) {
+			rc = -EFAULT;
+			break;
+		}
+		if (gpfn == INVALID_GFN) {
+			rc = -EINVAL;
+			break;
+		}
+		if (b.space != XENMAPSPACE_gmfn_foreign) {
+			err = add_to_physmap_one(d, b.space, idx, gpfn);
+		} else {
+			/* Xen's rcu_lock_remote_domain_by_id(). */
+			fd = b.u.foreign_domid < DOMID_FIRST_RESERVED ?
+			     domain_by_id(b.u.foreign_domid) : NULL;
+			err = !fd ? -ESRCH : fd == v->domain ? -EPERM :
+			      add_foreign(d, idx, gpfn, fd);
+			if (fd)
+				put_domain(fd);
+		}
+		if (copy_to_guest(v, guest_handle_addr(b.errs) + i * 4, &err, 4)) {
+			rc = -EFAULT;
+			break;
+		}
+		/* Continue later if this was not the last one. */
+		if (i + 1 < b.size && hypercall_preempt_check()) {
+			put_domain(d);
+			return memop_continue(args, XENMEM_add_to_physmap_batch,
+					      i + 1);
+		}
+	}
+	put_domain(d);
+	return rc;
+}
+
+static long remove_from_physmap(struct vcpu *v, struct hypercall_args *args)
+{
+	struct xen_remove_from_physmap x;
+	struct domain *d;
+	enum p2m_type t;
+	mfn_t mfn;
+	long rc = 0;
+
+	if (guest_get_remove_from_physmap(v, args->compat, args->a[1], &x))
+		return -EFAULT;
+	if (!(d = memop_target(v, x.domid, &rc)))
+		return rc;
+	/* Xen: whatever frame the gfn maps (RAM, a special page, a foreign
+	 * frame) is unmapped; nothing there (or a grant) is -ENOENT. */
+	rc = -ENOENT;
+	if (x.gpfn <= ARCH_MAX_GFN &&
+	    !arch_p2m_get_frame(d, x.gpfn, &mfn, &t)) {
+		rc = p2m_is_grant(t) ? -ENOENT :
+		     arch_p2m_clear_entry_if(d, x.gpfn, mfn, t);
+		if (!rc && x.gpfn == d->shared_info_gfn)
+			d->shared_info_gfn = ~0ULL;
+		frame_put(mfn);
+	}
+	put_domain(d);
+	return rc;
+}
+
+/* The frames of resource @type/@id of @d, from @frame: at most @n, put
+ * in @mfns with a reference each.  Count or -errno (Xen's
+ * _acquire_resource(); only the grant table's shared frames so far). */
+static int acquire_frames(struct domain *d, unsigned int type,
+			  unsigned int id, u32 frame, unsigned int n,
+			  mfn_t *mfns)
+{
+	if (type != XENMEM_resource_grant_table)
+		return -EOPNOTSUPP;
+	return gnttab_acquire_frames(d, id, frame, n, mfns);
+}
+
+/* Xen's resource_max_frames(), including its answer for an unknown type:
+ * -EOPNOTSUPP as an unsigned count. */
+static unsigned int resource_max_frames(struct domain *d, unsigned int type,
+					unsigned int id)
+{
+	if (type == XENMEM_resource_grant_table)
+		return gnttab_resource_max_frames(d, id);
+	if (type == XENMEM_resource_ioreq_server ||
+	    type == XENMEM_resource_vmtrace_buf)
+		return 0;	/* no ioreq servers, no vmtrace buffers yet */
+	return (unsigned int)-EOPNOTSUPP;
+}
+
+/* Map up to 32 frames of the resource at the caller's gfns (read first,
+ * as Xen); done or -errno (-EIO once some were mapped, as Xen). */
+static long acquire_chunk(struct vcpu *v, bool compat, struct domain *d,
+			  const struct xen_mem_acquire_resource *x, u64 list,
+			  unsigned int todo)
+{
+	mfn_t mfns[32];
+	u64 gfns[32];
+	int done = acquire_frames(d, x->type, x->id, x->frame, todo, mfns);
+	long rc = 0;
+
+	if (done < 0)
+		return done;
+	for (int i = 0; !rc && i < done; i++)
+		if (guest_get_ulong(v, compat, list, i, &gfns[i]))
+			rc = -EFAULT;
+	for (int i = 0; i < done; i++) {
+		if (!rc && (gfns[i] > ARCH_MAX_GFN ||
+			    arch_p2m_set_entry(v->domain, gfns[i], mfns[i],
+					       p2m_map_foreign)))
+			rc = i ? -EIO : -EINVAL;
+		if (rc)
+			frame_put(mfns[i]);
+	}
+	return rc ? rc : done;
+}
+
+/* Xen's acquire_resource(), from extent @start. */
+static long acquire_resource(struct vcpu *v, struct hypercall_args *args,
+			     u64 start)
+{
+	struct xen_mem_acquire_resource x;
+	bool compat = args->compat;
+	unsigned int max;
+	struct domain *d;
+	long rc;
+	u64 list;
+
+	if (!v->domain->is_privileged)
+		return -EACCES;
+	if (guest_get_acquire_resource(v, compat, args->a[1], &x))
+		return -EFAULT;
+	if (x.pad || (x.frame >> 32) || ((x.frame + x.nr_frames) >> 32))
+		return -EINVAL;
+	d = x.domid < DOMID_FIRST_RESERVED ? domain_by_id(x.domid) : NULL;
+	if (!d)
+		return -ESRCH;
+	if (d == v->domain) {
+		put_domain(d);
+		return -EPERM;
+	}
+	max = resource_max_frames(d, x.type, x.id);
+	rc = -EINVAL;
+	list = guest_handle_addr(x.frame_list);
+	if (!max)
+		goto out;
+	if (!list) {
+		if (!x.nr_frames && !start)
+			rc = guest_put_acquire_resource_nr(v, compat, args->a[1],
+							   max) ? -EFAULT : 0;
+		goto out;
+	}
+	if (start >= x.nr_frames || x.nr_frames > MEMOP_MAX_NR_EXTENTS)
+		goto out;
+	x.nr_frames -= start;
+	x.frame += start;
+	list += start * (compat ? 4 : 8);
+	while (x.nr_frames) {
+		unsigned int todo = MIN(32U, x.nr_frames);
+
+		rc = acquire_chunk(v, compat, d, &x, list, todo);
+		if (rc < 0)
+			goto out;
+		x.nr_frames -= rc;
+		x.frame += rc;
+		list += rc * (compat ? 4 : 8);
+		start += rc;
+		if ((unsigned long)rc < todo ||
+		    (x.nr_frames && hypercall_preempt_check())) {
+			rc = memop_continue(args, XENMEM_acquire_resource, start);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	put_domain(d);
+	return rc;
+}
+
+static long reservation_query(struct vcpu *v, int cmd, u64 arg)
+{
 	struct domain *d;
 	domid_t domid;
 	long rc = 0;
+
+	if (copy_from_guest(v, &domid, arg, sizeof(domid)))
+		return -EFAULT;
+	if (!(d = memop_target(v, domid, &rc)))
+		return rc;
+	switch (cmd) {
+	case XENMEM_current_reservation:
+		rc = READ_ONCE(d->tot_pages);
+		break;
+	case XENMEM_maximum_reservation:
+		rc = d->max_pages;
+		break;
+	default:	/* XENMEM_maximum_gpfn */
+		rc = (long)(d->ram_bytes >> PAGE_SHIFT) - 1;
+	}
+	put_domain(d);
+	return rc;
+}
+
+long do_memory_op(struct vcpu *v, struct hypercall_args *args)
+{
+	u64 op = args->compat ? (u32)args->a[0] : args->a[0];
+	int cmd = op & MEMOP_CMD_MASK;
+	u64 start = op >> MEMOP_EXTENT_SHIFT;
 
 	switch (cmd) {
 	case XENMEM_increase_reservation:
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
-		return reservation(v, cmd, start, a[1], compat);
+		return reservation(v, args, cmd, start);
 	case XENMEM_add_to_physmap:
-		return add_to_physmap(v, start, a[1], compat);
+		return add_to_physmap(v, args, start);
+	case XENMEM_add_to_physmap_batch:
+		return add_to_physmap_batch(v, args, start);
+	case XENMEM_acquire_resource:
+		return acquire_resource(v, args, start);
 	}
 	/* Only the ops above can be continued (Xen: -EINVAL otherwise). */
 	if (start)
@@ -329,22 +590,12 @@ long do_memory_op(struct vcpu *v, const u64 a[5], bool compat)
 	switch (cmd) {
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
-		if (copy_from_guest(v, &domid, a[1], sizeof(domid)))
-			return -EFAULT;
-		if (!(d = memop_target(v, domid, &rc)))
-			return rc;
-		return cmd == XENMEM_current_reservation ?
-		       (long)(d->tot_pages - d->nr_ballooned) : (long)d->max_pages;
 	case XENMEM_maximum_gpfn:
-		if (copy_from_guest(v, &domid, a[1], sizeof(domid)))
-			return -EFAULT;
-		if (!(d = memop_target(v, domid, &rc)))
-			return rc;
-		return (long)(d->ram_bytes >> PAGE_SHIFT) - 1;
+		return reservation_query(v, cmd, args->a[1]);
 	case XENMEM_memory_map:
-		return memory_map(v, a[1], compat);
+		return memory_map(v, args);
 	case XENMEM_remove_from_physmap:
-		return remove_from_physmap(v, a[1], compat);
+		return remove_from_physmap(v, args);
 	}
 	/* machine_memory_map, machphys_*: PV only; the rest later stages. */
 	return -ENOSYS;

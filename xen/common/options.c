@@ -22,6 +22,7 @@ struct param_vcpu_range opt_dom0_max_vcpus = { 1, UINT32_MAX };
 char opt_sched[16] = "credit";
 unsigned int opt_max_cpus = 64;
 char opt_selftest[16];
+bool opt_selftest_preempt;
 
 /* Scheduling policies this build has (sched=). */
 static const char *const sched_names[] = { "credit" };
@@ -67,11 +68,13 @@ void options_parse(const char *cmdline)
 		errors++;
 	}
 	if (opt_selftest[0] && strcmp(opt_selftest, "fault") &&
-	    strcmp(opt_selftest, "wx") && strcmp(opt_selftest, "domain")) {
+	    strcmp(opt_selftest, "wx") && strcmp(opt_selftest, "domain") &&
+	    strcmp(opt_selftest, "preempt")) {
 		printk(KERN_ERR "cmdline: selftest=%s: unknown (allowed: fault, "
-		       "wx, domain)\n", opt_selftest);
+		       "wx, domain, preempt)\n", opt_selftest);
 		errors++;
 	}
+	opt_selftest_preempt = !strcmp(opt_selftest, "preempt");
 	if (errors)
 		boot_fatal("the command line has %d bad option value%s (see above); "
 			   "fix the boot loader entry", errors, errors > 1 ? "s" : "");

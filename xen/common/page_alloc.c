@@ -30,10 +30,15 @@
  * at whichever end of the region is less aligned, so that a region starting
  * on a 1 GiB boundary keeps its first 1 GiB block intact.
  *
+ * The same metadata area holds a struct frame_info per page (xen/frame.h):
+ * the reference count and owner of pages given to domains, looked up by
+ * the same region search, without locks (regions only appear at boot).
+ *
  * The magic in each free-list node is checked whenever a node is unlinked,
  * turning a write-after-free into the free list into a BUG rather than a
  * corrupted heap.
  */
+#include <xen/frame.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
 
@@ -55,6 +60,7 @@ struct pa_region {
 	unsigned long base;	/* first pfn managed by the buddy system */
 	unsigned long npages;	/* pages managed, from base */
 	u8 *state;		/* one byte per managed page */
+	struct frame_info *frames;	/* one per managed page */
 };
 
 /* All below protected by page_alloc_lock(). */
@@ -238,6 +244,27 @@ void free_pages(void *p, unsigned int order)
 	page_alloc_unlock();
 }
 
+void page_alloc_split(void *p, unsigned int order)
+{
+	unsigned long pfn = pa_pfn(p);
+	struct pa_region *r;
+
+	BUG_ON(order > PAGE_ALLOC_MAX_ORDER);
+	page_alloc_lock();
+	r = pa_find_region(pfn);
+	BUG_ON(!r || r->state[pfn - r->base] != (PA_ALLOC | order));
+	for (unsigned long i = 0; i < 1UL << order; i++)
+		r->state[pfn - r->base + i] = PA_ALLOC | 0;
+	page_alloc_unlock();
+}
+
+struct frame_info *page_alloc_frame_info(unsigned long pfn)
+{
+	struct pa_region *r = pa_find_region(pfn);
+
+	return r ? &r->frames[pfn - r->base] : NULL;
+}
+
 /* Insert [lo, hi) into the sorted table.  Pre: lock held, table not full. */
 static struct pa_region *pa_insert_region(unsigned long lo, unsigned long hi)
 {
@@ -287,8 +314,10 @@ void page_alloc_add_region(paddr_t start, paddr_t end)
 	hi = (unsigned long)(end >> PAGE_SHIFT);
 	if (lo == 0)
 		lo = 1;
-	/* One map byte per page; too small to pay for its map: skip it. */
-	meta = (hi - lo + PAGE_SIZE - 1) / PAGE_SIZE;
+	/* A map byte and a frame record per page (the frame records
+	 * aligned after the map); too small to pay for them: skip it. */
+	meta = ((hi - lo) * (1 + sizeof(struct frame_info)) +
+		sizeof(struct frame_info) + PAGE_SIZE - 1) / PAGE_SIZE;
 	if (hi <= lo || hi - lo <= meta)
 		return;
 
@@ -309,6 +338,10 @@ void page_alloc_add_region(paddr_t start, paddr_t end)
 		r->base = lo;
 	}
 	memset(r->state, PA_NONE, r->npages);
+	r->frames = (struct frame_info *)ROUNDUP((uintptr_t)(r->state +
+							      r->npages),
+						  sizeof(struct frame_info));
+	memset(r->frames, 0, r->npages * sizeof(struct frame_info));
 	pa_seed_blocks(r);
 	pa_free_count += r->npages;
 	pa_total_count += r->npages;

@@ -6,6 +6,7 @@
 #include <xen/bitmap.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/shared_info.h>
@@ -13,8 +14,9 @@
 #include <public/platform.h>
 #include <public/physdev.h>
 
-long do_platform_op(struct vcpu *v, const u64 a[5], bool compat)
+long do_platform_op(struct vcpu *v, struct hypercall_args *args)
 {
+	const u64 *a = args->a;
 	struct xen_platform_op op;
 
 	/* Same layout for 32-bit callers for the sub-ops handled here. */
@@ -67,8 +69,9 @@ long do_platform_op(struct vcpu *v, const u64 a[5], bool compat)
  * No emulated PIRQs and no passthrough: Xen answers an HVM domain without
  * them -ENOSYS for every sub-op, and Linux's PCI notifier only warns.
  */
-long do_physdev_op(struct vcpu *v, const u64 a[5], bool compat)
+long do_physdev_op(struct vcpu *v, struct hypercall_args *args)
 {
+	const u64 *a = args->a;
 	/* The PCI sub-ops the hardware domain's notifier sends: read like
 	 * Xen does, but there is no PCI passthrough to register them with. */
 	static const size_t pci_arg[] = {
@@ -94,8 +97,9 @@ long do_physdev_op(struct vcpu *v, const u64 a[5], bool compat)
 
 /* vm_assist: HVM guests may only set runstate_update_flag (Xen's
  * HVM_VM_ASSIST_MASK). */
-long do_vm_assist(struct vcpu *v, const u64 a[5], bool compat)
+long do_vm_assist(struct vcpu *v, struct hypercall_args *args)
 {
+	const u64 *a = args->a;
 	struct domain *d = v->domain;
 
 	u32 cmd = a[0], type = a[1];	/* Xen: (unsigned int, unsigned int) */

@@ -4,11 +4,13 @@
  * channels); a wake-up that already arrived makes it return at once, so a
  * guest cannot lose the race between arming a timer and blocking.
  */
+#include <xen/compat.h>
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/time.h>
 #include <xen/timer.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 
@@ -26,22 +28,12 @@ static long sched_poll(struct vcpu *v, u64 arg, bool compat)
 {
 	evtchn_port_t ports[POLL_MAX_PORTS];
 	struct sched_poll p;
-	u64 handle = 0;
+	u64 handle;
 	int rc;
 
-	if (compat) {
-		u32 c[4];	/* { u32 handle; u32 nr_ports; u64 timeout } */
-
-		if (copy_from_guest(v, c, arg, sizeof(c)))
-			return -EFAULT;
-		handle = c[0];
-		p.nr_ports = c[1];
-		p.timeout = c[2] | (u64)c[3] << 32;
-	} else {
-		if (copy_from_guest(v, &p, arg, sizeof(p)))
-			return -EFAULT;
-		handle = (uintptr_t)p.ports.p;
-	}
+	if (guest_get_sched_poll(v, compat, arg, &p))
+		return -EFAULT;
+	handle = guest_handle_addr(p.ports);
 	if (p.nr_ports > POLL_MAX_PORTS)
 		return -EINVAL;
 	if (copy_from_guest(v, ports, handle, p.nr_ports * sizeof(ports[0])))
@@ -77,14 +69,19 @@ static long remote_shutdown(struct vcpu *v, u64 arg)
 	d = rs.domain_id < DOMID_FIRST_RESERVED ? domain_by_id(rs.domain_id) : NULL;
 	if (!d)
 		return -ESRCH;
-	if (rs.reason > SHUTDOWN_soft_reset)
+	if (rs.reason > SHUTDOWN_soft_reset) {
+		put_domain(d);
 		return -EINVAL;
+	}
 	domain_shutdown(d, rs.reason);
+	put_domain(d);
 	return 0;
 }
 
-long do_sched_op(struct vcpu *v, const u64 a[5], bool compat)
+long do_sched_op(struct vcpu *v, struct hypercall_args *args)
 {
+	const u64 *a = args->a;
+	bool compat = args->compat;
 	struct sched_shutdown sd;
 
 	switch ((int)a[0]) {	/* Xen's handler takes an int */

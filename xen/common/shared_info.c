@@ -21,6 +21,7 @@
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
 #include <xen/event.h>
+#include <xen/frame.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
@@ -91,6 +92,12 @@ static void wallclock_write(struct domain *d)
 	WRITE_ONCE(si->wc_version, (ver + 2) & ~1U);
 }
 
+static void wallclock_write_listed(struct domain *d, void *unused)
+{
+	if (d->shared_info)
+		wallclock_write(d);
+}
+
 void wallclock_set(u64 sec, u32 nsec, s_time_t system_time)
 {
 	s64 ns = (s64)nsec - (system_time % 1000000000);
@@ -104,20 +111,19 @@ void wallclock_set(u64 sec, u32 nsec, s_time_t system_time)
 	f = spin_lock_irqsave(&wallclock_lock);
 	wc_sec = sec;
 	wc_nsec = ns;
-	for (struct domain *d = domain_list; d; d = d->next_in_list)
-		if (d->shared_info)
-			wallclock_write(d);
+	domain_for_each(wallclock_write_listed, NULL);
 	spin_unlock_irqrestore(&wallclock_lock, f);
 }
 
 int shared_info_domain_init(struct domain *d, unsigned int max_evtchn_port)
 {
+	mfn_t mfn = frame_alloc(d, FRAME_SPECIAL, 0);
 	unsigned long f;
 	int rc;
 
-	d->shared_info = alloc_zeroed_pages(0);
-	if (!d->shared_info)
+	if (mfn == INVALID_MFN)
 		return -ENOMEM;
+	d->shared_info = (void *)(uintptr_t)(mfn << PAGE_SHIFT);
 	rc = evtchn_domain_init(d, max_evtchn_port, &d->evtchn);
 	if (rc)
 		return rc;
@@ -136,28 +142,37 @@ int shared_info_domain_init(struct domain *d, unsigned int max_evtchn_port)
 	return 0;
 }
 
+/* Pre: the p2m no longer maps the page (drained). */
 void shared_info_domain_destroy(struct domain *d)
 {
-	evtchn_domain_destroy(d, &d->evtchn);
-	free_page(d->shared_info);
+	evtchn_domain_free(d, &d->evtchn);
+	if (d->shared_info)
+		frame_put((uintptr_t)d->shared_info >> PAGE_SHIFT);
 	d->shared_info = NULL;
 }
 
 int shared_info_map(struct domain *d, u64 gfn)
 {
-	unsigned long f = spin_lock_irqsave(&d->lock);
-	u64 old = d->shared_info_gfn;
+	mfn_t mfn = (uintptr_t)d->shared_info >> PAGE_SHIFT;
+	unsigned long f;
+	u64 old;
 	int rc;
 
-	rc = arch_p2m_set_page(d, gfn, (uintptr_t)d->shared_info >> PAGE_SHIFT,
-			       true);
+	/* The p2m entry's own reference (we hold the allocation's). */
+	if (!frame_get(mfn))
+		return -ENOMEM;
+	f = spin_lock_irqsave(&d->lock);
+	old = d->shared_info_gfn;
+	rc = arch_p2m_set_entry(d, gfn, mfn, p2m_ram_rw);
 	if (!rc) {
 		/* One frame, one place (Xen moves it too). */
 		if (old != ~0ULL && old != gfn)
-			arch_p2m_clear_page(d, old);
+			arch_p2m_clear_entry_if(d, old, mfn, p2m_ram_rw);
 		d->shared_info_gfn = gfn;
 	}
 	spin_unlock_irqrestore(&d->lock, f);
+	if (rc)
+		frame_put(mfn);
 	return rc;
 }
 

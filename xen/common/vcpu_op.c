@@ -9,9 +9,12 @@
  * singleshot timer (-EINVAL otherwise), the periodic one on any vCPU.
  */
 #include <xen/arch_vcpu.h>
+#include <xen/compat.h>
 #include <xen/errno.h>
+#include <xen/frame.h>
 #include <xen/event.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/shared_info.h>
@@ -63,19 +66,13 @@ void vcpu_op_kill_timers(struct vcpu *v)
 	kill_timer(&v->poll_timer);
 }
 
-/* Does @mfn belong to @d's RAM?  Every RAM frame stays in d->extents
- * until the domain dies, mapped or ballooned out (d->ballooned only names
- * frames inside them).  Only such frames may hold areas the hypervisor
- * keeps pointers to: they live exactly as long as the domain. */
-bool domain_owns_ram_mfn(struct domain *d, mfn_t mfn)
+/* The reference a registered vcpu_info holds on its frame goes with the
+ * vCPU (teardown). */
+void vcpu_op_release(struct vcpu *v)
 {
-	for (const struct domain_extent *e = d->extents; e; e = e->next) {
-		mfn_t first = e->maddr >> PAGE_SHIFT;
-
-		if (mfn >= first && mfn < first + (1UL << e->order))
-			return true;
-	}
-	return false;
+	if (v->vcpu_info_mfn != INVALID_MFN)
+		frame_put(v->vcpu_info_mfn);
+	v->vcpu_info_mfn = INVALID_MFN;
 }
 
 static long register_vcpu_info(struct vcpu *v, u64 arg)
@@ -83,6 +80,7 @@ static long register_vcpu_info(struct vcpu *v, u64 arg)
 	struct domain *d = v->domain;
 	struct vcpu_register_vcpu_info info;
 	struct vcpu_info *vi;
+	enum p2m_type t;
 	unsigned long f;
 	mfn_t mfn;
 	long rc = 0;
@@ -94,9 +92,14 @@ static long register_vcpu_info(struct vcpu *v, u64 arg)
 	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
 	    info.offset & (__alignof__(struct vcpu_info) - 1))
 		return -ENXIO;
-	if (arch_p2m_get_page(d, info.mfn, &mfn, NULL) ||
-	    !domain_owns_ram_mfn(d, mfn))
+	/* Xen's map_vcpu_info(): a writable page the domain owns, kept
+	 * with a reference for as long as the vCPU exists. */
+	if (arch_p2m_get_frame(d, info.mfn, &mfn, &t))
 		return -EINVAL;
+	if (t != p2m_ram_rw || !frame_owned_by(mfn, d, FRAME_RAM)) {
+		frame_put(mfn);
+		return -EINVAL;
+	}
 	vi = (void *)(uintptr_t)((mfn << PAGE_SHIFT) + info.offset);
 	f = spin_lock_irqsave(&d->lock);
 	/* Once per vCPU; another vCPU's only while that one is down. */
@@ -106,11 +109,14 @@ static long register_vcpu_info(struct vcpu *v, u64 arg)
 		rc = -EINVAL;
 	else {
 		v->vcpu_info_registered = true;
+		v->vcpu_info_mfn = mfn;
 		evtchn_set_vcpu_info(d, v->vcpu_id, vi);
 		WRITE_ONCE(v->vcpu_info, vi);
 		v->time_dirty = true;
 	}
 	spin_unlock_irqrestore(&d->lock, f);
+	if (rc)
+		frame_put(mfn);
 	if (!rc && v == current_vcpu())
 		vcpu_time_update(v);
 	return rc;
@@ -125,8 +131,10 @@ static unsigned int vcpus_up(struct domain *d)
 	return n;
 }
 
-long do_vcpu_op(struct vcpu *curr, const u64 a[5], bool compat)
+long do_vcpu_op(struct vcpu *curr, struct hypercall_args *args)
 {
+	const u64 *a = args->a;
+	bool compat = args->compat;
 	struct domain *d = curr->domain;
 	u32 vcpuid = a[1];	/* Xen's handler takes (int, unsigned int, ptr) */
 	u64 arg = a[2];
@@ -166,18 +174,14 @@ long do_vcpu_op(struct vcpu *curr, const u64 a[5], bool compat)
 
 		for (unsigned int i = 0; i < 4; i++)
 			ri.time[i] = READ_ONCE(v->runstate_time[i]);
-		/* compat: the same layout, packed to 4 bytes: 4 + 8 + 32. */
-		if (compat)
-			return copy_to_guest(curr, arg, &ri.state, 4) ||
-			       copy_to_guest(curr, arg + 4, &ri.state_entry_time,
-					     40) ? -EFAULT : 0;
-		return copy_to_guest(curr, arg, &ri, sizeof(ri)) ? -EFAULT : 0;
+		return guest_put_runstate_info(curr, compat, arg, &ri) ?
+		       -EFAULT : 0;
 	}
 
 	case VCPUOP_register_runstate_memory_area: {
-		u64 gva = 0;
+		u64 gva;
 
-		if (copy_from_guest(curr, &gva, arg, compat ? 4 : 8))
+		if (guest_get_handle(curr, compat, arg, &gva))
 			return -EFAULT;
 		WRITE_ONCE(v->runstate_guest, gva);
 		v->runstate_written = -1;	/* write at the next entry */
@@ -208,8 +212,7 @@ long do_vcpu_op(struct vcpu *curr, const u64 a[5], bool compat)
 
 		if (v != curr)
 			return -EINVAL;
-		/* 12 bytes packed for compat, 16 with padding: read 12. */
-		if (copy_from_guest(curr, &set, arg, 12))
+		if (guest_get_singleshot_timer(curr, compat, arg, &set))
 			return -EFAULT;
 		if ((set.flags & VCPU_SSHOTTMR_future) &&
 		    (s_time_t)set.timeout_abs_ns < NOW())
@@ -236,10 +239,10 @@ long do_vcpu_op(struct vcpu *curr, const u64 a[5], bool compat)
 		return register_vcpu_info(v, arg);
 
 	case VCPUOP_register_vcpu_time_memory_area: {
-		u64 gva = 0;
+		u64 gva;
 
 		/* Kept as Xen does; written with the pvclock (shared_info.c). */
-		if (copy_from_guest(curr, &gva, arg, compat ? 4 : 8))
+		if (guest_get_handle(curr, compat, arg, &gva))
 			return -EFAULT;
 		WRITE_ONCE(v->time_area_guest, gva);
 		v->time_dirty = true;

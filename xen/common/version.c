@@ -3,8 +3,10 @@
  * HVM/PVH guest.  Amphi presents itself as Xen 4.17 (that is the ABI it
  * implements); the extraversion says what it really is.
  */
+#include <xen/compat.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/options.h>
 #include <xen/sched.h>
@@ -41,8 +43,10 @@ static long copy_string(struct vcpu *v, u64 to, const char *s, size_t len)
 	return copy_to_guest(v, to, buf, len) ? -EFAULT : 0;
 }
 
-long do_xen_version(struct vcpu *v, const u64 a[5], bool compat)
+long do_xen_version(struct vcpu *v, struct hypercall_args *args)
 {
+	const u64 *a = args->a;
+	bool compat = args->compat;
 	struct domain *d = v->domain;
 
 	switch ((int)a[0]) {	/* Xen's handler takes (int, ptr) */
@@ -72,7 +76,7 @@ long do_xen_version(struct vcpu *v, const u64 a[5], bool compat)
 		/* 32-bit: Xen 4.17 never sets hv_compat_vstart for HVM. */
 		u64 start = compat ? 0 : HYPERVISOR_VIRT_START_64;
 
-		return copy_to_guest(v, a[1], &start, compat ? 4 : 8) ?
+		return guest_put_ulong(v, compat, a[1], 0, start) ?
 		       -EFAULT : 0;
 	}
 	case XENVER_get_features: {

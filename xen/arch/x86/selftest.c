@@ -97,9 +97,7 @@ void domain_selftest(void)
 	printk("selftest=domain: built with %lu RAM pages, %lu p2m table pages; "
 	       "allocator %lu pages free (was %lu)\n", d->tot_pages,
 	       arch_domain_table_pages(d), page_alloc_free_pages(), pages);
-	d->is_dying = true;
-	/* Never ran: safe to free at once, without the reaper. */
-	domain_unlist(d);
+	/* Never ran: freed at once, without the reaper. */
 	domain_destroy(d);
 	if (page_alloc_free_pages() == pages && xmalloc_used_bytes() == bytes)
 		printk("selftest=domain: teardown returned all memory (%lu pages "

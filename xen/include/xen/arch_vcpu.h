@@ -1,43 +1,33 @@
 /*
- * What common code needs from the guest-type code below it (DESIGN.md §3
- * include direction: xen/common never includes hvm/ or pv/ headers).
- * Implemented by hvm/arch.c on top of the vendor ops table chosen at boot.
- * Types come from <hvm/vcpu.h>, a plain data-structure header that
- * xen/include/xen/sched.h embeds in struct vcpu.
+ * What common code needs from the guest-type code below it (the include
+ * direction of docs/architecture.md, "Layering": xen/ never includes hvm/
+ * or pv/ headers, and sees a vCPU's architecture state, v->hvm, only as an
+ * opaque pointer).  Implemented by hvm/arch.c on top of the vendor ops
+ * table chosen at boot; the p2m part is in xen/p2m.h.
  */
 #ifndef XEN_ARCH_VCPU_H
 #define XEN_ARCH_VCPU_H
 
+#include <xen/p2m.h>
 #include <xen/types.h>
 
 struct domain;
 struct vcpu;
 struct hvm_boot_state;
 
-/* Highest guest frame a domain can have (48-bit guest-physical space). */
-#define ARCH_MAX_GFN ((1ULL << 36) - 1)
-
-/* Nested paging for @d: created empty, RAM mapped extent by extent. */
+/* Nested paging for @d: created empty, RAM mapped extent by extent
+ * (2^order fresh frames whose allocation references the p2m takes over),
+ * drained a budget of pages at a time when the domain is torn down (each
+ * entry handed to @fn, which drops what it holds), then destroyed. */
 int arch_domain_create(struct domain *d);
-void arch_domain_destroy(struct domain *d);
 int arch_domain_map_ram(struct domain *d, u64 gfn, mfn_t mfn,
 			unsigned int order);
+int arch_domain_drain_p2m(struct domain *d,
+			  void (*fn)(void *ctx, u64 gfn,
+				     const struct p2m_entry *e),
+			  void *ctx, unsigned long *budget);
+void arch_domain_destroy(struct domain *d);
 unsigned long arch_domain_table_pages(const struct domain *d);
-
-/*
- * Single 4 KiB p2m changes while the domain runs: the shared_info page,
- * grant-table frames, grant mappings, ballooning.  Serialised by
- * d->p2m_lock.  Replacing or removing a translation makes every vCPU of
- * @d flush its guest TLB before it next runs guest code, and returns only
- * once none can still use the old translation (vCPUs in guest mode on
- * other pCPUs are sent an IPI and waited for; see hvm/arch.c).  May be
- * called with locks held and interrupts off.
- * Returns 0, -EINVAL (gfn beyond ARCH_MAX_GFN) or -ENOMEM.
- */
-int arch_p2m_set_page(struct domain *d, u64 gfn, mfn_t mfn, bool writable);
-int arch_p2m_clear_page(struct domain *d, u64 gfn);
-/* 0 with *mfn (and *writable if non-NULL), or -ENOENT. */
-int arch_p2m_get_page(struct domain *d, u64 gfn, mfn_t *mfn, bool *writable);
 
 /* Hardware virtualization: pick the vendor at boot (fatal without one),
  * enable it on each CPU as it comes up, one line for the summary. */
@@ -63,6 +53,8 @@ void arch_vcpu_migrate(struct vcpu *v, unsigned int new_cpu);
  * the caller's mode; returns true for a 32-bit (compat) caller. */
 bool arch_hypercall_args(struct vcpu *v, u64 *nr, u64 a[5]);
 void arch_hypercall_result(struct vcpu *v, long rc, bool compat);
+/* A continuation: the (updated) arguments back into the registers. */
+void arch_hypercall_set_args(struct vcpu *v, const u64 a[5], bool compat);
 unsigned int arch_vcpu_cpl(struct vcpu *v);
 /* A new event-channel upcall for @v (before it is kicked). */
 void arch_evtchn_upcall(struct vcpu *v);

@@ -23,6 +23,10 @@
 #define ENOTEMPTY 39
 #define ENODATA 61
 #define ETIME 62
+#define EOVERFLOW 75
+#define EILSEQ 84
+/* Xen-internal: continue the hypercall later (xen/hypercall.h). */
+#define ERESTART 85
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
 #endif

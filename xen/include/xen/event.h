@@ -7,9 +7,8 @@
  * host unit test unchanged (tests/unit/test_evtchn.c).
  *
  * Locking, outermost first:
- *   evtchn_global_lock (event_channel.c): other-domain lookups, creating
- *     and tearing down interdomain pairs, publishing/unpublishing a
- *     domain's table, and the slow path of double locking;
+ *   evtchn_global_lock (event_channel.c): tearing down interdomain pairs
+ *     and the slow path of double locking;
  *   evtchn_domain.lock of each domain, two at once in address order;
  *   whatever hooks->kick and hooks->poll_wake take (scheduler locks).
  * Every lock is taken with interrupts off (evtchn_irq_save()).
@@ -107,9 +106,11 @@ struct evtchn_hooks {
 	/* Port newly pending, masked or not: wake vCPUs of d blocked in
 	 * SCHEDOP_poll on it (they re-check).  May be NULL. */
 	void (*poll_wake)(struct domain *d, evtchn_port_t port);
-	/* Domain by id, or NULL.  Called with the global lock held.
-	 * Required for anything naming another domain. */
+	/* Domain by id with a reference, or NULL; put drops it.  Called
+	 * with no event lock held.  Required for anything naming another
+	 * domain. */
 	struct domain *(*lookup)(domid_t domid);
+	void (*put)(struct domain *d);
 };
 
 /* Lead-provided: the domain's table (d->evtchn), NULL if none. */
@@ -121,16 +122,18 @@ void evtchn_set_hooks(const struct evtchn_hooks *hooks);
 /*
  * Lifecycle.  @max_port is the highest port the domain may use (Xen's
  * max_evtchn_port: libxl's default for a domU is 1023), clamped to 4095.
- * init stores the table in *slot (under the global lock) so lookups see
- * it.  destroy closes every port (peers of interdomain ports go back to
- * unbound, as Xen's evtchn_destroy()), clears *slot and frees.
- * Pre (destroy): no vCPU of d runs, no hypervisor code sends to d, the
- * installed shared_info page is still mapped (closing clears pending
- * bits), and no domlist-style lock is held (lookups run under ours).
+ * init stores the table in *slot.  kill (when the domain dies) refuses new
+ * ports and lookups and closes every port (peers of interdomain ports go
+ * back to unbound, as Xen's evtchn_destroy()); free (at the domain's
+ * teardown, after its last reference) releases the memory.
+ * Pre (kill): no vCPU of d runs; the installed shared_info page and
+ * vcpu_info areas are still valid (closing clears pending bits).
+ * Pre (free): no reference to d is left, so no lookup can reach the table.
  */
 int evtchn_domain_init(struct domain *d, unsigned int max_port,
 		       struct evtchn_domain **slot);
-void evtchn_domain_destroy(struct domain *d, struct evtchn_domain **slot);
+void evtchn_domain_kill(struct domain *d, struct evtchn_domain *ed);
+void evtchn_domain_free(struct domain *d, struct evtchn_domain **slot);
 
 /*
  * Guest memory.  Until a shared_info page is installed, events stay
@@ -148,11 +151,10 @@ void evtchn_set_vcpu_info(struct domain *d, unsigned int vcpu,
 bool evtchn_upcall_pending(struct domain *d, unsigned int vcpu);
 
 /*
- * Hypercall.  do_event_channel_op() is the table entry (same layouts for
- * 32- and 64-bit callers).  evtchn_op() runs one sub-op on an argument
+ * Hypercall.  do_event_channel_op() (xen/hypercall.h) is the table entry
+ * (same layouts for 32- and 64-bit callers).  evtchn_op() runs one sub-op on an argument
  * already copied in; on success the caller copies it back.
  */
-long do_event_channel_op(struct vcpu *v, const u64 a[5], bool compat);
 long evtchn_op(struct domain *d, bool privileged, int cmd, void *arg);
 /* Size of the argument of @cmd, 0 if unknown (-ENOSYS). */
 size_t evtchn_op_arg_size(int cmd);

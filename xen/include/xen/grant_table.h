@@ -1,23 +1,23 @@
 /*
- * Grant tables, version 1, as Xen 4.17 offers them to HVM/PVH
- * (auto-translated) guests (xen-abi-map.md §A.6 step 9, §A.9(c), §B.2).
+ * Grant tables, version 1 (public/grant_table.h), as Xen 4.17 offers them
+ * to HVM/PVH (auto-translated) guests: docs/xen-abi.md §A.6 step 9,
+ * §A.9(c), §B.2.
  *
  * A domain shares frames of struct grant_entry_v1 with the hypervisor;
  * other domains (and itself) map or copy the frames it grants through
  * GNTTABOP_map_grant_ref / unmap_grant_ref / copy.  Mappings go into the
- * mapper's p2m at the guest-physical address it names.
+ * mapper's p2m at the guest-physical address it names, as
+ * p2m_grant_map_rw/ro entries holding a reference on the granted frame.
  *
- * Lifecycle contract with domain.c (see the design note in
- * xen/common/grant_table.c for why):
+ * Lifecycle with domain.c (the design note atop grant_table.c says why):
  *   gnttab_domain_init() once per domain, before its vCPUs run;
- *   gnttab_domain_destroy() once, after every vCPU of the domain is off
- *   the CPUs for good but BEFORE its vCPUs, shared_info page, RAM extents
- *   or p2m are freed (it edits p2ms and flushes through the vCPUs).  It
- *   may wait (spinning, interrupts on) for other CPUs' grant operations on
- *   this domain to finish, so it must not run inside a hypercall or with
- *   a grant-table lock held.
- * Lock order: grant-table locks, then d->lock, then d->p2m_lock; so no
- * gnttab_*() call may be made with d->lock held.
+ *   gnttab_release_mappings() when the domain dies, once none of its vCPUs
+ *   runs: its own mappings let go of the granters' pins;
+ *   gnttab_domain_free() at its teardown, after its last reference and
+ *   after its p2m was drained.
+ * Lock order: grant-table locks (two at once by domain id, then address),
+ * then d->lock, then d->p2m_lock; so no gnttab_*() call may be made with
+ * d->lock held.
  */
 #ifndef XEN_GRANT_TABLE_H
 #define XEN_GRANT_TABLE_H
@@ -32,9 +32,6 @@ struct vcpu;
 #define GNTTAB_INITIAL_FRAMES 1
 /* Mapping handles per domain: Xen's 1024 maptrack frames x 256. */
 #define GNTTAB_MAX_MAPTRACK (1024 * 256)
-/* Ops per map/unmap/copy/swap hypercall.  Xen preempts long batches with
- * a continuation; we have none, so larger batches are refused. */
-#define GNTTAB_MAX_BATCH 4096
 
 /*
  * @max_frames: the domain's limit (Xen's max_grant_frames), 0 for the
@@ -43,12 +40,12 @@ struct vcpu;
  * -ENOMEM.
  */
 int gnttab_domain_init(struct domain *d, unsigned int max_frames);
-/* Undo every mapping @d made, take every mapping of @d's grants out of the
- * mappers' p2ms, free the table, clear d->grant_table.  NULL table: no-op. */
-void gnttab_domain_destroy(struct domain *d);
-
-/* The hypercall table entry for __HYPERVISOR_grant_table_op (20). */
-long do_grant_table_op(struct vcpu *v, const u64 a[5], bool compat);
+/* The dying @d's mappings of other domains' grants release their pins
+ * (the p2m entries go with @d's p2m).  NULL table: no-op. */
+void gnttab_release_mappings(struct domain *d);
+/* Free @d's table: its frames (mappings elsewhere keep theirs alive),
+ * active pins, maptrack.  Clears d->grant_table. */
+void gnttab_domain_free(struct domain *d);
 
 /*
  * XENMEM_add_to_physmap, space XENMAPSPACE_grant_table: map shared frame
@@ -60,8 +57,13 @@ long do_grant_table_op(struct vcpu *v, const u64 a[5], bool compat);
  */
 int gnttab_map_frame(struct domain *d, unsigned long idx, u64 gfn);
 
-/* local_irq_save()/restore() around d->lock; weak, for the host tests. */
-unsigned long gnttab_irq_save(void);
-void gnttab_irq_restore(unsigned long flags);
+/* XENMEM_acquire_resource, type grant table (Xen's gnttab_resource_max_
+ * frames() and gnttab_acquire_resource()): the table's size limit for
+ * @id (0: none, e.g. status frames without v2), and @n frames from @frame
+ * (growing the table), each with a reference for the caller.  Returns @n
+ * or -EINVAL. */
+unsigned int gnttab_resource_max_frames(struct domain *d, unsigned int id);
+int gnttab_acquire_frames(struct domain *d, unsigned int id, u32 frame,
+			  unsigned int n, mfn_t *mfns);
 
 #endif

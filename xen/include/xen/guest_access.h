@@ -1,9 +1,11 @@
 /*
  * Copies between the hypervisor and guest memory.  Hypercall pointers are
- * guest *linear* addresses (xen-abi-map.md §0): they are translated through
- * the guest's own page tables (whatever mode it is in) and then the p2m.
- * Every failure is -EFAULT; a partial copy may have happened on failure
- * for copy_to_*, never for copy_from_* (the destination is ours).
+ * guest *linear* addresses (docs/xen-abi.md §0): they are translated
+ * through the guest's own page tables (whatever mode it is in) and then
+ * the p2m, whose entry types decide what may be read or written
+ * (hvm/guest_access.c).  Every failure is -EFAULT; a partial copy may have
+ * happened on failure for copy_to_*, never for copy_from_* (the
+ * destination is ours).
  */
 #ifndef XEN_GUEST_ACCESS_H
 #define XEN_GUEST_ACCESS_H
@@ -20,8 +22,5 @@ int copy_to_guest(struct vcpu *v, u64 gla, const void *src, size_t len);
 int copy_from_guest_phys(struct domain *d, void *dst, u64 gpa, size_t len);
 int copy_to_guest_phys(struct domain *d, u64 gpa, const void *src,
 		       size_t len);
-/* Host pointer to guest-physical [gpa, gpa+len) if it lies in one mapped,
- * writable page of @d's RAM, else NULL (for shared pages). */
-void *guest_phys_to_ptr(struct domain *d, u64 gpa, size_t len);
 
 #endif

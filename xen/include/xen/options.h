@@ -12,6 +12,9 @@ extern struct param_vcpu_range opt_dom0_max_vcpus;
 extern char opt_sched[16];
 extern unsigned int opt_max_cpus;
 extern char opt_selftest[16];
+/* selftest=preempt: every preemptible hypercall continues after each step
+ * (a test of continuations: the answers must not change). */
+extern bool opt_selftest_preempt;
 
 /* Parse, apply the console options, and stop with one clear line if any
  * value was bad. */

@@ -16,7 +16,8 @@
 /*
  * Hand the free RAM [start, end) to the allocator.  Partial pages at either
  * edge are dropped, as is page 0 (its address would read as NULL).  A few
- * pages of each region hold that region's metadata (one byte per page).
+ * pages of each region hold that region's metadata (a state byte and a
+ * struct frame_info per page, about 0.4% of the region).
  * Regions must not overlap; adjacent regions are managed separately, so
  * callers should merge adjacent ranges first to get the largest blocks.
  */
@@ -44,6 +45,20 @@ static inline void free_page(void *p)
 {
 	free_pages(p, 0);
 }
+
+/*
+ * Turn an allocated block of 2^order pages into 2^order allocated single
+ * pages, each freed on its own with free_pages(p, 0); the buddies merge
+ * back as they are freed.  For memory handed out in large blocks whose
+ * pages then live independently (a domain's 2 MiB RAM extents).
+ */
+void page_alloc_split(void *p, unsigned int order);
+
+/* Every managed page has a struct frame_info (xen/frame.h) in its region's
+ * metadata: the record for @pfn, or NULL if page_alloc does not manage it.
+ * Lock-free: regions are only added at boot. */
+struct frame_info;
+struct frame_info *page_alloc_frame_info(unsigned long pfn);
 
 unsigned long page_alloc_free_pages(void);
 unsigned long page_alloc_total_pages(void);

@@ -60,6 +60,7 @@ struct vcpu {
 	 * vcpu_info).  NULL until the domain maps shared_info. */
 	struct vcpu_info *vcpu_info;
 	bool vcpu_info_registered;
+	mfn_t vcpu_info_mfn;		/* registered area's frame (referenced) */
 	/* VCPUOP_register_runstate_memory_area: guest linear address of a
 	 * struct vcpu_runstate_info updated at every context switch; 0 none. */
 	u64 runstate_guest;
@@ -86,18 +87,22 @@ struct vcpu {
 	struct hvm_vcpu *hvm;
 };
 
-struct domain_extent {			/* memory given to a domain */
-	struct domain_extent *next;
-	paddr_t maddr;
-	u64 gfn;
-	unsigned int order;
-};
-
 struct domain {
 	u16 domain_id;
+	u64 uid;			/* unique for the hypervisor's lifetime */
 	char name[32];
-	struct domain *next_in_list;	/* all domains, by id */
+	struct domain *next_in_list;	/* domlist_lock: listed domains */
 	spinlock_t lock;
+	/* References (xen/refcount.h): the domain list holds one until the
+	 * domain is killed and relinquished; every lookup by id takes one
+	 * (domain_by_id(), put_domain()).  The last put hands the domain to
+	 * the reaper, which frees its memory and structures. */
+	u32 refcnt;
+	/* Frames it owns (xen/frame.h), mapped or not; a torn-down domain
+	 * waits, as a zombie, for the last of them to be freed. */
+	unsigned long nr_frames;
+	struct domain *next_dead;	/* the reaper's queues */
+	bool torn_down;			/* memory and structures released */
 
 	bool is_privileged;		/* the initial domain (dom0) */
 	bool is_dying;
@@ -112,19 +117,13 @@ struct domain {
 	unsigned int cap;		/* % of one pCPU, 0 = no cap */
 	void *sched_priv;
 
-	/* Memory: extents from the page allocator, mapped by the p2m. */
-	struct domain_extent *extents;
-	unsigned long tot_pages;	/* RAM pages (not p2m tables) */
+	/* Memory: RAM frames (xen/frame.h), mapped by the p2m, which holds
+	 * the allocation reference of each (xen/p2m.h). */
+	unsigned long tot_pages;	/* RAM frames owned (Xen's tot_pages) */
 	unsigned long max_pages;
-	u64 ram_bytes;			/* guest RAM [0, ram_bytes) */
+	u64 ram_bytes;			/* RAM the builder gave: [0, ram_bytes) */
 	struct p2m *p2m;
-	spinlock_t p2m_lock;		/* arch_p2m_*_page() at run time */
-	/* Guest RAM frames taken out of the p2m (decrease_reservation...):
-	 * records naming frames that stay in @extents until the domain dies
-	 * (the hypervisor may hold pointers into them), reused first by
-	 * populate_physmap (xen/common/memory.c). */
-	struct domain_extent *ballooned;
-	unsigned long nr_ballooned;
+	spinlock_t p2m_lock;		/* arch_p2m_*() at run time */
 	/* The guest's memory map as the builder gave it (XENMEM_memory_map). */
 	struct e820_entry memmap[DOMAIN_MAX_E820];
 	unsigned int nr_memmap;
@@ -152,6 +151,8 @@ struct domain {
 	unsigned int dbg_len;
 	/* Bad requests from this domain (counted, logged, never fatal). */
 	unsigned long nr_bad_requests;
+	/* Hypercalls preempted and continued (HYPERCALL_CONTINUE). */
+	unsigned long nr_continuations;
 };
 
 
@@ -169,27 +170,36 @@ __printf(2, 3) void domain_crash(struct domain *d, const char *fmt, ...);
 /* SCHEDOP_shutdown and friends: record, stop vCPUs, destroy (or power
  * the machine off/reboot it when d is the initial domain). */
 void domain_shutdown(struct domain *d, int reason);
-/* Free everything of a dead domain whose vCPUs are all off the CPUs. */
+/* Destroy a domain none of whose vCPUs ever ran (a failed build, the
+ * boot self-test): relinquished and freed now, unless someone else holds
+ * a reference (then the reaper finishes when it is dropped). */
 void domain_destroy(struct domain *d);
-void domain_unlist(struct domain *d);
 /* Runstate times of every domain, one line each (at power-off). */
 void domain_print_runstates(void);
+/* The listed domain with @domid and a reference for the caller, or NULL.
+ * Dying domains are found too (callers that must refuse them check
+ * is_dying).  Drop the reference with put_domain(). */
 struct domain *domain_by_id(u16 domid);
+/* Another reference to a domain the caller holds one on (or runs in). */
+void get_domain(struct domain *d);
+void put_domain(struct domain *d);
 /* Bytes a domain writes to its debug port / console, logged as lines
  * "(d<id>) text" (xen/common/console_io.c). */
 void domain_debug_putc(struct domain *d, char c);
 /* Count a bad request (bad hypercall argument...), rate-limited log. */
 __printf(2, 3) void domain_bad_request(struct domain *d, const char *fmt, ...);
 
-extern struct domain *domain_list;
+/* Call @fn on every listed domain, with domlist_lock held (so @fn must
+ * not sleep or take locks that are held around domain_by_id()). */
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 
 /* Event channels, timers, vCPU hooks: once at boot, before any domain. */
 void domain_subsystem_init(void);
-/* Is @mfn one of @d's RAM frames (populated or ballooned out)? */
-bool domain_owns_ram_mfn(struct domain *d, mfn_t mfn);
 /* vcpu_op's timers (xen/common/vcpu_op.c). */
 void vcpu_op_init_timers(struct vcpu *v);
 void vcpu_op_kill_timers(struct vcpu *v);
+/* Drop what vcpu_op holds for @v (the registered vcpu_info's frame). */
+void vcpu_op_release(struct vcpu *v);
 /* The singleshot timer fired: VIRQ_TIMER to the vCPU. */
 void vcpu_singleshot_fired(struct vcpu *v);
 /* Architecture: can @v take an interrupt that is pending for it?  HLT
