@@ -53,11 +53,13 @@ static void program_lapic_timer(s_time_t expires)
 	apic_write(APIC_TMICT, ticks > 0xffffffffULL ? 0xffffffff : (u32)ticks);
 }
 
+/* A timer due at time 0 (or before) must still fire: 0 means "disarm"
+ * to program_lapic_timer(), so it is armed for 1 ns instead. */
 static void reprogram(struct timer_queue *q)
 {
 	struct timer *first = timer_heap_peek(&q->heap);
 
-	program_lapic_timer(first ? first->expires : 0);
+	program_lapic_timer(first ? MAX(first->expires, (s_time_t)1) : 0);
 }
 
 static void timer_softirq_action(void)
