@@ -410,18 +410,43 @@ guest_hostile() {
 # hostile_dom0: the initial domain (with CPUS vCPUs; 2 lets it name an
 # offline vCPU) throws bad values at every hypercall and checks each
 # answer against Xen 4.17.  Amphi must stay up and count the bad requests
-# in dom0's power-off summary line.
+# in dom0's power-off summary line.  A spin guest beside it (d1) is the
+# peer whose memory dom0 maps (foreign maps, its grant table through
+# acquire_resource) before shutting it down: d1's teardown must find its
+# two frames still mapped by dom0, and the last must return to the
+# allocator once dom0 unmaps it.  Dom0's 100,000-op grant batches must
+# have been continued (the d0 summary counts continuations).
+# EXTRA (optional) is appended to the hypervisor command line, e.g.
+# selftest=preempt: every continuable hypercall then stops after each
+# step, and every answer must stay the same.
 guest_hostile_dom0() {
-	local rig=$1 t=$2 cpus=$3 name="$1: guest hostile_dom0 (bad hypercall arguments, Xen 4.17 answers)" bad
-	guest_run "$rig" hostile_dom0 "$t" "$cpus" "hostile_dom0.elf"
+	local rig=$1 t=$2 cpus=$3 extra=${4:-} bad cont
+	local name="$1: guest hostile_dom0 (bad hypercall arguments, Xen 4.17 answers)"
+	[ -n "$extra" ] && name="$name, $extra"
+	GUEST_XEN_CMDLINE="$GUEST_XEN_CMDLINE${extra:+ $extra}" \
+		guest_run "$rig" "hostile_dom0${extra:+-${extra//[^a-z]/}}" "$t" "$cpus" \
+		"hostile_dom0.elf" "spin.elf domain=peer,mem=8"
 	guest_expect_success "$name" "Powering off" \
-		"hostile_dom0: PASS: alive: set_timer_op \+ HLT slept" || return
+		"hostile_dom0: PASS: alive: set_timer_op \+ HLT slept" \
+		"hostile_dom0: PASS: the peer is gone" \
+		"d1: destroyed: .* 2 of its frames still mapped elsewhere" \
+		"d1: its last frame returned to the allocator" || return
+	if [ "$(guest_first_line "$LOG" "d1: destroyed")" -gt \
+	     "$(guest_first_line "$LOG" "d1: its last frame returned")" ]; then
+		fail "$name" "d1's last frame returned before its teardown" "$LOG"
+		return
+	fi
 	bad=$(sed -nE 's/.*domain d0 \(Domain-0\):.* ([0-9]+) bad requests.*/\1/p' "$LOG" | tail -n1)
+	cont=$(sed -nE 's/.*domain d0 \(Domain-0\):.* ([0-9]+) continuations.*/\1/p' "$LOG" | tail -n1)
 	if [ -z "$bad" ] || [ "$bad" -lt 1 ]; then
 		fail "$name" "dom0's bad requests not counted (${bad:-no summary line})" "$LOG"
 		return
 	fi
-	pass "$name ($bad bad requests counted)"
+	if [ -z "$cont" ] || [ "$cont" -lt 1 ]; then
+		fail "$name" "no continuation counted (${cont:-no summary line})" "$LOG"
+		return
+	fi
+	pass "$name ($bad bad requests counted, $cont continuations)"
 }
 
 # ---- suites -------------------------------------------------------------------------
@@ -449,7 +474,8 @@ guest_cases_svm() {
 	done
 	guest_hostile qemu 60 2000 22 wildpt mode=cr3
 	GUEST_HOSTILE_MAY_SHUTDOWN=1 guest_hostile qemu 60 2000 22 garbage "fill=random seed=7"
-	guest_hostile_dom0 qemu 60 2
+	guest_hostile_dom0 qemu 90 2
+	guest_hostile_dom0 qemu 300 2 selftest=preempt
 }
 
 guest_cases_vmx() {

@@ -47,6 +47,7 @@
 #define EDOM 33
 #define ENODATA 61
 #define ETIME 62
+#define EILSEQ 84
 #define EOPNOTSUPP 95
 
 /*
@@ -166,6 +167,7 @@ void check_evtchn_op(void);
 void check_sched_op(void);
 void check_small_ops(void);	/* xen_version, platform, physdev, ... */
 void check_grant_table_op(void);
+void check_foreign_memory(void);	/* and continuations */
 void check_compat(void);
 void check_user_mode(void);
 void check_still_alive(void);

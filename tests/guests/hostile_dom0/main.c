@@ -28,7 +28,7 @@ static const struct { int e; const char *name; } errnames[] = {
 	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
 	{ EEXIST, "EEXIST" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
 	{ EDOM, "EDOM" }, { ENOSYS, "ENOSYS" }, { ENODATA, "ENODATA" },
-	{ ETIME, "ETIME" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+	{ ETIME, "ETIME" }, { EILSEQ, "EILSEQ" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 };
 
 /* Up to four results per report() line, so a small ring of buffers. */
@@ -136,6 +136,7 @@ int main(void)
 	check_sched_op();
 	check_small_ops();
 	check_grant_table_op();
+	check_foreign_memory();
 	check_compat();
 	check_user_mode();
 	check_still_alive();
