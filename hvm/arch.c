@@ -179,7 +179,7 @@ void arch_vcpu_migrate(struct vcpu *v, unsigned int new_cpu)
 {
 	/* Its pvclock was stamped with this pCPU's TSC: restamp it there,
 	 * as Xen does on every move. */
-	WRITE_ONCE(v->time_dirty, true);
+	vcpu_work_set(v, VCPU_WORK_TIME);
 	if (hvm_ops && hvm_ops->vcpu_migrate)
 		hvm_ops->vcpu_migrate(v, new_cpu);
 }

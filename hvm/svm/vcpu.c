@@ -393,6 +393,8 @@ static bool svm_decode_insn(u64 code, struct hvm_exit *e)
 		/* CPUID hides SVM: these raise #UD as on a CPU without it. */
 		e->reason = HVM_EXIT_EXCEPTION;
 		e->exc.vector = TRAP_UD;
+		e->exc.has_error = false;
+		e->exc.error = 0;
 		return true;
 	}
 	return false;
@@ -446,6 +448,8 @@ static void svm_decode_ud(struct vcpu *v, struct vmcb *vmcb,
 	u8 insn[3];
 
 	e->exc.vector = TRAP_UD;
+	e->exc.has_error = false;
+	e->exc.error = 0;
 	e->reason = HVM_EXIT_EXCEPTION;
 	if (!copy_from_guest(v, insn, svm_rip_linear(vmcb), sizeof(insn)) &&
 	    !memcmp(insn, vmcall, sizeof(insn))) {
@@ -529,10 +533,8 @@ static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 		svm_decode_npf(vmcb, e);
 		break;
 	case VMEXIT_INVD:
-		/* Dropping the guest's dirty lines would hurt other domains;
-		 * INVD (0f 08) acts as WBINVD, which needs nothing from us. */
-		v->hvm->regs.rip += 2;
-		e->reason = HVM_EXIT_NONE;
+		e->reason = HVM_EXIT_INVD;
+		e->insn_len = 2;		/* 0f 08 */
 		break;
 	case VMEXIT_EXCP_BASE + TRAP_UD:
 		svm_decode_ud(v, vmcb, e);
@@ -556,7 +558,7 @@ void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 
 	ASSERT(!local_irq_is_enabled());
 	BUG_ON(!svm_host_save[cpu]);
-	memset(exit, 0, sizeof(*exit));
+	exit->insn_len = 0;		/* the rest is set by the decoder */
 	if (sv->triple_fault) {
 		exit->reason = HVM_EXIT_TRIPLE_FAULT;
 		exit->vendor_code = VMEXIT_SHUTDOWN;
@@ -604,6 +606,17 @@ u64 svm_get_cr(struct vcpu *v, unsigned int cr)
 		return vmcb->vintr & 0xf;	/* V_TPR (15.21.2) */
 	}
 	BUG();
+}
+
+/* 15.5.1: VMRUN and #VMEXIT keep the CPL in the VMCB, whatever SS says. */
+unsigned int svm_guest_mode(struct vcpu *v)
+{
+	const struct vmcb *vmcb = svm_of(v)->vmcb;
+	unsigned int mode = vmcb->cpl & HVM_MODE_CPL_MASK;
+
+	if ((vmcb->efer & EFER_LMA) && (vmcb->cs.attr & SEG_ATTR_L))
+		mode |= HVM_MODE_64;
+	return mode;
 }
 
 u64 svm_get_efer(struct vcpu *v)

@@ -108,7 +108,7 @@ static long register_vcpu_info(struct vcpu *v, u64 arg)
 		v->vcpu_info_registered = true;
 		evtchn_set_vcpu_info(d, v->vcpu_id, vi);
 		WRITE_ONCE(v->vcpu_info, vi);
-		v->time_dirty = true;
+		vcpu_work_set(v, VCPU_WORK_TIME);
 	}
 	spin_unlock_irqrestore(&d->lock, f);
 	if (!rc && v == current_vcpu())
@@ -181,6 +181,7 @@ long do_vcpu_op(struct vcpu *curr, const u64 a[5], bool compat)
 			return -EFAULT;
 		WRITE_ONCE(v->runstate_guest, gva);
 		v->runstate_written = -1;	/* write at the next entry */
+		vcpu_work_set(v, VCPU_WORK_RUNSTATE);
 		if (v == curr)
 			vcpu_runstate_update_guest(v);
 		return 0;
@@ -242,7 +243,7 @@ long do_vcpu_op(struct vcpu *curr, const u64 a[5], bool compat)
 		if (copy_from_guest(curr, &gva, arg, compat ? 4 : 8))
 			return -EFAULT;
 		WRITE_ONCE(v->time_area_guest, gva);
-		v->time_dirty = true;
+		vcpu_work_set(v, VCPU_WORK_TIME);
 		return 0;
 	}
 
