@@ -3,6 +3,7 @@
  * for hardware-assisted guests: thin wrappers over the vendor ops table
  * and the p2m, so that xen/common includes no hvm/ header.
  */
+#include <hvm/fpu.h>
 #include <hvm/hvm.h>
 #include <hvm/p2m/p2m.h>
 #include <hvm/vlapic.h>
@@ -180,7 +181,11 @@ void arch_vcpu_migrate(struct vcpu *v, unsigned int new_cpu)
 	/* Its pvclock was stamped with this pCPU's TSC: restamp it there,
 	 * as Xen does on every move. */
 	vcpu_work_set(v, VCPU_WORK_TIME);
-	if (hvm_ops && hvm_ops->vcpu_migrate)
+	if (!hvm_ops)
+		return;
+	/* Its FPU registers may still be on this pCPU only (hvm/fpu.h). */
+	fpu_vcpu_migrate(v);
+	if (hvm_ops->vcpu_migrate)
 		hvm_ops->vcpu_migrate(v, new_cpu);
 }
 

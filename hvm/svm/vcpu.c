@@ -571,14 +571,12 @@ void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 	fpu_guest_enter(v);
 	svm_vmrun(&v->hvm->regs, (uintptr_t)sv->vmcb,
 		  (uintptr_t)svm_host_save[cpu]);
-	fpu_guest_exit(v);
 	svm_save_dr(sv);
 	svm_sync_from_vmcb(v, sv);
 	svm_decode_exit(v, sv->vmcb, exit);
 }
 
-/* The ASID is per pCPU and the FPU image is saved at every exit, so
- * nothing is left behind on the old pCPU. */
+/* The ASID is per pCPU (the FPU registers are hvm/arch.c's business). */
 void svm_vcpu_migrate(struct vcpu *v, unsigned int new_cpu)
 {
 	svm_of(v)->asid_cpu = NR_CPUS;

@@ -341,7 +341,6 @@ static void vmx_switch_to_guest(struct vcpu *v, struct vmx_vcpu *vx,
 static void vmx_switch_to_host(struct vcpu *v, struct vmx_vcpu *vx,
 			       struct vmx_hw *pc)
 {
-	fpu_guest_exit(v);
 	vx->cr2 = read_cr2();
 	vx->kgs_base = pc->kgs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	vx->dr6 = pc->dr6 = vmx_read_dr(6);
