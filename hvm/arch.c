@@ -169,6 +169,7 @@ void arch_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 {
 	v->hvm->regs = s->regs;
 	hvm_ops->vcpu_set_state(v, s);
+	v->hvm->mode = 0;
 }
 
 void arch_vcpu_run_once(struct vcpu *v)

@@ -26,14 +26,10 @@
 #define TRAP_GP 13
 #define X86_EFLAGS_IF (1UL << 9)
 
-unsigned int hvm_get_cpl(struct vcpu *v)
+unsigned int hvm_guest_mode_fill(struct vcpu *v)
 {
-	return hvm_ops->guest_mode(v) & HVM_MODE_CPL_MASK;
-}
-
-bool hvm_long_mode_64(struct vcpu *v)
-{
-	return hvm_ops->guest_mode(v) & HVM_MODE_64;
+	v->hvm->mode = hvm_ops->guest_mode(v) | HVM_MODE_KNOWN;
+	return v->hvm->mode;
 }
 
 /*
@@ -41,7 +37,7 @@ bool hvm_long_mode_64(struct vcpu *v)
  * EIP wraps at 4 GiB; asking the vendor for the mode only when the sum
  * crosses it keeps the common case to an addition.
  */
-static void hvm_complete_insn(struct vcpu *v, unsigned int len)
+static inline void hvm_complete_insn(struct vcpu *v, unsigned int len)
 {
 	u64 rip = v->hvm->regs.rip + len;
 

@@ -8,6 +8,7 @@
 
 #include <xen/types.h>
 #include <hvm/vcpu.h>
+#include <xen/sched.h>
 
 struct vcpu;
 struct domain;
@@ -48,6 +49,8 @@ struct hvm_function_table {
 	 * with interrupts still off: the caller enables them, and a host
 	 * interrupt that caused the exit is then taken by the host IDT.
 	 * Pending work (event injection, TLB flush) is applied on entry.
+	 * May set v->hvm->mode (HVM_MODE_* | HVM_MODE_KNOWN) at the exit
+	 * when that is cheap; it is 0 (ask guest_mode()) otherwise.
 	 */
 	void (*vcpu_run)(struct vcpu *v, struct hvm_exit *exit);
 	/* @v will next run on a different pCPU (VMX: VMCLEAR + reload). */
@@ -84,6 +87,7 @@ extern const struct hvm_function_table *hvm_ops;
 /* guest_mode(): the CPL (SS.DPL, 0 in real mode) in bits 0-1, and: */
 #define HVM_MODE_CPL_MASK 3U
 #define HVM_MODE_64 (1U << 2)	/* EFER.LMA and CS.L: 64-bit code */
+#define HVM_MODE_KNOWN (1U << 3) /* v->hvm->mode: filled since the exit */
 
 /* Probe the boot CPU; boot_fatal() with a clear message when neither
  * vendor's virtualization is usable. */
@@ -117,10 +121,29 @@ enum hvm_disposition hvm_handle_exit(struct vcpu *v,
  * model answered (IN: the value into RAX; RIP past it).  Pre: @v is this
  * pCPU's current vCPU, before entry. */
 void hvm_io_finish(struct vcpu *v);
+/*
+ * The guest's mode (HVM_MODE_*), asked of the vendor at most once per
+ * exit: a hypercall wants the CPL, the argument convention and, at a high
+ * RIP, whether EIP wraps.  Nothing but the guest (while it runs) and a
+ * state load changes it, and both reset v->hvm->mode.
+ */
+unsigned int hvm_guest_mode_fill(struct vcpu *v);
+static inline unsigned int hvm_guest_mode(struct vcpu *v)
+{
+	unsigned int mode = v->hvm->mode;
+
+	return mode ? mode : hvm_guest_mode_fill(v);
+}
 /* Guest CPL (SS.DPL; 0 in real mode). */
-unsigned int hvm_get_cpl(struct vcpu *v);
+static inline unsigned int hvm_get_cpl(struct vcpu *v)
+{
+	return hvm_guest_mode(v) & HVM_MODE_CPL_MASK;
+}
 /* Long mode with a 64-bit code segment (hypercall argument convention). */
-bool hvm_long_mode_64(struct vcpu *v);
+static inline bool hvm_long_mode_64(struct vcpu *v)
+{
+	return hvm_guest_mode(v) & HVM_MODE_64;
+}
 void hvm_inject_gp0(struct vcpu *v);
 
 /* What a CPU delivers when exception @second arises while @first is being

@@ -133,6 +133,8 @@ void hvm_vcpu_run_once(struct vcpu *v)
 	 * (arch_p2m_flush() sets the flag, then reads this). */
 	__atomic_store_n(&v->hvm->entries, v->hvm->entries + 1, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&v->hvm->in_guest, true, __ATOMIC_SEQ_CST);
+	v->hvm->mode = 0;		/* the guest may change it; the vendor
+					 * may fill it in at the exit */
 	hvm_ops->vcpu_run(v, &exit);
 	__atomic_store_n(&v->hvm->in_guest, false, __ATOMIC_RELEASE);
 	/* A host interrupt that caused the exit is taken here. */

@@ -241,6 +241,9 @@ struct hvm_vcpu {
 	 * vLAPIC as this fixed vector (0: use the domain's callback). */
 	u8 evtchn_upcall_vector;
 	unsigned int nr_exits;
+	/* HVM_MODE_* | HVM_MODE_KNOWN as of the last exit, 0 until asked
+	 * (hvm_guest_mode()); cleared at every exit and state load. */
+	unsigned int mode;
 	struct hvm_ioreq io;	/* the access a device model is answering */
 	/* VCPUOP_initialise: a state the vCPU loads itself before entry. */
 	bool boot_state_pending;

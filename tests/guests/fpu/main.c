@@ -3,7 +3,9 @@
  * leaves them in the hardware across VM exits and moves them only when
  * another vCPU runs on the pCPU (hvm/fpu.c), so this case fills XMM0-15,
  * MXCSR, the x87 control word and (with XSAVE) XCR0 with values derived
- * from its seed, then makes exits of every common kind - CPUID, a
+ * from its seed - and DR0-3 (with breakpoints armed in DR7 for odd seeds
+ * only), which are switched lazily too - then makes exits of every
+ * common kind - CPUID, a
  * hypercall, SCHEDOP_yield (another domain on the same pCPU runs and uses
  * the same registers), an unclaimed port read, an MSR read - and checks
  * that every value is still its own.  Run two or more, with different
@@ -84,6 +86,25 @@ static void exits(void)
 	rdmsr_safe(MSR_APIC_BASE, &val);
 }
 
+static void dr_write(const u64 *d)
+{
+	asm volatile("mov %0, %%dr0" : : "r"(d[0]));
+	asm volatile("mov %0, %%dr1" : : "r"(d[1]));
+	asm volatile("mov %0, %%dr2" : : "r"(d[2]));
+	asm volatile("mov %0, %%dr3" : : "r"(d[3]));
+}
+
+static bool dr_same(const u64 *d)
+{
+	u64 r[4];
+
+	asm volatile("mov %%dr0, %0" : "=r"(r[0]));
+	asm volatile("mov %%dr1, %0" : "=r"(r[1]));
+	asm volatile("mov %%dr2, %0" : "=r"(r[2]));
+	asm volatile("mov %%dr3, %0" : "=r"(r[3]));
+	return !memcmp(r, d, sizeof(r));
+}
+
 static u64 mix(u64 x)
 {
 	x ^= x >> 31;
@@ -93,7 +114,7 @@ static u64 mix(u64 x)
 
 int main(void)
 {
-	u64 seed = 1, passes = 2000, bad = 0, xcr0 = 0;
+	u64 seed = 1, passes = 2000, bad = 0, xcr0 = 0, dr[4], dr7 = 0;
 	u32 mxcsr, mxcsr_got;
 	u16 fcw, fcw_got;
 	u32 ecx = cpuid(1).c;
@@ -116,18 +137,27 @@ int main(void)
 	fcw |= ((seed + 1) & 3) << 8;
 	asm volatile("ldmxcsr %0" : : "m"(mxcsr));
 	asm volatile("fninit; fldcw %0" : : "m"(fcw));
-	report_info("seed %lu, %lu passes, XCR0 %#lx", seed, passes, xcr0);
+	/* Execute breakpoints at addresses nothing runs (odd seeds): the
+	 * hypervisor must keep DR0-3 whether or not DR7 arms them. */
+	if (seed & 1)
+		dr7 = 0x55;			/* L0-L3, R/W 00, LEN 00 */
+	asm volatile("mov %0, %%dr7" : : "r"(dr7));
+	report_info("seed %lu, %lu passes, XCR0 %#lx, DR7 %#lx", seed, passes,
+		    xcr0, dr7);
 
 	for (u64 p = 0; p < passes; p++) {
 		for (unsigned int i = 0; i < 32; i++)
 			xmm_out[i] = mix(seed << 40 ^ p << 8 ^ i);
+		for (unsigned int i = 0; i < 4; i++)
+			dr[i] = 0xdead0000000ULL + (seed << 24) + (p << 4) + i;
 		xmm_load(xmm_out);
+		dr_write(dr);
 		exits();
 		xmm_store(xmm_in);
 		asm volatile("stmxcsr %0" : "=m"(mxcsr_got));
 		asm volatile("fnstcw %0" : "=m"(fcw_got));
 		if (memcmp(xmm_in, xmm_out, sizeof(xmm_in)) ||
-		    mxcsr_got != mxcsr || fcw_got != fcw ||
+		    mxcsr_got != mxcsr || fcw_got != fcw || !dr_same(dr) ||
 		    (xcr0 && xgetbv0() != xcr0)) {
 			if (!bad)
 				printf("fpu: pass %lu: MXCSR %#x (want %#x) FCW "
