@@ -283,7 +283,6 @@ enum hvm_disposition hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 {
 	enum hvm_disposition disp;
 
-	v->hvm->nr_exits++;
 	disp = hvm_exit_dispose(v, e);
 	switch (disp) {
 	case HVM_DONE:

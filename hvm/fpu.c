@@ -42,7 +42,7 @@ static u64 fpu_xcr0;			/* host XCR0; 0 without XSAVE */
 static unsigned int fpu_size;		/* bytes of the save image */
 static bool fpu_probed;
 /* File note.  fpu_owner[cpu] is read without the lock by its own pCPU. */
-static struct fpu_state *fpu_owner[NR_CPUS];
+struct fpu_state *fpu_owner[NR_CPUS];
 static spinlock_t fpu_lock[NR_CPUS];
 
 static inline void fpu_xsetbv(u32 idx, u64 val)
@@ -216,13 +216,10 @@ static void fpu_load(unsigned int cpu, struct fpu_state *s)
 	WRITE_ONCE(fpu_owner[cpu], s);
 }
 
-void fpu_guest_enter(struct vcpu *v)
+void fpu_guest_switch(struct fpu_state *s)
 {
-	struct fpu_state *s = fpu_of(v);
 	unsigned int cpu = smp_processor_id();
 
-	if (fpu_owner[cpu] == s)
-		return;			/* still here since its last exit */
 	spin_lock(&fpu_lock[cpu]);
 	fpu_save_owner(cpu);
 	fpu_load(cpu, s);

@@ -21,6 +21,7 @@
 #define HVM_FPU_H
 
 #include <xen/types.h>
+#include <asm/percpu.h>
 
 struct vcpu;
 struct fpu_state;
@@ -57,13 +58,21 @@ int fpu_vcpu_init(struct vcpu *v);
 void fpu_vcpu_destroy(struct vcpu *v);
 
 /*
- * Before each entry, with interrupts off, on the pCPU that runs @v: if
- * this pCPU's registers are another vCPU's, save them to its area and
- * load @v's registers and XCR0.  The guest's XCR0 is read back from the
+ * Before each entry, with interrupts off, on the pCPU that runs the vCPU
+ * whose state is @s (the vendor holds the pointer): if this pCPU's
+ * registers are another vCPU's, save them to its area and load @s and its
+ * XCR0.  The guest's XCR0 is read back from the
  * register at that save (so an emulator that does not intercept XSETBV
  * still works).
  */
-void fpu_guest_enter(struct vcpu *v);
+void fpu_guest_switch(struct fpu_state *s);
+extern struct fpu_state *fpu_owner[];	/* per pCPU; hvm/fpu.c's note */
+static inline void fpu_guest_enter(struct fpu_state *s)
+{
+	/* Inline: on most entries the registers are still the vCPU's. */
+	if (fpu_owner[smp_processor_id()] != s)
+		fpu_guest_switch(s);
+}
 /* @v will run on another pCPU: its registers, if this pCPU holds them,
  * go to its area.  Pre: on @v's old pCPU, @v not in guest mode. */
 void fpu_vcpu_migrate(struct vcpu *v);

@@ -240,7 +240,6 @@ struct hvm_vcpu {
 	/* HVMOP_set_evtchn_upcall_vector: the upcall goes through the
 	 * vLAPIC as this fixed vector (0: use the domain's callback). */
 	u8 evtchn_upcall_vector;
-	unsigned int nr_exits;
 	/* HVM_MODE_* | HVM_MODE_KNOWN as of the last exit, 0 until asked
 	 * (hvm_guest_mode()); cleared at every exit and state load. */
 	unsigned int mode;

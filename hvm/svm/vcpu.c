@@ -619,7 +619,7 @@ void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 	svm_assign_asid(sv, cpu);
 	svm_load_tsc_aux(v, cpu);
 	svm_load_dr(sv, cpu);
-	fpu_guest_enter(v);
+	fpu_guest_enter(sv->fpu);
 	svm_vmrun(&v->hvm->regs, (uintptr_t)sv->vmcb,
 		  (uintptr_t)svm_host_save[cpu]);
 	svm_save_dr(sv);

@@ -335,7 +335,7 @@ static void vmx_switch_to_guest(struct vcpu *v, struct vmx_vcpu *vx,
 	vmx_load_dr(6, vx->dr6, &pc->dr6);
 	if (read_cr2() != vx->cr2)
 		write_cr2(vx->cr2);
-	fpu_guest_enter(v);
+	fpu_guest_enter(vx->fpu);
 }
 
 static void vmx_switch_to_host(struct vcpu *v, struct vmx_vcpu *vx,
