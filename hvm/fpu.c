@@ -43,7 +43,9 @@ static unsigned int fpu_size;		/* bytes of the save image */
 static bool fpu_probed;
 /* File note.  fpu_owner[cpu] is read without the lock by its own pCPU. */
 struct fpu_state *fpu_owner[NR_CPUS];
-static spinlock_t fpu_lock[NR_CPUS];
+static spinlock_t fpu_lock[NR_CPUS] = {
+	[0 ... NR_CPUS - 1] = SPIN_LOCK_UNLOCKED,
+};
 
 static inline void fpu_xsetbv(u32 idx, u64 val)
 {
@@ -110,8 +112,6 @@ int fpu_cpu_init(void)
 	if (!fpu_probed) {
 		fpu_xcr0 = xcr0;
 		fpu_size = size;
-		for (unsigned int i = 0; i < NR_CPUS; i++)
-			spin_lock_init(&fpu_lock[i]);
 		fpu_probed = true;
 		return 0;
 	}
