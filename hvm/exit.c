@@ -2,9 +2,8 @@
  * THE VM-exit dispatcher.  Vendor code has already decoded the hardware
  * exit into struct hvm_exit; this switch decides what every exit means,
  * and it is the only place that crashes a domain for a guest-caused
- * problem: anything we cannot
- * emulate from guest kernel mode crashes the domain with a clear line,
- * the rest of the machine keeps running.
+ * problem: anything we cannot emulate from guest kernel mode crashes the
+ * domain with a clear line, the rest of the machine keeps running.
  *
  * Dispositions.  Each handler returns what happened (enum
  * hvm_disposition): the instruction completed (HVM_DONE), nothing
