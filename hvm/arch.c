@@ -3,6 +3,7 @@
  * for hardware-assisted guests: thin wrappers over the vendor ops table
  * and the p2m, so that xen/common includes no hvm/ header.
  */
+#include <hvm/fpu.h>
 #include <hvm/hvm.h>
 #include <hvm/p2m/p2m.h>
 #include <hvm/vlapic.h>
@@ -231,6 +232,7 @@ void arch_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 {
 	v->hvm->regs = s->regs;
 	hvm_ops->vcpu_set_state(v, s);
+	v->hvm->mode = 0;
 }
 
 void arch_vcpu_run_once(struct vcpu *v)
@@ -242,8 +244,12 @@ void arch_vcpu_migrate(struct vcpu *v, unsigned int new_cpu)
 {
 	/* Its pvclock was stamped with this pCPU's TSC: restamp it there,
 	 * as Xen does on every move. */
-	WRITE_ONCE(v->time_dirty, true);
-	if (hvm_ops && hvm_ops->vcpu_migrate)
+	vcpu_work_set(v, VCPU_WORK_TIME);
+	if (!hvm_ops)
+		return;
+	/* Its FPU registers may still be on this pCPU only (hvm/fpu.h). */
+	fpu_vcpu_migrate(v);
+	if (hvm_ops->vcpu_migrate)
 		hvm_ops->vcpu_migrate(v, new_cpu);
 }
 

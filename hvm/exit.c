@@ -2,9 +2,18 @@
  * THE VM-exit dispatcher.  Vendor code has already decoded the hardware
  * exit into struct hvm_exit; this switch decides what every exit means,
  * and it is the only place that crashes a domain for a guest-caused
- * problem (STYLE.md error table): anything we cannot emulate from guest
- * kernel mode crashes the domain with a clear line, the rest of the
- * machine keeps running.
+ * problem: anything we cannot emulate from guest kernel mode crashes the
+ * domain with a clear line, the rest of the machine keeps running.
+ *
+ * Dispositions.  Each handler returns what happened (enum
+ * hvm_disposition): the instruction completed (HVM_DONE), nothing
+ * completed and the guest runs it again (HVM_RETRY), an exception was
+ * queued for it (HVM_INJECT), a device model has the access and the vCPU
+ * waits for the answer (HVM_WAIT_IO), or the domain was crashed
+ * (HVM_CRASH).  hvm_handle_exit() then moves RIP, for HVM_DONE only, in
+ * hvm_complete_insn(): no handler, and no vendor, moves it itself.  An
+ * answered I/O request completes the same way, later, from the entry
+ * path (hvm_io_finish()).
  */
 #include <hvm/hvm.h>
 #include <hvm/fpu.h>
@@ -16,31 +25,24 @@
 #define TRAP_GP 13
 #define X86_EFLAGS_IF (1UL << 9)
 
-unsigned int hvm_get_cpl(struct vcpu *v)
+unsigned int hvm_guest_mode_fill(struct vcpu *v)
 {
-	struct hvm_seg ss;
-
-	if (!(hvm_ops->get_cr(v, 0) & 1))
-		return 0;			/* real mode */
-	hvm_ops->get_seg(v, SEG_SS, &ss);
-	return (ss.attr >> 5) & 3;
+	v->hvm->mode = hvm_ops->guest_mode(v) | HVM_MODE_KNOWN;
+	return v->hvm->mode;
 }
 
-bool hvm_long_mode_64(struct vcpu *v)
+/*
+ * RIP past the instruction: the one place it moves.  Outside 64-bit code
+ * EIP wraps at 4 GiB; asking the vendor for the mode only when the sum
+ * crosses it keeps the common case to an addition.
+ */
+static inline void hvm_complete_insn(struct vcpu *v, unsigned int len)
 {
-	struct hvm_seg cs;
+	u64 rip = v->hvm->regs.rip + len;
 
-	if (!(hvm_ops->get_efer(v) & (1ULL << 10)))	/* EFER.LMA */
-		return false;
-	hvm_ops->get_seg(v, SEG_CS, &cs);
-	return cs.attr & (1U << 9);			/* CS.L */
-}
-
-void hvm_skip_insn(struct vcpu *v, const struct hvm_exit *exit)
-{
-	v->hvm->regs.rip += exit->insn_len;
-	if (!hvm_long_mode_64(v))
-		v->hvm->regs.rip &= 0xffffffff;
+	if ((rip >> 32) && !hvm_long_mode_64(v))
+		rip = (u32)rip;
+	v->hvm->regs.rip = rip;
 }
 
 void hvm_inject_gp0(struct vcpu *v)
@@ -70,7 +72,7 @@ void hvm_inject_ud(struct vcpu *v)
 	hvm_ops->inject_exception(v, TRAP_UD, false, 0);
 }
 
-static void exit_cpuid(struct vcpu *v, const struct hvm_exit *e)
+static enum hvm_disposition exit_cpuid(struct vcpu *v)
 {
 	struct hvm_regs *r = &v->hvm->regs;
 	u32 a, b, c, d;
@@ -80,62 +82,89 @@ static void exit_cpuid(struct vcpu *v, const struct hvm_exit *e)
 	r->rbx = b;
 	r->rcx = c;
 	r->rdx = d;
-	hvm_skip_insn(v, e);
+	return HVM_DONE;
 }
 
-static void exit_msr(struct vcpu *v, const struct hvm_exit *e)
+static enum hvm_disposition exit_msr(struct vcpu *v, const struct hvm_exit *e)
 {
 	struct hvm_regs *r = &v->hvm->regs;
 	u64 val;
 
 	if (e->reason == HVM_EXIT_RDMSR) {
 		if (hvm_msr_read(v, e->msr, &val))
-			return hvm_inject_gp0(v);
+			goto gp;
 		r->rax = (u32)val;
 		r->rdx = val >> 32;
 	} else {
 		val = (r->rdx << 32) | (u32)r->rax;
 		if (hvm_msr_write(v, e->msr, val))
-			return hvm_inject_gp0(v);
+			goto gp;
 	}
-	hvm_skip_insn(v, e);
+	return HVM_DONE;
+gp:
+	hvm_inject_gp0(v);
+	return HVM_INJECT;
 }
 
-static void exit_io(struct vcpu *v, const struct hvm_exit *e)
+/* An IN's @size low bytes of @val into RAX, the rest of it kept. */
+static void hvm_io_set_rax(struct vcpu *v, unsigned int size, u32 val)
 {
+	u32 mask = size == 4 ? 0xffffffff : (1U << (8 * size)) - 1;
 	struct hvm_regs *r = &v->hvm->regs;
-	u32 val = r->rax;
-	u32 mask = e->io.size == 4 ? 0xffffffff : (1U << (8 * e->io.size)) - 1;
+
+	/* SDM vol. 2 IN: a 32-bit IN zeroes RAX[63:32] like any 32-bit
+	 * destination; 8- and 16-bit ones leave the rest alone. */
+	if (size == 4)
+		r->rax = val;
+	else
+		r->rax = (r->rax & ~(u64)mask) | (val & mask);
+}
+
+static enum hvm_disposition exit_io(struct vcpu *v, const struct hvm_exit *e)
+{
+	u32 val = v->hvm->regs.rax;
+	enum hvm_disposition disp;
 
 	if (e->io.string) {
 		/* INS/OUTS need the instruction emulator of a later stage. */
 		domain_crash(v->domain, "string port I/O (port %#x) is not "
 			     "emulated yet", e->io.port);
-		return;
+		return HVM_CRASH;
 	}
-	hvm_portio(v, e->io.port, e->io.size, e->io.in, &val);
-	if (e->io.in)
-		r->rax = (r->rax & ~(u64)mask) | (val & mask);
-	hvm_skip_insn(v, e);
+	disp = hvm_portio(v, e->io.port, e->io.size, e->io.in, &val);
+	if (disp == HVM_DONE && e->io.in)
+		hvm_io_set_rax(v, e->io.size, val);
+	return disp;
+}
+
+void hvm_io_finish(struct vcpu *v)
+{
+	struct hvm_ioreq req;
+
+	if (!hvm_ioreq_take_answer(v, &req))
+		return;
+	if (req.in)
+		hvm_io_set_rax(v, req.size, req.data);
+	hvm_complete_insn(v, req.insn_len);
 }
 
 /*
  * HLT: with interrupts enabled the vCPU blocks until a timer or event;
  * with them disabled nothing can ever wake it, which Xen treats as the
  * vCPU going down, and the domain powering off when no vCPU is left
- * (xen-abi-map.md §A.8: that is how a PVH guest powers off).
+ * (that is how a PVH guest powers off).  Either way HLT completed: the
+ * vCPU resumes after it.
  */
-static void exit_hlt(struct vcpu *v, const struct hvm_exit *e)
+static enum hvm_disposition exit_hlt(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 	unsigned int up = 0;
 
-	hvm_skip_insn(v, e);
 	if (v->hvm->regs.rflags & X86_EFLAGS_IF) {
 		/* An interrupt already waiting ends the HLT at once. */
 		if (!arch_vcpu_has_pending_irq(v))
 			vcpu_block_unless_pending(v);
-		return;
+		return HVM_DONE;
 	}
 	vcpu_pause_flag_set(v, VPF_down);
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
@@ -143,77 +172,117 @@ static void exit_hlt(struct vcpu *v, const struct hvm_exit *e)
 			up++;
 	if (!up)
 		domain_shutdown(d, SHUTDOWN_poweroff);
+	return HVM_DONE;
 }
 
-static void exit_xsetbv(struct vcpu *v, const struct hvm_exit *e)
+static enum hvm_disposition exit_xsetbv(struct vcpu *v)
 {
 	struct hvm_regs *r = &v->hvm->regs;
 
 	if (hvm_get_cpl(v) ||
-	    fpu_guest_xsetbv(v, r->rcx, (r->rdx << 32) | (u32)r->rax))
-		return hvm_inject_gp0(v);
-	hvm_skip_insn(v, e);
+	    fpu_guest_xsetbv(v, r->rcx, (r->rdx << 32) | (u32)r->rax)) {
+		hvm_inject_gp0(v);
+		return HVM_INJECT;
+	}
+	return HVM_DONE;
 }
 
-void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
+static enum hvm_disposition exit_inject(struct vcpu *v, u8 vec, bool has_error,
+					u32 error)
 {
-	v->hvm->nr_exits++;
+	hvm_ops->inject_exception(v, vec, has_error, error);
+	return HVM_INJECT;
+}
+
+static enum hvm_disposition exit_crash(struct vcpu *v, const struct hvm_exit *e)
+{
+	struct hvm_regs *r = &v->hvm->regs;
+
 	switch (e->reason) {
-	case HVM_EXIT_NONE:
-	case HVM_EXIT_EXTINT:
-	case HVM_EXIT_NMI:
-		break;
-	case HVM_EXIT_CPUID:
-		exit_cpuid(v, e);
-		break;
-	case HVM_EXIT_RDMSR:
-	case HVM_EXIT_WRMSR:
-		exit_msr(v, e);
-		break;
-	case HVM_EXIT_IO:
-		exit_io(v, e);
-		break;
-	case HVM_EXIT_HLT:
-		exit_hlt(v, e);
-		break;
-	case HVM_EXIT_HYPERCALL:
-		if (hypercall_dispatch(v) == HYPERCALL_DONE)
-			hvm_skip_insn(v, e);
-		break;
-	case HVM_EXIT_OTHER_VENDOR_HYPERCALL:
-		/* As Xen 4.17: the other vendor's instruction is #UD for an HVM
-		 * guest (xen-abi-map.md §A.5, §F.1); Linux picks by vendor. */
-		hvm_inject_ud(v);
-		break;
-	case HVM_EXIT_NPF:
-		hvm_nested_page_fault(v, e);
-		break;
 	case HVM_EXIT_TRIPLE_FAULT:
 		domain_crash(v->domain, "triple fault on vCPU%u at RIP %#lx",
-			     v->vcpu_id, (unsigned long)v->hvm->regs.rip);
+			     v->vcpu_id, (unsigned long)r->rip);
 		break;
 	case HVM_EXIT_INIT:
 		domain_crash(v->domain, "INIT signal on vCPU%u", v->vcpu_id);
-		break;
-	case HVM_EXIT_PAUSE:
-		hvm_skip_insn(v, e);
-		vcpu_yield(v);
-		break;
-	case HVM_EXIT_XSETBV:
-		exit_xsetbv(v, e);
 		break;
 	case HVM_EXIT_INVALID:
 		domain_crash(v->domain, "vCPU%u entry failed: invalid guest "
 			     "state (vendor code %#lx)", v->vcpu_id,
 			     (unsigned long)e->vendor_code);
 		break;
-	case HVM_EXIT_EXCEPTION:
-		hvm_ops->inject_exception(v, e->exc.vector, e->exc.has_error,
-					  e->exc.error);
-		break;
 	default:
-		domain_crash(v->domain, "vCPU%u: unhandled exit %#lx at RIP %#lx",
-			     v->vcpu_id, (unsigned long)e->vendor_code,
-			     (unsigned long)v->hvm->regs.rip);
+		domain_crash(v->domain, "vCPU%u: unhandled exit %#lx at RIP "
+			     "%#lx", v->vcpu_id, (unsigned long)e->vendor_code,
+			     (unsigned long)r->rip);
 	}
+	return HVM_CRASH;
+}
+
+static enum hvm_disposition hvm_exit_dispose(struct vcpu *v,
+					     const struct hvm_exit *e)
+{
+	switch (e->reason) {
+	case HVM_EXIT_NONE:
+	case HVM_EXIT_EXTINT:
+	case HVM_EXIT_NMI:
+		return HVM_RETRY;
+	case HVM_EXIT_CPUID:
+		return exit_cpuid(v);
+	case HVM_EXIT_RDMSR:
+	case HVM_EXIT_WRMSR:
+		return exit_msr(v, e);
+	case HVM_EXIT_IO:
+		return exit_io(v, e);
+	case HVM_EXIT_HLT:
+		return exit_hlt(v);
+	case HVM_EXIT_HYPERCALL:
+		/* A continuation re-executes the call (public/xen.h). */
+		return hypercall_dispatch(v) == HYPERCALL_DONE ? HVM_DONE :
+								 HVM_RETRY;
+	case HVM_EXIT_OTHER_VENDOR_HYPERCALL:
+		/* As Xen 4.17: the other vendor's instruction is #UD for an
+		 * HVM guest; Linux picks the instruction by vendor. */
+		return exit_inject(v, TRAP_UD, false, 0);
+	case HVM_EXIT_NPF:
+		return hvm_nested_page_fault(v, e);
+	case HVM_EXIT_PAUSE:
+		vcpu_yield(v);
+		return HVM_DONE;
+	case HVM_EXIT_XSETBV:
+		return exit_xsetbv(v);
+	case HVM_EXIT_INVD:
+		/* Dropping the guest's dirty lines could hurt other domains:
+		 * INVD acts as WBINVD, and caches are coherent with everything
+		 * we emulate, so there is nothing to do. */
+		return HVM_DONE;
+	case HVM_EXIT_HANDLED:
+		return e->handled;
+	case HVM_EXIT_EXCEPTION:
+		return exit_inject(v, e->exc.vector, e->exc.has_error,
+				   e->exc.error);
+	default:
+		return exit_crash(v, e);
+	}
+}
+
+enum hvm_disposition hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
+{
+	enum hvm_disposition disp;
+
+	disp = hvm_exit_dispose(v, e);
+	switch (disp) {
+	case HVM_DONE:
+		hvm_complete_insn(v, e->insn_len);
+		break;
+	case HVM_WAIT_IO:
+		/* RIP stays on the instruction until the answer comes. */
+		v->hvm->io.insn_len = e->insn_len;
+		break;
+	case HVM_RETRY:
+	case HVM_INJECT:
+	case HVM_CRASH:
+		break;
+	}
+	return disp;
 }

@@ -1,12 +1,15 @@
 /*
- * Guest FPU/SSE/AVX state switching; see hvm/fpu.h for the scheme.
+ * Guest FPU/SSE/AVX state switching, lazily; see hvm/fpu.h for the scheme.
  *
- * Which state a pCPU's registers hold is tracked by a never-reused id,
- * not a pointer: a vCPU destroyed while its registers are still loaded
- * somewhere leaves a stale id that nobody matches, so there is nothing to
- * clean up on other pCPUs and no lifetime race.  A state also remembers
- * the pCPU it was last loaded on, so returning to a pCPU that still holds
- * an older copy of it reloads the current one.
+ * fpu_owner[cpu] is the state whose values a pCPU's registers hold, newer
+ * than its area, with that guest's XCR0 loaded; NULL when the registers
+ * hold nothing anyone needs.  A VM exit leaves the owner as it is; the
+ * registers go to the area only when another vCPU enters on the pCPU,
+ * when the owner moves to another pCPU (fpu_vcpu_migrate(), on the old
+ * one), or never, when the owner dies (fpu_vcpu_destroy() drops it).
+ * Only the pCPU itself changes its owner, except that destroy clears a
+ * dead vCPU's ownership from anywhere: fpu_lock[cpu] orders the two, so
+ * a state is never saved into after it was freed.
  *
  * With XSAVE the areas use the standard (non-compacted) format and are
  * saved and restored with the host's full XCR0, so every component the
@@ -18,6 +21,7 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
+#include <xen/spinlock.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 
@@ -28,10 +32,8 @@
 #define FPU_MXCSR_INIT		0x1f80	/* reset value (SDM vol. 1 10.2.3) */
 
 struct fpu_state {
-	u64 id;			/* unique; what fpu_loaded[] holds */
-	u64 xcr0;		/* the guest's XCR0 */
+	u64 xcr0;		/* the guest's XCR0, unless it owns a pCPU */
 	unsigned int order;	/* page order of this allocation */
-	unsigned int loaded_cpu; /* pCPU it was last loaded on */
 	u8 area[] __attribute__((aligned(64)));	/* XSAVE/FXSAVE image */
 };
 
@@ -39,9 +41,11 @@ static struct fpu_state **(*fpu_slot)(struct vcpu *v);
 static u64 fpu_xcr0;			/* host XCR0; 0 without XSAVE */
 static unsigned int fpu_size;		/* bytes of the save image */
 static bool fpu_probed;
-static u64 fpu_next_id = 1;
-/* Id of the state in each pCPU's registers (0: none).  Own pCPU only. */
-static u64 fpu_loaded[NR_CPUS];
+/* File note.  fpu_owner[cpu] is read without the lock by its own pCPU. */
+struct fpu_state *fpu_owner[NR_CPUS];
+static spinlock_t fpu_lock[NR_CPUS] = {
+	[0 ... NR_CPUS - 1] = SPIN_LOCK_UNLOCKED,
+};
 
 static inline void fpu_xsetbv(u32 idx, u64 val)
 {
@@ -142,10 +146,8 @@ int fpu_vcpu_init(struct vcpu *v)
 	s = alloc_zeroed_pages(order);
 	if (!s)
 		return -ENOMEM;
-	s->id = __atomic_fetch_add(&fpu_next_id, 1, __ATOMIC_RELAXED);
 	s->xcr0 = XSTATE_X87;
 	s->order = order;
-	s->loaded_cpu = NR_CPUS;
 	/* Legacy region: FCW at 0, MXCSR at 24.  A zero XSAVE header
 	 * (XSTATE_BV = 0) puts every component in its init state. */
 	*(u16 *)&s->area[0] = FPU_FCW_INIT;
@@ -154,64 +156,87 @@ int fpu_vcpu_init(struct vcpu *v)
 	return 0;
 }
 
+/* Pre: @v is not running and will not run again. */
 void fpu_vcpu_destroy(struct vcpu *v)
 {
 	struct fpu_state **slot = fpu_slot(v);
+	unsigned long flags;
 
 	if (!*slot)
 		return;
+	/* Its values die with it: no pCPU may save them after the free. */
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (READ_ONCE(fpu_owner[cpu]) != *slot)
+			continue;
+		flags = spin_lock_irqsave(&fpu_lock[cpu]);
+		if (fpu_owner[cpu] == *slot)
+			WRITE_ONCE(fpu_owner[cpu], NULL);
+		spin_unlock_irqrestore(&fpu_lock[cpu], flags);
+	}
 	free_pages(*slot, (*slot)->order);
 	*slot = NULL;
 }
 
-void fpu_save(struct vcpu *v)
+/* The owner's registers to its area, with the host's XCR0 (file note);
+ * this pCPU's registers then belong to no one.  Pre: fpu_lock[cpu]. */
+static void fpu_save_owner(unsigned int cpu)
 {
-	struct fpu_state *s = fpu_of(v);
+	struct fpu_state *s = fpu_owner[cpu];
 
-	ASSERT(s->loaded_cpu == smp_processor_id());
-	if (fpu_xcr0)
-		asm volatile("xsave64 (%0)" : : "r"(s->area), "a"((u32)fpu_xcr0),
-			     "d"((u32)(fpu_xcr0 >> 32)) : "memory");
-	else
-		asm volatile("fxsave64 (%0)" : : "r"(s->area) : "memory");
-}
-
-void fpu_restore(struct vcpu *v)
-{
-	struct fpu_state *s = fpu_of(v);
-	unsigned int cpu = smp_processor_id();
-
-	if (fpu_loaded[cpu] == s->id && s->loaded_cpu == cpu)
+	if (!s)
 		return;
-	if (fpu_xcr0)
-		asm volatile("xrstor64 (%0)" : : "r"(s->area), "a"((u32)fpu_xcr0),
-			     "d"((u32)(fpu_xcr0 >> 32)) : "memory");
-	else
-		asm volatile("fxrstor64 (%0)" : : "r"(s->area) : "memory");
-	fpu_loaded[cpu] = s->id;
-	s->loaded_cpu = cpu;
-}
-
-void fpu_guest_enter(struct vcpu *v)
-{
-	struct fpu_state *s = fpu_of(v);
-
-	fpu_restore(v);
-	if (s->xcr0 != fpu_xcr0)
-		fpu_xsetbv(0, s->xcr0);
-}
-
-void fpu_guest_exit(struct vcpu *v)
-{
-	struct fpu_state *s = fpu_of(v);
-
 	/* Emulators may not intercept XSETBV (QEMU TCG does not): take the
 	 * guest's XCR0 from the register, whatever set it. */
-	if (fpu_xcr0)
+	if (fpu_xcr0) {
 		s->xcr0 = fpu_xgetbv(0);
-	if (s->xcr0 != fpu_xcr0)
-		fpu_xsetbv(0, fpu_xcr0);
-	fpu_save(v);
+		if (s->xcr0 != fpu_xcr0)
+			fpu_xsetbv(0, fpu_xcr0);
+		asm volatile("xsave64 (%0)" : : "r"(s->area), "a"((u32)fpu_xcr0),
+			     "d"((u32)(fpu_xcr0 >> 32)) : "memory");
+	} else {
+		asm volatile("fxsave64 (%0)" : : "r"(s->area) : "memory");
+	}
+	WRITE_ONCE(fpu_owner[cpu], NULL);
+}
+
+/* @s's area into the registers, then its XCR0.  Pre: fpu_lock[cpu], no
+ * owner.  A dropped owner may have left its XCR0 behind. */
+static void fpu_load(unsigned int cpu, struct fpu_state *s)
+{
+	if (fpu_xcr0) {
+		if (fpu_xgetbv(0) != fpu_xcr0)
+			fpu_xsetbv(0, fpu_xcr0);
+		asm volatile("xrstor64 (%0)" : : "r"(s->area), "a"((u32)fpu_xcr0),
+			     "d"((u32)(fpu_xcr0 >> 32)) : "memory");
+		if (s->xcr0 != fpu_xcr0)
+			fpu_xsetbv(0, s->xcr0);
+	} else {
+		asm volatile("fxrstor64 (%0)" : : "r"(s->area) : "memory");
+	}
+	WRITE_ONCE(fpu_owner[cpu], s);
+}
+
+void fpu_guest_switch(struct fpu_state *s)
+{
+	unsigned int cpu = smp_processor_id();
+
+	spin_lock(&fpu_lock[cpu]);
+	fpu_save_owner(cpu);
+	fpu_load(cpu, s);
+	spin_unlock(&fpu_lock[cpu]);
+}
+
+void fpu_vcpu_migrate(struct vcpu *v)
+{
+	unsigned int cpu = smp_processor_id();
+	unsigned long flags;
+
+	if (READ_ONCE(fpu_owner[cpu]) != fpu_of(v))
+		return;
+	flags = spin_lock_irqsave(&fpu_lock[cpu]);
+	if (fpu_owner[cpu] == fpu_of(v))
+		fpu_save_owner(cpu);
+	spin_unlock_irqrestore(&fpu_lock[cpu], flags);
 }
 
 int fpu_guest_xsetbv(struct vcpu *v, u32 idx, u64 val)
@@ -232,10 +257,17 @@ int fpu_guest_xsetbv(struct vcpu *v, u32 idx, u64 val)
 	if ((val & XSTATE_MPX) && (val & XSTATE_MPX) != XSTATE_MPX)
 		return -EINVAL;
 	s->xcr0 = val;
+	/* Owning this pCPU, its XCR0 is live here. */
+	if (fpu_owner[smp_processor_id()] == s)
+		fpu_xsetbv(0, val);
 	return 0;
 }
 
 u64 fpu_guest_xcr0(struct vcpu *v)
 {
-	return fpu_of(v)->xcr0;
+	struct fpu_state *s = fpu_of(v);
+
+	if (fpu_xcr0 && fpu_owner[smp_processor_id()] == s)
+		return fpu_xgetbv(0);
+	return s->xcr0;
 }

@@ -4,13 +4,12 @@
  *
  * The hypervisor itself never touches these registers (it is compiled
  * with -mgeneral-regs-only), so a guest's values survive a VM exit in the
- * hardware.  They only have to move to memory when another vCPU runs on
- * the pCPU or the vCPU moves to another pCPU.  The vendor brackets every
- * entry with fpu_guest_enter() / fpu_guest_exit(): the exit side saves
- * the registers (cheap compared with a VM exit, and it keeps the area
- * current wherever the vCPU runs next); the enter side reloads them only
- * when this pCPU's registers hold something else.  The guest's XCR0 is
- * switched in and out around the entry when it differs from the host's.
+ * hardware, and so does its XCR0 (the host needs its own only to save
+ * and restore).  They only move to memory when another vCPU enters on
+ * the pCPU or the vCPU moves to another pCPU: the vendor calls
+ * fpu_guest_enter() before every entry, which does nothing when this
+ * pCPU's registers are still the vCPU's, and arch_vcpu_migrate() calls
+ * fpu_vcpu_migrate() on the old pCPU.  A VM exit costs nothing here.
  *
  * The area's pointer lives in the vendor's per-vCPU structure (struct
  * vcpu stays vendor- and FPU-agnostic).  The chosen vendor names that
@@ -22,6 +21,7 @@
 #define HVM_FPU_H
 
 #include <xen/types.h>
+#include <asm/percpu.h>
 
 struct vcpu;
 struct fpu_state;
@@ -58,18 +58,24 @@ int fpu_vcpu_init(struct vcpu *v);
 void fpu_vcpu_destroy(struct vcpu *v);
 
 /*
- * Around each entry, with interrupts off, on the pCPU that runs @v:
- * enter loads @v's registers if this pCPU does not hold them and switches
- * to the guest's XCR0; exit records the guest's XCR0 from the register
- * (so an emulator that does not intercept XSETBV still works), switches
- * back to the host's and saves the registers.
+ * Before each entry, with interrupts off, on the pCPU that runs the vCPU
+ * whose state is @s (the vendor holds the pointer): if this pCPU's
+ * registers are another vCPU's, save them to its area and load @s and its
+ * XCR0.  The guest's XCR0 is read back from the
+ * register at that save (so an emulator that does not intercept XSETBV
+ * still works).
  */
-void fpu_guest_enter(struct vcpu *v);
-void fpu_guest_exit(struct vcpu *v);
-/* The halves of the above: registers -> area (Pre: @v's registers are
- * live on this pCPU) and area -> registers (lazy). */
-void fpu_save(struct vcpu *v);
-void fpu_restore(struct vcpu *v);
+void fpu_guest_switch(struct fpu_state *s);
+extern struct fpu_state *fpu_owner[];	/* per pCPU; hvm/fpu.c's note */
+static inline void fpu_guest_enter(struct fpu_state *s)
+{
+	/* Inline: on most entries the registers are still the vCPU's. */
+	if (fpu_owner[smp_processor_id()] != s)
+		fpu_guest_switch(s);
+}
+/* @v will run on another pCPU: its registers, if this pCPU holds them,
+ * go to its area.  Pre: on @v's old pCPU, @v not in guest mode. */
+void fpu_vcpu_migrate(struct vcpu *v);
 
 /*
  * Guest XSETBV (SDM vol. 1 13.3): @idx must be 0, x87 set, AVX only with

@@ -8,6 +8,7 @@
 
 #include <xen/types.h>
 #include <hvm/vcpu.h>
+#include <xen/sched.h>
 
 struct vcpu;
 struct domain;
@@ -48,11 +49,15 @@ struct hvm_function_table {
 	 * with interrupts still off: the caller enables them, and a host
 	 * interrupt that caused the exit is then taken by the host IDT.
 	 * Pending work (event injection, TLB flush) is applied on entry.
+	 * May set v->hvm->mode (HVM_MODE_* | HVM_MODE_KNOWN) at the exit
+	 * when that is cheap; it is 0 (ask guest_mode()) otherwise.
 	 */
 	void (*vcpu_run)(struct vcpu *v, struct hvm_exit *exit);
 	/* @v will next run on a different pCPU (VMX: VMCLEAR + reload). */
 	void (*vcpu_migrate)(struct vcpu *v, unsigned int new_cpu);
 	void (*get_seg)(struct vcpu *v, enum hvm_seg_reg r, struct hvm_seg *s);
+	/* HVM_MODE_* of the guest now, cheaply: every hypercall asks. */
+	unsigned int (*guest_mode)(struct vcpu *v);
 	/* CR0, CR2, CR3, CR4 as the guest sees them; EFER likewise. */
 	u64 (*get_cr)(struct vcpu *v, unsigned int cr);
 	u64 (*get_efer)(struct vcpu *v);
@@ -79,6 +84,11 @@ struct hvm_function_table {
 
 extern const struct hvm_function_table *hvm_ops;
 
+/* guest_mode(): the CPL (SS.DPL, 0 in real mode) in bits 0-1, and: */
+#define HVM_MODE_CPL_MASK 3U
+#define HVM_MODE_64 (1U << 2)	/* EFER.LMA and CS.L: 64-bit code */
+#define HVM_MODE_KNOWN (1U << 3) /* v->hvm->mode: filled since the exit */
+
 /* Probe the boot CPU; boot_fatal() with a clear message when neither
  * vendor's virtualization is usable. */
 void hvm_init(void);
@@ -100,17 +110,43 @@ const struct hvm_function_table *vmx_probe(const char **why);
  * the caller's loop can reschedule.  Pre: @v is this pCPU's current vCPU.
  */
 void hvm_vcpu_run_once(struct vcpu *v);
-/* The single generic exit dispatcher (hvm/exit.c). */
-void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
-/* HVM_EXIT_NPF by the p2m type of the address (hvm/npf.c): returns when
- * the access should be retried, else the domain has been crashed. */
-void hvm_nested_page_fault(struct vcpu *v, const struct hvm_exit *e);
+/*
+ * The single generic exit dispatcher (hvm/exit.c): handles @exit and acts
+ * on the disposition, the only place RIP moves past an instruction.
+ * Returns the disposition (for tests and logs).
+ */
+enum hvm_disposition hvm_handle_exit(struct vcpu *v,
+				     const struct hvm_exit *exit);
+/* Entry path, VCPU_WORK_IO: finish the instruction whose I/O a device
+ * model answered (IN: the value into RAX; RIP past it).  Pre: @v is this
+ * pCPU's current vCPU, before entry. */
+void hvm_io_finish(struct vcpu *v);
+/*
+ * The guest's mode (HVM_MODE_*), asked of the vendor at most once per
+ * exit: a hypercall wants the CPL, the argument convention and, at a high
+ * RIP, whether EIP wraps.  Nothing but the guest (while it runs) and a
+ * state load changes it, and both reset v->hvm->mode.
+ */
+unsigned int hvm_guest_mode_fill(struct vcpu *v);
+static inline unsigned int hvm_guest_mode(struct vcpu *v)
+{
+	unsigned int mode = v->hvm->mode;
+
+	return mode ? mode : hvm_guest_mode_fill(v);
+}
+/* HVM_EXIT_NPF by the p2m type of the address (hvm/npf.c). */
+enum hvm_disposition hvm_nested_page_fault(struct vcpu *v,
+					   const struct hvm_exit *e);
 /* Guest CPL (SS.DPL; 0 in real mode). */
-unsigned int hvm_get_cpl(struct vcpu *v);
+static inline unsigned int hvm_get_cpl(struct vcpu *v)
+{
+	return hvm_guest_mode(v) & HVM_MODE_CPL_MASK;
+}
 /* Long mode with a 64-bit code segment (hypercall argument convention). */
-bool hvm_long_mode_64(struct vcpu *v);
-/* Advance RIP past the exiting instruction. */
-void hvm_skip_insn(struct vcpu *v, const struct hvm_exit *exit);
+static inline bool hvm_long_mode_64(struct vcpu *v)
+{
+	return hvm_guest_mode(v) & HVM_MODE_64;
+}
 void hvm_inject_gp0(struct vcpu *v);
 
 /* What a CPU delivers when exception @second arises while @first is being
@@ -130,9 +166,23 @@ void hvm_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, u32 *a, u32 *b, u32 *c,
 int hvm_msr_read(struct vcpu *v, u32 msr, u64 *val);
 int hvm_msr_write(struct vcpu *v, u32 msr, u64 val);
 void hvm_msr_vcpu_init(struct vcpu *v);
-/* Port I/O: @val in/out, low @size bytes. */
-void hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in,
-		u32 *val);
+/* Port I/O: @val in/out, low @size bytes.  HVM_DONE (an IN's value is
+ * in *val) or HVM_WAIT_IO (hvm_ioreq_wait() was called). */
+enum hvm_disposition hvm_portio(struct vcpu *v, u16 port, unsigned int size,
+				bool in, u32 *val);
+
+/*
+ * Device-model requests, the vCPU side (hvm/ioreq.c).  hvm_ioreq_wait():
+ * record @req as @v's outstanding access and block @v until it is
+ * answered; the caller returns HVM_WAIT_IO.  Pre: @v is current, in its
+ * exit handler, with no request outstanding.  hvm_io_complete(): the
+ * answer (@data for an IN; ignored for an OUT), from any pCPU; wakes @v.
+ * 0, or -EINVAL when @v waits for nothing (a confused device model).
+ */
+void hvm_ioreq_wait(struct vcpu *v, const struct hvm_ioreq *req);
+int hvm_io_complete(struct vcpu *v, u64 data);
+/* The entry path's side: true once with *req for an answered request. */
+bool hvm_ioreq_take_answer(struct vcpu *v, struct hvm_ioreq *req);
 
 /* The format the p2m must emit for this vendor (P2M_NPT or P2M_EPT). */
 int hvm_p2m_format(void);

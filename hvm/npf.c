@@ -35,7 +35,8 @@ static const char *npf_access(const struct hvm_exit *e)
 	return e->npf.write ? "write" : e->npf.exec ? "exec" : "read";
 }
 
-void hvm_nested_page_fault(struct vcpu *v, const struct hvm_exit *e)
+enum hvm_disposition hvm_nested_page_fault(struct vcpu *v,
+					   const struct hvm_exit *e)
 {
 	mfn_t mfn;
 	enum p2m_type t = arch_p2m_get_entry(v->domain, e->npf.gpa >> PAGE_SHIFT,
@@ -49,13 +50,14 @@ void hvm_nested_page_fault(struct vcpu *v, const struct hvm_exit *e)
 			     "Amphi does not have yet", npf_access(e),
 			     (unsigned long)e->npf.gpa, p2m_type_names[t],
 			     (unsigned long)v->hvm->regs.rip);
-		return;
+		return HVM_CRASH;
 	}
 	if (t != p2m_invalid && (!e->npf.write || (perms & P2M_W)) &&
 	    (!e->npf.exec || (perms & P2M_X)) && (perms & P2M_R))
-		return;		/* changed meanwhile: retry */
+		return HVM_RETRY;	/* changed meanwhile */
 	domain_crash(v->domain, "%s access to guest-physical %#lx (%s) at "
 		     "RIP %#lx", npf_access(e), (unsigned long)e->npf.gpa,
 		     t < P2M_NR_TYPES ? p2m_type_names[t] : "?",
 		     (unsigned long)v->hvm->regs.rip);
+	return HVM_CRASH;
 }

@@ -1,20 +1,29 @@
 /*
  * Running a vCPU: the one place that does pending work before entry and
- * hands the exit to the dispatcher (DESIGN.md §5).  The scheduler's loop
- * (sched_run_cpu) calls hvm_vcpu_run_once() for its current vCPU; there
- * are no per-vCPU hypervisor stacks, so a context switch is just the loop
- * choosing another vCPU.
+ * hands the exit to the dispatcher.  The scheduler's loop (sched_run_cpu)
+ * calls hvm_vcpu_run_once() for its current vCPU; there are no per-vCPU
+ * hypervisor stacks, so a context switch is just the loop choosing
+ * another vCPU.
  *
- * Before each entry, in order: a start state from INIT/SIPI or
- * VCPUOP_initialise; the pvclock and runstate area (guest memory, written
- * on the vCPU's own pCPU); then, with interrupts off so that a kick
- * (vcpu_kick) arriving later forces an exit, the interrupt to inject:
- * an NMI, else the domain's event-channel callback vector while the
- * vCPU's evtchn_upcall_pending is set (Xen's callback-via-vector:
- * injected directly, no IRR/ISR, no EOI), else the vLAPIC's highest
- * deliverable vector (which includes a per-vCPU upcall vector, raised on
- * each new upcall by arch_evtchn_upcall()).  A vector the guest cannot take now arms the vendor's
- * interrupt window and is offered again after that exit.
+ * Work before entry is announced in v->work (VCPU_WORK_*, set by whoever
+ * made it), so an exit that made none goes straight back: the whole check
+ * is one load and one TSC compare (the pvclock's refresh deadline).
+ * With work, in order: a start state from INIT/SIPI or VCPUOP_initialise;
+ * the end of a SCHEDOP_poll; an answered device-model I/O, which
+ * completes its instruction; the pvclock and the runstate area (guest
+ * memory, written on the vCPU's own pCPU).  Then, with interrupts off so
+ * that a kick (vcpu_kick) arriving later forces an exit, and only if an
+ * interrupt bit is set, the interrupt to inject: an NMI, else the
+ * domain's event-channel callback vector while the vCPU's
+ * evtchn_upcall_pending is set (Xen's callback-via-vector: injected
+ * directly, no IRR/ISR, no EOI), else the vLAPIC's highest deliverable
+ * vector (which includes a per-vCPU upcall vector, raised on each new
+ * upcall by arch_evtchn_upcall()).  A vector the guest cannot take now
+ * arms the vendor's interrupt window and is offered again after that
+ * exit: whenever a vector was found the interrupt bit stays set, so it
+ * is cleared only by a look that found nothing deliverable.  What makes
+ * an IRR vector deliverable later without a sender (EOI, TPR, enabling
+ * the APIC) sets the bit itself (hvm/vlapic.c).
  */
 #include <hvm/hvm.h>
 #include <hvm/vlapic.h>
@@ -53,36 +62,63 @@ bool arch_vcpu_has_pending_irq(struct vcpu *v)
 	return hvm_next_vector(v, &lapic) >= 0;
 }
 
+/* Looked at with interrupts off, just before entry. */
+#define HVM_WORK_INTR (VCPU_WORK_NMI | VCPU_WORK_IRQ)
+
 static void hvm_deliver_interrupts(struct vcpu *v)
 {
+	unsigned long w = __atomic_fetch_and(&v->work, ~HVM_WORK_INTR,
+					     __ATOMIC_SEQ_CST);
 	bool lapic;
 	int vec;
 
-	if (vlapic_take_nmi(v))
+	if ((w & VCPU_WORK_NMI) && vlapic_take_nmi(v))
 		hvm_ops->inject_exception(v, TRAP_NMI, false, 0);
 	vec = hvm_next_vector(v, &lapic);
-	if (vec >= 0 && hvm_ops->inject_interrupt(v, vec) && lapic)
+	if (vec < 0)
+		return;
+	if (hvm_ops->inject_interrupt(v, vec) && lapic)
 		vlapic_ack_irq(v, vec);
+	/* Look again after this entry: more may wait, or this one did. */
+	vcpu_work_set(v, VCPU_WORK_IRQ);
+}
+
+/* Everything but the interrupts: guest memory and timers, interrupts on. */
+static void hvm_do_work(struct vcpu *v)
+{
+	unsigned long w = __atomic_fetch_and(&v->work,
+		~(VCPU_WORK_BOOT_STATE | VCPU_WORK_POLL | VCPU_WORK_IO),
+		__ATOMIC_SEQ_CST);
+	struct hvm_boot_state st;
+
+	if (w & VCPU_WORK_BOOT_STATE) {
+		if (vlapic_take_boot_state(v, &st))
+			arch_vcpu_set_state(v, &st);
+		if (READ_ONCE(v->hvm->boot_state_pending)) {
+			WRITE_ONCE(v->hvm->boot_state_pending, false);
+			arch_vcpu_set_state(v, &v->hvm->boot_state);
+		}
+		/* A new state: look at its interrupts afresh. */
+		vcpu_work_set(v, HVM_WORK_INTR);
+	}
+	/* Back from SCHEDOP_poll: its timeout no longer applies. */
+	if ((w & VCPU_WORK_POLL) && READ_ONCE(v->polling)) {
+		WRITE_ONCE(v->polling, false);
+		stop_timer(&v->poll_timer);
+	}
+	if (w & VCPU_WORK_IO)
+		hvm_io_finish(v);
+	vcpu_time_maybe_update(v);
+	if (READ_ONCE(v->work) & VCPU_WORK_RUNSTATE)
+		vcpu_runstate_update_guest(v);
 }
 
 void hvm_vcpu_run_once(struct vcpu *v)
 {
 	struct hvm_exit exit;
-	struct hvm_boot_state st;
 
-	if (vlapic_take_boot_state(v, &st))
-		arch_vcpu_set_state(v, &st);
-	if (READ_ONCE(v->hvm->boot_state_pending)) {
-		WRITE_ONCE(v->hvm->boot_state_pending, false);
-		arch_vcpu_set_state(v, &v->hvm->boot_state);
-	}
-	/* Back from SCHEDOP_poll: its timeout no longer applies. */
-	if (READ_ONCE(v->polling)) {
-		WRITE_ONCE(v->polling, false);
-		stop_timer(&v->poll_timer);
-	}
-	vcpu_time_maybe_update(v);
-	vcpu_runstate_update_guest(v);
+	if ((READ_ONCE(v->work) & ~HVM_WORK_INTR) || vcpu_time_due(v))
+		hvm_do_work(v);
 
 	local_irq_disable();
 	/* Anything pending (a reschedule, timers) runs first, in the loop. */
@@ -91,11 +127,14 @@ void hvm_vcpu_run_once(struct vcpu *v)
 		local_irq_enable();
 		return;
 	}
-	hvm_deliver_interrupts(v);
+	if (READ_ONCE(v->work) & HVM_WORK_INTR)
+		hvm_deliver_interrupts(v);
 	/* Announce guest mode before the vendor checks its TLB-flush flag
 	 * (arch_p2m_flush() sets the flag, then reads this). */
 	__atomic_store_n(&v->hvm->entries, v->hvm->entries + 1, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&v->hvm->in_guest, true, __ATOMIC_SEQ_CST);
+	v->hvm->mode = 0;		/* the guest may change it; the vendor
+					 * may fill it in at the exit */
 	hvm_ops->vcpu_run(v, &exit);
 	__atomic_store_n(&v->hvm->in_guest, false, __ATOMIC_RELEASE);
 	/* A host interrupt that caused the exit is taken here. */

@@ -150,15 +150,35 @@ enum hvm_exit_reason {
 	HVM_EXIT_RDTSC,
 	HVM_EXIT_PAUSE,
 	HVM_EXIT_XSETBV,
+	HVM_EXIT_INVD,		/* INVD: completed as WBINVD, a no-op here */
+	HVM_EXIT_HANDLED,	/* vendor mechanics done; exit.handled says how */
 	HVM_EXIT_INVALID,	/* entry failed: bad guest state */
 	HVM_EXIT_UNHANDLED,	/* anything else: crash the domain */
 };
 
+/*
+ * What handling an exit did (hvm/exit.c).  The dispatcher acts on it in
+ * one place: only HVM_DONE moves RIP, by exit.insn_len.
+ */
+enum hvm_disposition {
+	HVM_DONE,	/* the instruction completed: RIP moves past it */
+	HVM_RETRY,	/* nothing completed: the guest runs it (again) */
+	HVM_INJECT,	/* an exception was queued; RIP stays for it */
+	HVM_WAIT_IO,	/* a device model has the access; the vCPU waits */
+	HVM_CRASH,	/* domain_crash() was called */
+};
+
+/*
+ * A decoded exit.  The vendor sets reason, vendor_code and insn_len on
+ * every exit (nothing else is zeroed: that costs on every exit), and the
+ * union member of the reason.
+ */
 struct hvm_exit {
 	enum hvm_exit_reason reason;
 	u64 vendor_code;	/* raw exit code, for logs */
 	u32 insn_len;		/* bytes to skip to complete the instruction */
 	union {
+		enum hvm_disposition handled;	/* HVM_EXIT_HANDLED */
 		struct {
 			u16 port;
 			u8 size;	/* 1, 2 or 4 */
@@ -181,6 +201,28 @@ struct hvm_exit {
 
 struct vlapic;
 
+/*
+ * A port access handed to a device model (hvm/ioreq.c).  The vCPU is
+ * blocked (VPF_blocked_ioreq) from HVM_WAIT_IO until hvm_io_complete();
+ * its entry path then puts an IN's result in RAX and completes the
+ * instruction.  MMIO requests join with the instruction emulator.
+ */
+enum hvm_ioreq_state {
+	HVM_IOREQ_NONE,
+	HVM_IOREQ_WAITING,	/* sent; the vCPU waits */
+	HVM_IOREQ_COMPLETING,	/* hvm_io_complete() is storing the result */
+	HVM_IOREQ_READY,	/* answered; the entry path finishes it */
+};
+
+struct hvm_ioreq {
+	u64 addr;		/* the port */
+	u64 data;		/* OUT: the value; IN: the answer */
+	u8 size;		/* 1, 2 or 4 */
+	bool in;
+	u8 insn_len;		/* completes the instruction afterwards */
+	u32 state;		/* enum hvm_ioreq_state; atomic */
+};
+
 /* Per-vCPU virtualization state. */
 struct hvm_vcpu {
 	struct hvm_regs regs;
@@ -198,7 +240,10 @@ struct hvm_vcpu {
 	/* HVMOP_set_evtchn_upcall_vector: the upcall goes through the
 	 * vLAPIC as this fixed vector (0: use the domain's callback). */
 	u8 evtchn_upcall_vector;
-	unsigned int nr_exits;
+	/* HVM_MODE_* | HVM_MODE_KNOWN as of the last exit, 0 until asked
+	 * (hvm_guest_mode()); cleared at every exit and state load. */
+	unsigned int mode;
+	struct hvm_ioreq io;	/* the access a device model is answering */
 	/* VCPUOP_initialise: a state the vCPU loads itself before entry. */
 	bool boot_state_pending;
 	struct hvm_boot_state boot_state;

@@ -108,6 +108,7 @@ long arch_vcpu_initialise(struct vcpu *v, u64 arg)
 		/* Applied by the vCPU itself before it first enters. */
 		v->hvm->boot_state = state;
 		WRITE_ONCE(v->hvm->boot_state_pending, true);
+		vcpu_work_set(v, VCPU_WORK_BOOT_STATE);
 		v->is_initialised = true;
 	}
 	spin_unlock_irqrestore(&d->lock, f);

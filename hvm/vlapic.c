@@ -163,6 +163,16 @@ static void accept_fixed(struct vlapic *vl, u8 vec)
 }
 
 /*
+ * The owner lowered its priority (TPR, EOI) or enabled its APIC: a vector
+ * already in IRR may now get through, with no sender to kick anyone, so
+ * the entry path must look again.
+ */
+static void vlapic_recheck(struct vcpu *v)
+{
+	vcpu_work_set(v, VCPU_WORK_IRQ);
+}
+
+/*
  * Record an APIC error (11.5.3) and raise LVT error, once per error bit
  * until the guest reads ESR, as Xen does.  An illegal vector in LVT error
  * itself is folded into "receive illegal vector" instead of recursing.
@@ -232,14 +242,21 @@ static void vlapic_eoi(struct vlapic *vl)
 		vl->isr[vec / 32] &= ~(1U << (vec % 32));
 }
 
+/* The flag, then the entry path's work bit, then the kick that makes
+ * a vCPU in guest mode elsewhere come out and look. */
+static void raise_nmi(struct vlapic *vl)
+{
+	__atomic_store_n(&vl->nmi_pending, true, __ATOMIC_SEQ_CST);
+	vcpu_work_set(vl->vcpu, VCPU_WORK_NMI);
+	vcpu_kick(vl->vcpu);
+}
+
 void vlapic_send_nmi(struct vcpu *v)
 {
 	struct vlapic *vl = v->hvm->vlapic;
 
-	if (!vl)
-		return;
-	__atomic_store_n(&vl->nmi_pending, true, __ATOMIC_SEQ_CST);
-	vcpu_kick(v);
+	if (vl)
+		raise_nmi(vl);
 }
 
 bool vlapic_take_nmi(struct vcpu *v)
@@ -298,8 +315,10 @@ static void sipi_one(struct vlapic *t, u8 vec)
 
 	if (__atomic_compare_exchange_n(&t->startup, &wait, STARTUP_SIPI | vec,
 					false, __ATOMIC_SEQ_CST,
-					__ATOMIC_RELAXED))
+					__ATOMIC_RELAXED)) {
+		vcpu_work_set(t->vcpu, VCPU_WORK_BOOT_STATE);
 		vcpu_pause_flag_clear(t->vcpu, VPF_down);
+	}
 }
 
 bool vlapic_take_boot_state(struct vcpu *v, struct hvm_boot_state *st)
@@ -366,8 +385,7 @@ static bool ipi_one(struct vlapic *t, u32 lo)
 		accept_fixed(t, lo & ICR_VECTOR);
 		return false;
 	case DM_NMI:
-		__atomic_store_n(&t->nmi_pending, true, __ATOMIC_SEQ_CST);
-		vcpu_kick(t->vcpu);
+		raise_nmi(t);
 		return true;
 	case DM_INIT:
 		init_one(t);
@@ -446,6 +464,7 @@ int vlapic_set_base_msr(struct vcpu *v, u64 val)
 		vlapic_timer_halt(vl);
 	else if (!was_en && en)
 		vlapic_reset(vl);
+	vlapic_recheck(v);
 	if (en && !x2 && !warned) {
 		warned = true;
 		printk("d%u v%u: vLAPIC set to xAPIC mode, whose MMIO is not "
@@ -574,13 +593,16 @@ int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val)
 		if (val & ~0xffULL)
 			return -EINVAL;
 		vl->tpr = val;
+		vlapic_recheck(v);
 		return 0;
 	case X2APIC_EOI:
 		if (val)
 			return -EINVAL;	/* 11.12.1.2: non-zero EOI is #GP */
 		vlapic_eoi(vl);
+		vlapic_recheck(v);
 		return 0;
 	case X2APIC_SVR:
+		vlapic_recheck(v);
 		return write_svr(vl, val);
 	case X2APIC_ESR:
 		if (val)

@@ -198,6 +198,7 @@ static const struct hvm_function_table svm_ops = {
 	.vcpu_migrate = svm_vcpu_migrate,
 	.get_seg = svm_get_seg,
 	.get_cr = svm_get_cr,
+	.guest_mode = svm_guest_mode,
 	.get_efer = svm_get_efer,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,

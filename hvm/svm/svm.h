@@ -68,6 +68,7 @@ void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit);
 void svm_vcpu_migrate(struct vcpu *v, unsigned int new_cpu);
 void svm_get_seg(struct vcpu *v, enum hvm_seg_reg r, struct hvm_seg *s);
 u64 svm_get_cr(struct vcpu *v, unsigned int cr);
+unsigned int svm_guest_mode(struct vcpu *v);
 u64 svm_get_efer(struct vcpu *v);
 int svm_msr_read(struct vcpu *v, u32 msr, u64 *val);
 int svm_msr_write(struct vcpu *v, u32 msr, u64 val);

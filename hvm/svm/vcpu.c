@@ -5,8 +5,8 @@
  * MSRs and I/O ports through all-ones permission maps, HLT, VMMCALL,
  * INIT, shutdown, XSETBV, INVD, the SVM instructions) and lets the guest
  * own everything else: with nested paging its CR0/CR3/CR4/EFER, CR2, the
- * debug registers (DR6/DR7 in the VMCB, DR0-3 switched here) and the TSC
- * (through TSC_OFFSET) are used as they are.
+ * debug registers (DR6/DR7 in the VMCB; DR0-3 lazily, see svm_take_dr())
+ * and the TSC (through TSC_OFFSET) are used as they are.
  *
  * Emulators' SVM (QEMU TCG, Bochs) lacks next-RIP saving, decode assists,
  * clean bits and flush-by-ASID, so this file assumes none of them:
@@ -77,6 +77,7 @@ struct svm_vcpu {
 	u64 asid_gen;			/* svm_asid[asid_cpu].gen at assignment */
 	unsigned int asid_cpu;		/* pCPU the ASID is valid on */
 	unsigned int dr_cpu;		/* pCPU that last loaded dr[] */
+	bool dr_owned;			/* DR0-3 accesses run natively */
 	u64 id;				/* unique, for svm_dr_loaded[] */
 	u64 dr[4];			/* guest DR0-3 (not in the VMCB) */
 	bool flush_tlb;			/* flush_guest_tlb(): any pCPU writes */
@@ -102,11 +103,18 @@ static struct svm_tsc_aux_cpu {
 static bool svm_have_tsc_aux;
 
 /*
- * DR0-3 are not in the VMCB either and guest accesses are not
- * intercepted: they are read back at every exit (cheap: no write) and
+ * DR0-3 are not in the VMCB either.  Their accesses (and DR7 writes, which
+ * could arm them) exit until the guest first uses one (svm_take_dr());
+ * from then on they run natively, are read back at every exit and
  * written before entry only when this pCPU's registers hold another
- * vCPU's (by never-reused id, so a destroyed vCPU needs no clean-up).
+ * vCPU's (by never-reused id, so a destroyed vCPU needs no clean-up),
+ * until an exit finds no breakpoint enabled in DR7: most vCPUs never pay
+ * for them.  Reads of DR6/DR7 are the VMCB's and never exit.
  */
+#define SVM_DR_INTERCEPTS	(0xfU | (0xfU << 16) | (1U << 23))
+#define SVM_DR7_ENABLES		0xffULL		/* L0-3, G0-3 */
+#define VMEXIT_DR_FIRST		0x020	/* reads DR0-15, then writes */
+#define VMEXIT_DR_LAST		0x03f
 static u64 svm_dr_loaded[NR_CPUS];
 static u64 svm_next_id = 1;
 
@@ -161,6 +169,7 @@ static void svm_vmcb_init(struct vmcb *vmcb, struct domain *d)
 			   VMCB_I4_SKINIT | VMCB_I4_XSETBV;
 	/* #UD: VMCALL, the Intel hypercall instruction, lands there. */
 	vmcb->intercept_exc = 1U << TRAP_UD;
+	vmcb->intercept_dr = SVM_DR_INTERCEPTS;
 	vmcb->iopm_base_pa = (uintptr_t)svm_iopm;
 	vmcb->msrpm_base_pa = (uintptr_t)svm_msrpm;
 	/* 15.21.1: the guest's RFLAGS.IF only masks virtual interrupts;
@@ -240,6 +249,8 @@ void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 	vmcb->rflags = v->hvm->regs.rflags;
 	memset(sv->dr, 0, sizeof(sv->dr));
 	sv->dr_cpu = NR_CPUS;
+	sv->dr_owned = false;
+	vmcb->intercept_dr = SVM_DR_INTERCEPTS;
 	sv->pending_event = 0;
 	sv->deferred_event = 0;
 	sv->triple_fault = false;
@@ -256,9 +267,15 @@ void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 static void svm_assign_asid(struct svm_vcpu *sv, unsigned int cpu)
 {
 	struct svm_asid_cpu *a = &svm_asid[cpu];
-	bool flush = __atomic_exchange_n(&sv->flush_tlb, false,
-					 __ATOMIC_ACQUIRE);
+	bool flush = false;
 
+	/* A load first (a plain MOV on x86): a flush request is rare and
+	 * the xchg is not free.  Seq-cst after the in_guest store, so a
+	 * request this misses is one whose maker then sees us in guest
+	 * mode and waits for an exit (arch_p2m_flush()). */
+	if (__atomic_load_n(&sv->flush_tlb, __ATOMIC_SEQ_CST))
+		flush = __atomic_exchange_n(&sv->flush_tlb, false,
+					    __ATOMIC_ACQUIRE);
 	if (flush || sv->asid_cpu != cpu || sv->asid_gen != a->gen) {
 		if (a->next == 0 || a->next >= svm_caps.nr_asids) {
 			/* 15.16.1: ASID 0 is the host's; reuse needs a flush. */
@@ -288,7 +305,8 @@ static void svm_load_tsc_aux(struct vcpu *v, unsigned int cpu)
 
 static void svm_load_dr(struct svm_vcpu *sv, unsigned int cpu)
 {
-	if (svm_dr_loaded[cpu] == sv->id && sv->dr_cpu == cpu)
+	if (!sv->dr_owned ||
+	    (svm_dr_loaded[cpu] == sv->id && sv->dr_cpu == cpu))
 		return;
 	asm volatile("mov %0, %%dr0" : : "r"(sv->dr[0]));
 	asm volatile("mov %0, %%dr1" : : "r"(sv->dr[1]));
@@ -300,10 +318,26 @@ static void svm_load_dr(struct svm_vcpu *sv, unsigned int cpu)
 
 static void svm_save_dr(struct svm_vcpu *sv)
 {
+	if (!sv->dr_owned)
+		return;
 	asm volatile("mov %%dr0, %0" : "=r"(sv->dr[0]));
 	asm volatile("mov %%dr1, %0" : "=r"(sv->dr[1]));
 	asm volatile("mov %%dr2, %0" : "=r"(sv->dr[2]));
 	asm volatile("mov %%dr3, %0" : "=r"(sv->dr[3]));
+	/* No breakpoint enabled: accesses exit again (file note). */
+	if (!(sv->vmcb->dr7 & SVM_DR7_ENABLES)) {
+		sv->dr_owned = false;
+		sv->vmcb->intercept_dr = SVM_DR_INTERCEPTS;
+	}
+}
+
+/* The guest's first DR0-3 access or DR7 write: give it DR0-3 (loaded
+ * before the entry), and let the instruction run again natively. */
+static void svm_take_dr(struct svm_vcpu *sv, struct hvm_exit *e)
+{
+	sv->dr_owned = true;
+	sv->vmcb->intercept_dr = 0;
+	e->reason = HVM_EXIT_NONE;
 }
 
 static void svm_sync_to_vmcb(struct vcpu *v, struct svm_vcpu *sv)
@@ -337,6 +371,18 @@ static void svm_requeue_event(struct svm_vcpu *sv, u64 info)
 	sv->pending_event = info;
 }
 
+/* HVM_MODE_*.  15.5.1: VMRUN and #VMEXIT keep the CPL in the VMCB,
+ * whatever SS says. */
+static unsigned int svm_mode_of(const struct vmcb *vmcb)
+{
+	/* 64-bit code: EFER.LMA and CS.L, without branches. */
+	unsigned int is64 = (vmcb->efer / EFER_LMA) &
+			    (vmcb->cs.attr / SEG_ATTR_L) & 1;
+
+	BUILD_BUG_ON(HVM_MODE_64 != 1U << 2);
+	return (vmcb->cpl & HVM_MODE_CPL_MASK) | is64 << 2;
+}
+
 static void svm_sync_from_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 {
 	struct vmcb *vmcb = sv->vmcb;
@@ -347,6 +393,8 @@ static void svm_sync_from_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 	r->rip = vmcb->rip;
 	r->rflags = vmcb->rflags;
 	sv->exit_rip = vmcb->rip;
+	/* Cheap here, and most exits (hypercalls) ask for it. */
+	v->hvm->mode = svm_mode_of(vmcb) | HVM_MODE_KNOWN;
 	if (vmcb->exitcode == VMEXIT_INVALID)
 		return;		/* nothing ran: the event is still pending */
 	svm_asid[sv->asid_cpu].flush = false;
@@ -393,6 +441,8 @@ static bool svm_decode_insn(u64 code, struct hvm_exit *e)
 		/* CPUID hides SVM: these raise #UD as on a CPU without it. */
 		e->reason = HVM_EXIT_EXCEPTION;
 		e->exc.vector = TRAP_UD;
+		e->exc.has_error = false;
+		e->exc.error = 0;
 		return true;
 	}
 	return false;
@@ -446,6 +496,8 @@ static void svm_decode_ud(struct vcpu *v, struct vmcb *vmcb,
 	u8 insn[3];
 
 	e->exc.vector = TRAP_UD;
+	e->exc.has_error = false;
+	e->exc.error = 0;
 	e->reason = HVM_EXIT_EXCEPTION;
 	if (!copy_from_guest(v, insn, svm_rip_linear(vmcb), sizeof(insn)) &&
 	    !memcmp(insn, vmcall, sizeof(insn))) {
@@ -529,13 +581,14 @@ static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 		svm_decode_npf(vmcb, e);
 		break;
 	case VMEXIT_INVD:
-		/* Dropping the guest's dirty lines would hurt other domains;
-		 * INVD (0f 08) acts as WBINVD, which needs nothing from us. */
-		v->hvm->regs.rip += 2;
-		e->reason = HVM_EXIT_NONE;
+		e->reason = HVM_EXIT_INVD;
+		e->insn_len = 2;		/* 0f 08 */
 		break;
 	case VMEXIT_EXCP_BASE + TRAP_UD:
 		svm_decode_ud(v, vmcb, e);
+		break;
+	case VMEXIT_DR_FIRST ... VMEXIT_DR_LAST:
+		svm_take_dr(svm_of(v), e);
 		break;
 	case VMEXIT_INVALID:
 		svm_dump_invalid(v, vmcb);
@@ -556,7 +609,7 @@ void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 
 	ASSERT(!local_irq_is_enabled());
 	BUG_ON(!svm_host_save[cpu]);
-	memset(exit, 0, sizeof(*exit));
+	exit->insn_len = 0;		/* the rest is set by the decoder */
 	if (sv->triple_fault) {
 		exit->reason = HVM_EXIT_TRIPLE_FAULT;
 		exit->vendor_code = VMEXIT_SHUTDOWN;
@@ -566,17 +619,15 @@ void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 	svm_assign_asid(sv, cpu);
 	svm_load_tsc_aux(v, cpu);
 	svm_load_dr(sv, cpu);
-	fpu_guest_enter(v);
+	fpu_guest_enter(sv->fpu);
 	svm_vmrun(&v->hvm->regs, (uintptr_t)sv->vmcb,
 		  (uintptr_t)svm_host_save[cpu]);
-	fpu_guest_exit(v);
 	svm_save_dr(sv);
 	svm_sync_from_vmcb(v, sv);
 	svm_decode_exit(v, sv->vmcb, exit);
 }
 
-/* The ASID is per pCPU and the FPU image is saved at every exit, so
- * nothing is left behind on the old pCPU. */
+/* The ASID is per pCPU (the FPU registers are hvm/arch.c's business). */
 void svm_vcpu_migrate(struct vcpu *v, unsigned int new_cpu)
 {
 	svm_of(v)->asid_cpu = NR_CPUS;
@@ -604,6 +655,11 @@ u64 svm_get_cr(struct vcpu *v, unsigned int cr)
 		return vmcb->vintr & 0xf;	/* V_TPR (15.21.2) */
 	}
 	BUG();
+}
+
+unsigned int svm_guest_mode(struct vcpu *v)
+{
+	return svm_mode_of(svm_of(v)->vmcb);
 }
 
 u64 svm_get_efer(struct vcpu *v)

@@ -20,10 +20,13 @@
  * until an exit finds no breakpoint enabled in DR7.  The FPU and XCR0 go
  * through hvm/fpu.c.
  *
- * Exits that are vendor mechanics (CR0/CR4 writes, the first MOV DR, the
- * interrupt window, the Bochs preemption-timer backstop, VMX/SMX/MONITOR
- * instructions the guest must find absent) are handled here or in
- * state.c and reported as HVM_EXIT_NONE.
+ * Exits that are vendor mechanics (the first MOV DR, the interrupt
+ * window, the Bochs preemption-timer backstop) are handled here and
+ * reported as HVM_EXIT_NONE (nothing completed: the guest runs on);
+ * CR0/CR4 writes are done in state.c and reported as HVM_EXIT_HANDLED
+ * with their disposition; VMX/SMX/MONITOR instructions the guest must
+ * find absent are reported as the exception they raise.  RIP is moved
+ * by the common dispatcher only.
  */
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
@@ -332,13 +335,12 @@ static void vmx_switch_to_guest(struct vcpu *v, struct vmx_vcpu *vx,
 	vmx_load_dr(6, vx->dr6, &pc->dr6);
 	if (read_cr2() != vx->cr2)
 		write_cr2(vx->cr2);
-	fpu_guest_enter(v);
+	fpu_guest_enter(vx->fpu);
 }
 
 static void vmx_switch_to_host(struct vcpu *v, struct vmx_vcpu *vx,
 			       struct vmx_hw *pc)
 {
-	fpu_guest_exit(v);
 	vx->cr2 = read_cr2();
 	vx->kgs_base = pc->kgs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	vx->dr6 = pc->dr6 = vmx_read_dr(6);
@@ -471,8 +473,7 @@ static void vmx_decode_exception(struct vcpu *v, struct hvm_exit *e)
 	e->reason = HVM_EXIT_EXCEPTION;
 	e->exc.vector = vec;
 	e->exc.has_error = info & VMX_INTR_HAS_ERROR;
-	if (e->exc.has_error)
-		e->exc.error = vmx_vmread(VMCS_EXIT_INTR_ERROR);
+	e->exc.error = e->exc.has_error ? vmx_vmread(VMCS_EXIT_INTR_ERROR) : 0;
 }
 
 static void vmx_decode_io(struct hvm_exit *e)
@@ -509,21 +510,24 @@ static void vmx_exit_dr(struct vmx_vcpu *vx, struct hvm_exit *e)
 }
 
 /* Instructions the guest must find absent, as CPUID says they are:
- * VMX, SMX (GETSEC), MONITOR/MWAIT.  RDPMC: no counters (#GP). */
-static bool vmx_exit_refused(struct vcpu *v, u32 basic, struct hvm_exit *e)
+ * VMX, SMX (GETSEC), MONITOR/MWAIT (#UD).  RDPMC: no counters (#GP(0)).
+ * Reported as the exception, which the dispatcher injects. */
+static bool vmx_exit_refused(u32 basic, struct hvm_exit *e)
 {
 	bool vmx_insn = (basic >= VMX_EXIT_VMCLEAR && basic <= VMX_EXIT_VMXON) ||
 			basic == VMX_EXIT_INVEPT || basic == VMX_EXIT_INVVPID ||
 			basic == VMX_EXIT_VMFUNC;
 
 	if (basic == VMX_EXIT_RDPMC)
-		vmx_inject_exception(v, TRAP_GP, true, 0);
+		e->exc.vector = TRAP_GP;
 	else if (vmx_insn || basic == VMX_EXIT_GETSEC ||
 		 basic == VMX_EXIT_MWAIT || basic == VMX_EXIT_MONITOR)
-		vmx_inject_exception(v, TRAP_UD, false, 0);
+		e->exc.vector = TRAP_UD;
 	else
 		return false;
-	e->reason = HVM_EXIT_NONE;
+	e->reason = HVM_EXIT_EXCEPTION;
+	e->exc.has_error = e->exc.vector == TRAP_GP;
+	e->exc.error = 0;
 	return true;
 }
 
@@ -574,7 +578,7 @@ static void vmx_decode_exit(struct vcpu *v, struct vmx_vcpu *vx, u32 reason,
 			e->msr = (u32)v->hvm->regs.rcx;
 		return;
 	}
-	if (vmx_exit_refused(v, basic, e))
+	if (vmx_exit_refused(basic, e))
 		return;
 	switch (basic) {
 	case VMX_EXIT_EXCEPTION_NMI:
@@ -593,9 +597,7 @@ static void vmx_decode_exit(struct vcpu *v, struct vmx_vcpu *vx, u32 reason,
 		vmx_exit_dr(vx, e);
 		break;
 	case VMX_EXIT_INVD:
-		/* Caches are coherent with everything we emulate: no-op. */
-		hvm_skip_insn(v, e);
-		e->reason = HVM_EXIT_NONE;
+		e->reason = HVM_EXIT_INVD;
 		break;
 	}
 }
@@ -609,7 +611,7 @@ void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 	int rc;
 
 	ASSERT(!local_irq_is_enabled());
-	memset(exit, 0, sizeof(*exit));
+	exit->insn_len = 0;		/* the rest is set by the decoder */
 	if (vx->triple_fault) {
 		exit->reason = HVM_EXIT_TRIPLE_FAULT;
 		exit->vendor_code = VMX_EXIT_TRIPLE_FAULT;

@@ -9,7 +9,8 @@
  * clear, but a PG change has to move EFER.LMA and the "IA-32e mode guest"
  * entry control with it (26.3.1.1, as Xen's vmx_update_guest_efer), and
  * PAE paging needs its PDPTEs in the VMCS (26.3.2.4).  Those CR exits are
- * vendor mechanics: handled here, reported as HVM_EXIT_NONE.  A guest
+ * vendor mechanics: handled here, reported as HVM_EXIT_HANDLED with the
+ * disposition (done, or #GP injected); the dispatcher moves RIP.  A guest
  * MOV to CR4 only exits for bits it may not set (VMXE: CPUID hides VMX),
  * so it gets #GP.  CR8 accesses exit (the real TPR is the host's) and are
  * reported HVM_EXIT_UNHANDLED until a vLAPIC owns the TPR.
@@ -204,6 +205,20 @@ u64 vmx_get_cr(struct vcpu *v, unsigned int cr)
 	return val;
 }
 
+/* The CPL is SS.DPL (SDM vol. 3 26.3.1.2), 0 in real mode. */
+unsigned int vmx_guest_mode(struct vcpu *v)
+{
+	unsigned long flags = vmx_vmcs_enter(v);
+	unsigned int mode = 0;
+
+	if (vmx_guest_cr0() & X86_CR0_PE)
+		mode = (vmx_vmread(VMCS_GUEST_ES_AR + 2 * SEG_SS) >> 5) & HVM_MODE_CPL_MASK;
+	if (vmx_in_64bit())
+		mode |= HVM_MODE_64;
+	vmx_vmcs_exit(v, flags);
+	return mode;
+}
+
 u64 vmx_get_efer(struct vcpu *v)
 {
 	unsigned long flags = vmx_vmcs_enter(v);
@@ -213,7 +228,7 @@ u64 vmx_get_efer(struct vcpu *v)
 	return efer;
 }
 
-/* ---- Control-register exits (vendor mechanics: HVM_EXIT_NONE) ---- */
+/* ---- Control-register exits (vendor mechanics: HVM_EXIT_HANDLED) ---- */
 
 /*
  * MOV to CR0 / LMSW that changed PE or PG (or a forced bit).  Checks as
@@ -306,11 +321,12 @@ void vmx_exit_cr(struct vcpu *v, struct vmx_vcpu *vx, struct hvm_exit *e)
 	default:
 		return;
 	}
-	e->reason = HVM_EXIT_NONE;
-	if (rc)
+	e->reason = HVM_EXIT_HANDLED;
+	e->handled = HVM_DONE;
+	if (rc) {
 		vmx_inject_exception(v, TRAP_GP, true, 0);
-	else
-		hvm_skip_insn(v, e);
+		e->handled = HVM_INJECT;
+	}
 }
 
 /* ---- MSRs ---- */

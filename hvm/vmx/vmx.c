@@ -478,6 +478,7 @@ static const struct hvm_function_table vmx_ops = {
 	.vcpu_migrate = vmx_vcpu_migrate,
 	.get_seg = vmx_get_seg,
 	.get_cr = vmx_get_cr,
+	.guest_mode = vmx_guest_mode,
 	.get_efer = vmx_get_efer,
 	.msr_read = vmx_msr_read,
 	.msr_write = vmx_msr_write,

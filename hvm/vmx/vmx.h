@@ -125,6 +125,7 @@ void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit);
 void vmx_vcpu_migrate(struct vcpu *v, unsigned int new_cpu);
 void vmx_get_seg(struct vcpu *v, enum hvm_seg_reg r, struct hvm_seg *s);
 u64 vmx_get_cr(struct vcpu *v, unsigned int cr);
+unsigned int vmx_guest_mode(struct vcpu *v);
 u64 vmx_get_efer(struct vcpu *v);
 int vmx_msr_read(struct vcpu *v, u32 msr, u64 *val);
 int vmx_msr_write(struct vcpu *v, u32 msr, u64 val);

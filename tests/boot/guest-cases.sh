@@ -223,6 +223,25 @@ guest_memory_pair() {
 		pass "$name"
 }
 
+# FPU/SSE registers and XCR0 stay each vCPU's own: three fpu domains with
+# different seeds (so different XCR0s where XSAVE exists) pinned to one
+# pCPU yield to each other between loading and checking their registers.
+guest_fpu() {
+	local rig=$1 t=$2 cpus=$3 sleep=$4 passes=$5 name="$1: guest fpu x3 on one pCPU (registers and XCR0 kept)" d ids=()
+	guest_run "$rig" fpu-three "$t" "$cpus" "controller.elf sleep=$sleep" \
+		"fpu.elf domain=f1,pin=0 seed=1 passes=$passes" \
+		"fpu.elf domain=f2,pin=0 seed=2 passes=$passes" \
+		"fpu.elf domain=f3,pin=0 seed=3 passes=$passes"
+	guest_expect_success "$name" || return
+	for d in f1 f2 f3; do
+		ids+=("$(guest_domid "$LOG" "$d")")
+		[ -n "${ids[-1]}" ] || { fail "$name" "domain $d not built" "$LOG"; return; }
+	done
+	expect_lines "$name" "$LOG" "\(d${ids[0]}\) Test result: SUCCESS" \
+		"\(d${ids[1]}\) Test result: SUCCESS" "\(d${ids[2]}\) Test result: SUCCESS" &&
+		pass "$name"
+}
+
 # memory touch-outside: SUCCESS for the pattern test, then the access
 # above RAM must crash the domain (and only it).
 guest_memory_outside() {
@@ -463,6 +482,7 @@ guest_cases_svm() {
 	guest_as_domu qemu 60 hypercall
 	guest_as_domu qemu 60 console_io
 	guest_memory_pair qemu 90 2 2000 4
+	guest_fpu qemu 90 2 3000 2000
 	guest_memory_outside qemu 60
 	guest_realmode qemu 60
 	guest_pinned qemu 90 2 2000 24
@@ -484,6 +504,7 @@ guest_cases_vmx() {
 	guest_single bochs 240 hypercall
 	guest_hlt_timer bochs 240
 	guest_realmode bochs 240
+	guest_fpu bochs 300 1 3000 200
 	guest_hostile bochs 300 1500 20 triplefault
 	guest_hostile_dom0 bochs 240 2
 }

@@ -217,6 +217,7 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	v->runstate_entry = NOW();
 	v->hard_affinity = ~0ULL;
 	v->vcpu_info_mfn = INVALID_MFN;
+	v->work = VCPU_WORK_ALL;	/* the first entry does everything */
 	init_timer(&v->wake_timer, vcpu_wake_timer_fn, v, 0);
 	vcpu_op_init_timers(v);
 	if (arch_vcpu_create(v) ||
@@ -344,6 +345,8 @@ void vcpu_kick(struct vcpu *v)
 	unsigned int cpu = READ_ONCE(v->processor);
 
 	__atomic_store_n(&v->wake_pending, true, __ATOMIC_SEQ_CST);
+	/* The entry path looks for interrupts only when this bit says so. */
+	vcpu_work_set(v, VCPU_WORK_IRQ);
 	if (READ_ONCE(v->pause_flags) & (1UL << VPF_blocked))
 		vcpu_wake(v);
 	/* In guest mode elsewhere: an IPI makes it exit, and its next entry

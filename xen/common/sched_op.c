@@ -44,6 +44,7 @@ static long sched_poll(struct vcpu *v, u64 arg, bool compat)
 	if (p.timeout && (s64)p.timeout <= NOW())
 		return 0;
 	WRITE_ONCE(v->polling, true);
+	vcpu_work_set(v, VCPU_WORK_POLL);	/* the entry path ends it */
 	vcpu_block(v);
 	/* Anything that arrived meanwhile: do not sleep through it. */
 	if (evtchn_poll_ready(v->domain, ports, p.nr_ports) ||

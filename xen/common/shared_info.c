@@ -47,8 +47,14 @@ void vcpu_time_update(struct vcpu *v)
 	u32 mul, ver;
 	s8 shift;
 
-	if (!t)
+	/* Before the write: a request made meanwhile is not lost. */
+	__atomic_fetch_and(&v->work, ~VCPU_WORK_TIME, __ATOMIC_SEQ_CST);
+	if (!t) {
+		/* Nothing to refresh until an area is registered, which
+		 * asks for a write (VCPU_WORK_TIME). */
+		v->time_refresh_tsc = ~0ULL;
 		return;
+	}
 	time_pvclock_scale(&mul, &shift);
 	tsc = rdtsc();
 	/* Guest memory: single volatile stores, ordered by smp_wmb().  The
@@ -68,13 +74,12 @@ void vcpu_time_update(struct vcpu *v)
 	 * guest's problem).  Only on the vCPU's own pCPU (its paging). */
 	if (v->time_area_guest && v == current_vcpu())
 		copy_to_guest(v, v->time_area_guest, t, sizeof(*t));
-	v->time_updated = tsc_to_ns(tsc - time_tsc_at_boot());
-	v->time_dirty = false;
+	v->time_refresh_tsc = tsc + ns_to_tsc(VCPU_TIME_REFRESH);
 }
 
 void vcpu_time_maybe_update(struct vcpu *v)
 {
-	if (v->time_dirty || NOW() - v->time_updated > VCPU_TIME_REFRESH)
+	if ((READ_ONCE(v->work) & VCPU_WORK_TIME) || vcpu_time_due(v))
 		vcpu_time_update(v);
 }
 
@@ -188,6 +193,7 @@ void vcpu_runstate_update_guest(struct vcpu *v)
 	bool flag = v->domain->vm_assist & (1UL << VMASST_TYPE_runstate_update_flag);
 	u64 entry;
 
+	__atomic_fetch_and(&v->work, ~VCPU_WORK_RUNSTATE, __ATOMIC_SEQ_CST);
 	if (!v->runstate_guest || v->runstate_written == v->runstate_entry)
 		return;
 	v->runstate_written = v->runstate_entry;

@@ -44,9 +44,8 @@ void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
 		smp_send_event_check(cpu);
 }
 
-void softirq_do_pending(void)
+static __attribute__((noinline)) void softirq_run(struct percpu *p)
 {
-	struct percpu *p = this_cpu();
 	unsigned long pending;
 
 	while ((pending = __atomic_exchange_n(&p->softirq_pending, 0,
@@ -55,6 +54,16 @@ void softirq_do_pending(void)
 			if ((pending & (1UL << i)) && softirq_handlers[i])
 				softirq_handlers[i]();
 	}
+}
+
+void softirq_do_pending(void)
+{
+	struct percpu *p = this_cpu();
+
+	/* Nothing pending is the common case between two VM exits: a
+	 * plain load, without the xchg or the loop's stack frame. */
+	if (READ_ONCE(p->softirq_pending))
+		softirq_run(p);
 }
 
 /*

@@ -112,7 +112,7 @@ static long register_vcpu_info(struct vcpu *v, u64 arg)
 		v->vcpu_info_mfn = mfn;
 		evtchn_set_vcpu_info(d, v->vcpu_id, vi);
 		WRITE_ONCE(v->vcpu_info, vi);
-		v->time_dirty = true;
+		vcpu_work_set(v, VCPU_WORK_TIME);
 	}
 	spin_unlock_irqrestore(&d->lock, f);
 	if (rc)
@@ -185,6 +185,7 @@ long do_vcpu_op(struct vcpu *curr, struct hypercall_args *args)
 			return -EFAULT;
 		WRITE_ONCE(v->runstate_guest, gva);
 		v->runstate_written = -1;	/* write at the next entry */
+		vcpu_work_set(v, VCPU_WORK_RUNSTATE);
 		if (v == curr)
 			vcpu_runstate_update_guest(v);
 		return 0;
@@ -245,7 +246,7 @@ long do_vcpu_op(struct vcpu *curr, struct hypercall_args *args)
 		if (guest_get_handle(curr, compat, arg, &gva))
 			return -EFAULT;
 		WRITE_ONCE(v->time_area_guest, gva);
-		v->time_dirty = true;
+		vcpu_work_set(v, VCPU_WORK_TIME);
 		return 0;
 	}
 

@@ -91,6 +91,8 @@ static void runstate_update(struct vcpu *v, s_time_t now)
 		v->runstate_time[v->runstate] += now - v->runstate_entry;
 	v->runstate = state;
 	v->runstate_entry = now;
+	/* The guest's runstate area is rewritten before it next enters. */
+	vcpu_work_set(v, VCPU_WORK_RUNSTATE);
 }
 
 void sched_tickle(unsigned int cpu)

@@ -28,6 +28,24 @@
 #define VPF_blocked 0		/* HLT, SCHEDOP_block/poll */
 #define VPF_down 1		/* not brought up (or taken down) */
 #define VPF_dying 2		/* its domain is being destroyed/crashed */
+#define VPF_blocked_ioreq 3	/* waits for a device model's I/O answer */
+
+/*
+ * v->work: what the entry path (hvm/resume.c) must do before the vCPU
+ * next enters the guest.  Whoever makes the work sets the bit (any pCPU,
+ * vcpu_work_set()) and, if the work is for a vCPU that may be in guest
+ * mode elsewhere, kicks it; the entry path clears a bit before doing its
+ * work, so a bit set meanwhile is never lost.  An exit with no bit set
+ * goes straight back to the guest.
+ */
+#define VCPU_WORK_BOOT_STATE (1UL << 0)	/* INIT/SIPI or VCPUOP_initialise */
+#define VCPU_WORK_TIME (1UL << 1)	/* rewrite the pvclock now */
+#define VCPU_WORK_RUNSTATE (1UL << 2)	/* runstate changed: guest's area */
+#define VCPU_WORK_POLL (1UL << 3)	/* back from SCHEDOP_poll */
+#define VCPU_WORK_NMI (1UL << 4)	/* an NMI may be pending */
+#define VCPU_WORK_IRQ (1UL << 5)	/* an interrupt or upcall may be */
+#define VCPU_WORK_IO (1UL << 6)		/* a device-model I/O completed */
+#define VCPU_WORK_ALL ((1UL << 7) - 1)
 
 struct domain;
 struct hvm_vcpu;
@@ -71,12 +89,15 @@ struct vcpu {
 	/* VCPUOP_register_vcpu_time_memory_area: guest linear address of a
 	 * vcpu_time_info copy (written with the pvclock); 0 none. */
 	u64 time_area_guest;
-	/* pvclock: NOW() of the last write; rewrite before the next entry. */
-	s_time_t time_updated;
-	bool time_dirty;
+	/* pvclock: host TSC after which it is rewritten anyway (shared_info.c);
+	 * VCPU_WORK_TIME rewrites it sooner. */
+	u64 time_refresh_tsc;
 	/* SCHEDOP_poll: blocked until a port is pending or poll_timer. */
 	bool polling;
 	struct timer poll_timer;
+
+	/* VCPU_WORK_*: pending work for the entry path (atomic bit ops). */
+	unsigned long work;
 
 	/* Has (had) a state to run from: built, VCPUOP_initialise, SIPI. */
 	bool is_initialised;
@@ -216,6 +237,11 @@ void vcpu_wake(struct vcpu *v);		/* clear VPF_blocked, make runnable */
  * make it leave guest mode if it runs on another pCPU so the entry path
  * delivers the interrupt.  Any context, any pCPU. */
 void vcpu_kick(struct vcpu *v);
+/* Mark work for @v's entry path (VCPU_WORK_* bits).  Any context. */
+static inline void vcpu_work_set(struct vcpu *v, unsigned long bits)
+{
+	__atomic_fetch_or(&v->work, bits, __ATOMIC_SEQ_CST);
+}
 void vcpu_block(struct vcpu *v);		/* current vCPU: set VPF_blocked */
 void vcpu_pause_flag_set(struct vcpu *v, unsigned int bit);
 void vcpu_pause_flag_clear(struct vcpu *v, unsigned int bit);

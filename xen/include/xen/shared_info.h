@@ -5,7 +5,9 @@
 #ifndef XEN_SHARED_INFO_H
 #define XEN_SHARED_INFO_H
 
+#include <xen/sched.h>
 #include <xen/types.h>
+#include <asm/processor.h>
 
 struct domain;
 struct vcpu;
@@ -20,8 +22,17 @@ int shared_info_map(struct domain *d, u64 gfn);
 
 /* Rewrite @v's pvclock.  Pre: on @v's pCPU before entry, or @v never ran. */
 void vcpu_time_update(struct vcpu *v);
-/* Before entry: refresh when asked to (time_dirty) or when old. */
+/* Before entry: refresh when asked to (VCPU_WORK_TIME) or when old. */
 void vcpu_time_maybe_update(struct vcpu *v);
+/*
+ * Is @v's pvclock old enough to be rewritten anyway (its mul/shift
+ * rounding must not drift from NOW())?  One TSC read against a deadline,
+ * cheap enough for every entry.
+ */
+static inline bool vcpu_time_due(const struct vcpu *v)
+{
+	return rdtsc() >= v->time_refresh_tsc;
+}
 /* Before entry: write the registered runstate area if it changed. */
 void vcpu_runstate_update_guest(struct vcpu *v);
 
