@@ -2,7 +2,7 @@
  * THE VM-exit dispatcher.  Vendor code has already decoded the hardware
  * exit into struct hvm_exit; this switch decides what every exit means,
  * and it is the only place that crashes a domain for a guest-caused
- * problem (STYLE.md error table): anything we cannot emulate from guest
+ * problem (docs/style.md "Errors"): anything we cannot emulate from guest
  * kernel mode crashes the domain with a clear line, the rest of the
  * machine keeps running.
  */
@@ -123,7 +123,7 @@ static void exit_io(struct vcpu *v, const struct hvm_exit *e)
  * HLT: with interrupts enabled the vCPU blocks until a timer or event;
  * with them disabled nothing can ever wake it, which Xen treats as the
  * vCPU going down, and the domain powering off when no vCPU is left
- * (xen-abi-map.md §A.8: that is how a PVH guest powers off).
+ * (docs/xen-abi.md §A.8: that is how a PVH guest powers off).
  */
 static void exit_hlt(struct vcpu *v, const struct hvm_exit *e)
 {
@@ -192,8 +192,9 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 			hvm_skip_insn(v, e);
 		break;
 	case HVM_EXIT_OTHER_VENDOR_HYPERCALL:
-		/* As Xen 4.17: the other vendor's instruction is #UD for an HVM
-		 * guest (xen-abi-map.md §A.5, §F.1); Linux picks by vendor. */
+		/* As Xen 4.17: the other vendor's instruction is #UD for an
+		 * HVM guest (docs/xen-abi.md §A.5, §F.1); Linux picks by
+		 * vendor. */
 		hvm_inject_ud(v);
 		break;
 	case HVM_EXIT_NPF:

@@ -1,9 +1,9 @@
 /*
  * Port I/O routing.  Nothing is passed through to hardware: port 0xE9 is
  * the per-domain debug console (Bochs/QEMU convention, and Linux's
- * fallback for xen_raw_printk, xen-abi-map.md §A.6 step 6), every other
+ * fallback for xen_raw_printk, docs/xen-abi.md §A.6 step 6), every other
  * port is unclaimed until the device model arrives: reads return all ones,
- * writes are dropped (STYLE.md error table).
+ * writes are dropped (docs/style.md "Errors").
  */
 #include <hvm/hvm.h>
 #include <xen/lib.h>

@@ -1,9 +1,10 @@
 /*
  * Running a vCPU: the one place that does pending work before entry and
- * hands the exit to the dispatcher (DESIGN.md §5).  The scheduler's loop
- * (sched_run_cpu) calls hvm_vcpu_run_once() for its current vCPU; there
- * are no per-vCPU hypervisor stacks, so a context switch is just the loop
- * choosing another vCPU.
+ * hands the exit to the dispatcher (docs/architecture.md "The vCPU
+ * interface").  The scheduler's loop (sched_run_cpu) calls
+ * hvm_vcpu_run_once() for its current vCPU; there are no per-vCPU
+ * hypervisor stacks, so a context switch is just the loop choosing another
+ * vCPU.
  *
  * Before each entry, in order: a start state from INIT/SIPI or
  * VCPUOP_initialise; the pvclock and runstate area (guest memory, written

@@ -1,5 +1,5 @@
 /*
- * Grant tables, version 1 (xen-abi-map.md §A.6 step 9, §A.9(c), §B.2), with
+ * Grant tables, version 1 (docs/xen-abi.md §A.6 step 9, §A.9(c), §B.2), with
  * the semantics and error codes of Xen 4.17 xen/common/grant_table.c for
  * HVM/PVH callers (the sub-ops of Xen's hvm_grant_table_op()).
  *

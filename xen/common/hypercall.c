@@ -1,8 +1,8 @@
 /*
- * Hypercalls: ONE table (DESIGN.md §3) of number, handler, and who may
- * call it.  Xen's HVM convention (xen-abi-map.md §0): RAX = number, then
- * RDI, RSI, RDX, R10, R8 from 64-bit code, or EBX, ECX, EDX, ESI, EDI from
- * 32-bit code; the result goes in RAX.  Calls from guest CPL > 0 get
+ * Hypercalls: ONE table (docs/architecture.md "Hypercalls") of number,
+ * handler, and who may call it.  Xen's HVM convention (docs/xen-abi.md
+ * §0): RAX = number, then RDI, RSI, RDX, R10, R8 from 64-bit code, or EBX,
+ * ECX, EDX, ESI, EDI from 32-bit code; the result goes in RAX.  Calls from guest CPL > 0 get
  * -EPERM, unknown numbers -ENOSYS, as in Xen.  Handlers validate every
  * argument and change nothing before validation is complete.
  */

@@ -1,6 +1,7 @@
 /*
- * What common code needs from the guest-type code below it (DESIGN.md §3
- * include direction: xen/common never includes hvm/ or pv/ headers).
+ * What common code needs from the guest-type code below it
+ * (docs/architecture.md "Layering" include direction: xen/common never
+ * includes hvm/ or pv/ headers).
  * Implemented by hvm/arch.c on top of the vendor ops table chosen at boot.
  * Types come from <hvm/vcpu.h>, a plain data-structure header that
  * xen/include/xen/sched.h embeds in struct vcpu.
@@ -59,7 +60,7 @@ void arch_vcpu_run_once(struct vcpu *v);
 /* Called on @v's old pCPU before it runs on @new_cpu. */
 void arch_vcpu_migrate(struct vcpu *v, unsigned int new_cpu);
 
-/* Hypercall ABI (xen-abi-map.md §0): the number and five arguments by
+/* Hypercall ABI (docs/xen-abi.md §0): the number and five arguments by
  * the caller's mode; returns true for a 32-bit (compat) caller. */
 bool arch_hypercall_args(struct vcpu *v, u64 *nr, u64 a[5]);
 void arch_hypercall_result(struct vcpu *v, long rc, bool compat);

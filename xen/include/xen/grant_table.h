@@ -1,6 +1,6 @@
 /*
  * Grant tables, version 1, as Xen 4.17 offers them to HVM/PVH
- * (auto-translated) guests (xen-abi-map.md §A.6 step 9, §A.9(c), §B.2).
+ * (auto-translated) guests (docs/xen-abi.md §A.6 step 9, §A.9(c), §B.2).
  *
  * A domain shares frames of struct grant_entry_v1 with the hypervisor;
  * other domains (and itself) map or copy the frames it grants through

@@ -1,6 +1,6 @@
 /*
  * Copies between the hypervisor and guest memory.  Hypercall pointers are
- * guest *linear* addresses (xen-abi-map.md §0): they are translated through
+ * guest *linear* addresses (docs/xen-abi.md §0): they are translated through
  * the guest's own page tables (whatever mode it is in) and then the p2m.
  * Every failure is -EFAULT; a partial copy may have happened on failure
  * for copy_to_*, never for copy_from_* (the destination is ours).
