@@ -3,7 +3,7 @@
  * features we do not virtualise hidden (VMX/SVM themselves, monitor/mwait,
  * performance and debug stores, TSC-deadline (the vLAPIC timer has no
  * such mode), power management), the hypervisor bit set, and Xen's leaves
- * at 0x40000000 (xen-abi-map.md §A.4) so guests find "XenVMMXenVMM".
+ * at 0x40000000 (docs/xen-abi.md §A.4) so guests find "XenVMMXenVMM".
  * x2APIC is shown: the vLAPIC is x2APIC-only (hvm/vlapic.h).
  * Topology follows Xen: APIC ID = 2 * vcpu_id, one thread per core, one
  * package holding every vCPU.

@@ -26,7 +26,7 @@
  *  - SMAP exempts explicit supervisor accesses with EFLAGS.AC=1 only;
  *    implicit accesses are always checked (SDM 4.6.1).  Hypercall copies
  *    are explicit accesses, so privcmd's user buffers (passed with AC set,
- *    xen-abi-map.md §0) pass.
+ *    docs/xen-abi.md §0) pass.
  */
 #include <hvm/guest_walk.h>
 #include <xen/errno.h>

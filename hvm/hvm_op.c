@@ -6,7 +6,7 @@
  *
  * HVM_PARAM_CALLBACK_IRQ selects how the event-channel upcall arrives:
  * type vector (2) makes resume.c inject that vector while the vCPU's
- * evtchn_upcall_pending is set (xen-abi-map.md §A.6 step 5); GSI and PCI
+ * evtchn_upcall_pending is set (docs/xen-abi.md §A.6 step 5); GSI and PCI
  * INTx types are accepted and deliver nothing, as Xen does for a domain
  * without an emulated IO-APIC/PIC (Linux sets GSI 1 as a marker).
  */

@@ -48,7 +48,8 @@
 void hvm_msr_vcpu_init(struct vcpu *v)
 {
 	v->hvm->msr_misc_enable = MISC_ENABLE_DEFAULT;
-	/* libxc gives PVH vCPUs MTRRs enabled, default type WB (§A.2). */
+	/* libxc gives PVH vCPUs MTRRs enabled, default type WB
+	 * (docs/xen-abi.md §A.2). */
 	v->hvm->msr_mtrr_def = (1ULL << 11) | 6;
 }
 
@@ -124,7 +125,7 @@ static bool is_mtrr(u32 msr)
 }
 
 /*
- * Xen's hypercall page (xen-abi-map.md §A.5): 128 stubs of 32 bytes,
+ * Xen's hypercall page (docs/xen-abi.md §A.5): 128 stubs of 32 bytes,
  * "mov $nr, %eax; <vmcall|vmmcall>; ret"; stub 23 (iret) is ud2.  The low
  * 12 bits of the MSR value select the page index; only index 0 exists.
  */

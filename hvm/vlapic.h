@@ -1,5 +1,5 @@
 /*
- * The virtual local APIC of an HVM/PVH vCPU (xen-abi-map.md §A.9(b),
+ * The virtual local APIC of an HVM/PVH vCPU (docs/xen-abi.md §A.9(b),
  * §F.5).  x2APIC only: every vCPU starts with IA32_APIC_BASE.EXTD|EN set,
  * so Linux keeps x2APIC mode ("x2apic: enabled by BIOS") and all APIC
  * accesses are MSR exits (0x800-0x8ff); the xAPIC MMIO page is not

@@ -2,7 +2,7 @@
  * Linux x86 bzImage (Documentation/x86/boot.rst, "The Linux/x86 Boot
  * Protocol"): find the compressed kernel inside it.  A PVH loader cannot
  * run the bzImage's own decompressor - the PVH entry point lives only in
- * the ELF notes of the embedded vmlinux (xen-abi-map.md §A.1) - so it
+ * the ELF notes of the embedded vmlinux (docs/xen-abi.md §A.1) - so it
  * takes the payload, decompresses it and loads that ELF.
  *
  * Pure: reads only the image it is given (tests/unit/test_bzimage.c).

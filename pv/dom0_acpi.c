@@ -1,5 +1,5 @@
 /*
- * dom0's ACPI tables (xen-abi-map.md §A.9(b), §B.1).
+ * dom0's ACPI tables (docs/xen-abi.md §A.9(b), §B.1).
  *
  * Linux's PVH entry takes its ACPI root from hvm_start_info.rsdp_paddr;
  * without tables it runs uniprocessor.  These tables describe the platform

@@ -1,5 +1,5 @@
 /*
- * ACPI tables for dom0 (xen-abi-map.md §A.9(b), §B.1): an RSDP, XSDT,
+ * ACPI tables for dom0 (docs/xen-abi.md §A.9(b), §B.1): an RSDP, XSDT,
  * FADT, MADT and DSDT describing a hardware-reduced platform whose only
  * devices are dom0's vCPUs, so Linux's PVH boot enumerates them from the
  * MADT and starts its APs with INIT/SIPI.

@@ -3,7 +3,7 @@
  * whose payload is an XZ stream (x86 BCJ + LZMA2, CRC32 check); the PVH
  * entry point is only in the ELF notes of the vmlinux inside, so the
  * payload is decompressed here, in the hypervisor, the way Xen's libxc
- * does it in the toolstack (xen-abi-map.md §A.1).
+ * does it in the toolstack (docs/xen-abi.md §A.1).
  *
  * The output buffer is one block of the page allocator: physical memory
  * is identity mapped, so the block is directly usable, and single-call

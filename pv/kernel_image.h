@@ -2,7 +2,7 @@
  * The boot kernel image in whichever format it came: a PVH ELF is used as
  * is; a Linux bzImage (Debian's vmlinuz) has its XZ payload decompressed
  * into a scratch buffer, and the vmlinux ELF inside is what pvh_build()
- * loads (xen-abi-map.md §A.1).
+ * loads (docs/xen-abi.md §A.1).
  */
 #ifndef PV_KERNEL_IMAGE_H
 #define PV_KERNEL_IMAGE_H

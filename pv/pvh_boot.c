@@ -1,5 +1,5 @@
 /*
- * The PVH domain image builder (xen-abi-map.md §A.1-A.3).
+ * The PVH domain image builder (docs/xen-abi.md §A.1-A.3).
  *
  * Guest RAM is [0, ram_bytes).  The kernel's PT_LOAD segments go at their
  * p_paddr; after the last kernel byte, page aligned, come the initrd and
@@ -249,7 +249,7 @@ static void pvh_seg(struct hvm_boot_state *st, enum hvm_seg_reg r, u16 sel,
 	st->seg[r] = (struct hvm_seg){ sel, attr, limit, base };
 }
 
-/* xen-abi-map.md §A.2 (Linux arch/x86/platform/pvh/head.S, libxc
+/* docs/xen-abi.md §A.2 (Linux arch/x86/platform/pvh/head.S, libxc
  * vcpu_hvm()): flat 32-bit protected mode, paging off.  Attributes are
  * the VMCB's packed form: 0xc9b = G|D|P|S|code exec/read accessed,
  * 0xc93 = G|B|P|S|data read/write accessed, 0x8b = P|busy 32-bit TSS,

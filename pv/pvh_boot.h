@@ -1,5 +1,5 @@
 /*
- * Building a PVH domain's boot image (xen-abi-map.md §A.1-A.3): load the
+ * Building a PVH domain's boot image (docs/xen-abi.md §A.1-A.3): load the
  * ELF kernel at its physical addresses, place the initrd and the "start
  * info" area (struct hvm_start_info, module list, memory map, command
  * line) after it, and describe the vCPU state Linux's PVH entry expects.
@@ -62,7 +62,7 @@ int pvh_build(struct domain *d, const void *img, size_t len,
 	      const struct e820_entry *extra, unsigned int nr_extra,
 	      struct hvm_boot_state *st, const char **why);
 
-/* The PVH entry state (xen-abi-map.md §A.2) with EIP @entry, EBX @si. */
+/* The PVH entry state (docs/xen-abi.md §A.2) with EIP @entry, EBX @si. */
 void pvh_entry_state(struct hvm_boot_state *st, u32 entry, u32 si);
 
 /* Copy a flat binary to [load_gpa, load_gpa + len) of @d's RAM (a

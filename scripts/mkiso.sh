@@ -92,7 +92,8 @@ done
 	echo "terminal_output serial"
 	echo "menuentry \"Amphi\" {"
 	# Text mode: a multiboot2 framebuffer mode triple-faults Bochs with
-	# VBE (bochs.md) and Amphi only uses the serial console anyway.
+	# VBE (docs/testing.md "Bochs") and Amphi only uses the serial
+	# console anyway.
 	echo "	set gfxpayload=text"
 	echo "	echo 'GRUB: loading Amphi'"
 	echo "	multiboot2 /boot/amphi$(grub_words "$cmdline")"

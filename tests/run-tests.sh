@@ -18,11 +18,16 @@ else
 	summary; exit 1
 fi
 
-# --- layering (docs/architecture.md) -------------------------------------------
+# --- layering and standalone checks (docs/architecture.md) ---------------------
 if tests/check-layering.sh >"$OUT/layering.log" 2>&1; then
 	pass "layering: include roots and direction"
 else
 	fail "layering: include roots and direction" "$(head -n1 "$OUT/layering.log")" "$OUT/layering.log"
+fi
+if tests/check-standalone.sh >"$OUT/standalone.log" 2>&1; then
+	pass "standalone: no citation of notes outside the repository"
+else
+	fail "standalone: no citation of notes outside the repository" "$(head -n1 "$OUT/standalone.log")" "$OUT/standalone.log"
 fi
 
 # --- host unit tests (ASan + UBSan) ------------------------------------------

@@ -1,6 +1,6 @@
 /*
  * AMD SVM: what hvm/svm/ code shares internally.  Only hvm/svm/ includes
- * this header (DESIGN.md §3: only svm/ sees the VMCB).
+ * this header (docs/architecture.md "Layering": only svm/ sees the VMCB).
  */
 #ifndef HVM_SVM_SVM_H
 #define HVM_SVM_SVM_H

@@ -1,8 +1,8 @@
 /*
  * Intel VMX: what hvm/vmx/ code shares internally.  Only hvm/vmx/ includes
- * this header (DESIGN.md §3: only vmx/ sees the VMCS).  MSR numbers and
- * bits are from the Intel SDM vol. 3 appendix A and vol. 4; section
- * numbers follow the SDM edition where VMX is chapters 23-33.
+ * this header (docs/architecture.md "Layering": only vmx/ sees the VMCS).
+ * MSR numbers and bits are from the Intel SDM vol. 3 appendix A and vol.
+ * 4; section numbers follow the SDM edition where VMX is chapters 23-33.
  */
 #ifndef HVM_VMX_VMX_H
 #define HVM_VMX_VMX_H

@@ -9,7 +9,7 @@
 # Exit status: 0 the --expect regex (grep -E) appeared in the serial log;
 # 1 the --fail regex appeared, Bochs stopped first, or the timeout expired;
 # 2 usage or setup error.  Bochs itself always exits with status 1 (see
-# /work/shared/bochs.md), so only the log counts.  Bochs runs in its own
+# docs/testing.md "Bochs"), so only the log counts.  Bochs runs in its own
 # process group, which is killed on every exit path: nothing is left behind.
 #
 # Environment defaults: BOCHS_CPU, BOCHS_CPUS, BOCHS_MEM, BOCHS_TIMEOUT.
@@ -75,10 +75,11 @@ for f in "$iso" "$log"; do
 	case $f in *[,\"]*) die "paths must not contain commas or quotes: $f" ;; esac
 done
 
-# bochs.md: rfb with timeout=0 is the headless display; the sound and
-# speaker lines avoid an abort at start; vga extension=none keeps GRUB from
-# setting a graphics mode that triple-faults; reset_on_triple_fault=0 turns
-# a triple fault into a Bochs panic (it exits) instead of a silent reboot.
+# docs/testing.md "Bochs": rfb with timeout=0 is the headless display;
+# the sound and speaker lines avoid an abort at start; vga extension=none
+# keeps GRUB from setting a graphics mode that triple-faults;
+# reset_on_triple_fault=0 turns a triple fault into a Bochs panic (it
+# exits) instead of a silent reboot.
 cat >"$rc_file" <<EOF
 megs: $mem
 cpu: model=$cpu, count=$cpus, ips=100000000, reset_on_triple_fault=0

@@ -2,7 +2,7 @@
  * console_io hypercall, as Xen 4.17's do_console_io().  Only the initial
  * domain may use it: Xen answers -EPERM to other domains, which is also
  * what makes Linux's xen_raw_printk skip its port-0xE9 fallback
- * (xen-abi-map.md §A.6 step 6).
+ * (docs/xen-abi.md §A.6 step 6).
  *
  * CONSOLEIO_write: the initial domain owns the serial line with us, so
  * its bytes go out unchanged (console_serial_puts()): Linux's hvc0 on

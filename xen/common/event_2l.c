@@ -1,5 +1,5 @@
 /*
- * 2-level event delivery into shared_info / vcpu_info (xen-abi-map.md
+ * 2-level event delivery into shared_info / vcpu_info (docs/xen-abi.md
  * §A.6 step 5; Xen 4.17 xen/common/event_2l.c, arch/x86/domain.c
  * vcpu_mark_events_pending(), common/domain.c map_vcpu_info()).
  *

@@ -1,5 +1,5 @@
 /*
- * Event channels: the port table and EVTCHNOP_* (xen-abi-map.md §A.6
+ * Event channels: the port table and EVTCHNOP_* (docs/xen-abi.md §A.6
  * steps 5-8, §B.2; semantics and error codes of Xen 4.17
  * xen/common/event_channel.c, with the 2-level ABI only).
  *

@@ -1,6 +1,6 @@
 /*
  * The small hypercalls a PVH dom0 makes and Amphi answers the way Xen
- * 4.17 does, or with the error Linux tolerates (xen-abi-map.md §B.1):
+ * 4.17 does, or with the error Linux tolerates (docs/xen-abi.md §B.1):
  * platform_op (initial domain only), physdev_op and vm_assist.
  */
 #include <xen/bitmap.h>

@@ -1,5 +1,5 @@
 /*
- * The shared_info page and guest time (xen-abi-map.md §A.6 steps 2, 4, 7).
+ * The shared_info page and guest time (docs/xen-abi.md §A.6 steps 2, 4, 7).
  *
  * Every domain gets its shared_info page when it is created, not when the
  * guest maps it: event state and each vCPU's pvclock live in it from the

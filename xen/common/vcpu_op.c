@@ -222,7 +222,8 @@ long do_vcpu_op(struct vcpu *curr, struct hypercall_args *args)
 		if ((s64)set.timeout_abs_ns < 0)
 			set.timeout_abs_ns = 0;
 		/* A new deadline supersedes a wake-up from an older one; a past
-		 * one fires at once (flags 0, xen-abi-map.md §A.6 step 7.8). */
+		 * one fires at once (flags 0, docs/xen-abi.md §A.6 step
+		 * 7.8). */
 		WRITE_ONCE(v->wake_pending, false);
 		v->singleshot_deadline = set.timeout_abs_ns;
 		set_timer(&v->wake_timer, set.timeout_abs_ns);

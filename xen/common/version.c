@@ -18,7 +18,7 @@
 /* Xen's HYPERVISOR_VIRT_START for x86-64 guests. */
 #define HYPERVISOR_VIRT_START_64 0xffff800000000000ULL
 
-/* Xen 4.17's submap 0 for an HVM/PVH domain (xen-abi-map.md §A.6 step 2):
+/* Xen 4.17's submap 0 for an HVM/PVH domain (docs/xen-abi.md §A.6 step 2):
  * no hvm_pirqs (no emulated PIRQs), dom0 only for the hardware domain. */
 static u32 features_submap0(const struct domain *d)
 {

@@ -1,6 +1,6 @@
 /*
  * console_io in both directions, as Xen 4.17's do_console_io()
- * (xen-abi-map.md §A.6 step 6, §B.1).
+ * (docs/xen-abi.md §A.6 step 6, §B.1).
  *
  * As the initial domain: the argument checks (count is an unsigned int,
  * reads over INT_MAX are -E2BIG, unknown commands -ENOSYS, bad buffers

@@ -1,5 +1,5 @@
 /*
- * CPUID as a Xen 4.17 HVM guest sees it (xen-abi-map.md A.4): the leaves
+ * CPUID as a Xen 4.17 HVM guest sees it (docs/xen-abi.md §A.4): the leaves
  * at 0x40000000 exactly, the hypervisor bit, and VMX/SVM hidden.
  */
 #include "lib.h"

@@ -1,5 +1,5 @@
 /*
- * 32-bit callers (xen-abi-map.md §0): hypercalls from compatibility mode
+ * 32-bit callers (docs/xen-abi.md §0): hypercalls from compatibility mode
  * (long mode, a 32-bit code segment), as hvmloader, SeaBIOS and 32-bit
  * kernels make them: EAX = number, EBX, ECX, EDX, ESI, EDI = arguments,
  * 32-bit ("compat") structure layouts.  Xen 4.17 reads only the low

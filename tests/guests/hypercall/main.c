@@ -1,5 +1,5 @@
 /*
- * Hypercall entry (xen-abi-map.md A.5, F.1): the vendor's instruction and
+ * Hypercall entry (docs/xen-abi.md §A.5, F.1): the vendor's instruction and
  * the hypercall page give the same answers; the page holds Xen's 32-byte
  * stubs; unknown and out-of-range numbers return -ENOSYS; ring 3 gets
  * -EPERM; the guest's registers other than RAX survive; and the other
@@ -162,7 +162,7 @@ static void check_user(void)
 
 /*
  * Xen 4.17 does not emulate the other vendor's instruction for HVM guests:
- * it raises #UD, as the CPU would (xen-abi-map.md §A.5, §F.1).  Linux
+ * it raises #UD, as the CPU would (docs/xen-abi.md §A.5, §F.1).  Linux
  * picks the right one from the CPUID vendor, so nothing relies on it.
  */
 static void check_other_vendor(void)

@@ -1,7 +1,7 @@
 /*
  * PVH entry of every test guest.
  *
- * In (xen-abi-map.md A.2): 32-bit protected mode, paging off, flat CS and
+ * In (docs/xen-abi.md §A.2): 32-bit protected mode, paging off, flat CS and
  * DS/ES/SS, IF = 0, EBX = guest-physical address of struct hvm_start_info.
  * Out: 64-bit mode on boot_stack with our GDT loaded, the identity map of
  * [0, 1 GiB) (2 MiB pages, built statically below) in CR3, and

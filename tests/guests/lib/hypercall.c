@@ -1,5 +1,5 @@
 /*
- * Hypercalls, 64-bit convention (xen-abi-map.md A.5): RAX = number,
+ * Hypercalls, 64-bit convention (docs/xen-abi.md §A.5): RAX = number,
  * arguments in RDI, RSI, RDX, R10, R8, result in RAX.  Xen may clobber
  * the argument registers, so they are all in/out operands.  Two ways in:
  * the vendor's instruction (VMCALL on Intel, VMMCALL on AMD/Hygon) or a

@@ -1,7 +1,7 @@
 /*
  * IDT, per-CPU GDT/TSS and the C side of exception and interrupt entry.
  *
- * Policy (STYLE.md error table): the hypervisor never takes an exception on
+ * Policy (docs/style.md "Errors"): the hypervisor never takes an exception on
  * purpose, except through the exception table (rdmsr_safe and similar
  * probes).  Anything else is our bug: dump the registers and a stack trace
  * and panic.  Interrupts go to a per-vector handler table; NMI, double fault

@@ -49,7 +49,7 @@ void arch_vcpu_run_once(struct vcpu *v);
 /* Called on @v's old pCPU before it runs on @new_cpu. */
 void arch_vcpu_migrate(struct vcpu *v, unsigned int new_cpu);
 
-/* Hypercall ABI (xen-abi-map.md §0): the number and five arguments by
+/* Hypercall ABI (docs/xen-abi.md §0): the number and five arguments by
  * the caller's mode; returns true for a 32-bit (compat) caller. */
 bool arch_hypercall_args(struct vcpu *v, u64 *nr, u64 a[5]);
 void arch_hypercall_result(struct vcpu *v, long rc, bool compat);

@@ -1,5 +1,5 @@
 /*
- * Event channels, 2-level ABI (xen-abi-map.md §A.6 steps 5-8, §B.2).
+ * Event channels, 2-level ABI (docs/xen-abi.md §A.6 steps 5-8, §B.2).
  *
  * The core is pure: it reaches guest memory only through the shared_info
  * and vcpu_info pointers the hypervisor installs, and it reaches the rest

@@ -156,7 +156,8 @@ struct domain {
 	/* HVMOP_set_param values (public/hvm/params.h). */
 	u64 hvm_param[HVM_NR_PARAMS];
 	/* HVM_PARAM_CALLBACK_IRQ of type vector: injected while the vCPU's
-	 * evtchn_upcall_pending is set (xen-abi-map.md §A.6 step 5). 0: none */
+	 * evtchn_upcall_pending is set (docs/xen-abi.md §A.6 step 5).
+	 * 0: none */
 	u8 callback_vector;
 	/* vm_assist bits (VMASST_TYPE_*). */
 	unsigned long vm_assist;

@@ -3,7 +3,7 @@
  * the whole compressed input and the whole output buffer are given at
  * once, so the output buffer itself is the LZMA2 dictionary and no
  * allocation is needed.  Used to unpack the XZ payload of a Linux bzImage
- * (xen-abi-map.md §A.1), which the domain builder treats as untrusted.
+ * (docs/xen-abi.md §A.1), which the domain builder treats as untrusted.
  *
  * Supported: concatenated streams with stream padding; blocks whose
  * filter chain is LZMA2 alone or x86 BCJ + LZMA2; checks None, CRC32 and
