@@ -32,7 +32,7 @@ linux_prepare() {
 	fi
 	if ! tests/linux/build-test-programs.sh >>"$log" 2>&1 ||
 	   ! tests/linux/mkinitramfs.sh "$LINUX_INITRD" - \
-		build/linux/bin/xen-devices-test \
+		build/linux/bin/xen-devices-test build/linux/bin/xen-foreign-test \
 		tests/linux/dom0-tests.sh=/test/run >>"$log" 2>&1; then
 		fail "linux: build the dom0 initramfs" "see log" "$log"
 		return 1
@@ -123,10 +123,53 @@ linux_console_case() {
 		pass "$name"
 }
 
+# Foreign memory from dom0 user space (privcmd MMAPBATCH_V2 and
+# MMAP_RESOURCE, gntdev) against a peer domain that dom0 then shuts down
+# while its frames are mapped: they must stay valid until dom0 unmaps
+# them, and come back to the allocator only then.
+linux_foreign_case() {
+	local name="linux svm: foreign memory from dom0 user space, peer destroyed while mapped"
+	local peer
+	LOG="$OUT/linux-svm-foreign.log"
+
+	linux_prepare || return
+	make -s -C tests/guests >/dev/null 2>&1 || { fail "$name" "test guests do not build"; return; }
+	peer="$(cd build/guests && pwd)/peer.elf"
+	tests/boot/qemu.sh "$LOG" 900 -smp 2 -m 2048 \
+		-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_peer=1,$LINUX_INITRD,$peer domain=peer" \
+		-- $LINUX_XEN_CMDLINE dom0_max_vcpus=2
+	RC=$?
+	if [ "$RC" -ne 0 ]; then
+		fail "$name" "emulator exit status $RC" "$LOG"
+		return
+	fi
+	expect_lines "$name" "$LOG" \
+		"d1: \"peer\" built" "\(d1\) peer: ready" \
+		"\(d1\) peer: dom0 wrote \"dom0 was here\"" \
+		"xen-foreign: PASS: MMAPBATCH_V2" "xen-foreign: PASS: per-page errors" \
+		"xen-foreign: PASS: MMAP_RESOURCE size query" \
+		"xen-foreign: PASS: d1's grant entry 8 through MMAP_RESOURCE" \
+		"xen-foreign: PASS: gntdev maps d1's grant" \
+		"xen-foreign: PASS: d1 is gone" \
+		"xen-foreign: PASS: after its death: the foreign page still reads back" \
+		"xen-foreign: PASS: after its death: the granted page still reads back" \
+		"d1: destroyed: .* 3 of its frames still mapped elsewhere" \
+		"d1: its last frame returned to the allocator" \
+		"Test result: SUCCESS" "Powering off \(ACPI S5\)" \
+		"!xen-foreign: FAIL|FATAL|Panic|Unexpected exception|d0: crashed|Kernel panic|BUG:" || return
+	if [ "$(guest_first_line "$LOG" "d1: destroyed")" -gt \
+	     "$(guest_first_line "$LOG" "d1: its last frame returned")" ]; then
+		fail "$name" "d1's last frame returned before its teardown" "$LOG"
+		return
+	fi
+	pass "$name"
+}
+
 linux_cases_svm() {
 	linux_dom0_case "linux svm: dom0 1 vCPU to /init, drivers, sleep, poweroff" 1 qemu linux-svm-1
 	linux_dom0_case "linux svm: dom0 2 vCPUs to /init, drivers, sleep, poweroff" 2 qemu linux-svm-2
 	linux_console_case
+	linux_foreign_case
 }
 
 linux_cases_vmx() {

@@ -8,10 +8,16 @@
 #   sleep-check: sleep 2 took <ms> ms of hypervisor time
 #   Test result: SUCCESS|FAILURE|SKIP       (xen-devices-test)
 #   bench: privcmd-hypercall <ns> ns/op     (when the checks pass)
+#   xen-foreign: PASS|FAIL: ...               (xen-foreign-test, with a peer)
 # amphi_bench_n=N on the kernel command line sets the number of timed
-# hypercalls (default 10000).
+# hypercalls (default 10000); amphi_peer=D runs xen-foreign-test against
+# domain D (a tests/guests/peer domain) instead of the benchmark.
 echo "dom0-tests: processors online: $(grep -c '^processor' /proc/cpuinfo)"
 /test/xen-devices-test --sleep-check 2
 /test/xen-devices-test || exit 1
 [ -e /dev/xen/privcmd ] || exit 0
+if [ -n "${amphi_peer:-}" ]; then
+	/test/xen-foreign-test "$amphi_peer"
+	exit
+fi
 /test/xen-devices-test --bench "${amphi_bench_n:-10000}"
