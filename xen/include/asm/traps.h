@@ -36,6 +36,8 @@ void traps_init_cpu(unsigned int cpu);
 void set_irq_handler(u8 vector, irq_handler_t fn);
 /* Arm a fixup: a fault at @rip resumes at @fixup (rdmsr_safe and friends). */
 void show_registers(const struct cpu_regs *regs);
+/* Every exception and interrupt, from entry.S. */
+void do_trap(struct cpu_regs *regs);
 void show_stack_trace(u64 rbp);
 
 #endif

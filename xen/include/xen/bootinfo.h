@@ -65,4 +65,8 @@ u64 e820_ram_bytes(const struct e820_entry *map, unsigned int nr);
 bool e820_is_ram(const struct e820_entry *map, unsigned int nr,
 		 paddr_t pa, u64 len);
 
+/* The boot CPU's C entry, called by arch/x86/boot/head.S with the boot
+ * loader's magic and information pointer. */
+__attribute__((noreturn)) void start_amphi(u32 magic, u32 info);
+
 #endif
