@@ -76,6 +76,30 @@ static long peer_pages(void)
 	return memory_op(XENMEM_current_reservation, &d);
 }
 
+/*
+ * Linux places foreign and grant mappings in unused physical address
+ * space, anywhere below the width CPUID 0x80000008 reports: the top gfn
+ * must work (checked by unmapping it: 0 only if it was mapped), and one
+ * beyond the width must not.
+ */
+static void check_sparse(void)
+{
+	unsigned int bits = cpuid(0x80000008).a & 0xff;
+	u64 top = (1ULL << (bits - 12)) - 1;
+	int err;
+
+	report(bits >= 36 && bits <= 48, "guest physical address width %u bits",
+	       bits);
+	expect(map_foreign(PEER_GFN, top, &err), 0,
+	       "foreign map at the top gfn %#lx", (unsigned long)top);
+	expect(err, 0, "foreign map at the top gfn: err");
+	expect(unmap_gfn(top), 0, "it was mapped there: unmap");
+	expect(unmap_gfn(top), -ENOENT, "and is gone");
+	expect(map_foreign(PEER_GFN, 1ULL << 36, &err), 0,
+	       "foreign map at gfn 2^36 (beyond 48 bits)");
+	expect(err, -EINVAL, "beyond the guest-physical space: err");
+}
+
 static void check_batch_args(void)
 {
 	static xen_ulong_t idxs[2] = { PEER_GFN, PEER_GFN };
@@ -85,6 +109,7 @@ static void check_batch_args(void)
 	volatile u64 *a = P(MAP_GFN << 12), *b = P((MAP_GFN + 1) << 12);
 	int err;
 
+	check_sparse();
 	errs[0] = errs[1] = 99;
 	expect(batch(DOMID_SELF, XENMAPSPACE_gmfn_foreign, PEER, idxs, gpfns,
 		     errs, 2, 0), 0, "add_to_physmap_batch: 2 foreign maps of "

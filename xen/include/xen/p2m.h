@@ -71,8 +71,10 @@ static inline bool p2m_holds_frame(enum p2m_type t)
 	return t != p2m_invalid && t != p2m_mmio_direct && t != p2m_mmio_dm;
 }
 
-/* Highest guest frame a domain can have (48-bit guest-physical space). */
-#define ARCH_MAX_GFN ((1ULL << 36) - 1)
+/* Highest guest frame a domain can have (48-bit guest-physical space,
+ * what CPUID 0x80000008 reports at most). */
+#define P2M_GUEST_PHYS_BITS 48
+#define ARCH_MAX_GFN ((1ULL << (P2M_GUEST_PHYS_BITS - 12)) - 1)
 
 /*
  * Single 4 KiB changes while the domain may run.  Serialised by the
