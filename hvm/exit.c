@@ -11,29 +11,27 @@
 #include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
-
-#define TRAP_UD 6
-#define TRAP_GP 13
-#define X86_EFLAGS_IF (1UL << 9)
+#include <asm/msr-index.h>
+#include <asm/x86-defns.h>
 
 unsigned int hvm_get_cpl(struct vcpu *v)
 {
 	struct hvm_seg ss;
 
-	if (!(hvm_ops->get_cr(v, 0) & 1))
+	if (!(hvm_ops->get_cr(v, 0) & X86_CR0_PE))
 		return 0;			/* real mode */
 	hvm_ops->get_seg(v, SEG_SS, &ss);
-	return (ss.attr >> 5) & 3;
+	return X86_SEG_ATTR_DPL(ss.attr);
 }
 
 bool hvm_long_mode_64(struct vcpu *v)
 {
 	struct hvm_seg cs;
 
-	if (!(hvm_ops->get_efer(v) & (1ULL << 10)))	/* EFER.LMA */
+	if (!(hvm_ops->get_efer(v) & EFER_LMA))
 		return false;
 	hvm_ops->get_seg(v, SEG_CS, &cs);
-	return cs.attr & (1U << 9);			/* CS.L */
+	return cs.attr & X86_SEG_ATTR_L;
 }
 
 void hvm_skip_insn(struct vcpu *v, const struct hvm_exit *exit)
@@ -46,23 +44,6 @@ void hvm_skip_insn(struct vcpu *v, const struct hvm_exit *exit)
 void hvm_inject_gp0(struct vcpu *v)
 {
 	hvm_ops->inject_exception(v, TRAP_GP, true, 0);
-}
-
-static bool exc_contributory(u8 vec)
-{
-	return vec == 0 || (vec >= 10 && vec <= 13);	/* #DE, #TS-#GP */
-}
-
-enum hvm_exc_combine hvm_combine_exceptions(u8 first, u8 second)
-{
-	bool second_bad = exc_contributory(second) || second == 14;
-
-	if (first == 8 && second_bad)
-		return HVM_EXC_TRIPLE_FAULT;
-	if ((exc_contributory(first) && exc_contributory(second)) ||
-	    (first == 14 && second_bad))
-		return HVM_EXC_DOUBLE_FAULT;
-	return HVM_EXC_SECOND;
 }
 
 void hvm_inject_ud(struct vcpu *v)

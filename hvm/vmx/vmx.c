@@ -22,6 +22,7 @@
 #include <hvm/hvm.h>
 #include <hvm/vmx/vmcs.h>
 #include <hvm/vmx/vmx.h>
+#include <hvm/x86.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
@@ -174,7 +175,7 @@ static const char *vmx_check_cpu(struct vmx_caps *c)
 {
 	const char *why;
 
-	if (!(cpuid_ecx(1) & CPUID_1_ECX_VMX))
+	if (!(cpuid_ecx(1) & X86_FEATURE_BIT(VMX)))
 		return "CPU has no VMX";
 	why = vmx_read_caps(c);
 	return why ? why : vmx_enable_feature_control();
@@ -433,6 +434,24 @@ const char *vmx_setup_controls(void)
 	return NULL;
 }
 
+/*
+ * The CPUID policy must not offer what a guest cannot run (25.3):
+ * without "enable RDTSCP" RDTSCP and RDPID raise #UD, without "enable
+ * INVPCID" INVPCID does.  CR4 writes to bits of features not offered
+ * must exit so state.c can refuse them: add those bits to the CR4
+ * guest/host mask, which every vCPU starts from.
+ */
+static void vmx_cpu_policy(struct x86_policy *p)
+{
+	if (!(vmx_ctls.proc2 & VMX_PROC2_RDTSCP)) {
+		p->fw[X86_FW_E1D] &= ~X86_FEATURE_BIT(RDTSCP);
+		p->fw[X86_FW_7C0] &= ~X86_FEATURE_BIT(RDPID);
+	}
+	if (!(vmx_ctls.proc2 & VMX_PROC2_INVPCID))
+		p->fw[X86_FW_7B0] &= ~X86_FEATURE_BIT(INVPCID);
+	vmx_ctls.cr4_mask |= ~x86_cr4_valid_bits(p);
+}
+
 static void vmx_describe(char *buf, size_t len)
 {
 	char ept[48] = "", item[48];
@@ -486,6 +505,7 @@ static const struct hvm_function_table vmx_ops = {
 	.set_tsc_offset = vmx_set_tsc_offset,
 	.flush_guest_tlb = vmx_flush_guest_tlb,
 	.hypercall_insn = { 0x0f, 0x01, 0xc1 },		/* VMCALL */
+	.cpu_policy = vmx_cpu_policy,
 };
 
 const struct hvm_function_table *vmx_probe(const char **why)

@@ -3,8 +3,8 @@
 # tests/lib.sh; defines
 #   guest_cases_svm       QEMU TCG (AMD SVM + NPT): every case
 #   guest_cases_vmx       Bochs (Intel VMX + EPT): cpuid, hypercall,
-#                         hlt_timer, realmode, one hostile domU,
-#                         hostile_dom0
+#                         x86_policy, hlt_timer, realmode,
+#                         one hostile domU, hostile_dom0
 #   guest_cases_vmx_long  Bochs: every case (make test-long)
 #
 # The hypervisor's log lines relied on:
@@ -428,7 +428,7 @@ guest_hostile_dom0() {
 guest_cases_svm() {
 	local c
 	guest_build || return
-	for c in cpuid msr hypercall memory; do
+	for c in cpuid msr hypercall memory x86_policy; do
 		guest_single qemu 60 "$c"
 	done
 	guest_hlt_timer qemu 60
@@ -456,6 +456,7 @@ guest_cases_vmx() {
 	guest_build || return
 	guest_single bochs 240 cpuid
 	guest_single bochs 240 hypercall
+	guest_single bochs 300 x86_policy
 	guest_hlt_timer bochs 240
 	guest_realmode bochs 240
 	guest_hostile bochs 300 1500 20 triplefault
@@ -465,7 +466,7 @@ guest_cases_vmx() {
 guest_cases_vmx_long() {
 	local c
 	guest_build || return
-	for c in cpuid msr hypercall memory; do
+	for c in cpuid msr hypercall memory x86_policy; do
 		guest_single bochs 300 "$c"
 	done
 	guest_hlt_timer bochs 300
