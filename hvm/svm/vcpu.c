@@ -1,14 +1,9 @@
 /*
  * AMD SVM: the vCPU (APM vol. 2 ch. 15) behind the vendor-neutral ops.
  *
- * One VMCB page per vCPU.  Amphi intercepts what it emulates (CPUID, all
- * MSRs and I/O ports through all-ones permission maps, HLT, VMMCALL,
- * INIT, shutdown, XSETBV, INVD, the SVM instructions, CR0 and CR4
- * writes) and lets the guest own everything else: with nested paging its
- * CR3, CR2, the debug registers (DR6/DR7 in the VMCB, DR0-3 switched
- * here) and the TSC (through TSC_OFFSET) are used as they are.  state.c
- * keeps the registers the VMCB holds and handles the CR and MSR
- * intercepts.
+ * One VMCB page per vCPU.  What the guest runs natively and what exits
+ * is written down once, above svm_vmcb_init(); state.c keeps the
+ * registers the VMCB holds and handles the CR and MSR intercepts.
  *
  * Emulators' SVM (QEMU TCG, Bochs) lacks next-RIP saving, decode assists,
  * clean bits and flush-by-ASID, so this file assumes none of them:
@@ -150,20 +145,66 @@ static u64 svm_vmcb_efer(u64 efer, u64 cr0)
 	return efer | EFER_SVME;
 }
 
+/*
+ * What a guest runs without an exit, and what exits (APM vol. 2 15.7-
+ * 15.14), answered as Xen 4.17 does unless noted.
+ *
+ * Intercepted:
+ *  - INTR, NMI, SMI (the host's: taken at STGI after the exit), INIT,
+ *    shutdown (a triple fault crashes the domain);
+ *  - CPUID (the policy), HLT (blocks the vCPU), all port I/O and all MSRs
+ *    (all-ones permission maps), XSETBV (checked against the policy),
+ *    VMMCALL (the hypercall), CR0 and CR4 writes (state.c: #GP for what
+ *    a CPU without the feature refuses, where QEMU's SVM would take the
+ *    value and fail the next VMRUN, or drop it);
+ *  - #UD, as a CPU without the feature answers: VMRUN, VMLOAD, VMSAVE,
+ *    STGI, CLGI, SKINIT (CPUID hides SVM; VMRUN must be intercepted,
+ *    15.5.1, and VMLOAD/VMSAVE would reach host-physical memory),
+ *    INVLPGA (without the intercept it flushes TLB entries of any ASID,
+ *    other domains' included: EFER.SVME is set in every VMCB), MONITOR,
+ *    MWAIT, MONITORX, MWAITX (hidden in CPUID; MWAIT would park the
+ *    pCPU), RDPRU (hidden);
+ *  - RDPMC: #GP, as a CPU answers an absent counter (no PMU is offered,
+ *    and the host's counters are not the guest's; Xen lets it run);
+ *  - INVD and WBINVD/WBNOINVD: completed as no-ops (dropping dirty lines
+ *    would corrupt others' data; a flush of all caches is not something
+ *    a guest may make the host wait for, and no device of ours caches);
+ *  - exceptions: #UD (VMCALL, the Intel hypercall, lands there) and #AC
+ *    (its delivery can loop forever without an exit, CVE-2015-5307);
+ *    both go back to the guest otherwise.
+ * Native, and why that is safe:
+ *  - CR reads, SMSW, MOV to CR2, CR3 and CR8: with nested paging they
+ *    are the guest's own registers, CR8 is the virtual TPR
+ *    (V_INTR_MASKING).  The CPU raises #GP for a reserved CR3 bit (QEMU
+ *    TCG fails the VMRUN instead; intercepting every CR3 write, each
+ *    guest context switch, to hide that is not worth it);
+ *  - INVLPG, INVPCID: act on this vCPU's ASID only;
+ *  - RDTSC, RDTSCP, RDPID: TSC_OFFSET applies, TSC_AUX is loaded per vCPU;
+ *  - MOV DR, debug exceptions, ICEBP, INT3, INTn, IRET, task switches,
+ *    descriptor-table instructions, PUSHF/POPF: guest state and guest
+ *    memory only (DR0-3 switched here).  Unlike Xen, #DB is not
+ *    intercepted yet (Xen does, against CVE-2015-8104);
+ *  - SWAPGS, SYSCALL/SYSRET, SYSENTER: their MSRs are in the VMCB;
+ *  - PAUSE: no pause filter on emulators; nothing to protect;
+ *  - XSAVES/XRSTORS: hidden in CPUID and IA32_XSS is the host's 0, so
+ *    they only move the guest's own XCR0 state;
+ *  - CLFLUSH/CLZERO/RDRAND/RDSEED and the like: guest memory only;
+ *  - INVLPGB/TLBSYNC: #UD without an exit (their enable bit stays 0).
+ */
 static void svm_vmcb_init(struct vmcb *vmcb, struct domain *d)
 {
 	ASSERT(d->p2m);
-	vmcb->intercept3 = VMCB_I3_INTR | VMCB_I3_NMI | VMCB_I3_INIT |
-			   VMCB_I3_SHUTDOWN | VMCB_I3_CPUID | VMCB_I3_HLT |
-			   VMCB_I3_INVD | VMCB_I3_IOIO_PROT | VMCB_I3_MSR_PROT;
-	/* 15.5.1: VMRUN fails unless VMRUN itself is intercepted. */
+	vmcb->intercept3 = VMCB_I3_INTR | VMCB_I3_NMI | VMCB_I3_SMI |
+			   VMCB_I3_INIT | VMCB_I3_SHUTDOWN | VMCB_I3_CPUID |
+			   VMCB_I3_RDPMC | VMCB_I3_HLT | VMCB_I3_INVD |
+			   VMCB_I3_INVLPGA | VMCB_I3_IOIO_PROT |
+			   VMCB_I3_MSR_PROT;
 	vmcb->intercept4 = VMCB_I4_VMRUN | VMCB_I4_VMMCALL | VMCB_I4_VMLOAD |
 			   VMCB_I4_VMSAVE | VMCB_I4_STGI | VMCB_I4_CLGI |
-			   VMCB_I4_SKINIT | VMCB_I4_XSETBV;
-	/* CR0 and CR4 writes are checked (state.c). */
+			   VMCB_I4_SKINIT | VMCB_I4_WBINVD | VMCB_I4_MONITOR |
+			   VMCB_I4_MWAIT | VMCB_I4_XSETBV | VMCB_I4_RDPRU;
 	vmcb->intercept_cr = VMCB_CR_WRITE(0) | VMCB_CR_WRITE(4);
-	/* #UD: VMCALL, the Intel hypercall instruction, lands there. */
-	vmcb->intercept_exc = 1U << TRAP_UD;
+	vmcb->intercept_exc = (1U << TRAP_UD) | (1U << TRAP_AC);
 	vmcb->iopm_base_pa = (uintptr_t)svm_iopm;
 	vmcb->msrpm_base_pa = (uintptr_t)svm_msrpm;
 	/* 15.21.1: the guest's RFLAGS.IF only masks virtual interrupts;
@@ -396,12 +437,40 @@ static bool svm_decode_insn(u64 code, struct hvm_exit *e)
 	case VMEXIT_STGI:
 	case VMEXIT_CLGI:
 	case VMEXIT_SKINIT:
-		/* CPUID hides SVM: these raise #UD as on a CPU without it. */
+	case VMEXIT_INVLPGA:
+	case VMEXIT_MONITOR:
+	case VMEXIT_MWAIT:
+	case VMEXIT_MWAIT_COND:
+	case VMEXIT_RDPRU:
+		/* CPUID hides them: #UD as on a CPU without them. */
 		e->reason = HVM_EXIT_EXCEPTION;
 		e->exc.vector = TRAP_UD;
 		return true;
+	case VMEXIT_RDPMC:
+		e->reason = HVM_EXIT_EXCEPTION;	/* no counters: #GP(0) */
+		e->exc.vector = TRAP_GP;
+		e->exc.has_error = true;
+		return true;
 	}
 	return false;
+}
+
+/*
+ * INVD (0f 08) and WBINVD (0f 09, WBNOINVD with f3) complete as no-ops
+ * (see svm_vmcb_init()); bytes that are neither get #GP.  Either exit
+ * code may come with either instruction: QEMU 7.2 reports INVD as WBINVD.
+ */
+static void svm_exit_cache(struct vcpu *v, struct vmcb *vmcb,
+			   struct hvm_exit *e)
+{
+	e->reason = HVM_EXIT_NONE;
+	e->insn_len = svm_insn_len(v, vmcb, 0x09, NULL);
+	if (!e->insn_len)
+		e->insn_len = svm_insn_len(v, vmcb, 0x08, NULL);
+	if (e->insn_len)
+		hvm_skip_insn(v, e);
+	else
+		hvm_inject_gp0(v);
 }
 
 static void svm_decode_io(struct vmcb *vmcb, struct hvm_exit *e)
@@ -520,16 +589,17 @@ static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 		svm_decode_npf(vmcb, e);
 		break;
 	case VMEXIT_INVD:
-		/* Dropping the guest's dirty lines would hurt other domains;
-		 * INVD (0f 08) acts as WBINVD, which needs nothing from us. */
-		v->hvm->regs.rip += 2;
-		e->reason = HVM_EXIT_NONE;
+	case VMEXIT_WBINVD:
+		svm_exit_cache(v, vmcb, e);
 		break;
 	case VMEXIT_CR0_WRITE:
 		svm_exit_cr_write(v, vmcb, 0, e);
 		break;
 	case VMEXIT_CR0_WRITE + 4:
 		svm_exit_cr_write(v, vmcb, 4, e);
+		break;
+	case VMEXIT_SMI:
+		e->reason = HVM_EXIT_NONE;	/* taken at STGI */
 		break;
 	case VMEXIT_EXCP_BASE + TRAP_UD:
 		svm_decode_ud(v, vmcb, e);

@@ -586,6 +586,7 @@ static void vmx_decode_exit(struct vcpu *v, struct vmx_vcpu *vx, u32 reason,
 		vmx_exit_dr(vx, e);
 		break;
 	case VMX_EXIT_INVD:
+	case VMX_EXIT_WBINVD:
 		/* Caches are coherent with everything we emulate: no-op. */
 		hvm_skip_insn(v, e);
 		e->reason = HVM_EXIT_NONE;
