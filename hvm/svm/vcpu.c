@@ -44,6 +44,7 @@
 #include <asm/traps.h>
 
 #define SVM_DR6_INIT		0xffff0ff0ULL
+#define SVM_DR6_BS		(1ULL << 14)	/* single step */
 #define SVM_DR7_INIT		0x400ULL
 #define SVM_IOPM_ORDER		2	/* 12 KiB used (15.10.1) */
 #define SVM_IOPM_BYTES		(3 * PAGE_SIZE)
@@ -169,9 +170,10 @@ static u64 svm_vmcb_efer(u64 efer, u64 cr0)
  *  - INVD and WBINVD/WBNOINVD: completed as no-ops (dropping dirty lines
  *    would corrupt others' data; a flush of all caches is not something
  *    a guest may make the host wait for, and no device of ours caches);
- *  - exceptions: #UD (VMCALL, the Intel hypercall, lands there) and #AC
- *    (its delivery can loop forever without an exit, CVE-2015-5307);
- *    both go back to the guest otherwise.
+ *  - exceptions: #UD (VMCALL, the Intel hypercall, lands there), #DB and
+ *    #AC (the delivery of either can loop forever without an exit,
+ *    CVE-2015-8104 and CVE-2015-5307); they go back to the guest.
+ *    ICEBP is not intercepted: its #DB goes through the #DB intercept;
  * Native, and why that is safe:
  *  - CR reads, SMSW, MOV to CR2, CR3 and CR8: with nested paging they
  *    are the guest's own registers, CR8 is the virtual TPR
@@ -180,10 +182,9 @@ static u64 svm_vmcb_efer(u64 efer, u64 cr0)
  *    guest context switch, to hide that is not worth it);
  *  - INVLPG, INVPCID: act on this vCPU's ASID only;
  *  - RDTSC, RDTSCP, RDPID: TSC_OFFSET applies, TSC_AUX is loaded per vCPU;
- *  - MOV DR, debug exceptions, ICEBP, INT3, INTn, IRET, task switches,
- *    descriptor-table instructions, PUSHF/POPF: guest state and guest
- *    memory only (DR0-3 switched here).  Unlike Xen, #DB is not
- *    intercepted yet (Xen does, against CVE-2015-8104);
+ *  - MOV DR, INT3, INTn, IRET, task switches, descriptor-table
+ *    instructions, PUSHF/POPF: guest state and guest memory only (DR0-3
+ *    switched here, DR6/DR7 in the VMCB);
  *  - SWAPGS, SYSCALL/SYSRET, SYSENTER: their MSRs are in the VMCB;
  *  - PAUSE: no pause filter on emulators; nothing to protect;
  *  - XSAVES/XRSTORS: hidden in CPUID and IA32_XSS is the host's 0, so
@@ -204,7 +205,8 @@ static void svm_vmcb_init(struct vmcb *vmcb, struct domain *d)
 			   VMCB_I4_SKINIT | VMCB_I4_WBINVD | VMCB_I4_MONITOR |
 			   VMCB_I4_MWAIT | VMCB_I4_XSETBV | VMCB_I4_RDPRU;
 	vmcb->intercept_cr = VMCB_CR_WRITE(0) | VMCB_CR_WRITE(4);
-	vmcb->intercept_exc = (1U << TRAP_UD) | (1U << TRAP_AC);
+	vmcb->intercept_exc = (1U << TRAP_UD) | (1U << TRAP_DB) |
+			      (1U << TRAP_AC);
 	vmcb->iopm_base_pa = (uintptr_t)svm_iopm;
 	vmcb->msrpm_base_pa = (uintptr_t)svm_msrpm;
 	/* 15.21.1: the guest's RFLAGS.IF only masks virtual interrupts;
@@ -524,6 +526,11 @@ static void svm_decode_ud(struct vcpu *v, struct vmcb *vmcb,
 static void svm_decode_exception(struct vmcb *vmcb, struct hvm_exit *e)
 {
 	u8 vec = vmcb->exitcode - VMEXIT_EXCP_BASE;
+
+	/* An intercepted single-step #DB has not set DR6.BS yet (as Xen's
+	 * svm_inject_event()); the other DR6 bits are already there. */
+	if (vec == TRAP_DB && (vmcb->rflags & X86_EFLAGS_TF))
+		vmcb->dr6 |= SVM_DR6_BS;
 
 	e->reason = HVM_EXIT_EXCEPTION;
 	e->exc.vector = vec;

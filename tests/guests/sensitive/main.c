@@ -167,6 +167,43 @@ static void check_debug_regs(void)
 	asm volatile("mov %0, %%db0" : : "r"(0UL));
 }
 
+static u64 read_dr6(void)
+{
+	u64 v;
+
+	asm volatile("mov %%db6, %0" : "=r"(v));
+	return v;
+}
+
+/* #DB runs through the guest's own IDT (intercepted under SVM against
+ * CVE-2015-8104, and sent back): a single step and a data breakpoint
+ * are traps with DR6 saying which. */
+static void check_debug_traps(void)
+{
+	static volatile u32 watched;
+	u64 dr7 = (1ULL << 0) | (1ULL << 16) | (3ULL << 18); /* L0, W, 4 B */
+
+	asm volatile("mov %0, %%db6" : : "r"(0xffff0ff0UL));
+	fault_clear();
+	asm volatile("pushfq; orq $0x100, (%%rsp); popfq\n"
+		     "nop\n1:\n" ASM_EXTABLE(1b, 1b) ::: "memory", "cc");
+	report(fault_vector() == DB_VECTOR && (read_dr6() & (1 << 14)),
+	       "single step: #DB with DR6.BS (%s, DR6 %#lx)",
+	       vec(fault_vector()), read_dr6());
+	asm volatile("mov %0, %%db6" : : "r"(0xffff0ff0UL));
+	asm volatile("mov %0, %%db0" : : "r"((u64)&watched));
+	asm volatile("mov %0, %%db7" : : "r"(dr7));
+	fault_clear();
+	asm volatile("movl $1, %0\n1:\n" ASM_EXTABLE(1b, 1b)
+		     : "=m"(watched) : : "memory");
+	report(fault_vector() == DB_VECTOR && (read_dr6() & 1),
+	       "data breakpoint: #DB with DR6.B0 (%s, DR6 %#lx)",
+	       vec(fault_vector()), read_dr6());
+	asm volatile("mov %0, %%db7" : : "r"(0x400UL));
+	asm volatile("mov %0, %%db0" : : "r"(0UL));
+	asm volatile("mov %0, %%db6" : : "r"(0xffff0ff0UL));
+}
+
 static void check_rdtscp_aux(void)
 {
 	u32 aux;
@@ -265,6 +302,7 @@ int main(void)
 		check_insn(&cases[i]);
 	check_int3();
 	check_debug_regs();
+	check_debug_traps();
 	check_rdtscp_aux();
 	return report_result();
 }
