@@ -265,7 +265,7 @@ int hvm_msr_read(struct vcpu *v, u32 msr, u64 *val)
 		return rc;
 	if (is_mtrr(msr) || msr == MSR_MTRRCAP)
 		return mtrr_read(v, msr, val);
-	if (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST)
+	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
 		return vlapic_msr_read(v, msr, val);
 	if (msr_is_amd_sysconf(v, msr)) {
 		*val = 0;
@@ -305,7 +305,7 @@ int hvm_msr_write(struct vcpu *v, u32 msr, u64 val)
 		return rc;
 	if (is_mtrr(msr))
 		return mtrr_write(v, msr, val);
-	if (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST)
+	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
 		return vlapic_msr_write(v, msr, val);
 	if (msr_is_amd_sysconf(v, msr))
 		return 0;
