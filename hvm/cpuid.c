@@ -1,15 +1,19 @@
 /*
- * The CPUID policy every guest sees.  Host leaves pass through with the
- * features we do not virtualise hidden (VMX/SVM themselves, monitor/mwait,
- * performance and debug stores, TSC-deadline (the vLAPIC timer has no
- * such mode), power management), the hypervisor bit set, and Xen's leaves
- * at 0x40000000 (docs/xen-abi.md §A.4) so guests find "XenVMMXenVMM".
- * x2APIC is shown: the vLAPIC is x2APIC-only (hvm/vlapic.h).
- * Topology follows Xen: APIC ID = 2 * vcpu_id, one thread per core, one
- * package holding every vCPU.
+ * CPUID as every guest sees it.  Feature bits come from the CPUID policy
+ * (hvm/cpu_policy.c: an allow-list of what Amphi virtualises, each
+ * implied MSR handled); this file answers the leaves: host values for
+ * what describes the CPU (family, caches, address sizes), the policy's
+ * feature words, OSXSAVE and OSPKE mirroring the guest's CR4, the XSAVE
+ * leaf sized for the guest's own XCR0, and Xen's leaves at 0x40000000
+ * (docs/xen-abi.md §A.4) so guests find "XenVMMXenVMM".  x2APIC is shown:
+ * the vLAPIC is x2APIC-only (hvm/vlapic.h).  Topology follows Xen: APIC
+ * ID = 2 * vcpu_id, one thread per core, one package holding every vCPU.
+ * Leaves for power management (5, 6), the PMU (0xA), DCA (9), the
+ * serial number (3) and SVM (0x8000000A) are all zero.
  */
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
+#include <hvm/x86.h>
 #include <public/arch-x86/cpuid.h>
 #include <xen/lib.h>
 #include <xen/p2m.h>
@@ -20,29 +24,6 @@
 #define XEN_CPUID_BASE 0x40000000
 #define XEN_VERSION_MAJOR 4
 #define XEN_VERSION_MINOR 17
-#define XEN_HYPERCALL_MSR 0x40000000
-
-/* Leaf 1 ECX: VMX 5, SMX 6, EST 7, TM2 8, MONITOR 3, DS-CPL 4, SDBG 11,
- * PDCM 15, TSC-deadline 24, OSXSAVE 27 (reflects guest CR4). */
-#define L1_ECX_HIDE ((1U << 3) | (1U << 4) | (1U << 5) | (1U << 6) | \
-		     (1U << 7) | (1U << 8) | (1U << 11) | (1U << 15) | \
-		     (1U << 24) | (1U << 27))
-#define L1_ECX_X2APIC (1U << 21)
-#define L1_EDX_HTT (1U << 28)
-/* Leaf 1 EDX: MCE 7, MCA 14, DS 21, ACPI 22, TM 29, PBE 31.  No virtual
- * machine-check architecture: Linux treats a faulting MCG_* read as an
- * architectural violation and panics, and has nothing to gain from banks
- * that never report. */
-#define L1_EDX_MCE ((1U << 7) | (1U << 14))
-#define L1_EDX_HIDE (L1_EDX_MCE | (1U << 21) | (1U << 22) | (1U << 29) | \
-		     (1U << 31))
-/* 0x80000001 ECX: SVM 2, IBS 10, SKINIT 12, WDT 13, TOPOEXT 22, perfctr 23-24. */
-#define E1_ECX_HIDE ((1U << 2) | (1U << 10) | (1U << 12) | (1U << 13) | \
-		     (1U << 22) | (1U << 23) | (1U << 24))
-/* Leaf 7 EBX: SGX 2, HLE 4, RTM 11, PQM 12, PQE 15, PT 25. ECX: WAITPKG 5. */
-#define L7_EBX_HIDE ((1U << 2) | (1U << 4) | (1U << 11) | (1U << 12) | \
-		     (1U << 15) | (1U << 25))
-#define L7_ECX_HIDE (1U << 5)
 
 static void xen_leaves(struct vcpu *v, u32 idx, u32 sub, u32 *a, u32 *b,
 		       u32 *c, u32 *d)
@@ -59,7 +40,7 @@ static void xen_leaves(struct vcpu *v, u32 idx, u32 sub, u32 *a, u32 *b,
 		break;
 	case 2:
 		*a = 1;			/* hypercall pages */
-		*b = XEN_HYPERCALL_MSR;
+		*b = MSR_XEN_HYPERCALL;
 		break;
 	case 3:
 		/* Xen leaf 4: sub 0 = TSC mode/frequency, sub 1 = the scale
@@ -90,9 +71,13 @@ static void xen_leaves(struct vcpu *v, u32 idx, u32 sub, u32 *a, u32 *b,
 	}
 }
 
-/* Bytes XSAVE needs for the components in @xcr0 (legacy area + header,
- * then each enabled extended component at its standard offset). */
-static u32 xsave_size_for(u64 xcr0)
+/*
+ * Bytes XSAVE needs for the components in @xcr0 (SDM vol. 1 13.4): the
+ * legacy area and header, then each extended component at its offset
+ * (standard format) or packed after the previous one, 64-byte aligned
+ * where CPUID 0xD.i ECX[1] asks (compacted format, 13.4.3).
+ */
+static u32 xsave_size_for(u64 xcr0, bool compacted)
 {
 	u32 size = 512 + 64;
 
@@ -102,9 +87,39 @@ static u32 xsave_size_for(u64 xcr0)
 		if (!(xcr0 & (1ULL << i)))
 			continue;
 		cpuid_count(0xd, i, &r);
-		size = MAX(size, r.ebx + r.eax);	/* offset + size */
+		if (!compacted) {
+			size = MAX(size, r.ebx + r.eax);	/* offset + size */
+			continue;
+		}
+		if (r.ecx & 2)
+			size = ROUNDUP(size, 64);
+		size += r.eax;
 	}
 	return size;
+}
+
+/* Leaf 0xD for the policy's components and the guest's XCR0. */
+static void xsave_leaf(struct vcpu *v, const struct x86_policy *p, u32 sub,
+		       u32 *a, u32 *b, u32 *c, u32 *d)
+{
+	u64 xcr0 = fpu_guest_xcr0(v);
+
+	if (!p->xcr0 || sub >= 63)
+		*a = *b = *c = *d = 0;
+	else if (sub == 0) {
+		*a = (u32)p->xcr0;
+		*d = p->xcr0 >> 32;
+		*b = xsave_size_for(xcr0, false);
+		*c = xsave_size_for(p->xcr0, false);
+	} else if (sub == 1) {
+		/* No XSAVES: EBX sizes XCR0 alone, no IA32_XSS bits. */
+		*a = p->fw[X86_FW_DA1];
+		*b = *a & X86_FEATURE_BIT(XSAVEC) ?
+		     xsave_size_for(xcr0, true) : 0;
+		*c = *d = 0;
+	} else if (!(p->xcr0 & (1ULL << sub))) {
+		*a = *b = *c = *d = 0;
+	}
 }
 
 /* Bits of the APIC ID that number the vCPUs: ceil(log2(2 * max_vcpus)). */
@@ -143,55 +158,74 @@ static void topology_leaf(struct vcpu *v, u32 sub, u32 *a, u32 *b, u32 *c,
 	}
 }
 
+/* Leaf 7: subleaf 0 and 1 from the policy, OSPKE from the guest's CR4. */
+static void leaf7(struct vcpu *v, const struct x86_policy *p, u32 sub,
+		  u32 *a, u32 *b, u32 *c, u32 *d)
+{
+	*a = *b = *c = *d = 0;
+	if (sub == 0) {
+		*a = p->fw[X86_FW_7A1] ? 1 : 0;		/* last subleaf */
+		*b = p->fw[X86_FW_7B0];
+		*c = p->fw[X86_FW_7C0];
+		*d = p->fw[X86_FW_7D0];
+		if (hvm_ops->get_cr(v, 4) & X86_CR4_PKE)
+			*c |= X86_FEATURE_BIT(OSPKE);
+	} else if (sub == 1) {
+		*a = p->fw[X86_FW_7A1];
+	}
+}
+
+/* Leaf 1: the policy's features, our topology, OSXSAVE from CR4. */
+static void leaf1(struct vcpu *v, const struct x86_policy *p, u32 *b,
+		  u32 *c, u32 *d)
+{
+	*b = (*b & 0x0000ffff) | ((v->vcpu_id * 2) << 24) |
+	     ((u32)v->domain->max_vcpus * 2 << 16);
+	*c = p->fw[X86_FW_1C];
+	if (hvm_ops->get_cr(v, 4) & X86_CR4_OSXSAVE)
+		*c |= X86_FEATURE_BIT(OSXSAVE);
+	/* HTT (set by the policy): EBX[23:16] is valid, as Xen sets it. */
+	*d = p->fw[X86_FW_1D];
+}
+
 static void host_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
 		      u32 *c, u32 *d)
 {
+	const struct x86_policy *p = hvm_cpu_policy(v->domain);
 	struct cpuid_regs r;
 
 	cpuid_count(leaf, sub, &r);
 	*a = r.eax, *b = r.ebx, *c = r.ecx, *d = r.edx;
 	switch (leaf) {
 	case 1:
-		*b = (*b & 0x0000ffff) | ((v->vcpu_id * 2) << 24) |
-		     ((u32)v->domain->max_vcpus * 2 << 16);
-		*c &= ~L1_ECX_HIDE;
-		*c |= 1U << 31;		/* running on a hypervisor */
-		*c |= L1_ECX_X2APIC;
-		if (hvm_ops->get_cr(v, 4) & (1UL << 18))
-			*c |= 1U << 27;	/* OSXSAVE mirrors the guest's CR4 */
-		*d &= ~L1_EDX_HIDE;
-		*d |= L1_EDX_HTT;	/* EBX[23:16] is valid (Xen sets it) */
+		leaf1(v, p, b, c, d);
+		break;
+	case 7:
+		leaf7(v, p, sub, a, b, c, d);
 		break;
 	case 0xb:
 		topology_leaf(v, sub, a, b, c, d);
 		break;
+	case 0xd:
+		xsave_leaf(v, p, sub, a, b, c, d);
+		break;
+	case 3:
 	case 5:
 	case 6:
-		*a = *b = *c = *d = 0;	/* no monitor/mwait, no power mgmt */
-		break;
+	case 8:
+	case 9:
 	case 0xa:
-		*a = *b = *c = *d = 0;	/* no architectural PMU */
-		break;
-	case 0xd:
-		/* EBX: the XSAVE area size for the guest's own XCR0 (SDM vol.1
-		 * 13.2), not the host's, which may enable more components. */
-		if (sub == 0)
-			*b = xsave_size_for(fpu_guest_xcr0(v));
-		if (sub == 1)
-			*a &= ~(1U << 3);	/* XSAVES: supervisor state not virtualised */
-		break;
-	case 7:
-		if (sub == 0) {
-			*b &= ~L7_EBX_HIDE;
-			*c &= ~L7_ECX_HIDE;
-		}
+	case 0xc:
+	case 0x8000000a:	/* the SVM leaf: no nested SVM */
+		*a = *b = *c = *d = 0;
 		break;
 	case 0x80000001:
-		*c &= ~E1_ECX_HIDE;
-		*d &= ~L1_EDX_MCE;	/* AMD mirrors them here */
+		*c = p->fw[X86_FW_E1C];
+		*d = p->fw[X86_FW_E1D];
 		break;
-	case 0x8000000a:
-		*a = *b = *c = *d = 0;	/* the SVM leaf: no nested SVM */
+	case 0x80000007:
+		*a = *b = *c = 0;
+		*d = p->fw[X86_FW_E7D];
 		break;
 	case 0x80000008:
 		/* EAX[7:0]: the guest-physical address width the p2m covers
@@ -206,6 +240,8 @@ static void host_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
 		if (*c & 0xf0ff)
 			*c = (*c & ~0xf0ffU) | (2 * v->domain->max_vcpus - 1) |
 			     (apic_id_bits(v->domain) << 12);
+		*b = p->fw[X86_FW_E8B];
+		*d = 0;
 		break;
 	}
 }

@@ -20,10 +20,8 @@
 #include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
-
-#define TRAP_UD 6
-#define TRAP_GP 13
-#define X86_EFLAGS_IF (1UL << 9)
+#include <asm/msr-index.h>
+#include <asm/x86-defns.h>
 
 unsigned int hvm_guest_mode_fill(struct vcpu *v)
 {
@@ -48,23 +46,6 @@ static inline void hvm_complete_insn(struct vcpu *v, unsigned int len)
 void hvm_inject_gp0(struct vcpu *v)
 {
 	hvm_ops->inject_exception(v, TRAP_GP, true, 0);
-}
-
-static bool exc_contributory(u8 vec)
-{
-	return vec == 0 || (vec >= 10 && vec <= 13);	/* #DE, #TS-#GP */
-}
-
-enum hvm_exc_combine hvm_combine_exceptions(u8 first, u8 second)
-{
-	bool second_bad = exc_contributory(second) || second == 14;
-
-	if (first == 8 && second_bad)
-		return HVM_EXC_TRIPLE_FAULT;
-	if ((exc_contributory(first) && exc_contributory(second)) ||
-	    (first == 14 && second_bad))
-		return HVM_EXC_DOUBLE_FAULT;
-	return HVM_EXC_SECOND;
 }
 
 void hvm_inject_ud(struct vcpu *v)

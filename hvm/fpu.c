@@ -18,15 +18,15 @@
  * the linear address of the last XRSTOR, which a guest can collide with.
  */
 #include <hvm/fpu.h>
+#include <hvm/x86.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
+#include <xen/sched.h>
 #include <xen/spinlock.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 
-#define CPUID_1_ECX_XSAVE	(1U << 26)
-#define CPUID_1_ECX_AVX		(1U << 28)
 #define FXSAVE_SIZE		512
 #define FPU_FCW_INIT		0x037f	/* after FNINIT (SDM vol. 1 8.1.5) */
 #define FPU_MXCSR_INIT		0x1f80	/* reset value (SDM vol. 1 10.2.3) */
@@ -74,18 +74,18 @@ static int fpu_probe(u64 *xcr0, unsigned int *size)
 
 	*xcr0 = 0;
 	*size = FXSAVE_SIZE;
-	if (!(cpuid_ecx(1) & CPUID_1_ECX_XSAVE))
+	if (!(cpuid_ecx(1) & X86_FEATURE_BIT(XSAVE)))
 		return 0;
 	cpuid_count(0xd, 0, &r);
 	*xcr0 = (((u64)r.edx << 32) | r.eax) & XSTATE_HOST;
-	if (!(cpuid_ecx(1) & CPUID_1_ECX_AVX))
-		*xcr0 &= ~(XSTATE_AVX | XSTATE_AVX512);
-	if ((*xcr0 & XSTATE_MPX) != XSTATE_MPX)
-		*xcr0 &= ~XSTATE_MPX;
-	if ((*xcr0 & XSTATE_AVX512) != XSTATE_AVX512)
-		*xcr0 &= ~XSTATE_AVX512;
-	return (*xcr0 & (XSTATE_X87 | XSTATE_SSE)) ==
-	       (XSTATE_X87 | XSTATE_SSE) ? 0 : -ENODEV;
+	if (!(cpuid_ecx(1) & X86_FEATURE_BIT(AVX)))
+		*xcr0 &= ~(X86_XCR0_AVX | X86_XCR0_AVX512);
+	if ((*xcr0 & X86_XCR0_MPX) != X86_XCR0_MPX)
+		*xcr0 &= ~X86_XCR0_MPX;
+	if ((*xcr0 & X86_XCR0_AVX512) != X86_XCR0_AVX512)
+		*xcr0 &= ~X86_XCR0_AVX512;
+	return (*xcr0 & (X86_XCR0_X87 | X86_XCR0_SSE)) ==
+	       (X86_XCR0_X87 | X86_XCR0_SSE) ? 0 : -ENODEV;
 }
 
 int fpu_cpu_init(void)
@@ -146,7 +146,7 @@ int fpu_vcpu_init(struct vcpu *v)
 	s = alloc_zeroed_pages(order);
 	if (!s)
 		return -ENOMEM;
-	s->xcr0 = XSTATE_X87;
+	s->xcr0 = X86_XCR0_X87;
 	s->order = order;
 	/* Legacy region: FCW at 0, MXCSR at 24.  A zero XSAVE header
 	 * (XSTATE_BV = 0) puts every component in its init state. */
@@ -243,18 +243,8 @@ int fpu_guest_xsetbv(struct vcpu *v, u32 idx, u64 val)
 {
 	struct fpu_state *s = fpu_of(v);
 
-	/* SDM vol. 1 13.3: x87 always; AVX needs SSE, AVX-512 needs AVX
-	 * and all three of its bits; MPX's two bits go together. */
-	if (!fpu_xcr0 || idx != 0)
-		return -EINVAL;
-	if (!(val & XSTATE_X87) || (val & ~fpu_xcr0))
-		return -EINVAL;
-	if ((val & XSTATE_AVX) && !(val & XSTATE_SSE))
-		return -EINVAL;
-	if ((val & XSTATE_AVX512) &&
-	    ((val & XSTATE_AVX512) != XSTATE_AVX512 || !(val & XSTATE_AVX)))
-		return -EINVAL;
-	if ((val & XSTATE_MPX) && (val & XSTATE_MPX) != XSTATE_MPX)
+	if (!fpu_xcr0 || idx != 0 ||
+	    x86_xcr0_check(hvm_cpu_policy(v->domain), val))
 		return -EINVAL;
 	s->xcr0 = val;
 	/* Owning this pCPU, its XCR0 is live here. */

@@ -22,20 +22,15 @@
 
 #include <xen/types.h>
 #include <asm/percpu.h>
+#include <asm/x86-defns.h>
 
 struct vcpu;
 struct fpu_state;
 
-/* XCR0 bits (SDM vol. 1 13.3, APM vol. 2 11.5.2). */
-#define XSTATE_X87	(1ULL << 0)
-#define XSTATE_SSE	(1ULL << 1)
-#define XSTATE_AVX	(1ULL << 2)
-#define XSTATE_MPX	(3ULL << 3)	/* BNDREGS, BNDCSR */
-#define XSTATE_AVX512	(7ULL << 5)	/* opmask, ZMM_Hi256, Hi16_ZMM */
-#define XSTATE_PKRU	(1ULL << 9)
-/* What the host may enable: user components, no AMX. */
-#define XSTATE_HOST	(XSTATE_X87 | XSTATE_SSE | XSTATE_AVX | XSTATE_MPX | \
-			 XSTATE_AVX512 | XSTATE_PKRU)
+/* What the host may enable (XCR0 bits: asm/x86-defns.h): user
+ * components, no AMX. */
+#define XSTATE_HOST	(X86_XCR0_X87 | X86_XCR0_SSE | X86_XCR0_AVX | \
+			 X86_XCR0_MPX | X86_XCR0_AVX512 | X86_XCR0_PKRU)
 
 /*
  * Set this CPU up so guests can use x87/SSE/AVX: CR0.MP|NE, CR4.OSFXSR|
@@ -78,12 +73,13 @@ static inline void fpu_guest_enter(struct fpu_state *s)
 void fpu_vcpu_migrate(struct vcpu *v);
 
 /*
- * Guest XSETBV (SDM vol. 1 13.3): @idx must be 0, x87 set, AVX only with
- * SSE, AVX-512 whole and only with AVX, MPX whole, only bits the host
- * enabled.  Returns 0 (recorded; active from the next entry) or -EINVAL
- * (the caller injects #GP(0)).  The caller checks CPL 0 and the guest's
- * CR4.OSXSAVE first (#UD/#GP per the SDM).  fpu_guest_xcr0() is what
- * CPUID 0xD.0 EBX (the image size for the enabled XCR0) should follow.
+ * Guest XSETBV (SDM vol. 1 13.3): @idx must be 0 and the value pass
+ * x86_xcr0_check() against the domain's CPUID policy (whose components
+ * are all in the host's XCR0).  Returns 0 (recorded; active from the
+ * next entry) or -EINVAL (the caller injects #GP(0)).  The caller checks
+ * CPL 0 and the guest's CR4.OSXSAVE first (#UD/#GP per the SDM).
+ * fpu_guest_xcr0() is what CPUID 0xD.0 EBX (the image size for the
+ * enabled XCR0) should follow.
  */
 int fpu_guest_xsetbv(struct vcpu *v, u32 idx, u64 val);
 u64 fpu_guest_xcr0(struct vcpu *v);

@@ -29,18 +29,9 @@
  *    docs/xen-abi.md §0) pass.
  */
 #include <hvm/guest_walk.h>
+#include <hvm/x86.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
-
-#define GW_CR0_WP (1ULL << 16)
-#define GW_CR0_PG (1ULL << 31)
-#define GW_CR4_PSE (1ULL << 4)
-#define GW_CR4_PAE (1ULL << 5)
-#define GW_CR4_LA57 (1ULL << 12)
-#define GW_CR4_SMEP (1ULL << 20)
-#define GW_CR4_SMAP (1ULL << 21)
-#define GW_EFER_LMA (1ULL << 10)
-#define GW_EFER_NXE (1ULL << 11)
 
 #define GW_P (1ULL << 0)
 #define GW_RW (1ULL << 1)
@@ -76,12 +67,12 @@ static unsigned int gw_access_bits(const struct gw *w)
 {
 	const struct guest_paging *pg = w->pg;
 	unsigned int pfec = w->access & PFEC_write;
-	bool pae_nx = (pg->cr4 & GW_CR4_PAE) && (pg->efer & GW_EFER_NXE);
+	bool pae_nx = (pg->cr4 & X86_CR4_PAE) && (pg->efer & EFER_NXE);
 
 	if (w->user)
 		pfec |= PFEC_user;
 	/* I/D is reported only when it could have caused the fault. */
-	if ((w->access & PFEC_insn) && ((pg->cr4 & GW_CR4_SMEP) || pae_nx))
+	if ((w->access & PFEC_insn) && ((pg->cr4 & X86_CR4_SMEP) || pae_nx))
 		pfec |= PFEC_insn;
 	return pfec;
 }
@@ -118,7 +109,7 @@ static void gw_fold(struct gw *w, u64 e)
 {
 	w->rw &= !!(e & GW_RW);
 	w->us &= !!(e & GW_US);
-	if (w->pg->efer & GW_EFER_NXE)
+	if (w->pg->efer & EFER_NXE)
 		w->nx |= !!(e & GW_NX);
 }
 
@@ -133,7 +124,7 @@ static int gw_walk_2level(struct gw *w, u32 la, u64 *gpa)
 		return -EFAULT;
 	if (!(e & GW_P))
 		return gw_fault(w, 0);
-	if ((e & GW_PS) && (w->pg->cr4 & GW_CR4_PSE)) {
+	if ((e & GW_PS) && (w->pg->cr4 & X86_CR4_PSE)) {
 		/* PSE-36 (SDM table 4-4): bits 20:13 are address bits 39:32,
 		 * those at or above MAXPHYADDR and bit 21 are reserved. */
 		rsvd = (1ULL << 22) - (1ULL << (13 + maxphy - 32));
@@ -209,9 +200,9 @@ static int gw_walk_pae(struct gw *w, u32 la, u64 *gpa)
 /* SDM 4.5: 4-level paging, 48-bit canonical linear addresses. */
 static int gw_walk_long(struct gw *w, u64 gla, u64 *gpa)
 {
-	if (w->pg->cr4 & GW_CR4_LA57)
+	if (w->pg->cr4 & X86_CR4_LA57)
 		return gw_fault(w, PFEC_bad_gpa);
-	if ((u64)((s64)(gla << 16) >> 16) != gla)
+	if (!x86_is_canonical(gla))
 		return gw_fault(w, PFEC_noncanon);
 	return gw_walk64(w, w->pg->cr3 & w->addr_mask, gla, 4, gpa);
 }
@@ -226,13 +217,13 @@ static int gw_check(struct gw *w)
 	if (w->user) {
 		ok = w->us && !(write && !w->rw) && !(fetch && w->nx);
 	} else if (fetch) {
-		ok = !w->nx && !(w->us && (pg->cr4 & GW_CR4_SMEP));
+		ok = !w->nx && !(w->us && (pg->cr4 & X86_CR4_SMEP));
 	} else {
-		bool smap = (pg->cr4 & GW_CR4_SMAP) &&
+		bool smap = (pg->cr4 & X86_CR4_SMAP) &&
 			    ((w->access & PFEC_implicit) || !pg->ac);
 
 		ok = !(w->us && smap) &&
-		     !(write && !w->rw && (pg->cr0 & GW_CR0_WP));
+		     !(write && !w->rw && (pg->cr0 & X86_CR0_WP));
 	}
 	return ok ? 0 : gw_fault(w, PFEC_present);
 }
@@ -274,11 +265,11 @@ static void gw_init(struct gw *w, const struct guest_paging *pg,
 	w->addr_mask = ((1ULL << maxphy) - 1) & PAGE_MASK;
 	/* Long mode: bits 51:M reserved (62:52 are ignored/keys); PAE: bits
 	 * 62:M.  Bit 63 is XD, reserved unless EFER.NXE. */
-	if (pg->efer & GW_EFER_LMA)
+	if (pg->efer & EFER_LMA)
 		w->rsvd = ((1ULL << 52) - 1) & ~((1ULL << maxphy) - 1);
 	else
 		w->rsvd = ((1ULL << 63) - 1) & ~((1ULL << maxphy) - 1);
-	if (!(pg->efer & GW_EFER_NXE))
+	if (!(pg->efer & EFER_NXE))
 		w->rsvd |= GW_NX;
 }
 
@@ -291,14 +282,14 @@ int guest_walk_ad(const struct guest_paging *pg, u64 gla, unsigned int pfec,
 	int rc;
 
 	/* Paging off: linear is physical, 32 bits wide outside long mode. */
-	if (!(pg->cr0 & GW_CR0_PG)) {
-		*gpa = (pg->efer & GW_EFER_LMA) ? gla : (u32)gla;
+	if (!(pg->cr0 & X86_CR0_PG)) {
+		*gpa = (pg->efer & EFER_LMA) ? gla : (u32)gla;
 		return 0;
 	}
 	gw_init(&w, pg, pfec, read, ctx);
-	if (pg->efer & GW_EFER_LMA)
+	if (pg->efer & EFER_LMA)
 		rc = gw_walk_long(&w, gla, &out);
-	else if (pg->cr4 & GW_CR4_PAE)
+	else if (pg->cr4 & X86_CR4_PAE)
 		rc = gw_walk_pae(&w, gla, &out);
 	else
 		rc = gw_walk_2level(&w, gla, &out);

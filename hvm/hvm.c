@@ -10,6 +10,7 @@
  */
 #include <hvm/hvm.h>
 #include <hvm/p2m/p2m.h>
+#include <hvm/x86.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/shutdown.h>
@@ -18,6 +19,7 @@
 const struct hvm_function_table *hvm_ops;
 static enum p2m_format hvm_p2m_fmt;
 static char hvm_desc[320];
+static bool hvm_policy_ready;
 
 void hvm_list_add(char *buf, size_t len, const char *item)
 {
@@ -66,6 +68,12 @@ int hvm_cpu_up(unsigned int cpu)
 			   "virtualization setting");
 	printk("CPU%u: %s enabled (%s)\n", cpu, hvm_ops->name,
 	       hvm_ops->cpu_features());
+	/* The boot CPU comes up first, alone: the policy needs its FPU
+	 * probe (hvm/fpu.c) and the vendor's controls. */
+	if (!hvm_policy_ready) {
+		hvm_cpu_policy_init();
+		hvm_policy_ready = true;
+	}
 	return 0;
 }
 

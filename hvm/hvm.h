@@ -12,6 +12,7 @@
 
 struct vcpu;
 struct domain;
+struct x86_policy;
 
 struct hvm_function_table {
 	const char *name;			/* "SVM" or "VMX" */
@@ -80,6 +81,9 @@ struct hvm_function_table {
 	void (*flush_guest_tlb)(struct vcpu *v);
 	/* This vendor's 3-byte hypercall instruction (VMMCALL / VMCALL). */
 	u8 hypercall_insn[3];
+	/* Remove from the CPUID policy what this vendor cannot let a guest
+	 * run (hvm/cpu_policy.c); NULL: nothing.  Once, at boot. */
+	void (*cpu_policy)(struct x86_policy *p);
 };
 
 extern const struct hvm_function_table *hvm_ops;
@@ -149,14 +153,6 @@ static inline bool hvm_long_mode_64(struct vcpu *v)
 }
 void hvm_inject_gp0(struct vcpu *v);
 
-/* What a CPU delivers when exception @second arises while @first is being
- * delivered (SDM vol.3 6.15 table 6-5, APM vol.2 8.2.9 table 8-7). */
-enum hvm_exc_combine {
-	HVM_EXC_SECOND,		/* the new one; the first recurs on re-execution */
-	HVM_EXC_DOUBLE_FAULT,
-	HVM_EXC_TRIPLE_FAULT,
-};
-enum hvm_exc_combine hvm_combine_exceptions(u8 first, u8 second);
 void hvm_inject_ud(struct vcpu *v);
 
 /* Per-domain policies (hvm/cpuid.c, hvm/msr.c, hvm/io.c). */

@@ -2,48 +2,34 @@
  * Guest MSRs.  The vendor handles those that live in the VMCB/VMCS (EFER,
  * PAT, SYSCALL/SYSENTER, segment bases); the vLAPIC (hvm/vlapic.c) owns
  * APIC_BASE and the x2APIC registers 0x800-0x8ff; this file keeps the rest
- * per vCPU: TSC, the MTRR set (so firmware and Linux can program caching
- * the way they expect), MISC_ENABLE, SPEC_CTRL, TSC_AUX and Xen's
- * hypercall-page MSR.  Everything else raises #GP, which is what guests
- * probing with rdmsr_safe() expect from an absent MSR.
+ * per vCPU: TSC and TSC_ADJUST, the MTRR set (so firmware and Linux can
+ * program caching the way they expect), MISC_ENABLE, the speculation
+ * controls, TSC_AUX and Xen's hypercall-page MSR.  Everything else raises
+ * #GP, which is what guests probing with rdmsr_safe() expect from an
+ * absent MSR.
+ *
+ * An MSR that a CPUID feature implies exists exactly when the domain's
+ * policy offers the feature (hvm/cpu_policy.c), as on hardware and in
+ * Xen: an offered feature's MSR never faults, a hidden one's always does.
+ * The speculation controls are the guest's view only: SPEC_CTRL is kept
+ * per vCPU but not loaded into the hardware, so IBPB and L1D-flush
+ * requests are accepted as the architecture defines and carried out on
+ * the host CPU when it has them.
  */
 #include <hvm/hvm.h>
 #include <hvm/vlapic.h>
+#include <hvm/x86.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <asm/processor.h>
 
-#define MSR_TSC 0x10
-#define MSR_FEATURE_CONTROL 0x3a
-#define MSR_SPEC_CTRL 0x48
-#define MSR_PRED_CMD 0x49
-#define MSR_UCODE_REV 0x8b
-#define MSR_MTRRCAP 0xfe
-#define MSR_MISC_ENABLE 0x1a0
-#define MSR_MTRR_PHYS_BASE0 0x200
-#define MSR_MTRR_FIX64K 0x250
-#define MSR_MTRR_FIX16K_80000 0x258
-#define MSR_MTRR_FIX16K_A0000 0x259
-#define MSR_MTRR_FIX4K_C0000 0x268
-#define MSR_MTRR_DEF_TYPE 0x2ff
-#define MSR_TSC_AUX 0xc0000103
-#define MSR_XEN_HYPERCALL 0x40000000
-/* AMD system configuration, top-of-memory and interrupt-pending-message
- * registers: Linux reads SYSCFG (MTRR code) and INT_PENDING_MSG (C1E
- * detection) on AMD.  Read as 0, writes ignored (Xen for a domU). */
-#define MSR_K8_SYSCFG 0xc0010010
-#define MSR_K8_TOP_MEM1 0xc001001a
-#define MSR_K8_TOP_MEM2 0xc001001d
-#define MSR_K8_INT_PENDING_MSG 0xc0010055
-
 #define MTRR_VCNT 8
 /* MTRRcap: 8 variable ranges, fixed ranges, write-combining. */
 #define MTRRCAP_VALUE (MTRR_VCNT | (1U << 8) | (1U << 10))
 /* MISC_ENABLE: fast strings; BTS and PEBS unavailable (read-only bits). */
 #define MISC_ENABLE_DEFAULT ((1ULL << 0) | (1ULL << 11) | (1ULL << 12))
-#define PHYS_ADDR_MASK 0x000ffffffffff000ULL
 
 void hvm_msr_vcpu_init(struct vcpu *v)
 {
@@ -53,15 +39,18 @@ void hvm_msr_vcpu_init(struct vcpu *v)
 	v->hvm->msr_mtrr_def = (1ULL << 11) | 6;
 }
 
-static bool mem_type_valid(u64 t)
+/* Address bits of a variable MTRR: 4 KiB granules below MAXPHYADDR. */
+static u64 mtrr_addr_mask(const struct vcpu *v)
 {
-	return t == 0 || t == 1 || t == 4 || t == 5 || t == 6;
+	unsigned int bits = hvm_cpu_policy(v->domain)->maxphysaddr;
+
+	return ((1ULL << MIN(bits, 52U)) - 1) & ~0xfffULL;
 }
 
 /* Fixed-range MTRR index (0..10) for @msr, or -1. */
 static int mtrr_fixed_index(u32 msr)
 {
-	if (msr == MSR_MTRR_FIX64K)
+	if (msr == MSR_MTRR_FIX64K_00000)
 		return 0;
 	if (msr == MSR_MTRR_FIX16K_80000 || msr == MSR_MTRR_FIX16K_A0000)
 		return 1 + (msr - MSR_MTRR_FIX16K_80000);
@@ -75,24 +64,24 @@ static int mtrr_write(struct vcpu *v, u32 msr, u64 val)
 	int fix = mtrr_fixed_index(msr);
 
 	if (msr == MSR_MTRR_DEF_TYPE) {
-		if ((val & ~0xcffULL) || !mem_type_valid(val & 0xff))
+		if ((val & ~0xcffULL) || !x86_mtrr_type_valid(val & 0xff))
 			return -EINVAL;
 		v->hvm->msr_mtrr_def = val;
 		return 0;
 	}
 	if (fix >= 0) {
 		for (int i = 0; i < 8; i++)
-			if (!mem_type_valid((val >> (8 * i)) & 0xff))
+			if (!x86_mtrr_type_valid((val >> (8 * i)) & 0xff))
 				return -EINVAL;
 		v->hvm->msr_mtrr_fixed[fix] = val;
 		return 0;
 	}
 	/* Variable ranges: even = base (type in bits 7:0), odd = mask. */
 	if (msr & 1) {
-		if (val & ~(PHYS_ADDR_MASK | (1ULL << 11)))
+		if (val & ~(mtrr_addr_mask(v) | (1ULL << 11)))
 			return -EINVAL;
-	} else if ((val & ~(PHYS_ADDR_MASK | 0xff)) ||
-		   !mem_type_valid(val & 0xff)) {
+	} else if ((val & ~(mtrr_addr_mask(v) | 0xff)) ||
+		   !x86_mtrr_type_valid(val & 0xff)) {
 		return -EINVAL;
 	}
 	v->hvm->msr_mtrr_var[msr - MSR_MTRR_PHYS_BASE0] = val;
@@ -162,16 +151,108 @@ static int hypercall_page_write(struct vcpu *v, u64 val)
 	return 0;
 }
 
-/* AMD and Hygon only, as Xen: others get #GP. */
-static bool msr_is_amd_sysconf(u32 msr)
+/*
+ * AMD system configuration, top-of-memory and interrupt-pending-message
+ * registers: Linux reads SYSCFG (MTRR code) and INT_PENDING_MSG (C1E
+ * detection) on AMD.  Read as 0, writes ignored (Xen for a domU); AMD
+ * and Hygon only, as Xen: others get #GP.
+ */
+static bool msr_is_amd_sysconf(const struct vcpu *v, u32 msr)
 {
-	struct cpuid_regs r;
-
 	if (msr != MSR_K8_SYSCFG && msr != MSR_K8_TOP_MEM1 &&
 	    msr != MSR_K8_TOP_MEM2 && msr != MSR_K8_INT_PENDING_MSG)
 		return false;
-	cpuid(0, &r);
-	return r.ebx == 0x68747541 || r.ebx == 0x6f677948; /* "Auth", "Hygo" */
+	return hvm_cpu_policy(v->domain)->vendor == X86_VENDOR_AMD;
+}
+
+/*
+ * Guest TSC = host TSC + offset.  SDM vol. 3 17.17.3: a WRMSR to the TSC
+ * moves TSC_ADJUST by the same amount, and a write to TSC_ADJUST moves
+ * the TSC; both are the one offset.  The pvclock follows at the next
+ * entry.
+ */
+static void msr_set_tsc_offset(struct vcpu *v, u64 offset)
+{
+	v->hvm->msr_tsc_adjust += offset - v->hvm->tsc_offset;
+	v->hvm->tsc_offset = offset;
+	hvm_ops->set_tsc_offset(v, offset);
+	vcpu_work_set(v, VCPU_WORK_TIME);
+}
+
+/* MSRs a CPUID feature implies: -ENOENT if the policy hides it. */
+static int msr_read_feature(struct vcpu *v, u32 msr, u64 *val)
+{
+	const struct x86_policy *p = hvm_cpu_policy(v->domain);
+
+	switch (msr) {
+	case MSR_TSC_ADJUST:
+		if (!x86_has(p, TSC_ADJUST))
+			break;
+		*val = v->hvm->msr_tsc_adjust;
+		return 0;
+	case MSR_SPEC_CTRL:
+		if (!x86_spec_ctrl_valid_bits(p))
+			break;
+		*val = v->hvm->msr_spec_ctrl;
+		return 0;
+	case MSR_ARCH_CAPABILITIES:
+		if (!x86_has(p, ARCH_CAPS))
+			break;
+		*val = p->arch_caps;
+		return 0;
+	case MSR_TSC_AUX:
+		if (!x86_has(p, RDTSCP) && !x86_has(p, RDPID))
+			break;
+		*val = v->hvm->msr_tsc_aux;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The write side of msr_read_feature(), plus the write-only commands. */
+static int msr_write_feature(struct vcpu *v, u32 msr, u64 val)
+{
+	const struct x86_policy *p = hvm_cpu_policy(v->domain);
+
+	switch (msr) {
+	case MSR_TSC_ADJUST:
+		if (!x86_has(p, TSC_ADJUST))
+			break;
+		msr_set_tsc_offset(v, v->hvm->tsc_offset + val -
+				   v->hvm->msr_tsc_adjust);
+		return 0;
+	case MSR_SPEC_CTRL:
+		if (!x86_spec_ctrl_valid_bits(p))
+			break;
+		if (val & ~x86_spec_ctrl_valid_bits(p))
+			return -EINVAL;
+		v->hvm->msr_spec_ctrl = val;
+		return 0;
+	case MSR_PRED_CMD:
+		if (!x86_has(p, IBRSB) && !x86_has(p, IBPB))
+			break;
+		if (val & ~PRED_CMD_IBPB)
+			return -EINVAL;
+		if (val)	/* offered: the host has the MSR */
+			wrmsr(MSR_PRED_CMD, PRED_CMD_IBPB);
+		return 0;
+	case MSR_FLUSH_CMD:
+		if (!x86_has(p, L1D_FLUSH))
+			break;
+		if (val & ~FLUSH_CMD_L1D)
+			return -EINVAL;
+		if (val)
+			wrmsr(MSR_FLUSH_CMD, FLUSH_CMD_L1D);
+		return 0;
+	case MSR_TSC_AUX:
+		if (!x86_has(p, RDTSCP) && !x86_has(p, RDPID))
+			break;
+		if (!x86_msr_write_valid(msr, val))
+			return -EINVAL;
+		v->hvm->msr_tsc_aux = val;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 int hvm_msr_read(struct vcpu *v, u32 msr, u64 *val)
@@ -180,11 +261,14 @@ int hvm_msr_read(struct vcpu *v, u32 msr, u64 *val)
 
 	if (rc != -ENOENT)
 		return rc;
+	rc = msr_read_feature(v, msr, val);
+	if (rc != -ENOENT)
+		return rc;
 	if (is_mtrr(msr) || msr == MSR_MTRRCAP)
 		return mtrr_read(v, msr, val);
-	if (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST)
+	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
 		return vlapic_msr_read(v, msr, val);
-	if (msr_is_amd_sysconf(msr)) {
+	if (msr_is_amd_sysconf(v, msr)) {
 		*val = 0;
 		return 0;
 	}
@@ -195,20 +279,14 @@ int hvm_msr_read(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_IA32_APIC_BASE:
 		*val = vlapic_base_msr(v);
 		return 0;
-	case MSR_FEATURE_CONTROL:
-		*val = 1;		/* locked, VMX off: as Xen reports */
+	case MSR_IA32_FEATURE_CONTROL:
+		*val = FEATURE_CONTROL_LOCK;	/* VMX off: as Xen reports */
 		return 0;
 	case MSR_UCODE_REV:
 		*val = 0;		/* Xen reports no microcode revision */
 		return 0;
 	case MSR_MISC_ENABLE:
 		*val = v->hvm->msr_misc_enable;
-		return 0;
-	case MSR_SPEC_CTRL:
-		*val = v->hvm->msr_spec_ctrl;
-		return 0;
-	case MSR_TSC_AUX:
-		*val = v->hvm->msr_tsc_aux;
 		return 0;
 	case MSR_XEN_HYPERCALL:
 		*val = v->hvm->hypercall_page_msr;
@@ -223,16 +301,18 @@ int hvm_msr_write(struct vcpu *v, u32 msr, u64 val)
 
 	if (rc != -ENOENT)
 		return rc;
+	rc = msr_write_feature(v, msr, val);
+	if (rc != -ENOENT)
+		return rc;
 	if (is_mtrr(msr))
 		return mtrr_write(v, msr, val);
-	if (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST)
+	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
 		return vlapic_msr_write(v, msr, val);
-	if (msr_is_amd_sysconf(msr))
+	if (msr_is_amd_sysconf(v, msr))
 		return 0;
 	switch (msr) {
 	case MSR_TSC:
-		v->hvm->tsc_offset = val - rdtsc();
-		hvm_ops->set_tsc_offset(v, v->hvm->tsc_offset);
+		msr_set_tsc_offset(v, val - rdtsc());
 		return 0;
 	case MSR_IA32_APIC_BASE:
 		return vlapic_set_base_msr(v, val);
@@ -242,20 +322,8 @@ int hvm_msr_write(struct vcpu *v, u32 msr, u64 val)
 			return -EINVAL;
 		v->hvm->msr_misc_enable = val;
 		return 0;
-	case MSR_SPEC_CTRL:
-		if (val & ~7ULL)	/* IBRS, STIBP, SSBD */
-			return -EINVAL;
-		v->hvm->msr_spec_ctrl = val;
-		return 0;
 	case MSR_UCODE_REV:
 		return 0;		/* Linux writes 0 before CPUID 1: ignored */
-	case MSR_PRED_CMD:
-		return val & ~1ULL ? -EINVAL : 0;	/* IBPB: nothing to keep */
-	case MSR_TSC_AUX:
-		if (val >> 32)
-			return -EINVAL;
-		v->hvm->msr_tsc_aux = val;
-		return 0;
 	case MSR_XEN_HYPERCALL:
 		return hypercall_page_write(v, val);
 	}

@@ -37,8 +37,6 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 
-#define TRAP_NMI 2
-
 /* The vector to offer now, or -1; *from_lapic says whether to ack it. */
 static int hvm_next_vector(struct vcpu *v, bool *from_lapic)
 {

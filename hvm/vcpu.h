@@ -81,6 +81,20 @@ struct hvm_regs {
 	u64 rsp, rip, rflags;
 };
 
+/* General register @n as instructions encode it (SDM vol. 2 table 2-2:
+ * RAX RCX RDX RBX RSP RBP RSI RDI, then R8-R15). */
+static inline u64 *hvm_gpr(struct hvm_regs *r, unsigned int n)
+{
+	static const u8 off[16] = {
+		HVM_REG_RAX, HVM_REG_RCX, HVM_REG_RDX, HVM_REG_RBX,
+		HVM_REG_RSP, HVM_REG_RBP, HVM_REG_RSI, HVM_REG_RDI,
+		HVM_REG_R8, HVM_REG_R9, HVM_REG_R10, HVM_REG_R11,
+		HVM_REG_R12, HVM_REG_R13, HVM_REG_R14, HVM_REG_R15,
+	};
+
+	return (u64 *)((u8 *)r + off[n & 15]);
+}
+
 enum hvm_seg_reg {
 	SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS,
 	SEG_LDTR, SEG_TR, SEG_GDTR, SEG_IDTR, NR_SEGS
@@ -230,6 +244,7 @@ struct hvm_vcpu {
 	/* Guest-visible MSR state kept by common code (hvm/msr.c). */
 	u64 msr_pat, msr_mtrr_def, msr_mtrr_fixed[11], msr_mtrr_var[16];
 	u64 msr_misc_enable, msr_spec_ctrl, msr_tsc_aux;
+	u64 msr_tsc_adjust;	/* IA32_TSC_ADJUST: writes to it move tsc_offset */
 	u64 tsc_offset;		/* guest TSC = host TSC + offset */
 	u64 hypercall_page_msr;
 	struct vlapic *vlapic;	/* hvm/vlapic.c */

@@ -5,6 +5,7 @@
  * itself before its first entry (hvm/resume.c).
  */
 #include <hvm/hvm.h>
+#include <hvm/x86.h>
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
@@ -23,6 +24,25 @@ static void seg(struct hvm_seg *s, u16 sel, u64 base, u32 limit, u16 attr)
 {
 	*s = (struct hvm_seg){ .sel = sel, .attr = attr, .limit = limit,
 			       .base = base };
+}
+
+/*
+ * As Xen's arch_set_info_hvm_guest(): control registers and EFER that VM
+ * entry accepts, with only the features the domain was offered, so a bad
+ * context fails here with -EINVAL instead of the vCPU's first entry.
+ */
+static const char *boot_state_check(const struct domain *d,
+				    const struct hvm_boot_state *st)
+{
+	u64 efer = st->efer & ~EFER_LMA;
+	u16 cs = st->seg[SEG_CS].attr;
+
+	/* The vendors set LMA from LME and PG when they load the state. */
+	if ((efer & EFER_LME) && (st->cr0 & X86_CR0_PG))
+		efer |= EFER_LMA;
+	return x86_state_check(hvm_cpu_policy(d), &(struct x86_cr_state){
+		.cr0 = st->cr0, .cr3 = st->cr3, .cr4 = st->cr4, .efer = efer,
+		.cs_l = cs & X86_SEG_ATTR_L, .cs_db = cs & X86_SEG_ATTR_DB });
 }
 
 /* VCPUOP_initialise for HVM: struct vcpu_hvm_context -> boot state. */
@@ -49,7 +69,7 @@ long arch_vcpu_initialise(struct vcpu *v, u64 arg)
 		if (!(r->cr0 & X86_CR0_PG) || !(r->cr0 & X86_CR0_PE) ||
 		    !(r->cr4 & X86_CR4_PAE) || (r->efer & (EFER_LME | EFER_LMA)) !=
 		    (EFER_LME | EFER_LMA) ||
-		    (s64)r->rip != (s64)(r->rip << 16) >> 16)	/* canonical */
+		    !x86_is_canonical(r->rip))
 			return -EINVAL;
 		st->regs = (struct hvm_regs){ .rax = r->rax, .rcx = r->rcx,
 			.rdx = r->rdx, .rbx = r->rbx, .rsp = r->rsp, .rbp = r->rbp,
@@ -101,6 +121,8 @@ long arch_vcpu_initialise(struct vcpu *v, u64 arg)
 	seg(&st->seg[SEG_LDTR], 0, 0, 0, AR_LDT_NONE);
 	seg(&st->seg[SEG_GDTR], 0, 0, 0xffff, 0);
 	seg(&st->seg[SEG_IDTR], 0, 0, 0xffff, 0);
+	if (boot_state_check(d, st))
+		return -EINVAL;
 	f = spin_lock_irqsave(&d->lock);
 	if (v->is_initialised)
 		rc = -EEXIST;

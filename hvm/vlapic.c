@@ -59,9 +59,6 @@
 #define X2APIC_SELF_IPI 0x83f
 
 /* IA32_APIC_BASE (SDM vol.3 11.4.4, 11.12.1). */
-#define APIC_BASE_BSP (1ULL << 8)
-#define APIC_BASE_EXTD (1ULL << 10)
-#define APIC_BASE_EN (1ULL << 11)
 #define APIC_BASE_ADDR 0x000ffffffffff000ULL
 #define APIC_BASE_DEFAULT 0xfee00000ULL
 
@@ -118,13 +115,13 @@ static u32 x2apic_ldr(u32 id)
 
 static bool hw_enabled(const struct vlapic *vl)
 {
-	return READ_ONCE(vl->base) & APIC_BASE_EN;
+	return READ_ONCE(vl->base) & APIC_BASE_ENABLE;
 }
 
 static bool x2apic_mode(const struct vlapic *vl)
 {
-	return (READ_ONCE(vl->base) & (APIC_BASE_EN | APIC_BASE_EXTD)) ==
-	       (APIC_BASE_EN | APIC_BASE_EXTD);
+	return (READ_ONCE(vl->base) & (APIC_BASE_ENABLE | APIC_BASE_EXTD)) ==
+	       (APIC_BASE_ENABLE | APIC_BASE_EXTD);
 }
 
 /* Hardware- and software-enabled: the APIC accepts fixed interrupts. */
@@ -447,11 +444,11 @@ int vlapic_set_base_msr(struct vcpu *v, u64 val)
 {
 	struct vlapic *vl = v->hvm->vlapic;
 	u64 old = vl->base;
-	bool was_en = old & APIC_BASE_EN, en = val & APIC_BASE_EN;
+	bool was_en = old & APIC_BASE_ENABLE, en = val & APIC_BASE_ENABLE;
 	bool was_x2 = old & APIC_BASE_EXTD, x2 = val & APIC_BASE_EXTD;
 	static bool warned;
 
-	if (val & ~(APIC_BASE_ADDR | APIC_BASE_EN | APIC_BASE_EXTD |
+	if (val & ~(APIC_BASE_ADDR | APIC_BASE_ENABLE | APIC_BASE_EXTD |
 		    APIC_BASE_BSP))
 		return -EINVAL;
 	if ((x2 && !en) || (was_en && was_x2 && en && !x2) ||
@@ -649,7 +646,7 @@ int vlapic_init(struct vcpu *v)
 		return -ENOMEM;
 	vl->vcpu = v;
 	vl->id = v->vcpu_id * 2;
-	vl->base = APIC_BASE_DEFAULT | APIC_BASE_EN | APIC_BASE_EXTD |
+	vl->base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | APIC_BASE_EXTD |
 		   (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
 	vlapic_timer_init(vl);
 	vlapic_reset(vl);

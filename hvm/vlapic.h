@@ -14,12 +14,10 @@
 #define HVM_VLAPIC_H
 
 #include <xen/types.h>
+#include <asm/msr-index.h>	/* MSR_X2APIC_FIRST/LAST, APIC_BASE_* */
 
 struct vcpu;
 struct hvm_boot_state;
-
-#define VLAPIC_MSR_FIRST 0x800
-#define VLAPIC_MSR_LAST 0x8ff
 
 /* Allocate and reset (v->hvm->vlapic).  0 or -ENOMEM. */
 int vlapic_init(struct vcpu *v);

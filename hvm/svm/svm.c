@@ -16,6 +16,7 @@
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
 #include <hvm/svm/svm.h>
+#include <hvm/x86.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
@@ -63,7 +64,7 @@ static const char *svm_check_cpu(struct svm_caps *c)
 
 	cpuid(0x80000000, &r);
 	if (r.eax < 0x80000001 ||
-	    !(cpuid_ecx(0x80000001) & CPUID_80000001_ECX_SVM))
+	    !(cpuid_ecx(0x80000001) & X86_FEATURE_BIT(SVM)))
 		return "CPU has no SVM";
 	if (r.eax < 0x8000000A)
 		return "no CPUID leaf 0x8000000A";

@@ -8,15 +8,6 @@
 #include <xen/types.h>
 #include <hvm/vcpu.h>
 
-/* APM vol. 2 15.30.1 (VM_CR) and 15.30.4 (VM_HSAVE_PA). */
-#define MSR_VM_CR		0xC0010114
-#define VM_CR_LOCK		(1U << 3)
-#define VM_CR_SVMDIS		(1U << 4)
-#define MSR_VM_HSAVE_PA		0xC0010117
-
-/* CPUID Fn8000_0001 ECX bit 2: SVM (APM vol. 3, appendix E.4.2). */
-#define CPUID_80000001_ECX_SVM	(1U << 2)
-
 /* CPUID Fn8000_000A EDX: SVM feature identification (APM vol. 3 E.4.9). */
 #define SVM_FEAT_NP		(1U << 0)	/* nested paging */
 #define SVM_FEAT_LBRV		(1U << 1)	/* LBR virtualization */
@@ -60,7 +51,22 @@ void svm_vmrun(struct hvm_regs *regs, paddr_t vmcb_pa, paddr_t host_save_pa);
 /* vcpu.c: once at probe: the shared I/O and MSR permission maps. */
 int svm_vcpu_setup(void);
 
-/* vcpu.c: the vCPU half of the ops table (hvm/hvm.h documents each). */
+struct vmcb;
+
+/* vcpu.c: @v's VMCB (one page, identity-mapped). */
+struct vmcb *svm_vmcb(struct vcpu *v);
+
+/* state.c: where the guest's RIP points, and the length of the
+ * instruction there, 0f @op2 [ModRM] (0: not that instruction). */
+u64 svm_rip_linear(const struct vmcb *vmcb);
+unsigned int svm_insn_len(struct vcpu *v, const struct vmcb *vmcb, u8 op2,
+			  unsigned int *modrm);
+/* state.c: the selective CR0 and the CR4 write intercepts, handled. */
+void svm_exit_cr_write(struct vcpu *v, struct vmcb *vmcb, unsigned int cr,
+		       struct hvm_exit *e);
+
+/* vcpu.c and state.c: the vCPU half of the ops table (hvm/hvm.h
+ * documents each). */
 int svm_vcpu_init(struct vcpu *v);
 void svm_vcpu_destroy(struct vcpu *v);
 void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s);

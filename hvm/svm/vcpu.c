@@ -1,17 +1,17 @@
 /*
  * AMD SVM: the vCPU (APM vol. 2 ch. 15) behind the vendor-neutral ops.
  *
- * One VMCB page per vCPU.  Amphi intercepts what it emulates (CPUID, all
- * MSRs and I/O ports through all-ones permission maps, HLT, VMMCALL,
- * INIT, shutdown, XSETBV, INVD, the SVM instructions) and lets the guest
- * own everything else: with nested paging its CR0/CR3/CR4/EFER, CR2, the
- * debug registers (DR6/DR7 in the VMCB; DR0-3 lazily, see svm_take_dr())
- * and the TSC (through TSC_OFFSET) are used as they are.
+ * One VMCB page per vCPU.  What the guest runs natively and what exits
+ * is written down once, above svm_vmcb_init(); state.c keeps the
+ * registers the VMCB holds and handles the CR and MSR intercepts.  The
+ * debug registers DR0-3 are switched lazily (svm_take_dr()).
  *
  * Emulators' SVM (QEMU TCG, Bochs) lacks next-RIP saving, decode assists,
  * clean bits and flush-by-ASID, so this file assumes none of them:
- *  - instruction lengths come from a table (each intercepted instruction
- *    has one encoding; IOIO gives the next RIP in EXITINFO2, 15.10.2);
+ *  - instruction lengths come from a table (instructions with one
+ *    encoding), from the bytes at RIP (state.c, for those with prefixes
+ *    or operands), or from EXITINFO2 (IOIO gives the next RIP, 15.10.2);
+ *    an instruction that must raise #UD or #GP needs no length;
  *  - the whole VMCB is rewritten freely (clean field always 0);
  *  - TLB isolation is by ASID only: each (vCPU, pCPU) gets a fresh ASID
  *    from a per-pCPU generation; when a pCPU runs out it starts a new
@@ -32,6 +32,7 @@
 #include <hvm/p2m/p2m.h>
 #include <hvm/svm/svm.h>
 #include <hvm/svm/vmcb.h>
+#include <hvm/x86.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
@@ -43,26 +44,8 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
-#define X86_EFLAGS_FIXED	(1UL << 1)
-#define X86_EFLAGS_IF		(1UL << 9)
-#define X86_EFLAGS_VM		(1UL << 17)
-#define SEG_ATTR_DPL(a)		(((a) >> 5) & 3)
-#define SEG_ATTR_L		(1U << 9)
-
-#define MSR_SYSENTER_CS		0x174
-#define MSR_SYSENTER_ESP	0x175
-#define MSR_SYSENTER_EIP	0x176
-#define MSR_DEBUGCTL		0x1d9
-#define MSR_PAT			0x277
-#define MSR_STAR		0xc0000081
-#define MSR_LSTAR		0xc0000082
-#define MSR_CSTAR		0xc0000083
-#define MSR_SFMASK		0xc0000084
-#define MSR_TSC_AUX		0xc0000103
-#define CPUID_80000001_EDX_RDTSCP (1U << 27)
-
-#define SVM_PAT_DEFAULT		0x0007040600070406ULL	/* power-on PAT */
 #define SVM_DR6_INIT		0xffff0ff0ULL
+#define SVM_DR6_BS		(1ULL << 14)	/* single step */
 #define SVM_DR7_INIT		0x400ULL
 #define SVM_IOPM_ORDER		2	/* 12 KiB used (15.10.1) */
 #define SVM_IOPM_BYTES		(3 * PAGE_SIZE)
@@ -126,6 +109,14 @@ static struct fpu_state **svm_fpu_slot(struct vcpu *v)
 	return &((struct svm_vcpu *)v->hvm->vendor)->fpu;
 }
 
+static u32 svm_cpuid7_ecx(void)
+{
+	struct cpuid_regs r;
+
+	cpuid_count(7, 0, &r);
+	return r.ecx;
+}
+
 int svm_vcpu_setup(void)
 {
 	svm_iopm = alloc_pages(SVM_IOPM_ORDER);
@@ -138,14 +129,21 @@ int svm_vcpu_setup(void)
 	memset(svm_iopm, 0xff, SVM_IOPM_BYTES);
 	memset(svm_msrpm, 0xff, PAGE_SIZE << SVM_MSRPM_ORDER);
 	fpu_set_slot_fn(svm_fpu_slot);
-	svm_have_tsc_aux = cpuid_eax(0x80000000) >= 0x80000001 &&
-			   (cpuid_edx(0x80000001) & CPUID_80000001_EDX_RDTSCP);
+	svm_have_tsc_aux = (cpuid_eax(0x80000000) >= 0x80000001 &&
+			    (cpuid_edx(0x80000001) & X86_FEATURE_BIT(RDTSCP))) ||
+			   (cpuid_eax(0) >= 7 &&
+			    (svm_cpuid7_ecx() & X86_FEATURE_BIT(RDPID)));
 	return 0;
 }
 
 static inline struct svm_vcpu *svm_of(struct vcpu *v)
 {
 	return v->hvm->vendor;
+}
+
+struct vmcb *svm_vmcb(struct vcpu *v)
+{
+	return svm_of(v)->vmcb;
 }
 
 /* VMCB EFER for a guest EFER and CR0: SVME set, LMA = LME && PG. */
@@ -157,18 +155,67 @@ static u64 svm_vmcb_efer(u64 efer, u64 cr0)
 	return efer | EFER_SVME;
 }
 
+/*
+ * What a guest runs without an exit, and what exits (APM vol. 2 15.7-
+ * 15.14), answered as Xen 4.17 does unless noted.
+ *
+ * Intercepted:
+ *  - INTR, NMI, SMI (the host's: taken at STGI after the exit), INIT,
+ *    shutdown (a triple fault crashes the domain);
+ *  - CPUID (the policy), HLT (blocks the vCPU), all port I/O and all MSRs
+ *    (all-ones permission maps), XSETBV (checked against the policy),
+ *    VMMCALL (the hypercall), CR0 and CR4 writes (state.c: #GP for what
+ *    a CPU without the feature refuses, where QEMU's SVM would take the
+ *    value and fail the next VMRUN, or drop it);
+ *  - #UD, as a CPU without the feature answers: VMRUN, VMLOAD, VMSAVE,
+ *    STGI, CLGI, SKINIT (CPUID hides SVM; VMRUN must be intercepted,
+ *    15.5.1, and VMLOAD/VMSAVE would reach host-physical memory),
+ *    INVLPGA (without the intercept it flushes TLB entries of any ASID,
+ *    other domains' included: EFER.SVME is set in every VMCB), MONITOR,
+ *    MWAIT, MONITORX, MWAITX (hidden in CPUID; MWAIT would park the
+ *    pCPU), RDPRU (hidden);
+ *  - RDPMC: #GP, as a CPU answers an absent counter (no PMU is offered,
+ *    and the host's counters are not the guest's; Xen lets it run);
+ *  - INVD and WBINVD/WBNOINVD: completed as no-ops (dropping dirty lines
+ *    would corrupt others' data; a flush of all caches is not something
+ *    a guest may make the host wait for, and no device of ours caches);
+ *  - exceptions: #UD (VMCALL, the Intel hypercall, lands there), #DB and
+ *    #AC (the delivery of either can loop forever without an exit,
+ *    CVE-2015-8104 and CVE-2015-5307); they go back to the guest.
+ *    ICEBP is not intercepted: its #DB goes through the #DB intercept;
+ * Native, and why that is safe:
+ *  - CR reads, SMSW, MOV to CR2, CR3 and CR8: with nested paging they
+ *    are the guest's own registers, CR8 is the virtual TPR
+ *    (V_INTR_MASKING).  The CPU raises #GP for a reserved CR3 bit (QEMU
+ *    TCG fails the VMRUN instead; intercepting every CR3 write, each
+ *    guest context switch, to hide that is not worth it);
+ *  - INVLPG, INVPCID: act on this vCPU's ASID only;
+ *  - RDTSC, RDTSCP, RDPID: TSC_OFFSET applies, TSC_AUX is loaded per vCPU;
+ *  - MOV DR, INT3, INTn, IRET, task switches, descriptor-table
+ *    instructions, PUSHF/POPF: guest state and guest memory only (DR0-3
+ *    switched here, DR6/DR7 in the VMCB);
+ *  - SWAPGS, SYSCALL/SYSRET, SYSENTER: their MSRs are in the VMCB;
+ *  - PAUSE: no pause filter on emulators; nothing to protect;
+ *  - XSAVES/XRSTORS: hidden in CPUID and IA32_XSS is the host's 0, so
+ *    they only move the guest's own XCR0 state;
+ *  - CLFLUSH/CLZERO/RDRAND/RDSEED and the like: guest memory only;
+ *  - INVLPGB/TLBSYNC: #UD without an exit (their enable bit stays 0).
+ */
 static void svm_vmcb_init(struct vmcb *vmcb, struct domain *d)
 {
 	ASSERT(d->p2m);
-	vmcb->intercept3 = VMCB_I3_INTR | VMCB_I3_NMI | VMCB_I3_INIT |
-			   VMCB_I3_SHUTDOWN | VMCB_I3_CPUID | VMCB_I3_HLT |
-			   VMCB_I3_INVD | VMCB_I3_IOIO_PROT | VMCB_I3_MSR_PROT;
-	/* 15.5.1: VMRUN fails unless VMRUN itself is intercepted. */
+	vmcb->intercept3 = VMCB_I3_INTR | VMCB_I3_NMI | VMCB_I3_SMI |
+			   VMCB_I3_INIT | VMCB_I3_SHUTDOWN | VMCB_I3_CPUID |
+			   VMCB_I3_RDPMC | VMCB_I3_HLT | VMCB_I3_INVD |
+			   VMCB_I3_INVLPGA | VMCB_I3_IOIO_PROT |
+			   VMCB_I3_MSR_PROT;
 	vmcb->intercept4 = VMCB_I4_VMRUN | VMCB_I4_VMMCALL | VMCB_I4_VMLOAD |
 			   VMCB_I4_VMSAVE | VMCB_I4_STGI | VMCB_I4_CLGI |
-			   VMCB_I4_SKINIT | VMCB_I4_XSETBV;
-	/* #UD: VMCALL, the Intel hypercall instruction, lands there. */
-	vmcb->intercept_exc = 1U << TRAP_UD;
+			   VMCB_I4_SKINIT | VMCB_I4_WBINVD | VMCB_I4_MONITOR |
+			   VMCB_I4_MWAIT | VMCB_I4_XSETBV | VMCB_I4_RDPRU;
+	vmcb->intercept_cr = VMCB_CR_WRITE(0) | VMCB_CR_WRITE(4);
+	vmcb->intercept_exc = (1U << TRAP_UD) | (1U << TRAP_DB) |
+			      (1U << TRAP_AC);
 	vmcb->intercept_dr = SVM_DR_INTERCEPTS;
 	vmcb->iopm_base_pa = (uintptr_t)svm_iopm;
 	vmcb->msrpm_base_pa = (uintptr_t)svm_msrpm;
@@ -177,7 +224,7 @@ static void svm_vmcb_init(struct vmcb *vmcb, struct domain *d)
 	vmcb->vintr = VMCB_VINTR_MASKING;
 	vmcb->np_ctl = VMCB_NP_ENABLE;
 	vmcb->n_cr3 = p2m_root(d->p2m);
-	vmcb->g_pat = SVM_PAT_DEFAULT;
+	vmcb->g_pat = PAT_POWER_ON;
 	vmcb->efer = EFER_SVME;
 	vmcb->cr0 = X86_CR0_ET;
 	vmcb->dr6 = SVM_DR6_INIT;
@@ -238,7 +285,7 @@ void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 	else if (s->regs.rflags & X86_EFLAGS_VM)
 		vmcb->cpl = 3;
 	else
-		vmcb->cpl = SEG_ATTR_DPL(s->seg[SEG_SS].attr);
+		vmcb->cpl = X86_SEG_ATTR_DPL(s->seg[SEG_SS].attr);
 	vmcb->dr6 = SVM_DR6_INIT;
 	vmcb->dr7 = SVM_DR7_INIT;
 	vmcb->int_state = 0;
@@ -377,7 +424,7 @@ static unsigned int svm_mode_of(const struct vmcb *vmcb)
 {
 	/* 64-bit code: EFER.LMA and CS.L, without branches. */
 	unsigned int is64 = (vmcb->efer / EFER_LMA) &
-			    (vmcb->cs.attr / SEG_ATTR_L) & 1;
+			    (vmcb->cs.attr / X86_SEG_ATTR_L) & 1;
 
 	BUILD_BUG_ON(HVM_MODE_64 != 1U << 2);
 	return (vmcb->cpl & HVM_MODE_CPL_MASK) | is64 << 2;
@@ -393,6 +440,9 @@ static void svm_sync_from_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 	r->rip = vmcb->rip;
 	r->rflags = vmcb->rflags;
 	sv->exit_rip = vmcb->rip;
+	/* APM 15.6: -1 in all 64 bits; QEMU 7.2 writes it as 32 bits. */
+	if ((u32)vmcb->exitcode == (u32)VMEXIT_INVALID)
+		vmcb->exitcode = VMEXIT_INVALID;
 	/* Cheap here, and most exits (hypercalls) ask for it. */
 	v->hvm->mode = svm_mode_of(vmcb) | HVM_MODE_KNOWN;
 	if (vmcb->exitcode == VMEXIT_INVALID)
@@ -438,14 +488,43 @@ static bool svm_decode_insn(u64 code, struct hvm_exit *e)
 	case VMEXIT_STGI:
 	case VMEXIT_CLGI:
 	case VMEXIT_SKINIT:
-		/* CPUID hides SVM: these raise #UD as on a CPU without it. */
+	case VMEXIT_INVLPGA:
+	case VMEXIT_MONITOR:
+	case VMEXIT_MWAIT:
+	case VMEXIT_MWAIT_COND:
+	case VMEXIT_RDPRU:
+		/* CPUID hides them: #UD as on a CPU without them. */
 		e->reason = HVM_EXIT_EXCEPTION;
 		e->exc.vector = TRAP_UD;
 		e->exc.has_error = false;
 		e->exc.error = 0;
 		return true;
+	case VMEXIT_RDPMC:
+		e->reason = HVM_EXIT_EXCEPTION;	/* no counters: #GP(0) */
+		e->exc.vector = TRAP_GP;
+		e->exc.has_error = true;
+		return true;
 	}
 	return false;
+}
+
+/*
+ * INVD (0f 08) and WBINVD (0f 09, WBNOINVD with f3) complete as no-ops
+ * (see svm_vmcb_init()); bytes that are neither get #GP.  Either exit
+ * code may come with either instruction: QEMU 7.2 reports INVD as WBINVD.
+ */
+static void svm_exit_cache(struct vcpu *v, struct vmcb *vmcb,
+			   struct hvm_exit *e)
+{
+	e->reason = HVM_EXIT_INVD;
+	e->insn_len = svm_insn_len(v, vmcb, 0x09, NULL);
+	if (!e->insn_len)
+		e->insn_len = svm_insn_len(v, vmcb, 0x08, NULL);
+	if (!e->insn_len) {
+		hvm_inject_gp0(v);
+		e->reason = HVM_EXIT_HANDLED;
+		e->handled = HVM_INJECT;
+	}
 }
 
 static void svm_decode_io(struct vmcb *vmcb, struct hvm_exit *e)
@@ -476,14 +555,6 @@ static void svm_decode_npf(struct vmcb *vmcb, struct hvm_exit *e)
 	e->npf.read = !e->npf.write && !e->npf.exec;
 }
 
-/* Linear address of the guest's RIP (CS base is ignored in 64-bit mode). */
-static u64 svm_rip_linear(const struct vmcb *vmcb)
-{
-	if ((vmcb->efer & EFER_LMA) && (vmcb->cs.attr & SEG_ATTR_L))
-		return vmcb->rip;
-	return (u32)(vmcb->cs.base + vmcb->rip);
-}
-
 /*
  * #UD: VMCALL (0f 01 c1), the Intel hypercall instruction, raises #UD on
  * AMD; a guest patched for Intel still expects it to work.  Any other #UD
@@ -506,20 +577,18 @@ static void svm_decode_ud(struct vcpu *v, struct vmcb *vmcb,
 	}
 }
 
-/* Vectors that push an error code (APM vol. 2 8.2). */
-static bool svm_vector_has_error(u8 vec)
-{
-	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 ||
-	       vec == 21 || vec == 29 || vec == 30;
-}
-
 static void svm_decode_exception(struct vmcb *vmcb, struct hvm_exit *e)
 {
 	u8 vec = vmcb->exitcode - VMEXIT_EXCP_BASE;
 
+	/* An intercepted single-step #DB has not set DR6.BS yet (as Xen's
+	 * svm_inject_event()); the other DR6 bits are already there. */
+	if (vec == TRAP_DB && (vmcb->rflags & X86_EFLAGS_TF))
+		vmcb->dr6 |= SVM_DR6_BS;
+
 	e->reason = HVM_EXIT_EXCEPTION;
 	e->exc.vector = vec;
-	e->exc.has_error = svm_vector_has_error(vec);
+	e->exc.has_error = x86_exc_has_error_code(vec);
 	e->exc.error = e->exc.has_error ? (u32)vmcb->exitinfo1 : 0;
 }
 
@@ -581,8 +650,17 @@ static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 		svm_decode_npf(vmcb, e);
 		break;
 	case VMEXIT_INVD:
-		e->reason = HVM_EXIT_INVD;
-		e->insn_len = 2;		/* 0f 08 */
+	case VMEXIT_WBINVD:
+		svm_exit_cache(v, vmcb, e);
+		break;
+	case VMEXIT_CR0_WRITE:
+		svm_exit_cr_write(v, vmcb, 0, e);
+		break;
+	case VMEXIT_CR0_WRITE + 4:
+		svm_exit_cr_write(v, vmcb, 4, e);
+		break;
+	case VMEXIT_SMI:
+		e->reason = HVM_EXIT_NONE;	/* taken at STGI */
 		break;
 	case VMEXIT_EXCP_BASE + TRAP_UD:
 		svm_decode_ud(v, vmcb, e);
@@ -633,48 +711,19 @@ void svm_vcpu_migrate(struct vcpu *v, unsigned int new_cpu)
 	svm_of(v)->asid_cpu = NR_CPUS;
 }
 
-void svm_get_seg(struct vcpu *v, enum hvm_seg_reg r, struct hvm_seg *s)
-{
-	memcpy(s, vmcb_seg(svm_of(v)->vmcb, r), sizeof(*s));
-}
-
-u64 svm_get_cr(struct vcpu *v, unsigned int cr)
-{
-	const struct vmcb *vmcb = svm_of(v)->vmcb;
-
-	switch (cr) {
-	case 0:
-		return vmcb->cr0;
-	case 2:
-		return vmcb->cr2;
-	case 3:
-		return vmcb->cr3;
-	case 4:
-		return vmcb->cr4;
-	case 8:
-		return vmcb->vintr & 0xf;	/* V_TPR (15.21.2) */
-	}
-	BUG();
-}
-
 unsigned int svm_guest_mode(struct vcpu *v)
 {
 	return svm_mode_of(svm_of(v)->vmcb);
 }
 
-u64 svm_get_efer(struct vcpu *v)
-{
-	return svm_of(v)->vmcb->efer & ~EFER_SVME;
-}
-
 /* The EVENTINJ value for @vec arriving while @first is pending (the rule
- * is hvm_combine_exceptions()); 0 means shutdown. */
+ * is x86_exc_combine()); 0 means shutdown. */
 static u64 svm_combine_exc(u8 first, u8 vec, u64 evt)
 {
-	switch (hvm_combine_exceptions(first, vec)) {
-	case HVM_EXC_TRIPLE_FAULT:
+	switch (x86_exc_combine(first, vec)) {
+	case X86_EXC_TRIPLE_FAULT:
 		return 0;
-	case HVM_EXC_DOUBLE_FAULT:
+	case X86_EXC_DOUBLE_FAULT:
 		return VMCB_EVT(8, VMCB_EVT_TYPE_EXC) | VMCB_EVT_EV;
 	default:
 		return evt;
@@ -709,8 +758,9 @@ void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 	u64 evt = VMCB_EVT(vector, vector == TRAP_NMI ? VMCB_EVT_TYPE_NMI :
 					      VMCB_EVT_TYPE_EXC);
 
-	/* Real mode pushes no error codes. */
-	if (has_error && (sv->vmcb->cr0 & X86_CR0_PE))
+	/* Only the vectors that have one, and not in real mode. */
+	if (has_error && x86_exc_has_error_code(vector) &&
+	    (sv->vmcb->cr0 & X86_CR0_PE))
 		evt |= VMCB_EVT_EV | ((u64)error << 32);
 	if ((old & VMCB_EVT_V) && VMCB_EVT_TYPE(old) == VMCB_EVT_TYPE_EXC) {
 		evt = svm_combine_exc(VMCB_EVT_VECTOR(old), vector, evt);
@@ -750,110 +800,4 @@ void svm_set_tsc_offset(struct vcpu *v, u64 offset)
 void svm_flush_guest_tlb(struct vcpu *v)
 {
 	__atomic_store_n(&svm_of(v)->flush_tlb, true, __ATOMIC_RELEASE);
-}
-
-static bool svm_canonical(u64 a)
-{
-	return (u64)((s64)(a << 16) >> 16) == a;
-}
-
-/* APM vol. 2 7.8.1: types 0, 1, 4, 5, 6, 7 in every byte. */
-static bool svm_pat_valid(u64 pat)
-{
-	for (unsigned int i = 0; i < 8; i++) {
-		u8 t = pat >> (8 * i);
-
-		if (t > 7 || t == 2 || t == 3)
-			return false;
-	}
-	return true;
-}
-
-/* The VMCB field holding @msr, or NULL (EFER and DEBUGCTL are special). */
-static u64 *svm_msr_field(struct vmcb *vmcb, u32 msr)
-{
-	switch (msr) {
-	case MSR_PAT: return &vmcb->g_pat;
-	case MSR_STAR: return &vmcb->star;
-	case MSR_LSTAR: return &vmcb->lstar;
-	case MSR_CSTAR: return &vmcb->cstar;
-	case MSR_SFMASK: return &vmcb->sfmask;
-	case MSR_FS_BASE: return &vmcb->fs.base;
-	case MSR_GS_BASE: return &vmcb->gs.base;
-	case MSR_KERNEL_GS_BASE: return &vmcb->kernel_gs_base;
-	case MSR_SYSENTER_CS: return &vmcb->sysenter_cs;
-	case MSR_SYSENTER_ESP: return &vmcb->sysenter_esp;
-	case MSR_SYSENTER_EIP: return &vmcb->sysenter_eip;
-	}
-	return NULL;
-}
-
-int svm_msr_read(struct vcpu *v, u32 msr, u64 *val)
-{
-	struct vmcb *vmcb = svm_of(v)->vmcb;
-	u64 *field = svm_msr_field(vmcb, msr);
-
-	if (field) {
-		*val = *field;
-		return 0;
-	}
-	switch (msr) {
-	case MSR_EFER:
-		*val = svm_get_efer(v);
-		return 0;
-	case MSR_DEBUGCTL:
-		*val = 0;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-/* APM vol. 2 3.1.7: LME cannot change while paging is on; LMA is
- * read-only; SVME is reserved for a guest that has no SVM. */
-static int svm_write_efer(struct vmcb *vmcb, u64 val)
-{
-	u64 ok = EFER_SCE | EFER_LME | EFER_LMA | (cpu_has_nx ? EFER_NXE : 0);
-
-	if (val & ~ok)
-		return -EINVAL;
-	if ((vmcb->cr0 & X86_CR0_PG) &&
-	    ((val ^ vmcb->efer) & EFER_LME))
-		return -EINVAL;
-	vmcb->efer = (val & ~EFER_LMA) | (vmcb->efer & EFER_LMA) | EFER_SVME;
-	return 0;
-}
-
-int svm_msr_write(struct vcpu *v, u32 msr, u64 val)
-{
-	struct vmcb *vmcb = svm_of(v)->vmcb;
-	u64 *field = svm_msr_field(vmcb, msr);
-
-	switch (msr) {
-	case MSR_EFER:
-		return svm_write_efer(vmcb, val);
-	case MSR_DEBUGCTL:
-		return val ? -EINVAL : 0;
-	case MSR_PAT:
-		if (!svm_pat_valid(val))
-			return -EINVAL;
-		break;
-	case MSR_SFMASK:
-		if (val >> 32)
-			return -EINVAL;
-		break;
-	case MSR_LSTAR:
-	case MSR_CSTAR:
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-	case MSR_KERNEL_GS_BASE:
-	case MSR_SYSENTER_ESP:
-	case MSR_SYSENTER_EIP:
-		if (!svm_canonical(val))
-			return -EINVAL;
-		break;
-	}
-	if (!field)
-		return -ENOENT;
-	*field = val;
-	return 0;
 }

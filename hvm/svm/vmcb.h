@@ -15,6 +15,9 @@
 #include <xen/types.h>
 #include <hvm/vcpu.h>
 
+/* CR intercepts, control offset 0x000: reads in bits 0-15, writes 16-31. */
+#define VMCB_CR_WRITE(n)	(1U << (16 + (n)))
+
 /* Intercept vector 3, control offset 0x00c (table B-1). */
 #define VMCB_I3_INTR		(1U << 0)
 #define VMCB_I3_NMI		(1U << 1)
@@ -22,10 +25,12 @@
 #define VMCB_I3_INIT		(1U << 3)
 #define VMCB_I3_VINTR		(1U << 4)
 #define VMCB_I3_RDTSC		(1U << 14)
+#define VMCB_I3_RDPMC		(1U << 15)
 #define VMCB_I3_CPUID		(1U << 18)
 #define VMCB_I3_INVD		(1U << 22)
 #define VMCB_I3_PAUSE		(1U << 23)
 #define VMCB_I3_HLT		(1U << 24)
+#define VMCB_I3_INVLPGA		(1U << 26)
 #define VMCB_I3_IOIO_PROT	(1U << 27)
 #define VMCB_I3_MSR_PROT	(1U << 28)
 #define VMCB_I3_SHUTDOWN	(1U << 31)
@@ -39,7 +44,12 @@
 #define VMCB_I4_CLGI		(1U << 5)
 #define VMCB_I4_SKINIT		(1U << 6)
 #define VMCB_I4_RDTSCP		(1U << 7)
+#define VMCB_I4_ICEBP		(1U << 8)
+#define VMCB_I4_WBINVD		(1U << 9)	/* and WBNOINVD */
+#define VMCB_I4_MONITOR		(1U << 10)	/* and MONITORX */
+#define VMCB_I4_MWAIT		(1U << 11)	/* and MWAITX, unconditionally */
 #define VMCB_I4_XSETBV		(1U << 13)
+#define VMCB_I4_RDPRU		(1U << 14)
 
 /* TLB_CONTROL, offset 0x05c (APM 15.16.1). */
 #define VMCB_TLB_NOTHING	0
@@ -72,6 +82,7 @@
 #define VMCB_EVT(vec, type)	((u64)(vec) | ((u64)(type) << 8) | VMCB_EVT_V)
 
 /* EXITCODE values (APM appendix C). */
+#define VMEXIT_CR0_WRITE	0x010	/* + CR number */
 #define VMEXIT_EXCP_BASE	0x040	/* + vector */
 #define VMEXIT_INTR		0x060
 #define VMEXIT_NMI		0x061
@@ -79,10 +90,12 @@
 #define VMEXIT_INIT		0x063
 #define VMEXIT_VINTR		0x064
 #define VMEXIT_RDTSC		0x06e
+#define VMEXIT_RDPMC		0x06f
 #define VMEXIT_CPUID		0x072
 #define VMEXIT_INVD		0x076
 #define VMEXIT_PAUSE		0x077
 #define VMEXIT_HLT		0x078
+#define VMEXIT_INVLPGA		0x07a
 #define VMEXIT_IOIO		0x07b
 #define VMEXIT_MSR		0x07c
 #define VMEXIT_SHUTDOWN		0x07f
@@ -94,7 +107,13 @@
 #define VMEXIT_CLGI		0x085
 #define VMEXIT_SKINIT		0x086
 #define VMEXIT_RDTSCP		0x087
+#define VMEXIT_ICEBP		0x088
+#define VMEXIT_WBINVD		0x089
+#define VMEXIT_MONITOR		0x08a
+#define VMEXIT_MWAIT		0x08b
+#define VMEXIT_MWAIT_COND	0x08c
 #define VMEXIT_XSETBV		0x08d
+#define VMEXIT_RDPRU		0x08e
 #define VMEXIT_NPF		0x400
 #define VMEXIT_INVALID		((u64)-1)
 

@@ -32,6 +32,7 @@
 #include <hvm/hvm.h>
 #include <hvm/vmx/vmcs.h>
 #include <hvm/vmx/vmx.h>
+#include <hvm/x86.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -40,10 +41,6 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
-#define MSR_STAR		0xc0000081
-#define MSR_LSTAR		0xc0000082
-#define MSR_SFMASK		0xc0000084
-#define MSR_TSC_AUX		0xc0000103
 #define VMX_DR7_ENABLES		0xffULL		/* L0-3, G0-3 */
 #define VMX_IF0_SLICE_US	1000		/* see vmx_bochs_if0_timer() */
 /* Enter-failure results of vmx_enter() (entry.S). */
@@ -64,19 +61,14 @@ static struct vmx_hw {
 
 /* ---- Events ---- */
 
-static bool vmx_exc_has_error(u8 vec)
-{
-	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17;
-}
-
 /* The entry interruption info for @vec arriving while @first is pending
- * (the rule is hvm_combine_exceptions()); 0 means triple fault. */
+ * (the rule is x86_exc_combine()); 0 means triple fault. */
 static u32 vmx_combine_exc(u8 first, u8 vec, u32 info)
 {
-	switch (hvm_combine_exceptions(first, vec)) {
-	case HVM_EXC_TRIPLE_FAULT:
+	switch (x86_exc_combine(first, vec)) {
+	case X86_EXC_TRIPLE_FAULT:
 		return 0;
-	case HVM_EXC_DOUBLE_FAULT:
+	case X86_EXC_DOUBLE_FAULT:
 		return 8 | VMX_INTR_TYPE_HW_EXC | VMX_INTR_HAS_ERROR |
 		       VMX_INTR_VALID;
 	default:
@@ -92,8 +84,9 @@ void vmx_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 	u32 info = vector | VMX_INTR_VALID |
 		   (vector == TRAP_NMI ? VMX_INTR_TYPE_NMI : VMX_INTR_TYPE_HW_EXC);
 
-	/* 26.2.1.3: only these vectors may push an error code. */
-	if (has_error && vmx_exc_has_error(vector))
+	/* 26.2.1.3: only these vectors may push an error code (#CP, #VC
+	 * and #SX never arise here: no CET, no SEV). */
+	if (has_error && x86_exc_has_error_code(vector))
 		info |= VMX_INTR_HAS_ERROR;
 	if ((p->info & VMX_INTR_VALID) &&
 	    (p->info & (7U << 8)) == VMX_INTR_TYPE_HW_EXC) {
@@ -597,6 +590,9 @@ static void vmx_decode_exit(struct vcpu *v, struct vmx_vcpu *vx, u32 reason,
 		vmx_exit_dr(vx, e);
 		break;
 	case VMX_EXIT_INVD:
+	case VMX_EXIT_WBINVD:
+		/* Caches are coherent with everything we emulate: a no-op the
+		 * dispatcher completes. */
 		e->reason = HVM_EXIT_INVD;
 		break;
 	}

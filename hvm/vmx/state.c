@@ -11,8 +11,10 @@
  * PAE paging needs its PDPTEs in the VMCS (26.3.2.4).  Those CR exits are
  * vendor mechanics: handled here, reported as HVM_EXIT_HANDLED with the
  * disposition (done, or #GP injected); the dispatcher moves RIP.  A guest
- * MOV to CR4 only exits for bits it may not set (VMXE: CPUID hides VMX),
- * so it gets #GP.  CR8 accesses exit (the real TPR is the host's) and are
+ * MOV to CR4 exits only when it changes a bit VMX forces or a bit of a
+ * feature the guest was not offered (vmx.c vmx_cpu_policy()); CR0, CR4
+ * and EFER writes are checked by hvm/x86.c, so a bad value gets #GP, not
+ * a failed entry.  CR8 accesses exit (the real TPR is the host's) and are
  * reported HVM_EXIT_UNHANDLED until a vLAPIC owns the TPR.
  *
  * MSRs.  EFER, PAT, FS/GS base, SYSENTER_* and DEBUGCTL are VMCS fields.
@@ -23,6 +25,7 @@
 #include <hvm/hvm.h>
 #include <hvm/vmx/vmcs.h>
 #include <hvm/vmx/vmx.h>
+#include <hvm/x86.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
@@ -30,18 +33,7 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
-#define SEG_ATTR_P		(1U << 7)
 #define VMX_TR_BUSY32		0x8b		/* present, busy 32-bit TSS */
-
-#define MSR_SYSENTER_CS		0x174
-#define MSR_SYSENTER_ESP	0x175
-#define MSR_SYSENTER_EIP	0x176
-#define MSR_DEBUGCTL		0x1d9
-#define MSR_PAT			0x277
-#define MSR_STAR		0xc0000081
-#define MSR_LSTAR		0xc0000082
-#define MSR_CSTAR		0xc0000083
-#define MSR_SFMASK		0xc0000084
 
 /* ---- Segments and control registers ---- */
 
@@ -53,9 +45,9 @@ static u32 vmx_ar_of(enum hvm_seg_reg r, u16 attr)
 
 	/* 26.3.1.2: TR must be usable and busy; a boot state may leave it
 	 * blank (real mode has no TR to speak of). */
-	if (r == SEG_TR && (!(attr & SEG_ATTR_P) || (type != 3 && type != 11)))
+	if (r == SEG_TR && (!(attr & X86_SEG_ATTR_P) || (type != 3 && type != 11)))
 		return VMX_TR_BUSY32;
-	if (!(attr & SEG_ATTR_P))
+	if (!(attr & X86_SEG_ATTR_P))
 		return VMX_AR_UNUSABLE;
 	return (attr & 0xff) | ((u32)(attr & 0xf00) << 4);
 }
@@ -235,28 +227,37 @@ u64 vmx_get_efer(struct vcpu *v)
  * MOV CR0 does (SDM vol. 2; vol. 3 2.5, 10.8.5), then keeps EFER.LMA and
  * the IA-32e entry control in step with PG.  Pre: VMCS current.
  */
+/* What hvm/x86.c checks a write against.  Pre: VMCS current. */
+static void vmx_cr_state(struct x86_cr_state *s)
+{
+	s->cr0 = vmx_guest_cr0();
+	s->cr3 = vmx_vmread(VMCS_GUEST_CR3);
+	s->cr4 = vmx_guest_cr4();
+	s->efer = vmx_vmread(VMCS_GUEST_EFER);
+	s->cs_l = vmx_vmread(VMCS_GUEST_CS_AR) & VMX_AR_L;
+}
+
 static int vmx_set_cr0(struct vcpu *v, struct vmx_vcpu *vx, u64 val)
 {
-	u64 old = vmx_guest_cr0(), efer = vmx_vmread(VMCS_GUEST_EFER);
-	u64 cr4 = vmx_guest_cr4();
+	struct x86_cr_state s;
+	u64 efer;
 	bool pae_paging;
 
-	if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
-	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
+	vmx_cr_state(&s);
+	if (x86_cr0_check(&s, val))
 		return -EINVAL;
-	if ((val & X86_CR0_PG) && !(old & X86_CR0_PG) && (efer & EFER_LME)) {
-		if (!(cr4 & X86_CR4_PAE))
-			return -EINVAL;
+	/* Reserved low bits are ignored, ET reads 1 (SDM vol. 3 2.5). */
+	val = (val & X86_CR0_KNOWN) | X86_CR0_ET;
+	efer = s.efer;
+	if ((val & X86_CR0_PG) && !(s.cr0 & X86_CR0_PG) && (efer & EFER_LME))
 		efer |= EFER_LMA;
-	} else if (!(val & X86_CR0_PG) && (efer & EFER_LMA)) {
-		if (vmx_in_64bit())	/* 10.8.5.4: only from compat mode */
-			return -EINVAL;
+	else if (!(val & X86_CR0_PG))
 		efer &= ~EFER_LMA;
-	}
 	/* 4.4.1: MOV to CR0 changing PG, CD or NW reloads the PDPTEs. */
-	pae_paging = (val & X86_CR0_PG) && (cr4 & X86_CR4_PAE) &&
+	pae_paging = (val & X86_CR0_PG) && (s.cr4 & X86_CR4_PAE) &&
 		     !(efer & EFER_LMA);
-	if (pae_paging && ((val ^ old) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW)) &&
+	if (pae_paging &&
+	    ((val ^ s.cr0) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW)) &&
 	    vmx_load_pdptes(v))
 		return -EINVAL;
 	vmx_write_cr0(val);
@@ -266,31 +267,23 @@ static int vmx_set_cr0(struct vcpu *v, struct vmx_vcpu *vx, u64 val)
 	return 0;
 }
 
-/* Every CR4 bit that exits is one the guest may not set (VMXE, bits the
- * CPU lacks): refuse those; anything else (a boot state that set such a
- * bit being cleared) is taken as written. */
-static int vmx_set_cr4(struct vmx_vcpu *vx, u64 val)
+/*
+ * A CR4 write exits when it changes a masked bit: one VMX forces or the
+ * CPU lacks, or one of a feature the guest was not offered (vmx.c
+ * vmx_cpu_policy()).  The checks are the architecture's for the offered
+ * features; a bit VMX operation forbids is refused as well.
+ */
+static int vmx_set_cr4(struct vcpu *v, struct vmx_vcpu *vx, u64 val)
 {
-	if (val & (~vmx_caps.cr4_fixed1 | X86_CR4_VMXE))
-		return -EINVAL;
-	if ((vmx_vmread(VMCS_GUEST_EFER) & EFER_LMA) && !(val & X86_CR4_PAE))
+	struct x86_cr_state s;
+
+	vmx_cr_state(&s);
+	if (x86_cr4_check(hvm_cpu_policy(v->domain), &s, val) ||
+	    (val & ~vmx_caps.cr4_fixed1))
 		return -EINVAL;
 	vmx_write_cr4(val);
 	vx->flush_vpid = true;
 	return 0;
-}
-
-/* Table 27-3: register numbers of CR and DR exit qualifications. */
-static u64 *vmx_gpr(struct vcpu *v, unsigned int n)
-{
-	static const u8 off[16] = {
-		HVM_REG_RAX, HVM_REG_RCX, HVM_REG_RDX, HVM_REG_RBX,
-		HVM_REG_RSP, HVM_REG_RBP, HVM_REG_RSI, HVM_REG_RDI,
-		HVM_REG_R8, HVM_REG_R9, HVM_REG_R10, HVM_REG_R11,
-		HVM_REG_R12, HVM_REG_R13, HVM_REG_R14, HVM_REG_R15,
-	};
-
-	return (u64 *)((u8 *)&v->hvm->regs + off[n & 15]);
 }
 
 void vmx_exit_cr(struct vcpu *v, struct vmx_vcpu *vx, struct hvm_exit *e)
@@ -304,10 +297,11 @@ void vmx_exit_cr(struct vcpu *v, struct vmx_vcpu *vx, struct hvm_exit *e)
 	case VMX_CR_TYPE_MOV_TO:
 		if (cr != 0 && cr != 4)
 			return;
-		val = *vmx_gpr(v, VMX_CR_QUAL_GPR(q));
+		val = *hvm_gpr(&v->hvm->regs, VMX_CR_QUAL_GPR(q));
 		if (!vmx_in_64bit())
 			val = (u32)val;
-		rc = cr == 0 ? vmx_set_cr0(v, vx, val) : vmx_set_cr4(vx, val);
+		rc = cr == 0 ? vmx_set_cr0(v, vx, val) :
+			       vmx_set_cr4(v, vx, val);
 		break;
 	case VMX_CR_TYPE_LMSW:
 		/* LMSW writes CR0[3:0] but cannot clear PE. */
@@ -330,22 +324,6 @@ void vmx_exit_cr(struct vcpu *v, struct vmx_vcpu *vx, struct hvm_exit *e)
 }
 
 /* ---- MSRs ---- */
-
-static bool vmx_canonical(u64 a)
-{
-	return (u64)((s64)(a << 16) >> 16) == a;
-}
-
-static bool vmx_pat_valid(u64 pat)
-{
-	for (unsigned int i = 0; i < 8; i++) {
-		u8 t = pat >> (8 * i);
-
-		if (t == 2 || t == 3 || t > 7)
-			return false;
-	}
-	return true;
-}
 
 /* VMCS fields that hold an MSR as it is (24.4.1, 24.4.2); 0: none. */
 static u32 vmx_msr_field(u32 msr)
@@ -389,41 +367,23 @@ static u64 *vmx_msr_slot(struct vmx_vcpu *vx, u32 msr)
 	return NULL;
 }
 
-/* What WRMSR would #GP on (SDM vol. 4). */
-static int vmx_msr_check(u32 msr, u64 val)
+/*
+ * EFER as hvm/x86.c allows it for the offered features; LMA is read-only.
+ * When LME turns on, CS.L is cleared (as Xen's hvm_set_efer()): a legacy
+ * CS with L and D both set would otherwise make the entry after the
+ * guest enables paging fail (26.3.1.2).  Pre: VMCS current.
+ */
+static int vmx_set_efer(struct vcpu *v, struct vmx_vcpu *vx, u64 val)
 {
-	switch (msr) {
-	case MSR_PAT:
-		return vmx_pat_valid(val) ? 0 : -EINVAL;
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-	case MSR_KERNEL_GS_BASE:
-	case MSR_LSTAR:
-	case MSR_CSTAR:
-	case MSR_SYSENTER_ESP:
-	case MSR_SYSENTER_EIP:
-		return vmx_canonical(val) ? 0 : -EINVAL;
-	case MSR_SFMASK:
-	case MSR_SYSENTER_CS:
-		return val >> 32 ? -EINVAL : 0;
-	case MSR_DEBUGCTL:
-		return val ? -EINVAL : 0;	/* no LBR/BTF for guests */
-	}
-	return 0;
-}
+	struct x86_cr_state s;
 
-/* LMA is read-only; LME cannot change while paging is on (10.8.5). */
-static int vmx_set_efer(struct vmx_vcpu *vx, u64 val)
-{
-	u64 old = vmx_vmread(VMCS_GUEST_EFER);
-	u64 valid = EFER_SCE | EFER_LME | EFER_LMA |
-		    (rdmsr(MSR_EFER) & EFER_NXE);
-
-	if (val & ~valid)
+	vmx_cr_state(&s);
+	if (x86_efer_check(hvm_cpu_policy(v->domain), &s, val & ~EFER_LMA))
 		return -EINVAL;
-	if ((vmx_guest_cr0() & X86_CR0_PG) && ((val ^ old) & EFER_LME))
-		return -EINVAL;
-	vmx_write_efer(vx, (val & ~EFER_LMA) | (old & EFER_LMA));
+	if ((val & EFER_LME) && !(s.efer & EFER_LME) && s.cs_l)
+		vmx_vmwrite(VMCS_GUEST_CS_AR,
+			    vmx_vmread(VMCS_GUEST_CS_AR) & ~VMX_AR_L);
+	vmx_write_efer(vx, (val & ~EFER_LMA) | (s.efer & EFER_LMA));
 	return 0;
 }
 
@@ -451,20 +411,20 @@ int vmx_msr_write(struct vcpu *v, u32 msr, u64 val)
 	u64 *slot = vmx_msr_slot(vx, msr);
 	u32 field = vmx_msr_field(msr);
 	unsigned long flags;
-	int rc;
+	int rc = 0;
 
 	if (!slot && !field)
 		return -ENOENT;
-	rc = vmx_msr_check(msr, val);
-	if (rc)
-		return rc;
+	/* No LBR/BTF for guests. */
+	if (!x86_msr_write_valid(msr, val) || (msr == MSR_DEBUGCTL && val))
+		return -EINVAL;
 	if (slot) {
 		*slot = val;	/* the next entry loads it */
 		return 0;
 	}
 	flags = vmx_vmcs_enter(v);
 	if (msr == MSR_EFER)
-		rc = vmx_set_efer(vx, val);
+		rc = vmx_set_efer(v, vx, val);
 	else
 		vmx_vmwrite(field, val);
 	vmx_vmcs_exit(v, flags);

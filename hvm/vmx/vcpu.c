@@ -44,9 +44,6 @@
 #include <asm/smp.h>
 #include <asm/traps.h>
 
-#define TRAP_AC			17
-#define MSR_PAT			0x277
-#define VMX_PAT_DEFAULT		0x0007040600070406ULL	/* power-on PAT */
 #define VMX_DR6_INIT		0xffff0ff0ULL
 #define VMX_DR7_INIT		0x400ULL
 #define VMX_PLE_GAP		128		/* as KVM: cycles */
@@ -272,7 +269,7 @@ static void vmx_reset_guest(struct vmx_vcpu *vx)
 	vmx_vmwrite(VMCS_GUEST_PENDING_DBG, 0);
 	vmx_vmwrite(VMCS_GUEST_DR7, VMX_DR7_INIT);
 	vmx_vmwrite(VMCS_GUEST_DEBUGCTL, 0);
-	vmx_vmwrite(VMCS_GUEST_PAT, VMX_PAT_DEFAULT);
+	vmx_vmwrite(VMCS_GUEST_PAT, PAT_POWER_ON);
 	vmx_vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
 	vmx_vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
 	vmx_vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);

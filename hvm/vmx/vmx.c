@@ -22,6 +22,7 @@
 #include <hvm/hvm.h>
 #include <hvm/vmx/vmcs.h>
 #include <hvm/vmx/vmx.h>
+#include <hvm/x86.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
@@ -174,7 +175,7 @@ static const char *vmx_check_cpu(struct vmx_caps *c)
 {
 	const char *why;
 
-	if (!(cpuid_ecx(1) & CPUID_1_ECX_VMX))
+	if (!(cpuid_ecx(1) & X86_FEATURE_BIT(VMX)))
 		return "CPU has no VMX";
 	why = vmx_read_caps(c);
 	return why ? why : vmx_enable_feature_control();
@@ -367,14 +368,39 @@ static bool vmx_adjust(u64 cap, u32 need, u32 want, u32 clear, u32 *out)
 }
 
 /*
- * The controls every vCPU starts with.  Exits: external interrupts and
- * NMIs (the host owns both), HLT, all port I/O, all MSRs (no bitmap),
- * MWAIT/MONITOR and RDPMC (hidden from guests), CR8 accesses (no TPR
- * shadow: the real TPR is the host's) and MOV DR (debug registers are
- * switched lazily, see vcpu.c).  No exits: CR3 accesses and INVLPG (EPT),
- * RDTSC (TSC offsetting).  Guest and host EFER and PAT are switched by
- * the CPU; interrupts are not acknowledged on exit, so the host takes
- * them through its IDT once it re-enables interrupts.
+ * What a guest runs without an exit, and what exits (Intel SDM vol. 3 ch.
+ * 25, "VMX non-root operation"), answered as Xen 4.17 does unless noted.
+ * The execution controls below set it up; run.c and state.c answer.
+ *
+ * Exit, always (25.1.2): CPUID (the policy), GETSEC (#UD: SMX hidden),
+ * INVD (no-op: dropping dirty lines would hurt others), XSETBV (checked
+ * against the policy), the VMX instructions (#UD: no nested VMX), task
+ * switches (not emulated yet: the domain is crashed), INIT, SIPI and
+ * triple fault.
+ * Exit, by control: external interrupts and NMIs (the host owns both),
+ * HLT (blocks the vCPU), all port I/O and all MSRs (no bitmaps), MONITOR
+ * and MWAIT (#UD: CPUID hides them), RDPMC (#GP: no PMU is offered, as a
+ * CPU answers an absent counter; Xen lets it run, reading host counters),
+ * WBINVD (no-op: no device of ours caches, and a guest must not stall the
+ * host), CR8 accesses (no TPR shadow; not emulated yet: crashes the
+ * domain), MOV DR until the guest owns the debug registers (vcpu.c), CR0
+ * writes to PE, PG, CD, NW and the bits VMX forces, CR4 writes to bits
+ * VMX forces or the guest was not offered (#GP, state.c), the exceptions
+ * #UD (VMMCALL, the AMD hypercall) and #AC (its delivery can loop
+ * forever without an exit, CVE-2015-5307), PAUSE loops.
+ * No exit, and why that is safe: CR3 loads and stores, INVLPG, INVPCID
+ * (EPT; translations are tagged by VPID), RDTSC, RDTSCP and RDPID (TSC
+ * offsetting; TSC_AUX is switched per vCPU), XGETBV, SWAPGS, SYSCALL and
+ * SYSENTER (their MSRs are switched), CLTS/LMSW/MOV CR0 of other bits,
+ * MOV to CR4 of offered bits (the CPU checks them), descriptor-table
+ * loads and stores (guest memory only), RDRAND/RDSEED, CLFLUSH and
+ * friends (guest memory only), debug registers once owned (switched).
+ * #UD without an exit: XSAVES/XRSTORS, UMWAIT/TPAUSE, ENCLS (their
+ * enabling controls stay 0 and CPUID hides them).  Not intercepted yet,
+ * unlike Xen: #DB (Xen intercepts it against CVE-2015-8104).
+ * Guest and host EFER and PAT are switched by the CPU; interrupts are not
+ * acknowledged on exit, so the host takes them through its IDT once it
+ * re-enables interrupts.
  */
 const char *vmx_setup_controls(void)
 {
@@ -395,7 +421,8 @@ const char *vmx_setup_controls(void)
 	 * acts on the guest's VPID); PAUSE-loop exiting catches spinning
 	 * vCPUs whose lock holder is descheduled. */
 	u32 proc2_want = VMX_PROC2_RDTSCP | VMX_PROC2_INVPCID |
-		VMX_PROC2_PAUSE_LOOP | (vmx_caps.vpid ? VMX_PROC2_VPID : 0);
+		VMX_PROC2_WBINVD | VMX_PROC2_PAUSE_LOOP |
+		(vmx_caps.vpid ? VMX_PROC2_VPID : 0);
 	struct vmx_ctls *c = &vmx_ctls;
 
 	if (!vmx_adjust(vmx_caps.pin, VMX_PIN_EXT_INTR | VMX_PIN_NMI, 0, 0,
@@ -431,6 +458,24 @@ const char *vmx_setup_controls(void)
 		      X86_CR0_PE | X86_CR0_PG | X86_CR0_CD | X86_CR0_NW;
 	c->cr4_mask = vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1;
 	return NULL;
+}
+
+/*
+ * The CPUID policy must not offer what a guest cannot run (25.3):
+ * without "enable RDTSCP" RDTSCP and RDPID raise #UD, without "enable
+ * INVPCID" INVPCID does.  CR4 writes to bits of features not offered
+ * must exit so state.c can refuse them: add those bits to the CR4
+ * guest/host mask, which every vCPU starts from.
+ */
+static void vmx_cpu_policy(struct x86_policy *p)
+{
+	if (!(vmx_ctls.proc2 & VMX_PROC2_RDTSCP)) {
+		p->fw[X86_FW_E1D] &= ~X86_FEATURE_BIT(RDTSCP);
+		p->fw[X86_FW_7C0] &= ~X86_FEATURE_BIT(RDPID);
+	}
+	if (!(vmx_ctls.proc2 & VMX_PROC2_INVPCID))
+		p->fw[X86_FW_7B0] &= ~X86_FEATURE_BIT(INVPCID);
+	vmx_ctls.cr4_mask |= ~x86_cr4_valid_bits(p);
 }
 
 static void vmx_describe(char *buf, size_t len)
@@ -487,6 +532,7 @@ static const struct hvm_function_table vmx_ops = {
 	.set_tsc_offset = vmx_set_tsc_offset,
 	.flush_guest_tlb = vmx_flush_guest_tlb,
 	.hypercall_insn = { 0x0f, 0x01, 0xc1 },		/* VMCALL */
+	.cpu_policy = vmx_cpu_policy,
 };
 
 const struct hvm_function_table *vmx_probe(const char **why)

@@ -1,38 +1,15 @@
 /*
  * Intel VMX: what hvm/vmx/ code shares internally.  Only hvm/vmx/ includes
- * this header (docs/architecture.md "Layering": only vmx/ sees the VMCS).
- * MSR numbers and bits are from the Intel SDM vol. 3 appendix A and vol.
- * 4; section numbers follow the SDM edition where VMX is chapters 23-33.
+ * this header (docs/architecture.md "Layering": only vmx/ sees the VMCS).  The capability
+ * MSRs' numbers are in asm/msr-index.h, their bits here (Intel SDM vol. 3
+ * appendix A); section numbers follow the SDM edition where VMX is
+ * chapters 23-33.
  */
 #ifndef HVM_VMX_VMX_H
 #define HVM_VMX_VMX_H
 
 #include <xen/types.h>
 #include <hvm/vcpu.h>
-
-/* SDM vol. 3 23.7: IA32_FEATURE_CONTROL gates VMXON. */
-#define FEATURE_CONTROL_LOCK		(1U << 0)
-#define FEATURE_CONTROL_VMX_SMX		(1U << 1)
-#define FEATURE_CONTROL_VMX		(1U << 2)	/* outside SMX */
-
-#define CPUID_1_ECX_VMX			(1U << 5)
-
-#define MSR_IA32_VMX_BASIC		0x480
-#define MSR_IA32_VMX_PINBASED_CTLS	0x481
-#define MSR_IA32_VMX_PROCBASED_CTLS	0x482
-#define MSR_IA32_VMX_EXIT_CTLS		0x483
-#define MSR_IA32_VMX_ENTRY_CTLS		0x484
-#define MSR_IA32_VMX_MISC		0x485
-#define MSR_IA32_VMX_CR0_FIXED0		0x486
-#define MSR_IA32_VMX_CR0_FIXED1		0x487
-#define MSR_IA32_VMX_CR4_FIXED0		0x488
-#define MSR_IA32_VMX_CR4_FIXED1		0x489
-#define MSR_IA32_VMX_PROCBASED_CTLS2	0x48B
-#define MSR_IA32_VMX_EPT_VPID_CAP	0x48C
-#define MSR_IA32_VMX_TRUE_PINBASED_CTLS	0x48D
-#define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x48E
-#define MSR_IA32_VMX_TRUE_EXIT_CTLS	0x48F
-#define MSR_IA32_VMX_TRUE_ENTRY_CTLS	0x490
 
 /* IA32_VMX_BASIC (appendix A.1). */
 #define VMX_BASIC_REVISION(b)		((u32)(b) & 0x7fffffff)
@@ -57,6 +34,7 @@
 #define VMX_PROC2_EPT			(1U << 1)
 #define VMX_PROC2_RDTSCP		(1U << 3)
 #define VMX_PROC2_VPID			(1U << 5)
+#define VMX_PROC2_WBINVD		(1U << 6)
 #define VMX_PROC2_UNRESTRICTED		(1U << 7)
 #define VMX_PROC2_APIC_REG_VIRT		(1U << 8)
 #define VMX_PROC2_VINTR_DELIVERY	(1U << 9)
@@ -136,9 +114,6 @@ void vmx_set_tsc_offset(struct vcpu *v, u64 offset);
 void vmx_flush_guest_tlb(struct vcpu *v);
 
 /* ---- vCPU internals shared by vcpu.c, state.c and run.c ---- */
-
-#define X86_EFLAGS_FIXED	(1UL << 1)
-#define X86_EFLAGS_IF		(1UL << 9)
 
 struct fpu_state;
 

@@ -234,6 +234,27 @@ static void check_initialise(void)
 	ctx.cpu_regs.x86_64.rip = 0x8000000000000000UL;
 	expect(vcpu_op(VCPUOP_initialise, 1, &ctx), -EINVAL,
 	       "initialise vCPU 1 64-bit with a non-canonical RIP");
+	/* Control state no VM entry takes, or that this domain was not
+	 * offered (as Xen's arch_set_info_hvm_guest() checks). */
+	ctx.cpu_regs.x86_64.rip = 0x100000;
+	ctx.cpu_regs.x86_64.cr4 = 0x2020;		/* PAE, VMXE */
+	expect(vcpu_op(VCPUOP_initialise, 1, &ctx), -EINVAL,
+	       "initialise vCPU 1 with CR4.VMXE (VMX not offered)");
+	ctx.cpu_regs.x86_64.cr4 = 0x8020;		/* PAE, reserved bit 15 */
+	expect(vcpu_op(VCPUOP_initialise, 1, &ctx), -EINVAL,
+	       "initialise vCPU 1 with reserved CR4 bit 15");
+	ctx.cpu_regs.x86_64.cr4 = 0x20;
+	ctx.cpu_regs.x86_64.efer = 0x1500;		/* LMA, LME, SVME */
+	expect(vcpu_op(VCPUOP_initialise, 1, &ctx), -EINVAL,
+	       "initialise vCPU 1 with EFER.SVME (SVM not offered)");
+	ctx.cpu_regs.x86_64.efer = 0x500;
+	ctx.cpu_regs.x86_64.cr0 = 0xa0000011;		/* PG, NW, ET, PE */
+	expect(vcpu_op(VCPUOP_initialise, 1, &ctx), -EINVAL,
+	       "initialise vCPU 1 with CR0.NW without CD");
+	ctx.cpu_regs.x86_64.cr0 = 0x80000011;
+	ctx.cpu_regs.x86_64.cr3 = 1ULL << 60;
+	expect(vcpu_op(VCPUOP_initialise, 1, &ctx), -EINVAL,
+	       "initialise vCPU 1 with CR3 beyond the physical-address width");
 	expect(vcpu_op(VCPUOP_is_up, 1, NULL), 0, "vCPU 1 still down");
 }
 

@@ -135,6 +135,9 @@ void trap_handle(struct trap_frame *f)
 		if (e->from == f->rip && f->vector < 32) {
 			record(f);
 			f->rip = e->to;
+			/* An expected single-step trap ends single-stepping. */
+			if (f->vector == DB_VECTOR)
+				f->rflags &= ~0x100UL;		/* TF */
 			return;
 		}
 	}

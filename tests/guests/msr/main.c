@@ -180,6 +180,15 @@ static void check_tsc_aux(void)
 	}
 }
 
+static bool spec_ctrl_advertised(void)
+{
+	u32 max_ext = cpuid(0x80000000).a;
+
+	if (cpuid(0).a >= 7 && (cpuid_count(7, 0).d & 0x8c000000))
+		return true;
+	return max_ext >= 0x80000008 && (cpuid(0x80000008).b & 0x0100c000);
+}
+
 static void check_misc(void)
 {
 	u64 v;
@@ -187,7 +196,14 @@ static void check_misc(void)
 	if (read_ok(MSR_MISC_ENABLE, "MISC_ENABLE", &v))
 		report(wrmsr_safe(MSR_MISC_ENABLE, v) == FAULT_NONE,
 		       "MISC_ENABLE accepts its own value back");
-	if (read_ok(MSR_SPEC_CTRL, "SPEC_CTRL", &v)) {
+	/* SPEC_CTRL exists when CPUID names one of its controls (7.0 EDX
+	 * IBRSB/STIBP/SSBD, 0x80000008 EBX IBRS/STIBP/SSBD), as in Xen. */
+	if (!spec_ctrl_advertised()) {
+		int vec = rdmsr_safe(MSR_SPEC_CTRL, &v);
+
+		report(vec == GP_VECTOR, "SPEC_CTRL not advertised: #GP (got %s)",
+		       vec == FAULT_NONE ? "no fault" : vector_name(vec));
+	} else if (read_ok(MSR_SPEC_CTRL, "SPEC_CTRL", &v)) {
 		report(wrmsr_safe(MSR_SPEC_CTRL, 0) == FAULT_NONE, "SPEC_CTRL = 0 accepted");
 		report(rdmsr_safe(MSR_SPEC_CTRL, &v) == FAULT_NONE && v == 0,
 		       "SPEC_CTRL reads back 0 (%#lx)", v);

@@ -52,8 +52,8 @@ void lapic_init_cpu(void)
 	u64 base = rdmsr(MSR_IA32_APIC_BASE);
 
 	/* Globally enable in xAPIC mode at the expected base. */
-	base &= ~(1ULL << 10);			/* x2APIC off */
-	wrmsr(MSR_IA32_APIC_BASE, base | (1ULL << 11));
+	base &= ~APIC_BASE_EXTD;		/* x2APIC off */
+	wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_ENABLE);
 	lapic_base = base & 0xfffff000;
 	set_irq_handler(VEC_ERROR, apic_error_interrupt);
 	set_irq_handler(VEC_SPURIOUS, apic_spurious_interrupt);

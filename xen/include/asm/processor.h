@@ -3,38 +3,8 @@
 #define ASM_PROCESSOR_H
 
 #include <xen/types.h>
-
-#define X86_CR0_PE (1UL << 0)
-#define X86_CR0_ET (1UL << 4)
-#define X86_CR0_NW (1UL << 29)
-#define X86_CR0_CD (1UL << 30)
-#define X86_CR0_MP (1UL << 1)
-#define X86_CR0_EM (1UL << 2)
-#define X86_CR0_TS (1UL << 3)
-#define X86_CR0_NE (1UL << 5)
-#define X86_CR0_WP (1UL << 16)
-#define X86_CR0_PG (1UL << 31)
-
-#define X86_CR4_PAE (1UL << 5)
-#define X86_CR4_PGE (1UL << 7)
-#define X86_CR4_OSFXSR (1UL << 9)
-#define X86_CR4_OSXMMEXCPT (1UL << 10)
-#define X86_CR4_VMXE (1UL << 13)
-#define X86_CR4_OSXSAVE (1UL << 18)
-
-#define MSR_EFER 0xC0000080
-#define EFER_SCE (1UL << 0)
-#define EFER_LME (1UL << 8)
-#define EFER_LMA (1UL << 10)
-#define EFER_NXE (1UL << 11)
-#define EFER_SVME (1UL << 12)
-
-#define MSR_FS_BASE 0xC0000100
-#define MSR_GS_BASE 0xC0000101
-#define MSR_KERNEL_GS_BASE 0xC0000102
-#define MSR_IA32_APIC_BASE 0x1B
-#define MSR_IA32_FEATURE_CONTROL 0x3A
-#define MSR_IA32_TSC_DEADLINE 0x6E0
+#include <asm/msr-index.h>
+#include <asm/x86-defns.h>
 
 struct cpuid_regs {
 	u32 eax, ebx, ecx, edx;
@@ -151,13 +121,13 @@ static inline unsigned long local_irq_save(void)
 
 static inline void local_irq_restore(unsigned long f)
 {
-	if (f & (1UL << 9))
+	if (f & X86_EFLAGS_IF)
 		local_irq_enable();
 }
 
 static inline bool local_irq_is_enabled(void)
 {
-	return local_save_flags() & (1UL << 9);
+	return local_save_flags() & X86_EFLAGS_IF;
 }
 
 /* Wait for an interrupt with interrupts enabled atomically (sti; hlt). */

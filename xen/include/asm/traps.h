@@ -3,6 +3,7 @@
 #define ASM_TRAPS_H
 
 #include <xen/types.h>
+#include <asm/x86-defns.h>	/* TRAP_*: the exception vectors */
 
 /* Layout pushed by entry.S; keep in sync with it. */
 struct cpu_regs {
@@ -12,14 +13,6 @@ struct cpu_regs {
 	/* pushed by the CPU */
 	u64 rip, cs, rflags, rsp, ss;
 };
-
-#define TRAP_DE 0
-#define TRAP_NMI 2
-#define TRAP_UD 6
-#define TRAP_DF 8
-#define TRAP_GP 13
-#define TRAP_PF 14
-#define TRAP_MC 18
 
 /* Interrupt vectors owned by the hypervisor. */
 #define VEC_FIRST_DYNAMIC 0x30

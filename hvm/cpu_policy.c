@@ -1,0 +1,227 @@
+/*
+ * The CPUID policy: which features a guest is offered.  An allow-list,
+ * not a deny-list: a feature is offered only if the host has it AND it is
+ * in hvm_offered[] below, so a new host feature (and the MSRs or
+ * instructions it implies) never reaches a guest by accident.
+ *
+ * The list is Xen 4.17's default for HVM guests with hardware-assisted
+ * paging (public/arch-x86/cpufeatureset.h, attributes A, S and H), less
+ * what Amphi does not virtualise; each difference is noted where it is.
+ * Every offered feature that implies an MSR has a handler in hvm/msr.c or
+ * the vendor (tests/guests/x86_policy checks each one on both vendors):
+ *   TSC, MSR, PAT, MTRR, APIC, X2APIC, SEP, SYSCALL, LM, RDTSCP/RDPID
+ *   (TSC_AUX), TSC_ADJUST, IBRSB/IBRS/STIBP/SSBD/PSFD (SPEC_CTRL),
+ *   IBRSB/IBPB (PRED_CMD), L1D_FLUSH (FLUSH_CMD), ARCH_CAPS.
+ * Hidden, with what they would imply: MCE/MCA (MCG_* and bank MSRs: no
+ * virtual machine check), ACPI/TM (thermal MSRs), TSC_DEADLINE (the
+ * vLAPIC timer has no such mode), PDCM and the PMU leaves (no virtual
+ * PMU), DS/DTES64/PT, MONITOR/MONITORX (intercepted: #UD), VMX/SVM/SMX
+ * (no nesting), XSAVES (IA32_XSS), MPX (BNDCFGS; Xen's default too),
+ * HLE/RTM (TSX controls), DBEXT (DR address masks), VIRT_SSBD,
+ * WAITPKG/UMWAIT, CET, PKS, SGX, LA57, RDPRU (intercepted: #UD).
+ *
+ * Features tied to state: AVX and AVX-512 need their XCR0 components,
+ * PKU needs PKRU, and only components the host saves for us
+ * (hvm/fpu.c) are offered.  The vendor removes what it cannot run
+ * natively (VMX: RDTSCP/RDPID and INVPCID without their controls).
+ */
+#include <hvm/fpu.h>
+#include <hvm/hvm.h>
+#include <hvm/x86.h>
+#include <xen/lib.h>
+#include <asm/processor.h>
+
+#define F(name) XEN_X86_FEATURE_##name
+
+static const unsigned int hvm_offered[] = {
+	/* CPUID 1 EDX.  MCE, MCA, ACPI: hidden (file note). */
+	F(FPU), F(VME), F(DE), F(PSE), F(TSC), F(MSR), F(PAE), F(CX8),
+	F(APIC), F(SEP), F(MTRR), F(PGE), F(CMOV), F(PAT), F(PSE36),
+	F(CLFLUSH), F(MMX), F(FXSR), F(SSE), F(SSE2), F(SS),
+	/* CPUID 1 ECX.  TSC_DEADLINE: hidden. */
+	F(SSE3), F(PCLMULQDQ), F(SSSE3), F(FMA), F(CX16), F(PCID),
+	F(SSE4_1), F(SSE4_2), F(MOVBE), F(POPCNT), F(AESNI), F(XSAVE),
+	F(AVX), F(F16C), F(RDRAND),
+	/* CPUID 0x80000001 EDX */
+	F(SYSCALL), F(NX), F(MMXEXT), F(FFXSR), F(PAGE1GB), F(RDTSCP),
+	F(LM), F(3DNOWEXT), F(3DNOW),
+	/* CPUID 0x80000001 ECX.  DBEXT: hidden. */
+	F(LAHF_LM), F(CMP_LEGACY), F(CR8_LEGACY), F(ABM), F(SSE4A),
+	F(MISALIGNSSE), F(3DNOWPREFETCH), F(XOP), F(FMA4), F(TBM),
+	/* CPUID 0xD.1 EAX.  XSAVES: hidden. */
+	F(XSAVEOPT), F(XSAVEC), F(XGETBV1),
+	/* CPUID 7.0 EBX.  HLE, RTM, MPX: hidden. */
+	F(FSGSBASE), F(TSC_ADJUST), F(BMI1), F(AVX2), F(FDP_EXCP_ONLY),
+	F(SMEP), F(BMI2), F(ERMS), F(INVPCID), F(NO_FPU_SEL), F(AVX512F),
+	F(AVX512DQ), F(RDSEED), F(ADX), F(SMAP), F(AVX512_IFMA),
+	F(CLFLUSHOPT), F(CLWB), F(AVX512PF), F(AVX512ER), F(AVX512CD),
+	F(SHA), F(AVX512BW), F(AVX512VL),
+	/* CPUID 7.0 ECX */
+	F(PREFETCHWT1), F(AVX512_VBMI), F(UMIP), F(PKU), F(AVX512_VBMI2),
+	F(GFNI), F(VAES), F(VPCLMULQDQ), F(AVX512_VNNI), F(AVX512_BITALG),
+	F(AVX512_VPOPCNTDQ), F(RDPID), F(CLDEMOTE),
+	/* CPUID 0x80000007 EDX: invariant TSC (the offset never changes
+	 * its rate).  Xen makes it opt-in for migratable guests. */
+	F(ITSC),
+	/* CPUID 0x80000008 EBX */
+	F(CLZERO), F(RSTR_FP_ERR_PTRS), F(IBPB), F(IBRS), F(AMD_STIBP),
+	F(IBRS_ALWAYS), F(STIBP_ALWAYS), F(IBRS_FAST), F(IBRS_SAME_MODE),
+	F(NO_LMSL), F(AMD_SSBD), F(SSB_NO), F(PSFD), F(BTC_NO), F(IBPB_RET),
+	/* CPUID 7.0 EDX */
+	F(AVX512_4VNNIW), F(AVX512_4FMAPS), F(FSRM), F(MD_CLEAR),
+	F(RTM_ALWAYS_ABORT), F(SERIALIZE), F(IBRSB), F(STIBP), F(L1D_FLUSH),
+	F(ARCH_CAPS), F(SSBD),
+	/* CPUID 7.1 EAX */
+	F(AVX_VNNI), F(AVX512_BF16), F(FZRM), F(FSRS), F(FSRCS),
+};
+
+/* Features that need the AVX, AVX-512 or PKRU state components. */
+static const unsigned int hvm_needs_avx[] = {
+	F(FMA), F(AVX), F(F16C), F(FMA4), F(XOP), F(AVX2), F(VAES),
+	F(VPCLMULQDQ), F(AVX_VNNI),
+};
+static const unsigned int hvm_needs_avx512[] = {
+	F(AVX512F), F(AVX512DQ), F(AVX512_IFMA), F(AVX512PF), F(AVX512ER),
+	F(AVX512CD), F(AVX512BW), F(AVX512VL), F(AVX512_VBMI),
+	F(AVX512_VBMI2), F(AVX512_VNNI), F(AVX512_BITALG),
+	F(AVX512_VPOPCNTDQ), F(AVX512_4VNNIW), F(AVX512_4FMAPS),
+	F(AVX512_BF16),
+};
+
+/* ARCH_CAPABILITIES bits a guest sees: "not vulnerable" and "cleared
+ * by VERW" facts (word 16 of the featureset, 'A' and '!'). */
+#define AC(name) (1ULL << (F(name) - 16 * 32))
+#define HVM_ARCH_CAPS (AC(RDCL_NO) | AC(EIBRS) | AC(RSBA) | \
+		       AC(INTEL_SSB_NO) | AC(MDS_NO) | AC(IF_PSCHANGE_MC_NO) | \
+		       AC(TAA_NO) | AC(SBDR_SSDP_NO) | AC(FBSDP_NO) | \
+		       AC(PSDP_NO) | AC(FB_CLEAR) | AC(RRSBA) | AC(BHI_NO) | \
+		       AC(PBRSB_NO) | AC(GDS_NO) | AC(RFDS_NO) | \
+		       AC(RFDS_CLEAR) | AC(ITS_NO))
+
+/* On AMD, 0x80000001 EDX repeats these leaf-1 EDX bits (APM vol. 3
+ * E.4.2): FPU-CX8, APIC, MTRR-PSE36, MMX, FXSR. */
+#define AMD_E1D_COMMON 0x0183f3ffU
+
+static struct x86_policy hvm_policy;
+
+static void clear_all(struct x86_policy *p, const unsigned int *f,
+		      unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		p->fw[f[i] / 32] &= ~(1U << (f[i] % 32));
+}
+
+/* The host's feature words (0 for leaves it does not have). */
+static void host_words(u32 fw[X86_NR_FEATURE_WORDS])
+{
+	u32 max = cpuid_eax(0), max_ext = cpuid_eax(0x80000000);
+	struct cpuid_regs r;
+
+	memset(fw, 0, X86_NR_FEATURE_WORDS * sizeof(*fw));
+	cpuid(1, &r);
+	fw[X86_FW_1D] = r.edx;
+	fw[X86_FW_1C] = r.ecx;
+	if (max >= 7) {
+		cpuid_count(7, 0, &r);
+		fw[X86_FW_7B0] = r.ebx;
+		fw[X86_FW_7C0] = r.ecx;
+		fw[X86_FW_7D0] = r.edx;
+		if (r.eax >= 1) {
+			cpuid_count(7, 1, &r);
+			fw[X86_FW_7A1] = r.eax;
+		}
+	}
+	if (max >= 0xd) {
+		cpuid_count(0xd, 1, &r);
+		fw[X86_FW_DA1] = r.eax;
+	}
+	if (max_ext >= 0x80000001) {
+		cpuid(0x80000001, &r);
+		fw[X86_FW_E1D] = r.edx;
+		fw[X86_FW_E1C] = r.ecx;
+	}
+	if (max_ext >= 0x80000007)
+		fw[X86_FW_E7D] = cpuid_edx(0x80000007);
+	if (max_ext >= 0x80000008) {
+		cpuid(0x80000008, &r);
+		fw[X86_FW_E8B] = r.ebx;
+	}
+}
+
+static enum x86_vendor host_vendor(void)
+{
+	struct cpuid_regs r;
+
+	cpuid(0, &r);
+	/* "AuthenticAMD", "HygonGenuine" */
+	return r.ebx == 0x68747541 || r.ebx == 0x6f677948 ? X86_VENDOR_AMD :
+							    X86_VENDOR_INTEL;
+}
+
+/* State components offered: what the host saves for guests, for the
+ * features that use them. */
+static u64 offered_xcr0(const struct x86_policy *p)
+{
+	u64 xcr0 = X86_XCR0_X87 | X86_XCR0_SSE;
+
+	if (x86_has(p, AVX))
+		xcr0 |= X86_XCR0_AVX;
+	if (x86_has(p, AVX512F))
+		xcr0 |= X86_XCR0_AVX512;
+	if (x86_has(p, PKU))
+		xcr0 |= X86_XCR0_PKRU;
+	return x86_has(p, XSAVE) ? xcr0 & fpu_host_xcr0() : 0;
+}
+
+static void state_dependencies(struct x86_policy *p)
+{
+	if (!fpu_host_xcr0())
+		p->fw[X86_FW_1C] &= ~X86_FEATURE_BIT(XSAVE);
+	p->xcr0 = offered_xcr0(p);
+	if (!p->xcr0)
+		p->fw[X86_FW_DA1] = 0;
+	if (!(p->xcr0 & X86_XCR0_AVX))
+		clear_all(p, hvm_needs_avx, ARRAY_SIZE(hvm_needs_avx));
+	if ((p->xcr0 & X86_XCR0_AVX512) != X86_XCR0_AVX512 ||
+	    !(p->xcr0 & X86_XCR0_AVX)) {
+		clear_all(p, hvm_needs_avx512, ARRAY_SIZE(hvm_needs_avx512));
+		p->xcr0 &= ~X86_XCR0_AVX512;
+	}
+	if (!(p->xcr0 & X86_XCR0_PKRU))
+		p->fw[X86_FW_7C0] &= ~X86_FEATURE_BIT(PKU);
+}
+
+void hvm_cpu_policy_init(void)
+{
+	struct x86_policy *p = &hvm_policy;
+	u32 host[X86_NR_FEATURE_WORDS], allow[X86_NR_FEATURE_WORDS] = { 0 };
+
+	host_words(host);
+	for (unsigned int i = 0; i < ARRAY_SIZE(hvm_offered); i++)
+		allow[hvm_offered[i] / 32] |= 1U << (hvm_offered[i] % 32);
+	for (unsigned int w = 0; w < X86_NR_FEATURE_WORDS; w++)
+		p->fw[w] = host[w] & allow[w];
+	p->vendor = host_vendor();
+	if (p->vendor == X86_VENDOR_AMD)
+		p->fw[X86_FW_E1D] |= host[X86_FW_E1D] & p->fw[X86_FW_1D] &
+				     AMD_E1D_COMMON;
+	/* As Xen: EFER.LMSLE is never offered, so say so. */
+	p->fw[X86_FW_E8B] |= X86_FEATURE_BIT(NO_LMSL);
+	p->fw[X86_FW_1C] |= X86_FEATURE_BIT(X2APIC) | X86_FEATURE_BIT(HYPERVISOR);
+	p->fw[X86_FW_1D] |= X86_FEATURE_BIT(HTT);
+	state_dependencies(p);
+	if (hvm_ops->cpu_policy)
+		hvm_ops->cpu_policy(p);
+	p->maxphysaddr = cpuid_eax(0x80000000) >= 0x80000008 ?
+			 cpuid_eax(0x80000008) & 0xff : 36;
+	if (x86_has(p, ARCH_CAPS) &&
+	    rdmsr_safe(MSR_ARCH_CAPABILITIES, &p->arch_caps))
+		p->arch_caps &= HVM_ARCH_CAPS;
+	else
+		p->fw[X86_FW_7D0] &= ~X86_FEATURE_BIT(ARCH_CAPS);
+}
+
+const struct x86_policy *hvm_cpu_policy(const struct domain *d)
+{
+	return &hvm_policy;
+}
