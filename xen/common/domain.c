@@ -57,7 +57,10 @@ static struct domain *zombie_list;	/* domlist_lock: waiting for frames */
 static DEFINE_SPINLOCK(domlist_lock);
 static struct timer reaper_timer;
 static u64 domain_next_uid;
-static bool reaper_armed;
+/* When the reaper is due, 0 if not armed (reaper_lock; innermost but for
+ * the timer queue's lock, as put_domain() may run under any lock). */
+static s_time_t reaper_due;
+static DEFINE_SPINLOCK(reaper_lock);
 
 static void reaper_arm(s_time_t delay);
 static void reaper_fn(void *unused);
@@ -519,7 +522,9 @@ static void reaper_fn(void *unused)
 	unsigned long budget = TEARDOWN_BUDGET, f;
 	struct domain *z;
 
-	WRITE_ONCE(reaper_armed, false);
+	f = spin_lock_irqsave(&reaper_lock);
+	reaper_due = 0;
+	spin_unlock_irqrestore(&reaper_lock, f);
 	while (reap_relinquish_one())
 		;
 	reap_teardown(&budget);
@@ -539,11 +544,21 @@ static void reaper_fn(void *unused)
 		reaper_arm(budget ? REAPER_PERIOD : 0);
 }
 
+/*
+ * Run the reaper within @delay.  An earlier deadline always wins: a last
+ * reference dropped while the reaper polls for vCPUs leaving (armed
+ * REAPER_PERIOD ahead) must not wait out that period.
+ */
 static void reaper_arm(s_time_t delay)
 {
-	if (__atomic_exchange_n(&reaper_armed, true, __ATOMIC_SEQ_CST))
-		return;
-	set_timer(&reaper_timer, NOW() + delay);
+	s_time_t due = NOW() + delay;
+	unsigned long f = spin_lock_irqsave(&reaper_lock);
+
+	if (!reaper_due || due < reaper_due) {
+		reaper_due = due;
+		set_timer(&reaper_timer, due);
+	}
+	spin_unlock_irqrestore(&reaper_lock, f);
 }
 
 void domain_destroy(struct domain *d)

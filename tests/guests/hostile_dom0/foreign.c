@@ -251,6 +251,11 @@ static void check_dying(void)
 	for (i = 0; i < 2000 && peer_pages() != -ESRCH; i++)
 		sleep_ms(1);
 	expect(peer_pages(), -ESRCH, "the peer is gone (after %d ms)", i);
+	/* Gone from the list, its teardown is due at once on CPU 0 (the
+	 * reaper, xen/common/domain.c).  Nothing a guest can ask tells when
+	 * it has run, so give that CPU 50 ms, a hundred times what it needs,
+	 * before undoing the mappings it must find. */
+	sleep_ms(50);
 	report(*a == 0x466f726569676e21ULL, "its frame is still ours to read");
 	*a = 1;
 	expect(map_foreign(PEER_GFN, MAP_GFN + 4, &err), 0,
