@@ -18,12 +18,14 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
-#define TIMERS_PER_CPU 256
-
+/*
+ * Zero is a valid empty queue with an unlocked lock, so a timer may be
+ * queued on a CPU before that CPU runs timer_init_cpu().
+ */
 struct timer_queue {
 	spinlock_t lock;
 	struct timer_heap heap;
-	struct timer *slots[TIMERS_PER_CPU];
+	struct timer *running;		/* whose fn this CPU runs now */
 };
 
 static struct timer_queue queues[NR_CPUS];
@@ -62,6 +64,11 @@ static void reprogram(struct timer_queue *q)
 	program_lapic_timer(first ? MAX(first->expires, (s_time_t)1) : 0);
 }
 
+/*
+ * Run this CPU's expired timers.  t->running counts the runs in progress
+ * (kill_timer() waits for it to drop to zero) and is the last field of
+ * the timer touched: once it drops, the owner may free the timer.
+ */
 static void timer_softirq_action(void)
 {
 	struct timer_queue *q = &queues[smp_processor_id()];
@@ -72,9 +79,13 @@ static void timer_softirq_action(void)
 		void (*fn)(void *) = t->fn;
 		void *data = t->data;
 
+		__atomic_add_fetch(&t->running, 1, __ATOMIC_RELAXED);
+		q->running = t;
 		spin_unlock_irqrestore(&q->lock, flags);
 		fn(data);
 		flags = spin_lock_irqsave(&q->lock);
+		q->running = NULL;
+		__atomic_sub_fetch(&t->running, 1, __ATOMIC_RELEASE);
 	}
 	reprogram(q);
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -93,27 +104,49 @@ void init_timer(struct timer *t, void (*fn)(void *data), void *data,
 	timer_init(t, fn, data, cpu);
 }
 
+/* Lock the queue @t belongs to, following it if it moves meanwhile. */
+static unsigned long timer_lock(struct timer *t, struct timer_queue **qp)
+{
+	for (;;) {
+		unsigned int cpu = READ_ONCE(t->cpu);
+		struct timer_queue *q = &queues[cpu];
+		unsigned long flags = spin_lock_irqsave(&q->lock);
+
+		if (cpu == t->cpu) {
+			*qp = q;
+			return flags;
+		}
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
+}
+
+/* @t became the earliest of @cpu's queue: re-arm that CPU's LAPIC timer.
+ * Pre: the queue of @cpu locked. */
+static void kick(unsigned int cpu)
+{
+	if (cpu == smp_processor_id())
+		reprogram(&queues[cpu]);
+	else
+		cpu_raise_softirq(cpu, TIMER_SOFTIRQ);
+}
+
 void set_timer(struct timer *t, s_time_t expires)
 {
-	struct timer_queue *q = &queues[t->cpu];
-	unsigned long flags = spin_lock_irqsave(&q->lock);
+	struct timer_queue *q;
+	unsigned long flags = timer_lock(t, &q);
 
-	if (timer_heap_modify(&q->heap, t, expires))
-		panic("timer: CPU%u queue full (%u timers)", t->cpu,
-		      TIMERS_PER_CPU);
-	if (timer_heap_peek(&q->heap) == t) {
-		if (t->cpu == smp_processor_id())
-			reprogram(q);
-		else
-			cpu_raise_softirq(t->cpu, TIMER_SOFTIRQ);
+	if (!t->killed) {
+		timer_heap_modify(&q->heap, t, expires);
+		if (timer_heap_peek(&q->heap) == t)
+			kick(t->cpu);
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 
 void stop_timer(struct timer *t)
 {
-	struct timer_queue *q = &queues[t->cpu];
-	unsigned long flags = spin_lock_irqsave(&q->lock);
+	struct timer_queue *q;
+	unsigned long flags = timer_lock(t, &q);
 
 	timer_heap_remove(&q->heap, t);
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -121,7 +154,56 @@ void stop_timer(struct timer *t)
 
 void kill_timer(struct timer *t)
 {
-	stop_timer(t);
+	struct timer_queue *q;
+	unsigned long flags = timer_lock(t, &q);
+
+	t->killed = true;
+	timer_heap_remove(&q->heap, t);
+	spin_unlock_irqrestore(&q->lock, flags);
+	/* Its own fn would wait for itself here. */
+	BUG_ON(READ_ONCE(queues[smp_processor_id()].running) == t);
+	while (__atomic_load_n(&t->running, __ATOMIC_ACQUIRE))
+		cpu_relax();
+}
+
+/*
+ * Both queues are locked, lower CPU first, so a concurrent set_timer()
+ * or stop_timer() (which follow t->cpu) sees the timer on exactly one of
+ * them, and a run of its fn in progress on the old CPU is unaffected: it
+ * copied fn and data under the old lock, and kill_timer() waits for it
+ * through t->running wherever the timer has gone.
+ */
+void migrate_timer(struct timer *t, unsigned int new_cpu)
+{
+	struct timer_queue *from, *to;
+	unsigned int old;
+	unsigned long flags;
+	bool active;
+
+	BUG_ON(new_cpu >= NR_CPUS);
+	for (;;) {
+		old = READ_ONCE(t->cpu);
+		if (old == new_cpu)
+			return;
+		from = &queues[old];
+		to = &queues[new_cpu];
+		flags = spin_lock_irqsave(old < new_cpu ? &from->lock : &to->lock);
+		spin_lock(old < new_cpu ? &to->lock : &from->lock);
+		if (old == t->cpu)
+			break;
+		spin_unlock(&to->lock);
+		spin_unlock_irqrestore(&from->lock, flags);
+	}
+	active = timer_heap_remove(&from->heap, t);
+	WRITE_ONCE(t->cpu, new_cpu);
+	if (active) {
+		/* The old CPU may take one early interrupt: it re-arms. */
+		timer_heap_add(&to->heap, t);
+		if (timer_heap_peek(&to->heap) == t)
+			kick(new_cpu);
+	}
+	spin_unlock(&to->lock);
+	spin_unlock_irqrestore(&from->lock, flags);
 }
 
 void timer_init_cpu(void)
@@ -129,8 +211,6 @@ void timer_init_cpu(void)
 	unsigned int cpu = smp_processor_id();
 	struct timer_queue *q = &queues[cpu];
 
-	spin_lock_init(&q->lock);
-	timer_heap_init(&q->heap, q->slots, TIMERS_PER_CPU);
 	if (cpu == 0) {
 		set_irq_handler(VEC_TIMER, timer_interrupt);
 		open_softirq(TIMER_SOFTIRQ, timer_softirq_action);

@@ -66,6 +66,16 @@ void vcpu_op_kill_timers(struct vcpu *v)
 	kill_timer(&v->poll_timer);
 }
 
+/* Keep the vCPU's timers on the pCPU it runs on: they expire there and
+ * wake or interrupt it without an IPI, and the vCPUs' timers spread over
+ * the pCPUs as the vCPUs do. */
+void vcpu_migrate_timers(struct vcpu *v, unsigned int cpu)
+{
+	migrate_timer(&v->wake_timer, cpu);
+	migrate_timer(&v->periodic_timer, cpu);
+	migrate_timer(&v->poll_timer, cpu);
+}
+
 /* The reference a registered vcpu_info holds on its frame goes with the
  * vCPU (teardown). */
 void vcpu_op_release(struct vcpu *v)
