@@ -26,6 +26,7 @@ struct timer_queue {
 	spinlock_t lock;
 	struct timer_heap heap;
 	struct timer *running;		/* whose fn this CPU runs now */
+	unsigned int peak;		/* most timers ever queued at once */
 };
 
 static struct timer_queue queues[NR_CPUS];
@@ -137,6 +138,7 @@ void set_timer(struct timer *t, s_time_t expires)
 
 	if (!t->killed) {
 		timer_heap_modify(&q->heap, t, expires);
+		q->peak = MAX(q->peak, q->heap.nr);
 		if (timer_heap_peek(&q->heap) == t)
 			kick(t->cpu);
 	}
@@ -199,11 +201,22 @@ void migrate_timer(struct timer *t, unsigned int new_cpu)
 	if (active) {
 		/* The old CPU may take one early interrupt: it re-arms. */
 		timer_heap_add(&to->heap, t);
+		to->peak = MAX(to->peak, to->heap.nr);
 		if (timer_heap_peek(&to->heap) == t)
 			kick(new_cpu);
 	}
 	spin_unlock(&to->lock);
 	spin_unlock_irqrestore(&from->lock, flags);
+}
+
+/* Unlocked reads: a snapshot for the log (debug key, power-off). */
+void timer_dump_queues(void)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (READ_ONCE(per_cpu(cpu)->online))
+			printk("CPU%u: %u timers queued, at most %u at once\n",
+			       cpu, READ_ONCE(queues[cpu].heap.nr),
+			       READ_ONCE(queues[cpu].peak));
 }
 
 void timer_init_cpu(void)

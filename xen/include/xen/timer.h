@@ -40,9 +40,13 @@ static inline s_time_t timer_expires(const struct timer *t)
 /* Set up this CPU's queue and LAPIC timer (after lapic_init_cpu()). */
 void timer_init_cpu(void);
 const char *timer_mode_name(void);
+/* Each online CPU's queue length and its peak, one line each. */
+void timer_dump_queues(void);
 void timer_selftest_all_cpus(void);
 void bench_report_boot(u64 boot_tsc);
 /* selftest=domain: create/populate/destroy returns all memory. */
 void domain_selftest(void);
+/* selftest=oom: domain creation fails cleanly at every allocation. */
+void domain_oom_selftest(void);
 
 #endif
