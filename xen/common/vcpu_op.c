@@ -16,6 +16,7 @@
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
+#include <xen/nospec.h>
 #include <xen/sched.h>
 #include <xen/shared_info.h>
 #include <xen/time.h>
@@ -150,7 +151,10 @@ long do_vcpu_op(struct vcpu *curr, struct hypercall_args *args)
 	u64 arg = a[2];
 	struct vcpu *v;
 
-	if (vcpuid >= d->max_vcpus || !(v = d->vcpu[vcpuid]))
+	if (vcpuid >= d->max_vcpus)
+		return -ENOENT;
+	vcpuid = array_index_nospec(vcpuid, d->max_vcpus);
+	if (!(v = d->vcpu[vcpuid]))
 		return -ENOENT;
 
 	switch ((int)a[0]) {
