@@ -36,33 +36,51 @@ const char *timer_mode_name(void)
 	return cpu_has_tsc_deadline ? "LAPIC TSC-deadline" : "LAPIC one-shot";
 }
 
-/* Arm this CPU's LAPIC timer for @expires; 0 disarms. Pre: queue locked. */
+/*
+ * Deadlines a guest chose reach here (set_timer_op takes any time up to
+ * 2^63 ns): one further ahead than this is programmed as this and takes
+ * an early interrupt that re-arms, so the conversions below cannot
+ * overflow into a deadline in the past that would fire again at once,
+ * forever.
+ */
+#define LAPIC_MAX_AHEAD SECONDS(1)
+
+/* Arm this CPU's LAPIC timer for @expires (any value: in the past fires
+ * at once).  Pre: queue locked. */
 static void program_lapic_timer(s_time_t expires)
 {
-	s_time_t delta;
+	s_time_t now = NOW(), delta;
 	u64 ticks;
 
+	expires = MIN(expires, now + LAPIC_MAX_AHEAD);
 	if (cpu_has_tsc_deadline) {
+		/* 0 would disarm it: the earliest possible deadline is 1. */
 		wrmsr(MSR_IA32_TSC_DEADLINE,
-		      expires ? time_tsc_at_boot() + ns_to_tsc(MAX(expires, 1)) : 0);
+		      time_tsc_at_boot() + MAX(ns_to_tsc(expires), 1));
 		return;
 	}
-	if (!expires) {
-		apic_write(APIC_TMICT, 0);
-		return;
-	}
-	delta = expires - NOW();
+	delta = expires - now;
 	ticks = delta <= 0 ? 1 : (u64)delta * lapic_timer_khz / 1000000 + 1;
 	apic_write(APIC_TMICT, ticks > 0xffffffffULL ? 0xffffffff : (u32)ticks);
 }
 
-/* A timer due at time 0 (or before) must still fire: 0 means "disarm"
- * to program_lapic_timer(), so it is armed for 1 ns instead. */
+static void disarm_lapic_timer(void)
+{
+	if (cpu_has_tsc_deadline)
+		wrmsr(MSR_IA32_TSC_DEADLINE, 0);
+	else
+		apic_write(APIC_TMICT, 0);
+}
+
 static void reprogram(struct timer_queue *q)
 {
 	struct timer *first = timer_heap_peek(&q->heap);
 
-	program_lapic_timer(first ? MAX(first->expires, (s_time_t)1) : 0);
+	/* A timer due at time 0 (or before) is armed too: it fires now. */
+	if (first)
+		program_lapic_timer(first->expires);
+	else
+		disarm_lapic_timer();
 }
 
 /*
