@@ -481,7 +481,7 @@ guest_hostile_dom0() {
 # QEMU runs with -icount shift=0 (guest time = instructions): 129 vCPUs on
 # two emulated pCPUs on a busy host would otherwise measure the host.
 guest_many_timers() {
-	local rig=$1 t=$2 cpus=$3 ndoms=$4 nv=$5 sleep=$6 i id name peak peaks=''
+	local rig=$1 t=$2 cpus=$3 ndoms=$4 nv=$5 sleep=$6 i id name peak peaks='' moved moves=''
 	local mods=("controller.elf sleep=$sleep")
 	name="$rig: $ndoms domains x $nv vCPUs arm all their timers at once; impossible domains refused"
 	for ((i = 1; i <= ndoms; i++)); do
@@ -503,13 +503,15 @@ guest_many_timers() {
 	# half its fair share of the vCPUs' four timers each at some point.
 	for ((i = 0; i < cpus; i++)); do
 		peak=$(sed -nE "s/.*CPU$i: [0-9]+ timers queued, at most ([0-9]+) at once.*/\1/p" "$LOG" | tail -n1)
+		moved=$(sed -nE "s/.*CPU$i: [0-9]+ timers queued, .*, ([0-9]+) moved here armed.*/\1/p" "$LOG" | tail -n1)
 		peaks+=" CPU$i:${peak:-?}"
+		moves+=" CPU$i:${moved:-?}"
 		if [ -z "$peak" ] || [ "$peak" -lt $((ndoms * nv * 2 / cpus)) ]; then
 			fail "$name" "CPU$i's timer queue peaked at ${peak:-?} timers (want >= $((ndoms * nv * 2 / cpus)): timers must follow their vCPUs)" "$LOG"
 			return
 		fi
 	done
-	pass "$name ($(grep -oE 'latest by [0-9]+ us' "$LOG" | sort -t' ' -k3 -n | tail -n1); queue peaks$peaks)"
+	pass "$name ($(grep -oE 'latest by [0-9]+ us' "$LOG" | sort -t' ' -k3 -n | tail -n1); queue peaks$peaks; armed timers moved in$moves)"
 }
 
 # ---- suites -------------------------------------------------------------------------

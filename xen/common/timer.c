@@ -27,6 +27,7 @@ struct timer_queue {
 	struct timer_heap heap;
 	struct timer *running;		/* whose fn this CPU runs now */
 	unsigned int peak;		/* most timers ever queued at once */
+	unsigned long moved_in;		/* armed timers migrated here */
 };
 
 static struct timer_queue queues[NR_CPUS];
@@ -220,6 +221,7 @@ void migrate_timer(struct timer *t, unsigned int new_cpu)
 		/* The old CPU may take one early interrupt: it re-arms. */
 		timer_heap_add(&to->heap, t);
 		to->peak = MAX(to->peak, to->heap.nr);
+		to->moved_in++;
 		if (timer_heap_peek(&to->heap) == t)
 			kick(new_cpu);
 	}
@@ -232,9 +234,11 @@ void timer_dump_queues(void)
 {
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		if (READ_ONCE(per_cpu(cpu)->online))
-			printk("CPU%u: %u timers queued, at most %u at once\n",
-			       cpu, READ_ONCE(queues[cpu].heap.nr),
-			       READ_ONCE(queues[cpu].peak));
+			printk("CPU%u: %u timers queued, at most %u at once, "
+			       "%lu moved here armed\n", cpu,
+			       READ_ONCE(queues[cpu].heap.nr),
+			       READ_ONCE(queues[cpu].peak),
+			       READ_ONCE(queues[cpu].moved_in));
 }
 
 void timer_init_cpu(void)
