@@ -554,7 +554,7 @@ guest_cases_vmx() {
 	guest_fpu bochs 300 1 3000 200
 	guest_hostile bochs 300 1500 20 triplefault
 	guest_hostile_dom0 bochs 240 2
-	guest_many_timers bochs 300 2 2 8 3000
+	guest_many_timers bochs 300 2 8 16 3000
 }
 
 guest_cases_vmx_long() {
@@ -580,5 +580,5 @@ guest_cases_vmx_long() {
 	guest_hostile bochs 300 1500 20 wildpt mode=cr3
 	GUEST_HOSTILE_MAY_SHUTDOWN=1 guest_hostile bochs 300 1500 20 garbage "fill=random seed=7"
 	guest_hostile_dom0 bochs 240 2
-	guest_many_timers bochs 480 2 4 8 3000
+	guest_many_timers bochs 480 4 8 16 3000
 }
