@@ -245,6 +245,7 @@ void arch_vcpu_migrate(struct vcpu *v, unsigned int new_cpu)
 	/* Its pvclock was stamped with this pCPU's TSC: restamp it there,
 	 * as Xen does on every move. */
 	vcpu_work_set(v, VCPU_WORK_TIME);
+	vlapic_migrate_timer(v, new_cpu);
 	if (!hvm_ops)
 		return;
 	/* Its FPU registers may still be on this pCPU only (hvm/fpu.h). */

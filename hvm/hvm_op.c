@@ -17,6 +17,7 @@
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
+#include <xen/nospec.h>
 #include <xen/sched.h>
 #include <xen/time.h>
 #include <public/hvm/hvm_op.h>
@@ -121,6 +122,7 @@ static long hvm_param(struct vcpu *v, int op, u64 arg)
 		return -EFAULT;
 	if (p.index >= HVM_NR_PARAMS)
 		return -EINVAL;
+	p.index = array_index_nospec(p.index, HVM_NR_PARAMS);
 	if (p.domid == DOMID_SELF || p.domid == curr->domain_id)
 		return hvm_param_on(v, curr, op, arg, &p);
 	if (!curr->is_privileged)
@@ -143,7 +145,10 @@ static long set_upcall_vector(struct vcpu *v, u64 arg)
 		return -EFAULT;
 	if (op.vector < 0x10)
 		return -EINVAL;
-	if (op.vcpu >= d->max_vcpus || !d->vcpu[op.vcpu])
+	if (op.vcpu >= d->max_vcpus)
+		return -ENOENT;
+	op.vcpu = array_index_nospec(op.vcpu, d->max_vcpus);
+	if (!d->vcpu[op.vcpu])
 		return -ENOENT;
 	WRITE_ONCE(d->vcpu[op.vcpu]->hvm->evtchn_upcall_vector, op.vector);
 	/* An upcall already pending arrives through the new vector. */

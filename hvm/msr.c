@@ -22,6 +22,7 @@
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
+#include <xen/nospec.h>
 #include <xen/sched.h>
 #include <asm/processor.h>
 
@@ -73,7 +74,7 @@ static int mtrr_write(struct vcpu *v, u32 msr, u64 val)
 		for (int i = 0; i < 8; i++)
 			if (!x86_mtrr_type_valid((val >> (8 * i)) & 0xff))
 				return -EINVAL;
-		v->hvm->msr_mtrr_fixed[fix] = val;
+		v->hvm->msr_mtrr_fixed[array_index_nospec(fix, ARRAY_SIZE(v->hvm->msr_mtrr_fixed))] = val;
 		return 0;
 	}
 	/* Variable ranges: even = base (type in bits 7:0), odd = mask. */
@@ -84,7 +85,7 @@ static int mtrr_write(struct vcpu *v, u32 msr, u64 val)
 		   !x86_mtrr_type_valid(val & 0xff)) {
 		return -EINVAL;
 	}
-	v->hvm->msr_mtrr_var[msr - MSR_MTRR_PHYS_BASE0] = val;
+	v->hvm->msr_mtrr_var[array_index_nospec(msr - MSR_MTRR_PHYS_BASE0, ARRAY_SIZE(v->hvm->msr_mtrr_var))] = val;
 	return 0;
 }
 
@@ -97,10 +98,10 @@ static int mtrr_read(struct vcpu *v, u32 msr, u64 *val)
 	else if (msr == MSR_MTRR_DEF_TYPE)
 		*val = v->hvm->msr_mtrr_def;
 	else if (fix >= 0)
-		*val = v->hvm->msr_mtrr_fixed[fix];
+		*val = v->hvm->msr_mtrr_fixed[array_index_nospec(fix, ARRAY_SIZE(v->hvm->msr_mtrr_fixed))];
 	else if (msr >= MSR_MTRR_PHYS_BASE0 &&
 		 msr < MSR_MTRR_PHYS_BASE0 + 2 * MTRR_VCNT)
-		*val = v->hvm->msr_mtrr_var[msr - MSR_MTRR_PHYS_BASE0];
+		*val = v->hvm->msr_mtrr_var[array_index_nospec(msr - MSR_MTRR_PHYS_BASE0, ARRAY_SIZE(v->hvm->msr_mtrr_var))];
 	else
 		return -ENOENT;
 	return 0;

@@ -32,6 +32,7 @@
 #include <hvm/vlapic_internal.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
+#include <xen/nospec.h>
 #include <xen/sched.h>
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
@@ -477,7 +478,9 @@ static int lvt_index(u32 msr)
 	if (msr == X2APIC_LVT_CMCI)
 		return LVT_CMCI;
 	if (msr >= X2APIC_LVT_TIMER && msr <= X2APIC_LVT_ERROR)
-		return LVT_TIMER + (msr - X2APIC_LVT_TIMER);
+		return LVT_TIMER + array_index_nospec(msr - X2APIC_LVT_TIMER,
+						      X2APIC_LVT_ERROR -
+						      X2APIC_LVT_TIMER + 1);
 	return -1;
 }
 
@@ -493,7 +496,7 @@ int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
 		return 0;
 	}
 	if (msr >= X2APIC_ISR && msr < X2APIC_ISR + 8) {
-		*val = vl->isr[msr - X2APIC_ISR];
+		*val = vl->isr[array_index_nospec(msr - X2APIC_ISR, 8)];
 		return 0;
 	}
 	if (msr >= X2APIC_TMR && msr < X2APIC_TMR + 8) {
@@ -501,7 +504,8 @@ int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
 		return 0;
 	}
 	if (msr >= X2APIC_IRR && msr < X2APIC_IRR + 8) {
-		*val = __atomic_load_n(&vl->irr[msr - X2APIC_IRR],
+		*val = __atomic_load_n(&vl->irr[array_index_nospec(
+					       msr - X2APIC_IRR, 8)],
 				       __ATOMIC_RELAXED);
 		return 0;
 	}

@@ -22,6 +22,8 @@ struct hvm_boot_state;
 /* Allocate and reset (v->hvm->vlapic).  0 or -ENOMEM. */
 int vlapic_init(struct vcpu *v);
 void vlapic_destroy(struct vcpu *v);
+/* The scheduler moves @v to pCPU @cpu: its APIC timer goes along. */
+void vlapic_migrate_timer(struct vcpu *v, unsigned int cpu);
 
 /* IA32_APIC_BASE (MSR 0x1b) and the x2APIC registers.  0, or -EINVAL
  * when the access must raise #GP (reserved register, bad value,

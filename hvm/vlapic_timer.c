@@ -6,6 +6,7 @@
  * which the expiry callback takes too.
  */
 #include <hvm/vcpu.h>
+#include <hvm/vlapic.h>
 #include <hvm/vlapic_internal.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -63,15 +64,14 @@ static void vlapic_timer_fn(void *data);
 
 /*
  * Queue the timer on the pCPU the vCPU runs on, so expiry and delivery
- * stay local: an inactive timer may move (its callback, if running, has
- * already copied fn/data and serialises on timer_lock).  Pre: timer_lock.
+ * stay local.  The scheduler also moves it when it moves the vCPU
+ * (vlapic_migrate_timer()); this catches the moves before the vCPU first
+ * ran.  A callback running meanwhile serialises on timer_lock and finds
+ * vl->expires changed.  Pre: timer_lock.
  */
 static void timer_arm(struct vlapic *vl, s_time_t expires)
 {
-	unsigned int cpu = READ_ONCE(vl->vcpu->processor);
-
-	if (!timer_is_active(&vl->timer) && vl->timer.cpu != cpu)
-		init_timer(&vl->timer, vlapic_timer_fn, vl, cpu);
+	migrate_timer(&vl->timer, READ_ONCE(vl->vcpu->processor));
 	vl->expires = expires;
 	set_timer(&vl->timer, expires);
 }
@@ -179,6 +179,12 @@ void vlapic_timer_write_lvt(struct vlapic *vl, u32 val)
 			timer_restart(vl, now, cur);
 	}
 	spin_unlock(&vl->timer_lock);
+}
+
+void vlapic_migrate_timer(struct vcpu *v, unsigned int cpu)
+{
+	if (v->hvm->vlapic)
+		migrate_timer(&v->hvm->vlapic->timer, cpu);
 }
 
 void vlapic_timer_init(struct vlapic *vl)

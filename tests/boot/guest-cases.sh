@@ -57,7 +57,9 @@ guest_qemu() {
 		initrd+="${initrd:+,}${spec//,/,,}"
 	done
 	LOG="$OUT/qemu-guest-$name.log"
-	tests/boot/qemu.sh "$LOG" "$t" -smp "$smp" -initrd "$initrd" -- "$GUEST_XEN_CMDLINE"
+	# shellcheck disable=SC2086 # GUEST_QEMU_ARGS: extra QEMU words
+	tests/boot/qemu.sh "$LOG" "$t" -smp "$smp" ${GUEST_QEMU_ARGS:-} -initrd "$initrd" \
+		-- "$GUEST_XEN_CMDLINE"
 	RC=$?
 }
 
@@ -487,6 +489,50 @@ guest_hostile_dom0() {
 	pass "$name ($bad bad requests counted, $cont continuations)"
 }
 
+# ---- many vCPUs, many timers ------------------------------------------------------
+# guest_many_timers RIG TIMEOUT CPUS NDOMS NVCPUS SLEEP: NDOMS domains of
+# NVCPUS vCPUs each run the timers case (every vCPU arms its wake,
+# periodic, poll and vLAPIC timers at once, then checks they wake it on
+# time) next to a controller; 8 x 16 vCPUs x 4 timers is far more than a
+# pCPU's timer queue once held (256, then a panic).  Two more modules ask
+# for what cannot be had - more RAM than the machine has, more vCPUs than
+# a domain may have: each is refused with a logged reason, the rest runs.
+# QEMU runs with -icount shift=0 (guest time = instructions): 129 vCPUs on
+# two emulated pCPUs on a busy host would otherwise measure the host.
+guest_many_timers() {
+	local rig=$1 t=$2 cpus=$3 ndoms=$4 nv=$5 sleep=$6 i id name peak peaks='' moved moves=''
+	local mods=("controller.elf sleep=$sleep")
+	name="$rig: $ndoms domains x $nv vCPUs arm all their timers at once; impossible domains refused"
+	for ((i = 1; i <= ndoms; i++)); do
+		mods+=("timers.elf domain=t$i,vcpus=$nv,mem=8")
+	done
+	mods+=("timers.elf domain=toobig,vcpus=16,mem=65536" "timers.elf domain=toomany,vcpus=17")
+	GUEST_QEMU_ARGS="-icount shift=0" guest_run "$rig" many-timers "$t" "$cpus" "${mods[@]}"
+	guest_expect_success "$name" \
+		"domain not started: not enough free memory for mem=" \
+		"domain not started: vcpus=<n> must be 1\.\.16" \
+		"!\"too(big|many)\" built" || return
+	for ((i = 1; i <= ndoms; i++)); do
+		id=$(guest_domid "$LOG" "t$i")
+		[ -n "$id" ] || { fail "$name" "domain t$i was not built" "$LOG"; return; }
+		expect_lines "$name" "$LOG" "\(d$id\) timers: PASS: $nv vCPUs woke on time" \
+			"\(d$id\) Test result: SUCCESS" || return
+	done
+	# The timers followed their vCPUs: every pCPU's queue held at least
+	# half its fair share of the vCPUs' four timers each at some point.
+	for ((i = 0; i < cpus; i++)); do
+		peak=$(sed -nE "s/.*CPU$i: [0-9]+ timers queued, at most ([0-9]+) at once.*/\1/p" "$LOG" | tail -n1)
+		moved=$(sed -nE "s/.*CPU$i: [0-9]+ timers queued, .*, ([0-9]+) moved here armed.*/\1/p" "$LOG" | tail -n1)
+		peaks+=" CPU$i:${peak:-?}"
+		moves+=" CPU$i:${moved:-?}"
+		if [ -z "$peak" ] || [ "$peak" -lt $((ndoms * nv * 2 / cpus)) ]; then
+			fail "$name" "CPU$i's timer queue peaked at ${peak:-?} timers (want >= $((ndoms * nv * 2 / cpus)): timers must follow their vCPUs)" "$LOG"
+			return
+		fi
+	done
+	pass "$name ($(grep -oE 'latest by [0-9]+ us' "$LOG" | sort -t' ' -k3 -n | tail -n1); queue peaks$peaks; armed timers moved in$moves)"
+}
+
 # ---- suites -------------------------------------------------------------------------
 guest_cases_svm() {
 	local c
@@ -516,6 +562,7 @@ guest_cases_svm() {
 	GUEST_HOSTILE_MAY_SHUTDOWN=1 guest_hostile qemu 60 2000 22 garbage "fill=random seed=7"
 	guest_hostile_dom0 qemu 90 2
 	guest_hostile_dom0 qemu 300 2 selftest=preempt
+	guest_many_timers qemu 120 2 8 16 3000
 }
 
 guest_cases_vmx() {
@@ -529,6 +576,7 @@ guest_cases_vmx() {
 	guest_fpu bochs 300 1 3000 200
 	guest_hostile bochs 300 1500 20 triplefault
 	guest_hostile_dom0 bochs 240 2
+	guest_many_timers bochs 300 2 8 16 3000
 }
 
 guest_cases_vmx_long() {
@@ -554,4 +602,5 @@ guest_cases_vmx_long() {
 	guest_hostile bochs 300 1500 20 wildpt mode=cr3
 	GUEST_HOSTILE_MAY_SHUTDOWN=1 guest_hostile bochs 300 1500 20 garbage "fill=random seed=7"
 	guest_hostile_dom0 bochs 240 2
+	guest_many_timers bochs 480 4 8 16 3000
 }

@@ -89,4 +89,13 @@ qemu_cases() {
 		"selftest=domain: teardown returned all memory" "!LEAK" &&
 		pass "qemu: domain create/destroy returns all memory"
 	[ "$RC" -ne 0 ] && fail "qemu: domain create/destroy returns all memory" "exit $RC" "$LOG"
+
+	# Out of memory at every allocation of domain and vCPU creation in
+	# turn: each attempt fails cleanly (nothing leaked, no panic).
+	boot_case oom-selftest 120 -smp 2 -- console=com1 selftest=oom
+	[ "$RC" -eq 0 ] && expect_lines "qemu: domain creation out of memory fails cleanly" "$LOG" \
+		"selftest=oom: a 16-vCPU domain failed cleanly with 0\.\.[0-9]+ pages free" \
+		"!LEAK" "!Panic" "Powering off" &&
+		pass "qemu: domain creation out of memory fails cleanly ($(grep -oE 'with 0\.\.[0-9]+ pages' "$LOG"))"
+	[ "$RC" -ne 0 ] && fail "qemu: domain creation out of memory fails cleanly" "exit $RC" "$LOG"
 }

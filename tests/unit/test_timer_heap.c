@@ -1,4 +1,4 @@
-/* Host tests of the timer min-heap (xen/common/timer_heap.c). */
+/* Host tests of the intrusive timer min-heap (xen/common/timer_heap.c). */
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -12,56 +12,96 @@
 #define NTIMERS 64
 
 static struct timer timers[NTIMERS];
-static struct timer *slots[NTIMERS];
 static struct timer_heap heap;
 
 static void nop(void *data)
 {
 }
 
-static void setup(unsigned int cap)
+static void setup(void)
 {
-	timer_heap_init(&heap, slots, cap);
+	timer_heap_init(&heap);
 	for (unsigned int i = 0; i < NTIMERS; i++)
 		timer_init(&timers[i], nop, &timers[i], 0);
 }
 
 /*
- * The heap property, index consistency, and that exactly the timers marked
- * active in our array are in the heap.
+ * Check the subtree of @t, at position @pos (1-based) under @parent:
+ * links, heap order, membership.  Returns the number of nodes, or -1.
  */
-static bool heap_ok(const struct timer_heap *h)
+static long subtree_ok(const struct timer_heap *h, const struct timer *t,
+		       const struct timer *parent, unsigned long pos)
+{
+	long l, r;
+
+	if (!t)
+		return 0;
+	if (pos > h->nr || t->heap != h || t->parent != parent ||
+	    (parent && parent->expires > t->expires))
+		return -1;
+	l = subtree_ok(h, t->child[0], t, 2 * pos);
+	r = subtree_ok(h, t->child[1], t, 2 * pos + 1);
+	return l < 0 || r < 0 ? -1 : 1 + l + r;
+}
+
+/*
+ * The heap property, a complete tree (nr distinct positions, all <= nr),
+ * consistent links, and exactly the timers of our array marked active are
+ * in the heap.
+ */
+static bool heap_ok_n(const struct timer_heap *h, const struct timer *ts,
+		      unsigned int n)
 {
 	unsigned int active = 0;
 
-	for (unsigned int i = 0; i < h->nr; i++) {
-		if (h->slots[i]->heap_idx != (int)i)
+	if (subtree_ok(h, h->root, NULL, 1) != (long)h->nr)
+		return false;
+	for (unsigned int i = 0; i < n; i++) {
+		if (ts[i].heap && ts[i].heap != h)
 			return false;
-		if (i && h->slots[(i - 1) / 2]->expires > h->slots[i]->expires)
+		if (!ts[i].heap && (ts[i].parent || ts[i].child[0] ||
+				    ts[i].child[1]))
 			return false;
-	}
-	for (unsigned int i = 0; i < NTIMERS; i++) {
-		int idx = timers[i].heap_idx;
-
-		if (idx < -1 || idx >= (int)h->nr)
-			return false;
-		if (idx >= 0 && h->slots[idx] != &timers[i])
-			return false;
-		active += idx >= 0;
+		active += timer_is_active(&ts[i]);
 	}
 	return active == h->nr;
+}
+
+static bool heap_ok(const struct timer_heap *h)
+{
+	return heap_ok_n(h, timers, NTIMERS);
 }
 
 static void arm(struct timer *t, s_time_t when)
 {
 	t->expires = when;
-	CHECK_EQ(timer_heap_add(&heap, t), 0);
+	timer_heap_add(&heap, t);
 	CHECK(heap_ok(&heap));
+}
+
+/* The node at position @p (1-based), found the slow way (breadth-first). */
+static struct timer *node_at(unsigned int p)
+{
+	struct timer *queue[NTIMERS + 1];
+	unsigned int head = 0, tail = 0;
+
+	if (heap.root)
+		queue[tail++] = heap.root;
+	while (head < tail) {
+		struct timer *t = queue[head++];
+
+		if (head == p)
+			return t;
+		for (int c = 0; c < 2; c++)
+			if (t->child[c] && tail < ARRAY_SIZE(queue))
+				queue[tail++] = t->child[c];
+	}
+	return NULL;
 }
 
 TEST(test_basic)
 {
-	setup(4);
+	setup();
 	CHECK(timer_heap_peek(&heap) == NULL);
 	CHECK(timer_heap_pop_expired(&heap, INT64_MAX) == NULL);
 	CHECK(!timer_is_active(&timers[0]));
@@ -72,13 +112,6 @@ TEST(test_basic)
 	arm(&timers[3], 100);
 	CHECK(timer_is_active(&timers[0]));
 	CHECK(timer_heap_peek(&heap)->expires == 100);
-
-	timers[4].expires = 50;
-	CHECK_EQ(timer_heap_add(&heap, &timers[4]), -ENOSPC);
-	CHECK(!timer_is_active(&timers[4]));
-	CHECK_EQ(timer_heap_modify(&heap, &timers[4], 5), -ENOSPC);
-	CHECK(timers[4].expires == 50);
-	CHECK(heap_ok(&heap));
 
 	/* Nothing is due before 100; then both 100s, then 200. */
 	CHECK(timer_heap_pop_expired(&heap, 99) == NULL);
@@ -91,10 +124,10 @@ TEST(test_basic)
 	CHECK_EQ(heap.nr, 1);
 
 	/* Modify: earlier, later, and re-arming an inactive timer. */
-	CHECK_EQ(timer_heap_modify(&heap, &timers[2], 400), 0);
-	CHECK_EQ(timer_heap_modify(&heap, &timers[0], 500), 0);
+	timer_heap_modify(&heap, &timers[2], 400);
+	timer_heap_modify(&heap, &timers[0], 500);
 	CHECK(timer_heap_peek(&heap) == &timers[2]);
-	CHECK_EQ(timer_heap_modify(&heap, &timers[0], -7), 0);	/* negative ok */
+	timer_heap_modify(&heap, &timers[0], -7);	/* negative ok */
 	CHECK(timer_heap_peek(&heap) == &timers[0]);
 	CHECK(heap_ok(&heap));
 
@@ -116,10 +149,10 @@ TEST(test_remove_positions)
 		s_time_t prev = INT64_MIN;
 		unsigned int n = 0;
 
-		setup(NTIMERS);
+		setup();
 		for (int i = 0; i < 15; i++)
 			arm(&timers[i], (i * 37) % 15 * 10);
-		t = heap.slots[where[w]];
+		t = node_at(where[w] + 1);
 		CHECK(timer_heap_remove(&heap, t));
 		CHECK(!timer_is_active(t));
 		CHECK_EQ(heap.nr, 14);
@@ -134,15 +167,27 @@ TEST(test_remove_positions)
 	}
 
 	/* The only element, and the element that is also the last slot. */
-	setup(2);
+	setup();
 	arm(&timers[0], 1);
 	CHECK(timer_heap_remove(&heap, &timers[0]));
 	CHECK_EQ(heap.nr, 0);
+	CHECK(heap.root == NULL);
 	arm(&timers[0], 1);
 	arm(&timers[1], 2);
 	CHECK(timer_heap_remove(&heap, &timers[1]));
-	CHECK(heap.nr == 1 && heap.slots[0] == &timers[0]);
+	CHECK(heap.nr == 1 && heap.root == &timers[0]);
 	CHECK(heap_ok(&heap));
+	/* The root whose only child is the last node; a parent of the last. */
+	arm(&timers[1], 0);
+	CHECK(heap.root == &timers[1]);
+	CHECK(timer_heap_remove(&heap, &timers[1]));
+	CHECK(heap.root == &timers[0] && heap_ok(&heap));
+	arm(&timers[1], 5);
+	arm(&timers[2], 6);
+	arm(&timers[3], 7);		/* position 4: child of timers[1] */
+	CHECK(node_at(4) == &timers[3]);
+	CHECK(timer_heap_remove(&heap, &timers[1]));
+	CHECK(heap_ok(&heap) && heap.nr == 3);
 }
 
 /* ---- Randomised against a sorted shadow array --------------------------- */
@@ -182,9 +227,10 @@ static void shadow_delete(s_time_t v)
 	memmove(&shadow[i], &shadow[i + 1], (--shadow_nr - i) * sizeof(v));
 }
 
-static void random_step(unsigned int cap, s_time_t *now)
+/* One random operation on the first @n timers of our array. */
+static void random_step(unsigned int n, s_time_t *now)
 {
-	struct timer *t = &timers[rng(NTIMERS)];
+	struct timer *t = &timers[rng(n)];
 	s_time_t when = *now + rng(1000);	/* many equal keys */
 	bool was_active = timer_is_active(t);
 	unsigned int op = rng(100);
@@ -193,20 +239,16 @@ static void random_step(unsigned int cap, s_time_t *now)
 		if (was_active)
 			return;
 		t->expires = when;
-		CHECK_EQ(timer_heap_add(&heap, t), shadow_nr == cap ? -ENOSPC : 0);
-		if (timer_is_active(t))
-			shadow_insert(when);
+		timer_heap_add(&heap, t);
+		shadow_insert(when);
 	} else if (op < 55) {
 		CHECK_EQ(timer_heap_remove(&heap, t), was_active);
 		if (was_active)
 			shadow_delete(t->expires);
 	} else if (op < 85) {
 		s_time_t old = t->expires;
-		int rc = timer_heap_modify(&heap, t, when);
 
-		CHECK_EQ(rc, !was_active && shadow_nr == cap ? -ENOSPC : 0);
-		if (rc)
-			return;
+		timer_heap_modify(&heap, t, when);
 		if (was_active)
 			shadow_delete(old);
 		shadow_insert(when);
@@ -223,14 +265,14 @@ static void random_step(unsigned int cap, s_time_t *now)
 
 TEST(test_random_vs_shadow)
 {
-	static const unsigned int caps[] = { 1, 7, 40, NTIMERS };
+	static const unsigned int sizes[] = { 1, 2, 7, 40, NTIMERS };
 	s_time_t now = -5000;
 
-	for (size_t c = 0; c < ARRAY_SIZE(caps); c++) {
-		setup(caps[c]);
+	for (size_t c = 0; c < ARRAY_SIZE(sizes); c++) {
+		setup();
 		shadow_nr = 0;
 		for (int step = 0; step < 20000 && !unit_failures; step++) {
-			random_step(caps[c], &now);
+			random_step(sizes[c], &now);
 			CHECK(heap_ok(&heap));
 			CHECK_EQ(heap.nr, shadow_nr);
 			CHECK(shadow_nr ? timer_heap_peek(&heap)->expires ==
@@ -240,11 +282,50 @@ TEST(test_random_vs_shadow)
 	}
 }
 
+/*
+ * No capacity: far more timers than the 256 slots a CPU's queue once had
+ * (guests with many vCPUs filled them and panicked the host) all queue,
+ * and come out in order.
+ */
+TEST(test_many_timers)
+{
+	enum { MANY = 20000 };
+	struct timer *many = calloc(MANY, sizeof(*many));
+	struct timer_heap h;
+	s_time_t prev = INT64_MIN;
+	unsigned int n = 0;
+	struct timer *t;
+
+	CHECK(many != NULL);
+	if (!many)
+		return;
+	timer_heap_init(&h);
+	for (unsigned int i = 0; i < MANY; i++) {
+		timer_init(&many[i], nop, NULL, 0);
+		many[i].expires = rng(5000);
+		timer_heap_add(&h, &many[i]);
+	}
+	CHECK_EQ(h.nr, MANY);
+	CHECK(heap_ok_n(&h, many, MANY));
+	/* Take out every third, re-arm every fifth, then drain. */
+	for (unsigned int i = 0; i < MANY; i += 3)
+		CHECK(timer_heap_remove(&h, &many[i]));
+	for (unsigned int i = 0; i < MANY; i += 5)
+		timer_heap_modify(&h, &many[i], rng(5000) - 100);
+	CHECK(heap_ok_n(&h, many, MANY));
+	while ((t = timer_heap_pop_expired(&h, INT64_MAX))) {
+		CHECK(t->expires >= prev);
+		prev = t->expires;
+		n++;
+	}
+	CHECK_EQ(n, MANY - (MANY + 2) / 3 + (MANY + 14) / 15);
+	CHECK(h.root == NULL && h.nr == 0);
+	free(many);
+}
+
 /* ---- Misuse is a hypervisor bug: BUG_ON() -> panic() -> abort() -------- */
 
 static struct timer_heap other;
-static struct timer *other_slots[4];
-
 
 static void do_add_again(void)
 {
@@ -275,25 +356,23 @@ TEST(test_misuse_is_caught)
 {
 	static struct timer stranger;
 
-	setup(4);
-	timer_heap_init(&other, other_slots, ARRAY_SIZE(other_slots));
+	setup();
+	timer_heap_init(&other);
 	timer_init(&stranger, nop, NULL, 1);
 	stranger.expires = 30;
-	CHECK_EQ(timer_heap_add(&other, &stranger), 0);
+	timer_heap_add(&other, &stranger);
 	arm(&timers[0], 10);
 	arm(&timers[1], 20);
-	CHECK_EQ(timers[0].heap_idx, 0);
+	CHECK(heap.root == &timers[0]);
 
 	CHECK(!unit_dies(do_remove_legit));		/* the control case */
 	CHECK(unit_dies(do_add_again));
 	CHECK(unit_dies(do_add_to_other));
-	CHECK(unit_dies(do_remove_from_other));	/* slot 0 there is stranger's */
-	CHECK(unit_dies(do_modify_on_other));
-	timers[0].heap_idx = 2;			/* past the other heap's nr */
 	CHECK(unit_dies(do_remove_from_other));
-	timers[0].heap_idx = 0;
+	CHECK(unit_dies(do_modify_on_other));
 	CHECK(heap_ok(&heap));
+	CHECK(other.root == &stranger && other.nr == 1);
 }
 
 UNIT_MAIN(test_basic, test_remove_positions, test_random_vs_shadow,
-	  test_misuse_is_caught)
+	  test_many_timers, test_misuse_is_caught)

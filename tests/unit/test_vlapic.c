@@ -32,6 +32,7 @@ static unsigned int kicks[NV], downs[NV], ups[NV];
 static s_time_t fake_now;
 static struct timer *timers[NV];
 static unsigned int nr_timers;
+static struct timer_heap armed;	/* t->heap == &armed: armed */
 
 s_time_t NOW(void)
 {
@@ -46,7 +47,7 @@ void init_timer(struct timer *t, void (*fn)(void *data), void *data,
 	t->fn = fn;
 	t->data = data;
 	t->cpu = cpu;
-	t->heap_idx = -1;
+	t->heap = NULL;
 	t->expires = 0;
 	for (i = 0; i < nr_timers && timers[i] != t; i++)
 		;
@@ -57,12 +58,17 @@ void init_timer(struct timer *t, void (*fn)(void *data), void *data,
 void set_timer(struct timer *t, s_time_t expires)
 {
 	t->expires = expires;
-	t->heap_idx = 0;
+	t->heap = &armed;
 }
 
 void stop_timer(struct timer *t)
 {
-	t->heap_idx = -1;
+	t->heap = NULL;
+}
+
+void migrate_timer(struct timer *t, unsigned int cpu)
+{
+	t->cpu = cpu;
 }
 
 void kill_timer(struct timer *t)
@@ -81,7 +87,7 @@ static struct timer *next_due(s_time_t until)
 	for (unsigned int i = 0; i < nr_timers; i++) {
 		struct timer *t = timers[i];
 
-		if (t->heap_idx >= 0 && t->expires <= until &&
+		if (t->heap && t->expires <= until &&
 		    (!best || t->expires < best->expires))
 			best = t;
 	}
@@ -95,7 +101,7 @@ static void run_to(s_time_t until)
 
 	while ((t = next_due(until))) {
 		fake_now = MAX(fake_now, t->expires);
-		t->heap_idx = -1;
+		t->heap = NULL;
 		t->fn(t->data);
 	}
 	fake_now = until;
@@ -108,7 +114,7 @@ static void jump_to(s_time_t until)
 
 	fake_now = until;
 	while ((t = next_due(until))) {
-		t->heap_idx = -1;
+		t->heap = NULL;
 		t->fn(t->data);
 	}
 }

@@ -220,6 +220,12 @@ static void key_loglvl(char key)
 	       "(-1 none, 0 error ... 3 debug, 4 all)\n", key, l);
 }
 
+static void key_timers(char key)
+{
+	printk(KERN_ERR "'%c' pressed -> dumping timer queues\n", key);
+	timer_dump_queues();
+}
+
 static void key_reboot(char key)
 {
 	printk(KERN_ERR "'%c' pressed -> rebooting machine\n", key);
@@ -231,6 +237,7 @@ static const struct console_key {
 	void (*fn)(char key);
 	const char *desc;
 } console_keys[] = {
+	{ 'a', key_timers, "dump timer queues" },
 	{ 'h', key_help, "show this message" },
 	{ '+', key_loglvl, "increase log level threshold" },
 	{ '-', key_loglvl, "decrease log level threshold" },

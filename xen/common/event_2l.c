@@ -21,6 +21,7 @@
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/lib.h>
+#include <xen/nospec.h>
 #include <xen/string.h>
 
 struct evtchn_hooks evtchn_hooks;
@@ -39,6 +40,17 @@ __attribute__((weak)) unsigned long evtchn_irq_save(void)
 __attribute__((weak)) void evtchn_irq_restore(unsigned long flags)
 {
 	local_irq_restore(flags);
+}
+
+/*
+ * Ports reach here checked against the domain's port table; a port is
+ * clamped again (array_index_nospec) before it indexes a bitmap, and a
+ * selector bit is derived from a clamped port, so no mispredicted check
+ * reads or writes past shared_info's bitmaps.
+ */
+static evtchn_port_t port_nospec(evtchn_port_t port)
+{
+	return array_index_nospec(port, EVTCHN_MAX_PORTS);
 }
 
 static xen_ulong_t bit_mask(unsigned int bit)
@@ -71,6 +83,7 @@ static bool test(const xen_ulong_t *map, unsigned int bit)
 static struct vcpu_info *vcpu_info_of(struct evtchn_domain *ed,
 				      unsigned int vcpu)
 {
+	vcpu = array_index_nospec(vcpu, MAX_VIRT_CPUS);
 	return __atomic_load_n(&ed->vcpu[vcpu].vi, __ATOMIC_ACQUIRE);
 }
 
@@ -91,6 +104,7 @@ void evtchn_2l_set_pending(struct evtchn_domain *ed, unsigned int vcpu,
 {
 	struct shared_info *si = ed->si;
 
+	port = port_nospec(port);
 	if (test_and_set(si->evtchn_pending, port))
 		return;
 	if (!test(si->evtchn_mask, port) &&
@@ -104,7 +118,7 @@ void evtchn_2l_set_pending(struct evtchn_domain *ed, unsigned int vcpu,
 
 void evtchn_2l_clear_pending(struct evtchn_domain *ed, evtchn_port_t port)
 {
-	test_and_clear(ed->si->evtchn_pending, port);
+	test_and_clear(ed->si->evtchn_pending, port_nospec(port));
 }
 
 /* Xen's evtchn_2l_unmask(): re-raise only if the port was masked and is
@@ -114,6 +128,7 @@ void evtchn_2l_unmask(struct evtchn_domain *ed, unsigned int vcpu,
 {
 	struct shared_info *si = ed->si;
 
+	port = port_nospec(port);
 	if (test_and_clear(si->evtchn_mask, port) &&
 	    test(si->evtchn_pending, port) &&
 	    !test_and_set(&vcpu_info_of(ed, vcpu)->evtchn_pending_sel,
@@ -123,7 +138,7 @@ void evtchn_2l_unmask(struct evtchn_domain *ed, unsigned int vcpu,
 
 bool evtchn_2l_is_pending(struct evtchn_domain *ed, evtchn_port_t port)
 {
-	return test(ed->si->evtchn_pending, port);
+	return test(ed->si->evtchn_pending, port_nospec(port));
 }
 
 /* Events go to the shadow until the hypervisor installs a page. */

@@ -27,6 +27,7 @@
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
+#include <xen/nospec.h>
 #include <xen/xmalloc.h>
 
 /* Xen-internal (public header, __XEN__ only): the continuation of a
@@ -41,13 +42,20 @@ struct evtchn *evtchn_port(struct evtchn_domain *ed, evtchn_port_t port)
 {
 	if (port >= ed->valid)
 		return NULL;
+	port = array_index_nospec(port, ed->valid);
 	return &ed->group[port / EVTCHN_GROUP_PORTS][port % EVTCHN_GROUP_PORTS];
 }
 
-static bool vcpu_exists(struct evtchn_domain *ed, u32 vcpu)
+/* Does guest-chosen vCPU id *vcpu name a vCPU?  If so, *vcpu is clamped
+ * against speculation for the caller's own array accesses. */
+static bool vcpu_exists(struct evtchn_domain *ed, u32 *vcpu)
 {
-	return vcpu < ed->d->max_vcpus && vcpu < MAX_VIRT_CPUS &&
-	       ed->d->vcpu[vcpu];
+	unsigned int n = MIN(ed->d->max_vcpus, (unsigned int)MAX_VIRT_CPUS);
+
+	if (*vcpu >= n)
+		return false;
+	*vcpu = array_index_nospec(*vcpu, n);
+	return ed->d->vcpu[*vcpu];
 }
 
 /* Lowest free port, allocating its group if needed (left in place even
@@ -317,9 +325,10 @@ static long bind_virq(struct evtchn_domain *ed, struct evtchn_bind_virq *op)
 
 	if (op->virq >= NR_VIRQS)
 		return -EINVAL;
+	op->virq = array_index_nospec(op->virq, NR_VIRQS);
 	if (evtchn_virq_is_global(op->virq) && op->vcpu != 0)
 		return -EINVAL;
-	if (!vcpu_exists(ed, op->vcpu))
+	if (!vcpu_exists(ed, &op->vcpu))
 		return -ENOENT;
 	lock_one(&ls, ed);
 	if (ed->vcpu[op->vcpu].virq[op->virq])
@@ -344,7 +353,7 @@ static long bind_ipi(struct evtchn_domain *ed, struct evtchn_bind_ipi *op)
 	struct evtchn *chn;
 	int port;
 
-	if (!vcpu_exists(ed, op->vcpu))
+	if (!vcpu_exists(ed, &op->vcpu))
 		return -ENOENT;
 	lock_one(&ls, ed);
 	port = get_free_port(ed);
@@ -496,7 +505,7 @@ static long bind_vcpu(struct evtchn_domain *ed, struct evtchn_bind_vcpu *op)
 	struct evtchn *chn;
 	int rc = 0;
 
-	if (!vcpu_exists(ed, op->vcpu))
+	if (!vcpu_exists(ed, &op->vcpu))
 		return -ENOENT;
 	lock_one(&ls, ed);
 	chn = evtchn_port(ed, op->port);
@@ -611,7 +620,7 @@ size_t evtchn_op_arg_size(int cmd)
 
 	if (cmd < 0 || (unsigned int)cmd >= ARRAY_SIZE(size))
 		return 0;
-	return size[cmd];
+	return size[array_index_nospec(cmd, ARRAY_SIZE(size))];
 }
 
 long evtchn_op(struct domain *d, bool privileged, int cmd, void *arg)
@@ -714,7 +723,7 @@ int evtchn_alloc_xen(struct domain *d, unsigned int vcpu, domid_t remote,
 	struct evtchn *chn;
 	int slot, port;
 
-	BUG_ON(!ed || !fn || !vcpu_exists(ed, vcpu));
+	BUG_ON(!ed || !fn || !vcpu_exists(ed, &vcpu));
 	lock_one(&ls, ed);
 	port = slot = xen_consumer_slot(ed, fn, priv);
 	if (slot >= 0)

@@ -12,6 +12,7 @@
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
+#include <xen/nospec.h>
 #include <xen/options.h>
 #include <asm/percpu.h>
 #include <xen/sched.h>
@@ -107,7 +108,9 @@ enum hypercall_result hypercall_dispatch(struct vcpu *v)
 	long rc;
 
 	args.compat = arch_hypercall_args(v, &nr, args.a);
-	h = nr < ARRAY_SIZE(hypercall_table) ? &hypercall_table[nr] : NULL;
+	h = nr < ARRAY_SIZE(hypercall_table) ?
+	    &hypercall_table[array_index_nospec(nr, ARRAY_SIZE(hypercall_table))] :
+	    NULL;
 	if (arch_vcpu_cpl(v))
 		rc = -EPERM;		/* Xen refuses guest user mode */
 	else if (!h || !h->fn)

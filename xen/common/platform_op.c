@@ -8,6 +8,7 @@
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
+#include <xen/nospec.h>
 #include <xen/sched.h>
 #include <xen/shared_info.h>
 #include <asm/percpu.h>
@@ -43,6 +44,8 @@ long do_platform_op(struct vcpu *v, struct hypercall_args *args)
 			if (percpu_data[c].online)
 				max = c;
 		pi->max_present = max;
+		if (pi->xen_cpuid < NR_CPUS)
+			pi->xen_cpuid = array_index_nospec(pi->xen_cpuid, NR_CPUS);
 		if (pi->xen_cpuid >= NR_CPUS || !percpu_data[pi->xen_cpuid].online) {
 			pi->flags = XEN_PCPU_FLAGS_INVALID;
 		} else {
@@ -88,9 +91,11 @@ long do_physdev_op(struct vcpu *v, struct hypercall_args *args)
 	u8 buf[64];
 
 	BUILD_BUG_ON(sizeof(struct physdev_pci_device_add) > sizeof(buf));
-	if (v->domain->is_privileged && cmd >= 0 &&
-	    (size_t)cmd < ARRAY_SIZE(pci_arg) && pci_arg[cmd] &&
-	    copy_from_guest(v, buf, a[1], pci_arg[cmd]))
+	if (!v->domain->is_privileged || cmd < 0 ||
+	    (size_t)cmd >= ARRAY_SIZE(pci_arg))
+		return -ENOSYS;
+	cmd = array_index_nospec(cmd, ARRAY_SIZE(pci_arg));
+	if (pci_arg[cmd] && copy_from_guest(v, buf, a[1], pci_arg[cmd]))
 		return -EFAULT;
 	return -ENOSYS;
 }

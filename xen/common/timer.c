@@ -18,12 +18,16 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
-#define TIMERS_PER_CPU 256
-
+/*
+ * Zero is a valid empty queue with an unlocked lock, so a timer may be
+ * queued on a CPU before that CPU runs timer_init_cpu().
+ */
 struct timer_queue {
 	spinlock_t lock;
 	struct timer_heap heap;
-	struct timer *slots[TIMERS_PER_CPU];
+	struct timer *running;		/* whose fn this CPU runs now */
+	unsigned int peak;		/* most timers ever queued at once */
+	unsigned long moved_in;		/* armed timers migrated here */
 };
 
 static struct timer_queue queues[NR_CPUS];
@@ -33,35 +37,58 @@ const char *timer_mode_name(void)
 	return cpu_has_tsc_deadline ? "LAPIC TSC-deadline" : "LAPIC one-shot";
 }
 
-/* Arm this CPU's LAPIC timer for @expires; 0 disarms. Pre: queue locked. */
+/*
+ * Deadlines a guest chose reach here (set_timer_op takes any time up to
+ * 2^63 ns): one further ahead than this is programmed as this and takes
+ * an early interrupt that re-arms, so the conversions below cannot
+ * overflow into a deadline in the past that would fire again at once,
+ * forever.
+ */
+#define LAPIC_MAX_AHEAD SECONDS(1)
+
+/* Arm this CPU's LAPIC timer for @expires (any value: in the past fires
+ * at once).  Pre: queue locked. */
 static void program_lapic_timer(s_time_t expires)
 {
-	s_time_t delta;
+	s_time_t now = NOW(), delta;
 	u64 ticks;
 
+	expires = MIN(expires, now + LAPIC_MAX_AHEAD);
 	if (cpu_has_tsc_deadline) {
+		/* 0 would disarm it: the earliest possible deadline is 1. */
 		wrmsr(MSR_IA32_TSC_DEADLINE,
-		      expires ? time_tsc_at_boot() + ns_to_tsc(MAX(expires, 1)) : 0);
+		      time_tsc_at_boot() + MAX(ns_to_tsc(expires), 1));
 		return;
 	}
-	if (!expires) {
-		apic_write(APIC_TMICT, 0);
-		return;
-	}
-	delta = expires - NOW();
+	delta = expires - now;
 	ticks = delta <= 0 ? 1 : (u64)delta * lapic_timer_khz / 1000000 + 1;
 	apic_write(APIC_TMICT, ticks > 0xffffffffULL ? 0xffffffff : (u32)ticks);
 }
 
-/* A timer due at time 0 (or before) must still fire: 0 means "disarm"
- * to program_lapic_timer(), so it is armed for 1 ns instead. */
+static void disarm_lapic_timer(void)
+{
+	if (cpu_has_tsc_deadline)
+		wrmsr(MSR_IA32_TSC_DEADLINE, 0);
+	else
+		apic_write(APIC_TMICT, 0);
+}
+
 static void reprogram(struct timer_queue *q)
 {
 	struct timer *first = timer_heap_peek(&q->heap);
 
-	program_lapic_timer(first ? MAX(first->expires, (s_time_t)1) : 0);
+	/* A timer due at time 0 (or before) is armed too: it fires now. */
+	if (first)
+		program_lapic_timer(first->expires);
+	else
+		disarm_lapic_timer();
 }
 
+/*
+ * Run this CPU's expired timers.  t->running counts the runs in progress
+ * (kill_timer() waits for it to drop to zero) and is the last field of
+ * the timer touched: once it drops, the owner may free the timer.
+ */
 static void timer_softirq_action(void)
 {
 	struct timer_queue *q = &queues[smp_processor_id()];
@@ -72,9 +99,13 @@ static void timer_softirq_action(void)
 		void (*fn)(void *) = t->fn;
 		void *data = t->data;
 
+		__atomic_add_fetch(&t->running, 1, __ATOMIC_RELAXED);
+		q->running = t;
 		spin_unlock_irqrestore(&q->lock, flags);
 		fn(data);
 		flags = spin_lock_irqsave(&q->lock);
+		q->running = NULL;
+		__atomic_sub_fetch(&t->running, 1, __ATOMIC_RELEASE);
 	}
 	reprogram(q);
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -93,27 +124,50 @@ void init_timer(struct timer *t, void (*fn)(void *data), void *data,
 	timer_init(t, fn, data, cpu);
 }
 
+/* Lock the queue @t belongs to, following it if it moves meanwhile. */
+static unsigned long timer_lock(struct timer *t, struct timer_queue **qp)
+{
+	for (;;) {
+		unsigned int cpu = READ_ONCE(t->cpu);
+		struct timer_queue *q = &queues[cpu];
+		unsigned long flags = spin_lock_irqsave(&q->lock);
+
+		if (cpu == t->cpu) {
+			*qp = q;
+			return flags;
+		}
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
+}
+
+/* @t became the earliest of @cpu's queue: re-arm that CPU's LAPIC timer.
+ * Pre: the queue of @cpu locked. */
+static void kick(unsigned int cpu)
+{
+	if (cpu == smp_processor_id())
+		reprogram(&queues[cpu]);
+	else
+		cpu_raise_softirq(cpu, TIMER_SOFTIRQ);
+}
+
 void set_timer(struct timer *t, s_time_t expires)
 {
-	struct timer_queue *q = &queues[t->cpu];
-	unsigned long flags = spin_lock_irqsave(&q->lock);
+	struct timer_queue *q;
+	unsigned long flags = timer_lock(t, &q);
 
-	if (timer_heap_modify(&q->heap, t, expires))
-		panic("timer: CPU%u queue full (%u timers)", t->cpu,
-		      TIMERS_PER_CPU);
-	if (timer_heap_peek(&q->heap) == t) {
-		if (t->cpu == smp_processor_id())
-			reprogram(q);
-		else
-			cpu_raise_softirq(t->cpu, TIMER_SOFTIRQ);
+	if (!t->killed) {
+		timer_heap_modify(&q->heap, t, expires);
+		q->peak = MAX(q->peak, q->heap.nr);
+		if (timer_heap_peek(&q->heap) == t)
+			kick(t->cpu);
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 
 void stop_timer(struct timer *t)
 {
-	struct timer_queue *q = &queues[t->cpu];
-	unsigned long flags = spin_lock_irqsave(&q->lock);
+	struct timer_queue *q;
+	unsigned long flags = timer_lock(t, &q);
 
 	timer_heap_remove(&q->heap, t);
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -121,7 +175,70 @@ void stop_timer(struct timer *t)
 
 void kill_timer(struct timer *t)
 {
-	stop_timer(t);
+	struct timer_queue *q;
+	unsigned long flags = timer_lock(t, &q);
+
+	t->killed = true;
+	timer_heap_remove(&q->heap, t);
+	spin_unlock_irqrestore(&q->lock, flags);
+	/* Its own fn would wait for itself here. */
+	BUG_ON(READ_ONCE(queues[smp_processor_id()].running) == t);
+	while (__atomic_load_n(&t->running, __ATOMIC_ACQUIRE))
+		cpu_relax();
+}
+
+/*
+ * Both queues are locked, lower CPU first, so a concurrent set_timer()
+ * or stop_timer() (which follow t->cpu) sees the timer on exactly one of
+ * them, and a run of its fn in progress on the old CPU is unaffected: it
+ * copied fn and data under the old lock, and kill_timer() waits for it
+ * through t->running wherever the timer has gone.
+ */
+void migrate_timer(struct timer *t, unsigned int new_cpu)
+{
+	struct timer_queue *from, *to;
+	unsigned int old;
+	unsigned long flags;
+	bool active;
+
+	BUG_ON(new_cpu >= NR_CPUS);
+	for (;;) {
+		old = READ_ONCE(t->cpu);
+		if (old == new_cpu)
+			return;
+		from = &queues[old];
+		to = &queues[new_cpu];
+		flags = spin_lock_irqsave(old < new_cpu ? &from->lock : &to->lock);
+		spin_lock(old < new_cpu ? &to->lock : &from->lock);
+		if (old == t->cpu)
+			break;
+		spin_unlock(&to->lock);
+		spin_unlock_irqrestore(&from->lock, flags);
+	}
+	active = timer_heap_remove(&from->heap, t);
+	WRITE_ONCE(t->cpu, new_cpu);
+	if (active) {
+		/* The old CPU may take one early interrupt: it re-arms. */
+		timer_heap_add(&to->heap, t);
+		to->peak = MAX(to->peak, to->heap.nr);
+		to->moved_in++;
+		if (timer_heap_peek(&to->heap) == t)
+			kick(new_cpu);
+	}
+	spin_unlock(&to->lock);
+	spin_unlock_irqrestore(&from->lock, flags);
+}
+
+/* Unlocked reads: a snapshot for the log (debug key, power-off). */
+void timer_dump_queues(void)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (READ_ONCE(per_cpu(cpu)->online))
+			printk("CPU%u: %u timers queued, at most %u at once, "
+			       "%lu moved here armed\n", cpu,
+			       READ_ONCE(queues[cpu].heap.nr),
+			       READ_ONCE(queues[cpu].peak),
+			       READ_ONCE(queues[cpu].moved_in));
 }
 
 void timer_init_cpu(void)
@@ -129,8 +246,6 @@ void timer_init_cpu(void)
 	unsigned int cpu = smp_processor_id();
 	struct timer_queue *q = &queues[cpu];
 
-	spin_lock_init(&q->lock);
-	timer_heap_init(&q->heap, q->slots, TIMERS_PER_CPU);
 	if (cpu == 0) {
 		set_irq_handler(VEC_TIMER, timer_interrupt);
 		open_softirq(TIMER_SOFTIRQ, timer_softirq_action);

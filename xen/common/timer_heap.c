@@ -1,128 +1,162 @@
 /*
- * Binary min-heap of timers (see xen/timer_heap.h).
+ * Intrusive binary min-heap of timers (see xen/timer_heap.h).
  *
- * Invariants, for every queued timer t and 0 < i < nr:
- *	slots[t->heap_idx] == t
- *	slots[(i - 1) / 2]->expires <= slots[i]->expires
- * Every move of a slot goes through timer_heap_place() so heap_idx can
- * never go stale.
+ * Invariants, for every timer t queued on heap h:
+ *	t->heap == h, and t's links make h a complete binary tree of h->nr
+ *	nodes rooted at h->root (t->parent->child[0 or 1] == t);
+ *	t->parent == NULL or t->parent->expires <= t->expires.
+ * The node at position p (1-based, as in an array heap) is found by
+ * walking from the root along the binary digits of p below its leading 1:
+ * 0 is the left child, 1 the right.  Adding appends at position nr + 1;
+ * removing moves the node at position nr into the hole.  Nodes trade
+ * places by relinking (timer_heap_swap()), never by copying, so a timer's
+ * address is its identity and nothing points at a stale slot.
  */
-#include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/timer_heap.h>
 
-void timer_heap_init(struct timer_heap *h, struct timer **slots,
-		     unsigned int cap)
+void timer_heap_init(struct timer_heap *h)
 {
-	BUG_ON(cap > INT32_MAX);	/* heap_idx is an int */
-	h->slots = slots;
+	h->root = NULL;
 	h->nr = 0;
-	h->cap = cap;
 }
 
 void timer_init(struct timer *t, void (*fn)(void *data), void *data,
 		unsigned int cpu)
 {
-	t->expires = 0;
-	t->heap_idx = -1;
-	t->fn = fn;
-	t->data = data;
-	t->cpu = cpu;
+	*t = (struct timer){ .fn = fn, .data = data, .cpu = cpu };
 }
 
-static void timer_heap_place(struct timer_heap *h, unsigned int i,
-			     struct timer *t)
+/* The node at position @p, 1 <= p <= h->nr. */
+static struct timer *timer_heap_at(const struct timer_heap *h, unsigned int p)
 {
-	h->slots[i] = t;
-	t->heap_idx = i;
+	struct timer *n = h->root;
+
+	for (int b = 30 - __builtin_clz(p); b >= 0; b--)
+		n = n->child[(p >> b) & 1];
+	return n;
 }
 
-/* Move @t, destined for slot @i, up past later parents; place it. */
-static void timer_heap_sift_up(struct timer_heap *h, unsigned int i,
-			       struct timer *t)
+/* Make whatever pointed at @old (its parent's link, or the root) point at
+ * @new.  @parent is old's parent. */
+static void timer_heap_relink(struct timer_heap *h, struct timer *parent,
+			      struct timer *old, struct timer *new)
 {
-	while (i > 0) {
-		unsigned int parent = (i - 1) / 2;
-
-		if (h->slots[parent]->expires <= t->expires)
-			break;
-		timer_heap_place(h, i, h->slots[parent]);
-		i = parent;
-	}
-	timer_heap_place(h, i, t);
+	if (!parent)
+		h->root = new;
+	else
+		parent->child[parent->child[1] == old] = new;
 }
 
-/* Move @t, destined for slot @i, down past earlier children; place it. */
-static void timer_heap_sift_down(struct timer_heap *h, unsigned int i,
-				 struct timer *t)
+/* Exchange parent @a and its child @b in the tree. */
+static void timer_heap_swap(struct timer_heap *h, struct timer *a,
+			    struct timer *b)
+{
+	unsigned int side = a->child[1] == b;
+	struct timer *sibling = a->child[!side];
+	struct timer *c0 = b->child[0], *c1 = b->child[1];
+
+	timer_heap_relink(h, a->parent, a, b);
+	b->parent = a->parent;
+	b->child[side] = a;
+	b->child[!side] = sibling;
+	if (sibling)
+		sibling->parent = b;
+	a->parent = b;
+	a->child[0] = c0;
+	a->child[1] = c1;
+	if (c0)
+		c0->parent = a;
+	if (c1)
+		c1->parent = a;
+}
+
+static void timer_heap_sift_up(struct timer_heap *h, struct timer *t)
+{
+	while (t->parent && t->expires < t->parent->expires)
+		timer_heap_swap(h, t->parent, t);
+}
+
+static void timer_heap_sift_down(struct timer_heap *h, struct timer *t)
 {
 	for (;;) {
-		unsigned int c = 2 * i + 1;
+		struct timer *c = t->child[0];
 
-		if (c >= h->nr)
+		if (!c)
+			break;	/* complete tree: no left child, no right one */
+		if (t->child[1] && t->child[1]->expires < c->expires)
+			c = t->child[1];
+		if (t->expires <= c->expires)
 			break;
-		if (c + 1 < h->nr &&
-		    h->slots[c + 1]->expires < h->slots[c]->expires)
-			c++;
-		if (t->expires <= h->slots[c]->expires)
-			break;
-		timer_heap_place(h, i, h->slots[c]);
-		i = c;
+		timer_heap_swap(h, t, c);
 	}
-	timer_heap_place(h, i, t);
 }
 
-/* Put @t into slot @i, whose old occupant is gone, restoring order. */
-static void timer_heap_fix(struct timer_heap *h, unsigned int i,
-			   struct timer *t)
+/* @t's key changed, or it was just put in a hole: restore the order. */
+static void timer_heap_fix(struct timer_heap *h, struct timer *t)
 {
-	if (i > 0 && t->expires < h->slots[(i - 1) / 2]->expires)
-		timer_heap_sift_up(h, i, t);
+	if (t->parent && t->expires < t->parent->expires)
+		timer_heap_sift_up(h, t);
 	else
-		timer_heap_sift_down(h, i, t);
+		timer_heap_sift_down(h, t);
 }
 
-int timer_heap_add(struct timer_heap *h, struct timer *t)
+void timer_heap_add(struct timer_heap *h, struct timer *t)
 {
+	struct timer *parent;
+
 	BUG_ON(timer_is_active(t));
-	if (h->nr == h->cap)
-		return -ENOSPC;
-	h->nr++;
-	timer_heap_sift_up(h, h->nr - 1, t);
-	return 0;
+	BUG_ON(h->nr == UINT32_MAX);
+	t->heap = h;
+	t->child[0] = t->child[1] = NULL;
+	if (++h->nr == 1) {
+		t->parent = NULL;
+		h->root = t;
+		return;
+	}
+	parent = timer_heap_at(h, h->nr >> 1);
+	parent->child[h->nr & 1] = t;
+	t->parent = parent;
+	timer_heap_sift_up(h, t);
 }
 
 bool timer_heap_remove(struct timer_heap *h, struct timer *t)
 {
-	unsigned int i = t->heap_idx;
 	struct timer *last;
 
 	if (!timer_is_active(t))
 		return false;
-	/* Queued on another CPU's heap, or a corrupted index. */
-	BUG_ON(i >= h->nr || h->slots[i] != t);
-	t->heap_idx = -1;
-	last = h->slots[--h->nr];
-	if (last != t)	/* the last slot's timer refills the hole */
-		timer_heap_fix(h, i, last);
+	BUG_ON(t->heap != h);	/* queued on another CPU's heap */
+	last = timer_heap_at(h, h->nr);
+	timer_heap_relink(h, last->parent, last, NULL);
+	h->nr--;
+	if (last != t) {	/* the last node refills the hole */
+		last->parent = t->parent;
+		last->child[0] = t->child[0];
+		last->child[1] = t->child[1];
+		timer_heap_relink(h, t->parent, t, last);
+		if (last->child[0])
+			last->child[0]->parent = last;
+		if (last->child[1])
+			last->child[1]->parent = last;
+		timer_heap_fix(h, last);
+	}
+	t->heap = NULL;
+	t->parent = t->child[0] = t->child[1] = NULL;
 	return true;
 }
 
-int timer_heap_modify(struct timer_heap *h, struct timer *t,
-		      s_time_t expires)
+void timer_heap_modify(struct timer_heap *h, struct timer *t,
+		       s_time_t expires)
 {
-	unsigned int i = t->heap_idx;
-
 	if (!timer_is_active(t)) {
-		if (h->nr == h->cap)
-			return -ENOSPC;
 		t->expires = expires;
-		return timer_heap_add(h, t);
+		timer_heap_add(h, t);
+		return;
 	}
-	BUG_ON(i >= h->nr || h->slots[i] != t);
+	BUG_ON(t->heap != h);
 	t->expires = expires;
-	timer_heap_fix(h, i, t);
-	return 0;
+	timer_heap_fix(h, t);
 }
 
 struct timer *timer_heap_pop_expired(struct timer_heap *h, s_time_t now)

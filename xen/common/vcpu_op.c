@@ -16,6 +16,7 @@
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
+#include <xen/nospec.h>
 #include <xen/sched.h>
 #include <xen/shared_info.h>
 #include <xen/time.h>
@@ -64,6 +65,16 @@ void vcpu_op_kill_timers(struct vcpu *v)
 {
 	kill_timer(&v->periodic_timer);
 	kill_timer(&v->poll_timer);
+}
+
+/* Keep the vCPU's timers on the pCPU it runs on: they expire there and
+ * wake or interrupt it without an IPI, and the vCPUs' timers spread over
+ * the pCPUs as the vCPUs do. */
+void vcpu_migrate_timers(struct vcpu *v, unsigned int cpu)
+{
+	migrate_timer(&v->wake_timer, cpu);
+	migrate_timer(&v->periodic_timer, cpu);
+	migrate_timer(&v->poll_timer, cpu);
 }
 
 /* The reference a registered vcpu_info holds on its frame goes with the
@@ -140,7 +151,10 @@ long do_vcpu_op(struct vcpu *curr, struct hypercall_args *args)
 	u64 arg = a[2];
 	struct vcpu *v;
 
-	if (vcpuid >= d->max_vcpus || !(v = d->vcpu[vcpuid]))
+	if (vcpuid >= d->max_vcpus)
+		return -ENOENT;
+	vcpuid = array_index_nospec(vcpuid, d->max_vcpus);
+	if (!(v = d->vcpu[vcpuid]))
 		return -ENOENT;
 
 	switch ((int)a[0]) {

@@ -6,6 +6,7 @@
  * timer too.
  */
 #include "lib.h"
+#include <public/vcpu.h>
 
 #define SLACK_NS 50000UL		/* rounding between TSC and timers */
 #define LATE_NS (2 * NS_PER_SEC)
@@ -61,6 +62,27 @@ static void check_past(void)
 	       el / 1000);
 }
 
+/*
+ * VCPUOP_set_singleshot_timer with a time before 0 (as a signed value)
+ * fires at once, as Xen's does (the hypervisor arms it for time 0, which
+ * its LAPIC programming once took for "disarm": the vCPU then slept until
+ * some other timer of its pCPU happened to fire).
+ */
+static void check_singleshot_zero(void)
+{
+	struct vcpu_set_singleshot_timer set = { .timeout_abs_ns = ~0ULL };
+	u64 t0 = now_ns(), el;
+	long rc;
+
+	rc = hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer,
+		       my_vcpu_id, (unsigned long)&set, 0, 0);
+	report(rc == 0, "set_singleshot_timer(-1) = %ld", rc);
+	el = halt_once();
+	report(el < 5 * NS_PER_MS, "singleshot at time < 0 wakes at once (%lu us)",
+	       el / 1000);
+	(void)t0;
+}
+
 static void check_block(void)
 {
 	u64 t0 = now_ns();
@@ -90,6 +112,7 @@ int main(void)
 	check_hlt();
 	check_cancel();
 	check_past();
+	check_singleshot_zero();
 	check_block();
 	/* A longer one: 200 ms in one go. */
 	{

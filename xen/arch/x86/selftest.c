@@ -4,7 +4,10 @@
  * prove the fault dump and the W^X mappings work: selftest=fault reads
  * address 0 (unmapped), selftest=wx writes into the hypervisor's own code.
  * selftest=domain creates, populates and destroys a domain and checks that
- * every page and every byte of xmalloc came back.
+ * every page and every byte of xmalloc came back.  selftest=oom creates a
+ * domain with the most vCPUs while only 0, 1, 2... pages are free, so that
+ * every allocation of domain and vCPU creation fails in turn: each must
+ * fail cleanly (NULL, everything given back), never panic.
  */
 #include <xen/arch_vcpu.h>
 #include <xen/lib.h>
@@ -106,4 +109,82 @@ void domain_selftest(void)
 		printk(KERN_ERR "selftest=domain: LEAK: %ld pages, %ld bytes\n",
 		       (long)(pages - page_alloc_free_pages()),
 		       (long)(xmalloc_used_bytes() - bytes));
+}
+
+/* ---- selftest=oom ------------------------------------------------------- */
+
+/* A block taken from the allocator, linked through its own first bytes. */
+struct hog {
+	struct hog *next;
+	unsigned int order;
+};
+
+/* Take free memory until exactly @keep pages are left; returns the list. */
+static struct hog *hog_all_but(unsigned long keep)
+{
+	struct hog *list = NULL, *h;
+
+	for (int order = PAGE_ALLOC_MAX_ORDER; order >= 0; order--)
+		while (page_alloc_free_pages() >= keep + (1UL << order) &&
+		       (h = alloc_pages(order))) {
+			h->next = list;
+			h->order = order;
+			list = h;
+		}
+	return list;
+}
+
+static void hog_release(struct hog *list)
+{
+	while (list) {
+		struct hog *next = list->next;
+
+		free_pages(list, list->order);
+		list = next;
+	}
+}
+
+/*
+ * One creation attempt with @keep pages free.  Returns 1 if it succeeded,
+ * 0 if it failed cleanly, -1 if it failed and leaked.
+ */
+static int oom_attempt(unsigned long keep)
+{
+	unsigned long pages, bytes = xmalloc_used_bytes();
+	struct hog *hog = hog_all_but(keep);
+	struct domain *d;
+	int rc = 0;
+
+	pages = page_alloc_free_pages();
+	d = domain_create(0x7ff0 - 1, "selftest-oom", MAX_VIRT_CPUS, false);
+	if (d) {
+		domain_destroy(d);	/* never ran: freed at once */
+		rc = 1;
+	}
+	if (page_alloc_free_pages() != pages || xmalloc_used_bytes() != bytes) {
+		printk(KERN_ERR "selftest=oom: with %lu pages free: LEAK: %ld "
+		       "pages, %ld bytes\n", keep,
+		       (long)(pages - page_alloc_free_pages()),
+		       (long)(xmalloc_used_bytes() - bytes));
+		rc = -1;
+	}
+	hog_release(hog);
+	return rc;
+}
+
+void domain_oom_selftest(void)
+{
+	unsigned long keep;
+	int rc = 0;
+
+	if (strcmp(opt_selftest, "oom"))
+		return;
+	for (keep = 0; keep < 4096 && !(rc = oom_attempt(keep)); keep++)
+		;
+	if (rc == 1)
+		printk("selftest=oom: a %u-vCPU domain failed cleanly with 0..%lu "
+		       "pages free and was created with %lu\n", MAX_VIRT_CPUS,
+		       keep - 1, keep);
+	else if (!rc)
+		printk(KERN_ERR "selftest=oom: no domain with 4096 pages free\n");
 }

@@ -179,5 +179,6 @@ void __noreturn start_amphi(u32 magic, u32 info)
 	scheduler_init(opt_sched);
 	domain_subsystem_init();
 	domain_selftest();
+	domain_oom_selftest();
 	start_domains();
 }

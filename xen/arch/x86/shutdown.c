@@ -12,6 +12,7 @@
 #include <xen/console.h>
 #include <xen/lib.h>
 #include <xen/shutdown.h>
+#include <xen/timer.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/percpu.h>
@@ -75,6 +76,7 @@ static void acpi_enable_if_needed(void)
 
 void machine_power_off(void)
 {
+	timer_dump_queues();		/* while every CPU is still online */
 	local_irq_disable();
 	smp_stop_other_cpus();
 	/* A stopped CPU may have held the console lock mid-line. */

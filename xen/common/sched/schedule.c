@@ -113,6 +113,7 @@ void sched_migrate(struct vcpu *v, unsigned int new_cpu)
 	BUG_ON(v->is_running && v != sp->curr);
 	WRITE_ONCE(v->is_running, false);
 	arch_vcpu_migrate(v, new_cpu);
+	vcpu_migrate_timers(v, new_cpu);
 	runstate_update(v, NOW());
 	/* Last: from here on new_cpu's lock is v's lock. */
 	WRITE_ONCE(v->processor, new_cpu);
@@ -205,6 +206,7 @@ void vcpu_pause_flag_clear(struct vcpu *v, unsigned int bit)
 	if (was == 1UL << bit && vcpu_never_ran(v) &&
 	    (to = sched_ops->pick_cpu(v)) != cpu) {
 		WRITE_ONCE(v->processor, to);
+		vcpu_migrate_timers(v, to);
 		sched_unlock_cpu(cpu, flags);
 		flags = sched_lock_vcpu(v, &cpu);
 		was = v->pause_flags;
@@ -261,6 +263,7 @@ int sched_init_vcpu(struct vcpu *v, unsigned int processor)
 		v->processor = sched_ops->pick_cpu(v);
 		local_irq_restore(flags);
 	}
+	vcpu_migrate_timers(v, v->processor);
 	flags = sched_lock_vcpu(v, &cpu);
 	runstate_update(v, NOW());
 	sched_ops->insert_vcpu(v);

@@ -222,6 +222,9 @@ void vcpu_op_init_timers(struct vcpu *v);
 void vcpu_op_kill_timers(struct vcpu *v);
 /* Drop what vcpu_op holds for @v (the registered vcpu_info's frame). */
 void vcpu_op_release(struct vcpu *v);
+/* Move @v's wake, periodic and poll timers to pCPU @cpu's queue; done
+ * wherever v->processor changes (xen/common/sched/schedule.c). */
+void vcpu_migrate_timers(struct vcpu *v, unsigned int cpu);
 /* The singleshot timer fired: VIRQ_TIMER to the vCPU. */
 void vcpu_singleshot_fired(struct vcpu *v);
 /* Architecture: can @v take an interrupt that is pending for it?  HLT
