@@ -493,6 +493,7 @@ int gnttab_map_frame(struct domain *d, unsigned long idx, u64 gfn)
 	rc = -EINVAL;
 	if (idx >= gt->nr_frames && gt_grow(gt, idx + 1))
 		goto out;
+	idx = array_index_nospec(idx, gt->nr_frames);
 	mfn = frame_of_ptr(gt->shared[idx]);
 	rc = -ENOMEM;
 	if (!frame_get(mfn))	/* the p2m entry's reference */
@@ -539,7 +540,9 @@ int gnttab_acquire_frames(struct domain *d, unsigned int id, u32 frame,
 	    (last < gt->nr_frames || !gt_grow(gt, last + 1))) {
 		rc = n;
 		for (unsigned int i = 0; i < n; i++) {
-			mfns[i] = frame_of_ptr(gt->shared[frame + i]);
+			u32 f = array_index_nospec(frame + i, gt->nr_frames);
+
+			mfns[i] = frame_of_ptr(gt->shared[f]);
 			if (!frame_get(mfns[i])) {
 				while (i--)
 					frame_put(mfns[i]);

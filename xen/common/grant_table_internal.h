@@ -10,6 +10,7 @@
 #include <xen/arch_vcpu.h>
 #include <xen/grant_table.h>
 #include <xen/guest_access.h>
+#include <xen/nospec.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
 #include <xen/types.h>
@@ -66,15 +67,21 @@ static inline unsigned int nr_entries(const struct grant_table *gt)
 	return gt->nr_frames * EPF;
 }
 
-/* flags | domid << 16, then frame: two words of guest-shared memory. */
+/*
+ * flags | domid << 16, then frame: two words of guest-shared memory.
+ * Callers have checked @ref against nr_entries(); the clamp holds that
+ * check on a mispredicted path too (xen/nospec.h), here and below.
+ */
 static inline u32 *entry_word(const struct grant_table *gt, u32 ref)
 {
+	ref = array_index_nospec(ref, nr_entries(gt));
 	return (u32 *)gt->shared[ref / EPF] + (ref % EPF) * 2;
 }
 
 static inline struct gnttab_active *act_of(const struct grant_table *gt,
 					    u32 ref)
 {
+	ref = array_index_nospec(ref, nr_entries(gt));
 	return &gt->active[ref / EPF][ref % EPF];
 }
 
@@ -86,6 +93,7 @@ static inline bool act_pinned(const struct gnttab_active *act)
 static inline struct gnttab_mapping *mt_entry(const struct grant_table *gt,
 					       u32 h)
 {
+	h = array_index_nospec(h, gt->mt_limit);
 	return &gt->maptrack[h / MT_CHUNK][h % MT_CHUNK];
 }
 
