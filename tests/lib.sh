@@ -21,10 +21,10 @@ expect_lines() {
 	shift 2
 	for p in "$@"; do
 		if [ "${p:0:1}" = "!" ]; then
-			if grep -Eq -- "${p:1}" "$log"; then
+			if grep -aEq -- "${p:1}" "$log"; then
 				fail "$name" "log unexpectedly matches /${p:1}/" "$log"; return 1
 			fi
-		elif ! grep -Eq -- "$p" "$log"; then
+		elif ! grep -aEq -- "$p" "$log"; then
 			fail "$name" "log lacks /$p/" "$log"; return 1
 		fi
 	done

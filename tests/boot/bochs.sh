@@ -137,12 +137,12 @@ while :; do
 	# output, so a marker written just before exiting still counts.
 	alive=1
 	kill -0 "$pgid" 2>/dev/null || alive=0
-	if grep -Eq -- "$fail" "$log"; then
+	if grep -aEq -- "$fail" "$log"; then
 		result=FAIL
-		why="fail marker: $(grep -Em1 -- "$fail" "$log")"
-	elif grep -Eq -- "$expect" "$log"; then
+		why="fail marker: $(grep -aEm1 -- "$fail" "$log")"
+	elif grep -aEq -- "$expect" "$log"; then
 		result=PASS
-		why="'$(grep -Eom1 -- "$expect" "$log")'"
+		why="'$(grep -aEom1 -- "$expect" "$log")'"
 	elif [ "$alive" = 0 ]; then
 		result=FAIL
 		why="Bochs stopped before the marker (see $bochs_log)"

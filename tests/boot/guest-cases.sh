@@ -97,7 +97,7 @@ guest_run() {
 # ---- log helpers ----------------------------------------------------------
 # Domain id of the domain= module NAME ("" if it was not built).
 guest_domid() {
-	grep -oE "d[0-9]+: \"$2\" built" "$1" | head -n1 | sed -E 's/^d([0-9]+):.*/\1/'
+	grep -aoE "d[0-9]+: \"$2\" built" "$1" | head -n1 | sed -E 's/^d([0-9]+):.*/\1/'
 }
 
 # Milliseconds in runstate FIELD (running, runnable, blocked, offline) of
@@ -107,12 +107,12 @@ guest_runstate() {
 }
 
 # Line number of the first/last line matching an extended regex (0: none).
-guest_first_line() { local n; n=$(grep -nE -- "$2" "$1" | head -n1 | cut -d: -f1); echo "${n:-0}"; }
-guest_last_line() { local n; n=$(grep -nE -- "$2" "$1" | tail -n1 | cut -d: -f1); echo "${n:-0}"; }
+guest_first_line() { local n; n=$(grep -anE -- "$2" "$1" | head -n1 | cut -d: -f1); echo "${n:-0}"; }
+guest_last_line() { local n; n=$(grep -anE -- "$2" "$1" | tail -n1 | cut -d: -f1); echo "${n:-0}"; }
 
 # The first failed checks a guest printed, for the FAIL line.
 guest_failed_checks() {
-	grep -oE '[a-z_0-9]+: (FAIL: .*|unexpected (exception|interrupt) .*)' "$1" | head -n3 |
+	grep -aoE '[a-z_0-9]+: (FAIL: .*|unexpected (exception|interrupt) .*)' "$1" | head -n3 |
 		tr '\n' ';' | sed 's/;$//'
 }
 
@@ -120,8 +120,8 @@ guest_failed_checks() {
 # and no hypervisor failure; returns 1 (after fail) otherwise.
 guest_expect_machine() {
 	local name=$1
-	if grep -Eq -- "$GUEST_HV_FATAL" "$LOG"; then
-		fail "$name" "hypervisor: $(grep -Em1 -A1 -- "$GUEST_HV_FATAL" "$LOG" | tr -s '\n' ' ')" "$LOG"
+	if grep -aEq -- "$GUEST_HV_FATAL" "$LOG"; then
+		fail "$name" "hypervisor: $(grep -aEm1 -A1 -- "$GUEST_HV_FATAL" "$LOG" | tr -s '\n' ' ')" "$LOG"
 		return 1
 	fi
 	if [ "$RC" -ne 0 ]; then
@@ -138,9 +138,9 @@ guest_expect_success() {
 	local name=$1 why
 	shift
 	guest_expect_machine "$name" || return 1
-	if grep -Eq 'Test result: (FAILURE|ERROR)' "$LOG"; then
+	if grep -aEq 'Test result: (FAILURE|ERROR)' "$LOG"; then
 		why=$(guest_failed_checks "$LOG")
-		fail "$name" "$(grep -Eom1 'Test result: (FAILURE|ERROR)' "$LOG")${why:+: $why}" "$LOG"
+		fail "$name" "$(grep -aEom1 'Test result: (FAILURE|ERROR)' "$LOG")${why:+: $why}" "$LOG"
 		return 1
 	fi
 	expect_lines "$name" "$LOG" "Test result: SUCCESS" "$@" || return 1
@@ -283,7 +283,7 @@ guest_tlb_isolation() {
 	if [ -z "$v" ] || [ -z "$a" ]; then fail "$name" "domains victim/attacker not built" "$LOG"; return; fi
 	expect_lines "$name" "$LOG" "\(d$v\) Test result: SUCCESS" "\(d$a\) Test result: SUCCESS" \
 		"\(d$a\) sensitive: PASS: INVLPGA raised #UD for every ASID" || return
-	grep -Eq "\(d$v\) sensitive: SKIP: TLB entries do not survive" "$LOG" &&
+	grep -aEq "\(d$v\) sensitive: SKIP: TLB entries do not survive" "$LOG" &&
 		note=" (TLB effect not observable on this CPU: the #UD answers are the check)"
 	pass "$name$note"
 }
@@ -296,7 +296,7 @@ guest_check_progress() {
 	SPIN_ID=$(guest_domid "$LOG" "$dn")
 	SPIN_RUN=$(guest_runstate "$LOG" "$dn" running)
 	[ -n "$SPIN_ID" ] || { fail "$name" "domain $dn was not built" "$LOG"; return 1; }
-	grep -Eq "\(d$SPIN_ID\) spin: progress" "$LOG" ||
+	grep -aEq "\(d$SPIN_ID\) spin: progress" "$LOG" ||
 		{ fail "$name" "domain $dn (d$SPIN_ID) printed no progress" "$LOG"; return 1; }
 	[ -n "$SPIN_RUN" ] ||
 		{ fail "$name" "no runstate summary line for $dn" "$LOG"; return 1; }
@@ -436,7 +436,7 @@ guest_hostile() {
 	if [ "$crash" -eq 0 ]; then
 		fail "$name" "no 'd$hid: crashed: ' line" "$LOG"; return
 	fi
-	if [ -z "${GUEST_HOSTILE_MAY_SHUTDOWN:-}" ] && ! grep -Eq "d$hid: crashed: " "$LOG"; then
+	if [ -z "${GUEST_HOSTILE_MAY_SHUTDOWN:-}" ] && ! grep -aEq "d$hid: crashed: " "$LOG"; then
 		fail "$name" "d$hid shut down instead of being crashed: $(sed -n "${crash}p" "$LOG")" "$LOG"
 		return
 	fi
@@ -444,7 +444,7 @@ guest_hostile() {
 	if [ "$last" -le "$crash" ]; then
 		fail "$name" "no spin progress after d$hid ended (line $crash)" "$LOG"; return
 	fi
-	pass "$name ($(sed -n "${crash}p" "$LOG" | grep -oE "d$hid: .*" | cut -c1-70))"
+	pass "$name ($(sed -n "${crash}p" "$LOG" | grep -aoE "d$hid: .*" | cut -c1-70))"
 }
 
 # hostile_dom0: the initial domain (with CPUS vCPUs; 2 lets it name an
@@ -530,7 +530,7 @@ guest_many_timers() {
 			return
 		fi
 	done
-	pass "$name ($(grep -oE 'latest by [0-9]+ us' "$LOG" | sort -t' ' -k3 -n | tail -n1); queue peaks$peaks; armed timers moved in$moves)"
+	pass "$name ($(grep -aoE 'latest by [0-9]+ us' "$LOG" | sort -t' ' -k3 -n | tail -n1); queue peaks$peaks; armed timers moved in$moves)"
 }
 
 # ---- suites -------------------------------------------------------------------------

@@ -96,6 +96,6 @@ qemu_cases() {
 	[ "$RC" -eq 0 ] && expect_lines "qemu: domain creation out of memory fails cleanly" "$LOG" \
 		"selftest=oom: a 16-vCPU domain failed cleanly with 0\.\.[0-9]+ pages free" \
 		"!LEAK" "!Panic" "Powering off" &&
-		pass "qemu: domain creation out of memory fails cleanly ($(grep -oE 'with 0\.\.[0-9]+ pages' "$LOG"))"
+		pass "qemu: domain creation out of memory fails cleanly ($(grep -aoE 'with 0\.\.[0-9]+ pages' "$LOG"))"
 	[ "$RC" -ne 0 ] && fail "qemu: domain creation out of memory fails cleanly" "exit $RC" "$LOG"
 }

@@ -21,6 +21,7 @@
 #define LCR_DLAB 0x80
 #define LSR_DR 0x01
 #define LSR_THRE 0x20
+#define LSR_TEMT 0x40
 #define UART_CLOCK_HZ 1843200
 
 bool ns16550_present(u16 io_base)
@@ -49,6 +50,12 @@ void ns16550_init(const struct serial_cfg *cfg)
 	case 'm': lcr |= 0x28; break;
 	case 's': lcr |= 0x38; break;
 	}
+	/* Lines logged before this (the early console) may still be in the
+	 * FIFO or the shift register: clearing the FIFO or changing the
+	 * divisor under them loses or garbles them (Bochs sends a NUL). */
+	for (int i = 0; i < 100000; i++)
+		if (inb(b + UART_LSR) & LSR_TEMT)
+			break;
 	outb(0, b + UART_IER);			/* polled: no interrupts */
 	if (cfg->baud) {
 		u32 div = UART_CLOCK_HZ / 16 / cfg->baud;
