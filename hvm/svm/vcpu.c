@@ -191,9 +191,10 @@ static u64 svm_vmcb_efer(u64 efer, u64 cr0)
  *    guest context switch, to hide that is not worth it);
  *  - INVLPG, INVPCID: act on this vCPU's ASID only;
  *  - RDTSC, RDTSCP, RDPID: TSC_OFFSET applies, TSC_AUX is loaded per vCPU;
- *  - MOV DR, INT3, INTn, IRET, task switches, descriptor-table
- *    instructions, PUSHF/POPF: guest state and guest memory only (DR0-3
- *    switched here, DR6/DR7 in the VMCB);
+ *  - MOV DR (after the guest's first use, see SVM_DR_INTERCEPTS), INT3,
+ *    INTn, IRET, task switches, descriptor-table instructions,
+ *    PUSHF/POPF: guest state and guest memory only (DR0-3 switched here,
+ *    DR6/DR7 in the VMCB);
  *  - SWAPGS, SYSCALL/SYSRET, SYSENTER: their MSRs are in the VMCB;
  *  - PAUSE: no pause filter on emulators; nothing to protect;
  *  - XSAVES/XRSTORS: hidden in CPUID and IA32_XSS is the host's 0, so
