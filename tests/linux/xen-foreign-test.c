@@ -213,6 +213,11 @@ static void kill_peer(int fd, domid_t dom)
 		nanosleep(&t, NULL);
 	report(pages == -ESRCH, "d%u is gone from the hypervisor after %d ms",
 	       dom, i * 20);
+	/* Its teardown, which must find our mappings, is now due at once
+	 * on the hypervisor's CPU 0; no hypercall says when it has run, so
+	 * leave that CPU 100 ms before reading and unmapping. */
+	t.tv_nsec = 100 * 1000 * 1000;
+	nanosleep(&t, NULL);
 }
 
 int main(int argc, char **argv)

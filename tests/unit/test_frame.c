@@ -17,9 +17,8 @@
 #include "unit.h"
 
 #define ARENA_SIZE (8UL << 20)
+#include "arena.h"
 
-static void *arena;
-static unsigned long free_at_start;
 static pthread_mutex_t pa_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 /* page_alloc's serialisation, for the threaded cases. */
@@ -47,22 +46,6 @@ void domain_frame_acquired(struct domain *d, unsigned int flags,
 void domain_frame_released(struct domain *d, unsigned int flags)
 {
 	__atomic_add_fetch(&d->released, 1, __ATOMIC_RELAXED);
-}
-
-static void setup(void)
-{
-	page_alloc_reset();
-	if (posix_memalign(&arena, ARENA_SIZE, ARENA_SIZE))
-		abort();
-	page_alloc_add_region((uintptr_t)arena, (uintptr_t)arena + ARENA_SIZE);
-	free_at_start = page_alloc_free_pages();
-}
-
-static void teardown(void)
-{
-	CHECK_EQ(page_alloc_free_pages(), free_at_start);
-	page_alloc_reset();
-	free(arena);
 }
 
 static u64 rnd(u64 *s)
@@ -134,7 +117,7 @@ TEST(test_split_then_free_singly)
 	CHECK(unit_dies(free_split_block_whole));
 	for (unsigned int i = 0; i < 512; i++)
 		free_pages((u8 *)p + (size_t)i * PAGE_SIZE, 0);
-	teardown();
+	arena_teardown();
 }
 
 TEST(test_frame_lifecycle)
@@ -173,7 +156,7 @@ TEST(test_frame_lifecycle)
 	CHECK_EQ(d.released, 513);
 	/* Not a frame at all: no record. */
 	CHECK(frame_info_of(0) == NULL);
-	teardown();
+	arena_teardown();
 }
 
 /* --- Threaded model of frames: owners and mappers race --- */
@@ -227,7 +210,7 @@ TEST(test_frames_threaded)
 	for (unsigned int f = 0; f < NF; f++)
 		frame_put(frames[f]);
 	CHECK_EQ(model_dom.released, NF);	/* each exactly once */
-	teardown();
+	arena_teardown();
 }
 
 /* --- Threaded model of domains: lookups race with destruction --- */

@@ -15,27 +15,9 @@
 #include <xen/page_alloc.h>
 
 #define ARENA_SIZE (4UL << 20)
+#include "arena.h"
 #define ADDR_MASK 0x000ffffffffff000ULL
 
-static void *arena;
-static unsigned long free_at_start;
-
-static void setup(void)
-{
-	page_alloc_reset();
-	if (posix_memalign(&arena, ARENA_SIZE, ARENA_SIZE))
-		abort();
-	page_alloc_add_region((uintptr_t)arena, (uintptr_t)arena + ARENA_SIZE);
-	free_at_start = page_alloc_free_pages();
-}
-
-/* Every table page and the struct itself went back to the allocator. */
-static void teardown(void)
-{
-	CHECK_EQ(page_alloc_free_pages(), free_at_start);
-	page_alloc_reset();
-	free(arena);
-}
 
 /* The raw entry for @gfn at @level (4..1), walking as the CPU does;
  * 0 when a level above is absent or already a leaf. */
@@ -135,7 +117,7 @@ TEST(test_npt_encoding)
 	CHECK(maps_to(p, 0x12348, 0, p2m_mmio_dm));
 	drain_all(p, ~0UL);
 	p2m_destroy(p);
-	teardown();
+	arena_teardown();
 }
 
 TEST(test_ept_encoding)
@@ -173,7 +155,7 @@ TEST(test_ept_encoding)
 	CHECK_EQ(TYPE_OF(raw_entry(p, 0x9, 1)), p2m_mmio_dm);
 	drain_all(p, ~0UL);
 	p2m_destroy(p);
-	teardown();
+	arena_teardown();
 }
 
 static void set_get_clear(enum p2m_format fmt)
@@ -213,7 +195,7 @@ static void set_get_clear(enum p2m_format fmt)
 	CHECK_EQ(p2m_table_pages(p), 1);
 	CHECK_EQ(page_alloc_free_pages(), free_at_start - 2);	/* root, slab */
 	p2m_destroy(p);
-	teardown();
+	arena_teardown();
 }
 
 TEST(test_set_get_clear_npt)
@@ -275,7 +257,7 @@ static void split_keeps_others(enum p2m_format fmt)
 	drain_all(p, ~0UL);
 	CHECK_EQ(drained_pages, 511 + 1 + 511 + 511);
 	p2m_destroy(p);
-	teardown();
+	arena_teardown();
 }
 
 TEST(test_split_npt)
@@ -342,7 +324,7 @@ TEST(test_enomem_leaves_map_unchanged)
 		free_page(pages[--n]);
 	drain_all(p, ~0UL);
 	p2m_destroy(p);
-	teardown();
+	arena_teardown();
 }
 
 /* Draining with a budget of one page per call (a preemption at every
@@ -376,7 +358,7 @@ TEST(test_drain_preempted_at_every_step)
 		}
 		p2m_destroy(p);
 		p2m_destroy(NULL);
-		teardown();
+		arena_teardown();
 	}
 }
 
@@ -413,7 +395,7 @@ TEST(test_invalid_arguments)
 	CHECK(maps_to(p, P2M_MAX_GFN, 0x3ff, p2m_ram_ro));
 	drain_all(p, ~0UL);
 	p2m_destroy(p);
-	teardown();
+	arena_teardown();
 }
 
 TEST(test_type_perms)
@@ -506,7 +488,7 @@ static void random_against_model(enum p2m_format fmt)
 	drain_all(p, 7);
 	CHECK_EQ(drained_pages, left);
 	p2m_destroy(p);
-	teardown();
+	arena_teardown();
 }
 
 TEST(test_random_npt)

@@ -15,18 +15,8 @@
 #include <xen/xmalloc.h>
 
 #define ARENA_SIZE (4UL << 20)
+#include "arena.h"
 
-static void *arena;
-static unsigned long free_at_start;
-
-static void setup(void)
-{
-	page_alloc_reset();
-	if (posix_memalign(&arena, ARENA_SIZE, ARENA_SIZE))
-		abort();
-	page_alloc_add_region((uintptr_t)arena, (uintptr_t)arena + ARENA_SIZE);
-	free_at_start = page_alloc_free_pages();
-}
 
 /* Everything freed: no bytes, no objects, and every page back (slabs are
  * released when empty). */
@@ -34,9 +24,7 @@ static void teardown(void)
 {
 	CHECK_EQ(xmalloc_used_bytes(), 0);
 	CHECK_EQ(xmalloc_used_objects(), 0);
-	CHECK_EQ(page_alloc_free_pages(), free_at_start);
-	page_alloc_reset();
-	free(arena);
+	arena_teardown();
 }
 
 static bool in_arena(const void *p, size_t size)
