@@ -14,8 +14,9 @@
  * or the debug registers, so STAR/LSTAR/SFMASK/KERNEL_GS_BASE/TSC_AUX and
  * DR0-3/DR6 hold the last guest's values; a per-pCPU copy of what the
  * registers hold makes loading another vCPU's values cost only the
- * writes that differ.  KERNEL_GS_BASE (SWAPGS), DR6 (#DB) and CR2 (#PF)
- * change without exits and are read back after each exit.  DR0-3 are
+ * writes that differ.  KERNEL_GS_BASE (SWAPGS), DR6 (MOV DR) and CR2
+ * (#PF) change without exits and are read back after each exit; a #DB
+ * exits without touching DR6, which vmx_exit_db() updates.  DR0-3 are
  * lazy: MOV DR exits until the guest first uses one, then runs natively
  * until an exit finds no breakpoint enabled in DR7.  The FPU and XCR0 go
  * through hvm/fpu.c.
@@ -25,7 +26,9 @@
  * reported as HVM_EXIT_NONE (nothing completed: the guest runs on);
  * CR0/CR4 writes are done in state.c and reported as HVM_EXIT_HANDLED
  * with their disposition; VMX/SMX/MONITOR instructions the guest must
- * find absent are reported as the exception they raise.  RIP is moved
+ * find absent are reported as the exception they raise, and so is an
+ * intercepted #DB, except ICEBP's: vmx_exit_db() queues it with its type
+ * and length and reports HVM_EXIT_HANDLED / HVM_INJECT.  RIP is moved
  * by the common dispatcher only.
  */
 #include <hvm/fpu.h>
@@ -42,6 +45,7 @@
 #include <asm/traps.h>
 
 #define VMX_DR7_ENABLES		0xffULL		/* L0-3, G0-3 */
+#define VMX_DR7_GD		(1ULL << 13)	/* general detect (17.2.4) */
 #define VMX_IF0_SLICE_US	1000		/* see vmx_bochs_if0_timer() */
 /* Enter-failure results of vmx_enter() (entry.S). */
 #define VMX_ENTER_FAIL_INVALID	1
@@ -76,18 +80,14 @@ static u32 vmx_combine_exc(u8 first, u8 vec, u32 info)
 	}
 }
 
-void vmx_inject_exception(struct vcpu *v, u8 vector, bool has_error,
-			  u32 error)
+/* Queue exception @info (with @error, and @len for the software types)
+ * for the next entry, combined with a pending one as the CPU would. */
+static void vmx_queue_exception(struct vmx_vcpu *vx, u32 info, u32 error,
+				u32 len)
 {
-	struct vmx_vcpu *vx = vmx_of(v);
 	struct vmx_event *p = &vx->pending;
-	u32 info = vector | VMX_INTR_VALID |
-		   (vector == TRAP_NMI ? VMX_INTR_TYPE_NMI : VMX_INTR_TYPE_HW_EXC);
+	u8 vector = VMX_INTR_VECTOR(info);
 
-	/* 26.2.1.3: only these vectors may push an error code (#CP, #VC
-	 * and #SX never arise here: no CET, no SEV). */
-	if (has_error && x86_exc_has_error_code(vector))
-		info |= VMX_INTR_HAS_ERROR;
 	if ((p->info & VMX_INTR_VALID) &&
 	    (p->info & (7U << 8)) == VMX_INTR_TYPE_HW_EXC) {
 		info = vmx_combine_exc(VMX_INTR_VECTOR(p->info), vector, info);
@@ -104,7 +104,21 @@ void vmx_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 		BUG_ON(vx->deferred.info & VMX_INTR_VALID);
 		vx->deferred = *p;
 	}
-	*p = (struct vmx_event){ info, info & VMX_INTR_HAS_ERROR ? error : 0, 0 };
+	*p = (struct vmx_event){ info, info & VMX_INTR_HAS_ERROR ? error : 0,
+				 len };
+}
+
+void vmx_inject_exception(struct vcpu *v, u8 vector, bool has_error,
+			  u32 error)
+{
+	u32 info = vector | VMX_INTR_VALID |
+		   (vector == TRAP_NMI ? VMX_INTR_TYPE_NMI : VMX_INTR_TYPE_HW_EXC);
+
+	/* 26.2.1.3: only these vectors may push an error code (#CP, #VC
+	 * and #SX never arise here: no CET, no SEV). */
+	if (has_error && x86_exc_has_error_code(vector))
+		info |= VMX_INTR_HAS_ERROR;
+	vmx_queue_exception(vmx_of(v), info, error, 0);
 }
 
 /* RFLAGS.IF set and no STI/MOV SS shadow (an instruction we completed,
@@ -159,6 +173,9 @@ static void vmx_write_event(const struct vmx_event *e)
 	/* Software interrupts and exceptions need their length (24.8.3). */
 	if ((info & (7U << 8)) >= VMX_INTR_TYPE_SW_INT)
 		vmx_vmwrite(VMCS_ENTRY_INSN_LEN, e->len);
+	if (vmx_event_clears_gd(info))		/* a #DB (debug.c) */
+		vmx_vmwrite(VMCS_GUEST_DR7,
+			    vmx_vmread(VMCS_GUEST_DR7) & ~VMX_DR7_GD);
 }
 
 /* Pick the event for this entry and arm the interrupt window if
@@ -444,6 +461,38 @@ static bool vmx_is_vmmcall(struct vcpu *v)
 	       !memcmp(insn, vmmcall, sizeof(insn));
 }
 
+/*
+ * A #DB exit (intercepted, vmx.c says why): the guest gets the #DB the
+ * CPU would have delivered, at the next entry.  DR6 takes the exit
+ * qualification (debug.c; DR6 is switched on every entry and exit, so
+ * vx->dr6 is the guest's), BS is made pending where the entry needs it
+ * (debug.c), and vmx_write_event() clears DR7.GD as delivery does.
+ * ICEBP (INT1, F1) exits as a privileged software exception with its
+ * length (27.2.2, 27.2.4) and is injected back with both (24.8.3), so
+ * the CPU pushes the RIP after it, as INT1 does; other #DBs go back as
+ * hardware exceptions through the dispatcher.  Either way the event is
+ * combined with a pending one like any exception.
+ */
+static void vmx_exit_db(struct vcpu *v, struct vmx_vcpu *vx, u32 info,
+			struct hvm_exit *e)
+{
+	vx->dr6 = vmx_db_dr6(vx->dr6, vmx_vmread(VMCS_EXIT_QUALIFICATION));
+	if (vmx_db_needs_pending_bs(v->hvm->regs.rflags, vx->intr_state))
+		vmx_vmwrite(VMCS_GUEST_PENDING_DBG,
+			    vmx_vmread(VMCS_GUEST_PENDING_DBG) | VMX_DBG_BS);
+	if ((info & (7U << 8)) == VMX_INTR_TYPE_PRIV_SW_EXC) {
+		vmx_queue_exception(vx, TRAP_DB | VMX_INTR_TYPE_PRIV_SW_EXC |
+				    VMX_INTR_VALID, 0, e->insn_len);
+		e->reason = HVM_EXIT_HANDLED;
+		e->handled = HVM_INJECT;
+		return;
+	}
+	e->reason = HVM_EXIT_EXCEPTION;
+	e->exc.vector = TRAP_DB;
+	e->exc.has_error = false;
+	e->exc.error = 0;
+}
+
 static void vmx_decode_exception(struct vcpu *v, struct hvm_exit *e)
 {
 	u32 info = vmx_vmread(VMCS_EXIT_INTR_INFO);
@@ -456,6 +505,10 @@ static void vmx_decode_exception(struct vcpu *v, struct hvm_exit *e)
 		 * blocking the exit left behind. */
 		asm volatile("int $2" ::: "memory");
 		e->reason = HVM_EXIT_NMI;
+		return;
+	}
+	if (vec == TRAP_DB) {
+		vmx_exit_db(v, vmx_of(v), info, e);
 		return;
 	}
 	if (vec == TRAP_UD && vmx_is_vmmcall(v)) {

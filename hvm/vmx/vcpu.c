@@ -297,9 +297,11 @@ static void vmx_init_controls(struct vmx_vcpu *vx)
 	vmx_vmwrite(VMCS_PROC2_CONTROLS, proc2);
 	vmx_vmwrite(VMCS_EXIT_CONTROLS, vmx_ctls.exit);
 	vmx_vmwrite(VMCS_ENTRY_CONTROLS, vx->entry);
-	/* #UD: a VMMCALL from a guest built for AMD.  #AC: a guest can make
-	 * its delivery loop forever without an exit (CVE-2015-5307). */
-	vmx_vmwrite(VMCS_EXCEPTION_BITMAP, (1U << TRAP_UD) | (1U << TRAP_AC));
+	/* #UD: a VMMCALL from a guest built for AMD.  #DB and #AC: a guest
+	 * can make their delivery loop forever without an exit
+	 * (CVE-2015-8104, CVE-2015-5307); run.c sends them back. */
+	vmx_vmwrite(VMCS_EXCEPTION_BITMAP,
+		    (1U << TRAP_UD) | (1U << TRAP_DB) | (1U << TRAP_AC));
 	vmx_vmwrite(VMCS_PF_ERROR_MASK, 0);
 	vmx_vmwrite(VMCS_PF_ERROR_MATCH, 0);
 	vmx_vmwrite(VMCS_CR3_TARGET_COUNT, 0);

@@ -226,6 +226,12 @@ enum vmx_exit_reason {
 
 #endif /* __ASSEMBLY__ */
 
+/* Exit qualification for debug exceptions (table 27-1), and the pending
+ * debug exceptions field (table 24-4): B0-B3, BD and BS sit where DR6
+ * has them (17.2.3); bit 16 (RTM) never arises, RTM is not offered. */
+#define VMX_DBG_B0_3			0xfULL
+#define VMX_DBG_BD			(1ULL << 13)
+#define VMX_DBG_BS			(1ULL << 14)
 /* Exit qualification for control-register accesses (table 27-3). */
 #define VMX_CR_QUAL_CR(q)		((q) & 0xf)
 #define VMX_CR_QUAL_TYPE(q)		(((q) >> 4) & 3)

@@ -16,7 +16,8 @@
  * The probe also fixes the execution controls every vCPU starts from
  * (vmx_setup_controls()); the vCPU itself lives in vcpu.c (lifecycle,
  * the VMCS across pCPUs), state.c (registers, CR exits, MSRs) and run.c
- * (events, entry, exit decoding), with entry.S for VMLAUNCH/VMRESUME.
+ * (events, entry, exit decoding), with entry.S for VMLAUNCH/VMRESUME and
+ * debug.c for the rules of an intercepted #DB.
  */
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
@@ -383,11 +384,13 @@ static bool vmx_adjust(u64 cap, u32 need, u32 want, u32 clear, u32 *out)
  * CPU answers an absent counter; Xen lets it run, reading host counters),
  * WBINVD (no-op: no device of ours caches, and a guest must not stall the
  * host), CR8 accesses (no TPR shadow; not emulated yet: crashes the
- * domain), MOV DR until the guest owns the debug registers (vcpu.c), CR0
+ * domain), MOV DR until the guest owns the debug registers (run.c), CR0
  * writes to PE, PG, CD, NW and the bits VMX forces, CR4 writes to bits
  * VMX forces or the guest was not offered (#GP, state.c), the exceptions
- * #UD (VMMCALL, the AMD hypercall) and #AC (its delivery can loop
- * forever without an exit, CVE-2015-5307), PAUSE loops.
+ * #UD (VMMCALL, the AMD hypercall), #DB and #AC (a guest can make their
+ * delivery loop forever inside the CPU, where no interrupt is taken and
+ * no exit happens: CVE-2015-8104, CVE-2015-5307; run.c delivers them
+ * back as the CPU would have, ICEBP's #DB included), PAUSE loops.
  * No exit, and why that is safe: CR3 loads and stores, INVLPG, INVPCID
  * (EPT; translations are tagged by VPID), RDTSC, RDTSCP and RDPID (TSC
  * offsetting; TSC_AUX is switched per vCPU), XGETBV, SWAPGS, SYSCALL and
@@ -396,8 +399,7 @@ static bool vmx_adjust(u64 cap, u32 need, u32 want, u32 clear, u32 *out)
  * loads and stores (guest memory only), RDRAND/RDSEED, CLFLUSH and
  * friends (guest memory only), debug registers once owned (switched).
  * #UD without an exit: XSAVES/XRSTORS, UMWAIT/TPAUSE, ENCLS (their
- * enabling controls stay 0 and CPUID hides them).  Not intercepted yet,
- * unlike Xen: #DB (Xen intercepts it against CVE-2015-8104).
+ * enabling controls stay 0 and CPUID hides them).
  * Guest and host EFER and PAT are switched by the CPU; interrupts are not
  * acknowledged on exit, so the host takes them through its IDT once it
  * re-enables interrupts.

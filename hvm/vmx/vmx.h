@@ -174,6 +174,11 @@ bool vmx_in_64bit(void);
 int vmx_load_pdptes(struct vcpu *v);
 void vmx_exit_cr(struct vcpu *v, struct vmx_vcpu *vx, struct hvm_exit *e);
 
+/* debug.c: the rules of an intercepted #DB, pure (unit-tested). */
+u64 vmx_db_dr6(u64 dr6, u64 qual);
+bool vmx_db_needs_pending_bs(u64 rflags, u32 intr_state);
+bool vmx_event_clears_gd(u32 info);
+
 static inline bool vmx_has_proc2(u32 bit)
 {
 	return VMX_ALLOWED1(vmx_caps.proc2, bit);

@@ -4,7 +4,8 @@
 #   guest_cases_svm       QEMU TCG (AMD SVM + NPT): every case
 #   guest_cases_vmx       Bochs (Intel VMX + EPT): cpuid, hypercall,
 #                         x86_policy, sensitive, hlt_timer, realmode,
-#                         one hostile domU, hostile_dom0
+#                         hostile domUs triplefault and db_loop,
+#                         hostile_dom0
 #   guest_cases_vmx_long  Bochs: every case (make test-long)
 #
 # The hypervisor's log lines relied on:
@@ -404,9 +405,10 @@ guest_four() {
 # ---- isolation ------------------------------------------------------------------
 # guest_hostile RIG TIMEOUT SLEEP SHIFT CASE [ARGS]: the hostile case and a
 # spin domain share pCPU 0 next to a controller.  Unless CASE is cli_spin
-# (which is never crashed, only preempted) the hostile domain must be
-# crashed; the spin domain must print progress after that (or, for
-# cli_spin, get a fair share); the controller must still report SUCCESS.
+# or db_loop (which are never crashed, only preempted) the hostile domain
+# must be crashed; the spin domain must print progress after that (or, for
+# those two, get a fair share); the controller must still report SUCCESS.
+# db_loop must have armed its #DB loop and never reached its handler.
 guest_hostile() {
 	local rig=$1 t=$2 sleep=$3 shift=$4 case=$5 gargs=${6:-} name hid crash last hrun
 	name="$rig: isolation: $case${gargs:+ ($gargs)} hurts only itself"
@@ -418,18 +420,22 @@ guest_hostile() {
 	hid=$(guest_domid "$LOG" hostile)
 	[ -n "$hid" ] || { fail "$name" "domain hostile was not built" "$LOG"; return; }
 	guest_check_progress "$name" spin || return
-	if [ "$case" = cli_spin ]; then
+	if [ "$case" = db_loop ]; then
+		expect_lines "$name" "$LOG" "\(d$hid\) db_loop: armed" \
+			"!\(d$hid\) db_loop: FAIL" || return
+	fi
+	if [ "$case" = cli_spin ] || [ "$case" = db_loop ]; then
 		hrun=$(guest_runstate "$LOG" hostile running)
 		expect_lines "$name" "$LOG" "!d$hid: crashed" || return
 		if [ -z "$hrun" ] || [ "$hrun" -le 0 ]; then
-			fail "$name" "the cli_spin domain never ran" "$LOG"; return
+			fail "$name" "the $case domain never ran" "$LOG"; return
 		fi
 		# Equal weights on one pCPU: the spinner gets at least a third
-		# of what the interrupts-off domain gets.
+		# of what the hostile domain gets.
 		if [ $((SPIN_RUN * 3)) -lt "$hrun" ]; then
-			fail "$name" "spin ran $SPIN_RUN ms vs cli_spin $hrun ms" "$LOG"; return
+			fail "$name" "spin ran $SPIN_RUN ms vs $case $hrun ms" "$LOG"; return
 		fi
-		pass "$name (spin $SPIN_RUN ms, cli_spin $hrun ms)"
+		pass "$name (spin $SPIN_RUN ms, $case $hrun ms)"
 		return
 	fi
 	crash=$(guest_first_line "$LOG" "d$hid: (crashed: |shut down)")
@@ -555,6 +561,8 @@ guest_cases_svm() {
 	guest_fairness qemu 90 2 3000 24
 	guest_cap qemu 90 2 3000 24
 	guest_four qemu 90 2 3000 24
+	# Not db_loop: QEMU TCG itself hangs or aborts on it (a watchpoint
+	# hit while it delivers an exception), whatever the hypervisor does.
 	for c in triplefault garbage cli_spin wildpt; do
 		guest_hostile qemu 60 2000 22 "$c"
 	done
@@ -575,6 +583,7 @@ guest_cases_vmx() {
 	guest_realmode bochs 240
 	guest_fpu bochs 300 1 3000 200
 	guest_hostile bochs 300 1500 20 triplefault
+	guest_hostile bochs 300 1500 20 db_loop
 	guest_hostile_dom0 bochs 240 2
 	guest_many_timers bochs 300 2 8 16 3000
 }
@@ -596,7 +605,7 @@ guest_cases_vmx_long() {
 	guest_fairness bochs 480 2 3000 20
 	guest_cap bochs 480 1 3000 20
 	guest_four bochs 600 2 3000 20
-	for c in triplefault garbage cli_spin wildpt; do
+	for c in triplefault garbage cli_spin wildpt db_loop; do
 		guest_hostile bochs 300 1500 20 "$c"
 	done
 	guest_hostile bochs 300 1500 20 wildpt mode=cr3

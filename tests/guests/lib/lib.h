@@ -256,6 +256,9 @@ const char *vector_name(int vector);
 int rdmsr_safe(u32 msr, u64 *val);
 int wrmsr_safe(u32 msr, u64 val);
 
+/* Deliver @vec on interrupt stack @ist (1-7), which starts at @stack_top. */
+void trap_set_ist(unsigned int vec, unsigned int ist, void *stack_top);
+
 /* Replace the IDT by a zero-limit one: any exception then triple-faults. */
 void idt_disable(void);
 

@@ -88,6 +88,14 @@ void trap_init(void)
 	asm volatile("ltr %w0" : : "r"(TSS_SEL));
 }
 
+void trap_set_ist(unsigned int vec, unsigned int ist, void *stack_top)
+{
+	/* SDM vol.3 6.14.5: IST n (1-7) loads RSP from tss.ist[n - 1] on
+	 * every delivery through this gate, nested or not. */
+	tss.ist[ist - 1] = (u64)stack_top;
+	idt[vec].ist = ist;
+}
+
 void idt_disable(void)
 {
 	struct desc_ptr p = { 0, 0 };
@@ -135,9 +143,14 @@ void trap_handle(struct trap_frame *f)
 		if (e->from == f->rip && f->vector < 32) {
 			record(f);
 			f->rip = e->to;
-			/* An expected single-step trap ends single-stepping. */
-			if (f->vector == DB_VECTOR)
+			/* An expected #DB ends single-stepping (TF), and
+			 * resumes with RF set so that an instruction
+			 * breakpoint fault at the fixup lets it run once
+			 * (SDM vol. 3 17.3.1.1; the CPU clears RF after it). */
+			if (f->vector == DB_VECTOR) {
 				f->rflags &= ~0x100UL;		/* TF */
+				f->rflags |= 0x10000UL;		/* RF */
+			}
 			return;
 		}
 	}
