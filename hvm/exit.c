@@ -30,6 +30,22 @@ unsigned int hvm_guest_mode_fill(struct vcpu *v)
 }
 
 /*
+ * An instruction we completed ends as the CPU ends one (SDM vol. 3
+ * 17.3.1.1, 17.3.1.4): RFLAGS.RF clears, and with TF set a single-step
+ * #DB follows it (the vendor sets DR6.BS when it queues a #DB under TF).
+ * Otherwise a debugger stepping through CPUID or a hypercall would run
+ * past it.
+ */
+static void hvm_complete_flags(struct vcpu *v)
+{
+	struct hvm_regs *r = &v->hvm->regs;
+
+	r->rflags &= ~X86_EFLAGS_RF;
+	if (r->rflags & X86_EFLAGS_TF)
+		hvm_ops->inject_exception(v, TRAP_DB, false, 0);
+}
+
+/*
  * RIP past the instruction: the one place it moves.  Outside 64-bit code
  * EIP wraps at 4 GiB; asking the vendor for the mode only when the sum
  * crosses it keeps the common case to an addition.
@@ -41,6 +57,8 @@ static inline void hvm_complete_insn(struct vcpu *v, unsigned int len)
 	if ((rip >> 32) && !hvm_long_mode_64(v))
 		rip = (u32)rip;
 	v->hvm->regs.rip = rip;
+	if (unlikely(v->hvm->regs.rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF)))
+		hvm_complete_flags(v);
 }
 
 void hvm_inject_gp0(struct vcpu *v)

@@ -44,9 +44,6 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
-#define SVM_DR6_INIT		0xffff0ff0ULL
-#define SVM_DR6_BS		(1ULL << 14)	/* single step */
-#define SVM_DR7_INIT		0x400ULL
 #define SVM_IOPM_ORDER		2	/* 12 KiB used (15.10.1) */
 #define SVM_IOPM_BYTES		(3 * PAGE_SIZE)
 #define SVM_MSRPM_ORDER		1	/* 8 KiB (15.11) */
@@ -95,7 +92,6 @@ static bool svm_have_tsc_aux;
  * for them.  Reads of DR6/DR7 are the VMCB's and never exit.
  */
 #define SVM_DR_INTERCEPTS	(0xfU | (0xfU << 16) | (1U << 23))
-#define SVM_DR7_ENABLES		0xffULL		/* L0-3, G0-3 */
 #define VMEXIT_DR_FIRST		0x020	/* reads DR0-15, then writes */
 #define VMEXIT_DR_LAST		0x03f
 static u64 svm_dr_loaded[NR_CPUS];
@@ -228,8 +224,8 @@ static void svm_vmcb_init(struct vmcb *vmcb, struct domain *d)
 	vmcb->g_pat = PAT_POWER_ON;
 	vmcb->efer = EFER_SVME;
 	vmcb->cr0 = X86_CR0_ET;
-	vmcb->dr6 = SVM_DR6_INIT;
-	vmcb->dr7 = SVM_DR7_INIT;
+	vmcb->dr6 = X86_DR6_INIT;
+	vmcb->dr7 = X86_DR7_INIT;
 	vmcb->rflags = X86_EFLAGS_FIXED;
 }
 
@@ -287,8 +283,8 @@ void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 		vmcb->cpl = 3;
 	else
 		vmcb->cpl = X86_SEG_ATTR_DPL(s->seg[SEG_SS].attr);
-	vmcb->dr6 = SVM_DR6_INIT;
-	vmcb->dr7 = SVM_DR7_INIT;
+	vmcb->dr6 = X86_DR6_INIT;
+	vmcb->dr7 = X86_DR7_INIT;
 	vmcb->int_state = 0;
 	vmcb->eventinj = 0;
 	vmcb->rax = v->hvm->regs.rax;
@@ -373,7 +369,7 @@ static void svm_save_dr(struct svm_vcpu *sv)
 	asm volatile("mov %%dr2, %0" : "=r"(sv->dr[2]));
 	asm volatile("mov %%dr3, %0" : "=r"(sv->dr[3]));
 	/* No breakpoint enabled: accesses exit again (file note). */
-	if (!(sv->vmcb->dr7 & SVM_DR7_ENABLES)) {
+	if (!(sv->vmcb->dr7 & X86_DR7_ENABLES)) {
 		sv->dr_owned = false;
 		sv->vmcb->intercept_dr = SVM_DR_INTERCEPTS;
 	}
@@ -585,7 +581,7 @@ static void svm_decode_exception(struct vmcb *vmcb, struct hvm_exit *e)
 	/* An intercepted single-step #DB has not set DR6.BS yet (as Xen's
 	 * svm_inject_event()); the other DR6 bits are already there. */
 	if (vec == TRAP_DB && (vmcb->rflags & X86_EFLAGS_TF))
-		vmcb->dr6 |= SVM_DR6_BS;
+		vmcb->dr6 |= X86_DR6_BS;
 
 	e->reason = HVM_EXIT_EXCEPTION;
 	e->exc.vector = vec;
@@ -763,6 +759,10 @@ void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 	if (has_error && x86_exc_has_error_code(vector) &&
 	    (sv->vmcb->cr0 & X86_CR0_PE))
 		evt |= VMCB_EVT_EV | ((u64)error << 32);
+	/* A single-step trap we raise (hvm/exit.c) reports itself in DR6,
+	 * as Xen's svm_inject_event() makes it. */
+	if (vector == TRAP_DB && (v->hvm->regs.rflags & X86_EFLAGS_TF))
+		sv->vmcb->dr6 |= X86_DR6_BS;
 	if ((old & VMCB_EVT_V) && VMCB_EVT_TYPE(old) == VMCB_EVT_TYPE_EXC) {
 		evt = svm_combine_exc(VMCB_EVT_VECTOR(old), vector, evt);
 		if (!evt) {

@@ -44,8 +44,6 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
-#define VMX_DR7_ENABLES		0xffULL		/* L0-3, G0-3 */
-#define VMX_DR7_GD		(1ULL << 13)	/* general detect (17.2.4) */
 #define VMX_IF0_SLICE_US	1000		/* see vmx_bochs_if0_timer() */
 /* Enter-failure results of vmx_enter() (entry.S). */
 #define VMX_ENTER_FAIL_INVALID	1
@@ -118,6 +116,10 @@ void vmx_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 	 * and #SX never arise here: no CET, no SEV). */
 	if (has_error && x86_exc_has_error_code(vector))
 		info |= VMX_INTR_HAS_ERROR;
+	/* A single-step trap we raise (hvm/exit.c) reports itself in DR6
+	 * (vx->dr6 is the guest's, loaded at entry). */
+	if (vector == TRAP_DB && (v->hvm->regs.rflags & X86_EFLAGS_TF))
+		vmx_of(v)->dr6 |= X86_DR6_BS;
 	vmx_queue_exception(vmx_of(v), info, error, 0);
 }
 
@@ -175,7 +177,7 @@ static void vmx_write_event(const struct vmx_event *e)
 		vmx_vmwrite(VMCS_ENTRY_INSN_LEN, e->len);
 	if (vmx_event_clears_gd(info))		/* a #DB (debug.c) */
 		vmx_vmwrite(VMCS_GUEST_DR7,
-			    vmx_vmread(VMCS_GUEST_DR7) & ~VMX_DR7_GD);
+			    vmx_vmread(VMCS_GUEST_DR7) & ~X86_DR7_GD);
 }
 
 /* Pick the event for this entry and arm the interrupt window if
@@ -360,7 +362,7 @@ static void vmx_switch_to_host(struct vcpu *v, struct vmx_vcpu *vx,
 		vx->dr[i] = pc->dr[i] = vmx_read_dr(i);
 	/* No breakpoint enabled: let MOV DR exit again, so a vCPU that
 	 * touched the debug registers once does not pay for them forever. */
-	if (!(vmx_vmread(VMCS_GUEST_DR7) & VMX_DR7_ENABLES)) {
+	if (!(vmx_vmread(VMCS_GUEST_DR7) & X86_DR7_ENABLES)) {
 		vx->dr_owned = false;
 		vmx_set_proc(vx, vx->proc | VMX_PROC_MOV_DR);
 	}

@@ -44,8 +44,6 @@
 #include <asm/smp.h>
 #include <asm/traps.h>
 
-#define VMX_DR6_INIT		0xffff0ff0ULL
-#define VMX_DR7_INIT		0x400ULL
 #define VMX_PLE_GAP		128		/* as KVM: cycles */
 #define VMX_PLE_WINDOW		4096
 #define VMX_NR_VPIDS		65536		/* 0 is the host's */
@@ -267,7 +265,7 @@ static void vmx_reset_guest(struct vmx_vcpu *vx)
 	vmx_vmwrite(VMCS_GUEST_ACTIVITY, 0);
 	vmx_vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
 	vmx_vmwrite(VMCS_GUEST_PENDING_DBG, 0);
-	vmx_vmwrite(VMCS_GUEST_DR7, VMX_DR7_INIT);
+	vmx_vmwrite(VMCS_GUEST_DR7, X86_DR7_INIT);
 	vmx_vmwrite(VMCS_GUEST_DEBUGCTL, 0);
 	vmx_vmwrite(VMCS_GUEST_PAT, PAT_POWER_ON);
 	vmx_vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
@@ -279,7 +277,7 @@ static void vmx_reset_guest(struct vmx_vcpu *vx)
 	vx->want_window = vx->triple_fault = vx->dr_owned = false;
 	vx->cr2 = 0;
 	memset(vx->dr, 0, sizeof(vx->dr));
-	vx->dr6 = VMX_DR6_INIT;
+	vx->dr6 = X86_DR6_INIT;
 	vx->star = vx->lstar = vx->cstar = vx->sfmask = vx->kgs_base = 0;
 }
 

@@ -259,6 +259,36 @@ TEST(test_done_wraps_outside_64bit)
 	CHECK_EQ(hv.regs.rip, 0xffffffff81000002ULL);
 }
 
+/* A completed instruction clears RF; under TF a single-step #DB follows,
+ * and only for a completed instruction. */
+TEST(test_done_single_steps)
+{
+	struct hvm_exit e = exit_of(HVM_EXIT_CPUID, 2);
+
+	reset();
+	hv.regs.rflags = X86_EFLAGS_FIXED | X86_EFLAGS_RF;
+	CHECK_EQ(hvm_handle_exit(&vc, &e), HVM_DONE);
+	CHECK_EQ(hv.regs.rflags, X86_EFLAGS_FIXED);
+	CHECK_EQ(nr_injected, 0);
+
+	hv.regs.rflags = X86_EFLAGS_FIXED | X86_EFLAGS_TF | X86_EFLAGS_RF;
+	CHECK_EQ(hvm_handle_exit(&vc, &e), HVM_DONE);
+	CHECK_EQ(hv.regs.rip, RIP0 + 4);
+	CHECK_EQ(hv.regs.rflags, X86_EFLAGS_FIXED | X86_EFLAGS_TF);
+	CHECK_EQ(nr_injected, 1);
+	CHECK_EQ(injected_vec, 1);
+	CHECK(!injected_has_error);
+
+	/* Nothing completed: no trap, RF stays. */
+	hv.regs.rflags = X86_EFLAGS_FIXED | X86_EFLAGS_TF | X86_EFLAGS_RF;
+	hc_result = HYPERCALL_CONTINUE;
+	e = exit_of(HVM_EXIT_HYPERCALL, 3);
+	CHECK_EQ(hvm_handle_exit(&vc, &e), HVM_RETRY);
+	CHECK_EQ(hv.regs.rflags,
+		 X86_EFLAGS_FIXED | X86_EFLAGS_TF | X86_EFLAGS_RF);
+	CHECK_EQ(nr_injected, 1);
+}
+
 TEST(test_hlt_completes)
 {
 	struct hvm_exit e = exit_of(HVM_EXIT_HLT, 1);
@@ -504,6 +534,7 @@ TEST(test_crash_keeps_rip)
 }
 
 UNIT_MAIN(test_done_moves_rip_once, test_done_wraps_outside_64bit,
+	  test_done_single_steps,
 	  test_hlt_completes, test_retry_keeps_rip, test_inject_keeps_rip,
 	  test_vendor_handled, test_io_unclaimed, test_wait_in, test_wait_out,
 	  test_wait_wraps, test_complete_without_request,

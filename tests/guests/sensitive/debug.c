@@ -268,6 +268,33 @@ static void check_single_step_mov_ss(void)
 	       (long)(fault_last.rip - after), dr6());
 }
 
+/*
+ * CPUID exits on both vendors and the hypervisor completes it: the
+ * single step must still trap right after it, as on a CPU, with DR6.BS
+ * (not after whatever instruction comes next).
+ */
+static void check_single_step_emulated(void)
+{
+	u64 after;
+
+	debug_reset();
+	asm volatile("lea 2f(%%rip), %0\n"
+		     "xor %%eax, %%eax\n"
+		     "xor %%ecx, %%ecx\n"
+		     "pushfq; orq $0x100, (%%rsp); popfq\n"
+		     "cpuid\n"
+		     "2: nop\n3:\n"
+		     ASM_EXTABLE(2b, 2b) ASM_EXTABLE(3b, 3b)
+		     : "=r"(after) : : "rax", "rbx", "rcx", "rdx", "memory",
+		       "cc");
+	report(fault_vector() == DB_VECTOR && fault_last.rip == after &&
+	       (dr6() & DR6_STATUS) == DR6_BS,
+	       "single step over CPUID (completed by the hypervisor): #DB "
+	       "right after it with DR6.BS (%s at %+ld, DR6 %#lx)",
+	       vec_name(fault_vector()), (long)(fault_last.rip - after),
+	       dr6());
+}
+
 /* A data breakpoint on MOV SS's own operand is held back the same way. */
 static void check_mov_ss_breakpoint(void)
 {
@@ -304,6 +331,7 @@ void check_debug_exceptions(void)
 		return;		/* every MOV DR would fault from here on */
 	check_single_step_sti();
 	check_single_step_mov_ss();
+	check_single_step_emulated();
 	check_mov_ss_breakpoint();
 	check_icebp_mov_ss();
 	debug_reset();

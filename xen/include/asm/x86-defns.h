@@ -63,6 +63,16 @@
 #define X86_EFLAGS_VM		(1UL << 17)
 #define X86_EFLAGS_AC		(1UL << 18)
 
+/* DR6 and DR7 (SDM vol. 3 17.2.3-17.2.4, APM vol. 2 13.1.1): the values
+ * at reset, DR6's status bits, DR7's breakpoint enables and GD. */
+#define X86_DR6_INIT		0xffff0ff0ULL
+#define X86_DR6_B0_3		0xfULL		/* breakpoint 0-3 matched */
+#define X86_DR6_BD		(1ULL << 13)	/* debug-register access */
+#define X86_DR6_BS		(1ULL << 14)	/* single step */
+#define X86_DR7_INIT		0x400ULL
+#define X86_DR7_ENABLES		0xffULL		/* L0-3, G0-3 */
+#define X86_DR7_GD		(1ULL << 13)	/* general detect */
+
 /* XCR0 state components (SDM vol. 1 13.1, APM vol. 2 11.5.2). */
 #define X86_XCR0_X87		(1ULL << 0)
 #define X86_XCR0_SSE		(1ULL << 1)
