@@ -62,6 +62,7 @@ struct svm_vcpu {
 	u64 dr[4];			/* guest DR0-3 (not in the VMCB) */
 	bool flush_tlb;			/* flush_guest_tlb(): any pCPU writes */
 	bool triple_fault;		/* exception while delivering #DF */
+	bool want_window;		/* the next entry opens a window */
 };
 
 /* Per pCPU, touched only by that pCPU with interrupts off. */
@@ -297,6 +298,7 @@ void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 	vmcb->intercept_dr = SVM_DR_INTERCEPTS;
 	sv->pending_event = 0;
 	sv->deferred_event = 0;
+	sv->want_window = false;
 	sv->triple_fault = false;
 	sv->exit_rip = ~0ULL;
 	WRITE_ONCE(sv->flush_tlb, true);
@@ -384,6 +386,33 @@ static void svm_take_dr(struct svm_vcpu *sv, struct hvm_exit *e)
 	e->reason = HVM_EXIT_NONE;
 }
 
+/*
+ * Interrupt window (15.21.4): a dummy virtual interrupt with the VINTR
+ * intercept makes the CPU exit as soon as the guest could take it (IF
+ * set, no shadow, no event being delivered); the exit reports
+ * HVM_EXIT_NONE and the entry path offers the real interrupt again.
+ *
+ * Armed for one entry at a time, as on VMX: svm_inject_interrupt()
+ * asks for it and every entry decides afresh, so a window nobody needs
+ * any more (the interrupt went away while IF stayed clear) is not left
+ * set.  A stale one would cost a spurious exit on hardware; under QEMU
+ * TCG every VMRUN with V_IRQ set can lose a host interrupt (see
+ * timer_catch_up(), xen/common/timer.c), and hostile_dom0, with a stale
+ * window through 200,000 entries, lost its pCPU's timer interrupt.
+ */
+static void svm_want_window(struct vmcb *vmcb, bool on)
+{
+	if (on) {
+		vmcb->vintr |= VMCB_VINTR_IRQ | VMCB_VINTR_PRIO_MAX |
+			       VMCB_VINTR_IGN_TPR;
+		vmcb->intercept3 |= VMCB_I3_VINTR;
+	} else {
+		vmcb->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_PRIO_MAX |
+				 VMCB_VINTR_IGN_TPR);
+		vmcb->intercept3 &= ~VMCB_I3_VINTR;
+	}
+}
+
 static void svm_sync_to_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 {
 	struct vmcb *vmcb = sv->vmcb;
@@ -397,6 +426,8 @@ static void svm_sync_to_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 	vmcb->rip = r->rip;
 	vmcb->rflags = r->rflags | X86_EFLAGS_FIXED;
 	vmcb->eventinj = sv->pending_event;
+	svm_want_window(vmcb, sv->want_window);
+	sv->want_window = false;
 }
 
 /*
@@ -607,8 +638,6 @@ static void svm_dump_invalid(struct vcpu *v, const struct vmcb *vmcb)
 	       (unsigned long)vmcb->g_pat);
 }
 
-static void svm_want_window(struct vmcb *vmcb, bool on);
-
 static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 			    struct hvm_exit *e)
 {
@@ -622,8 +651,7 @@ static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 		e->reason = HVM_EXIT_EXTINT;
 		break;
 	case VMEXIT_VINTR:
-		svm_want_window(vmcb, false);
-		e->reason = HVM_EXIT_NONE;
+		e->reason = HVM_EXIT_NONE;	/* the next entry offers it */
 		break;
 	case VMEXIT_NMI:
 		e->reason = HVM_EXIT_NMI;
@@ -727,25 +755,6 @@ static u64 svm_combine_exc(u8 first, u8 vec, u64 evt)
 	}
 }
 
-/*
- * Interrupt window (15.21.4): a dummy virtual interrupt with the VINTR
- * intercept makes the CPU exit as soon as the guest could take it (IF
- * set, no shadow, no event being delivered); the exit reports
- * HVM_EXIT_NONE and the entry path offers the real interrupt again.
- */
-static void svm_want_window(struct vmcb *vmcb, bool on)
-{
-	if (on) {
-		vmcb->vintr |= VMCB_VINTR_IRQ | VMCB_VINTR_PRIO_MAX |
-			       VMCB_VINTR_IGN_TPR;
-		vmcb->intercept3 |= VMCB_I3_VINTR;
-	} else {
-		vmcb->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_PRIO_MAX |
-				 VMCB_VINTR_IGN_TPR);
-		vmcb->intercept3 &= ~VMCB_I3_VINTR;
-	}
-}
-
 /* A pending interrupt or NMI waits until the exception is delivered. */
 void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 			  u32 error)
@@ -785,7 +794,7 @@ bool svm_inject_interrupt(struct vcpu *v, u8 vector)
 
 	if ((sv->pending_event & VMCB_EVT_V) || sv->deferred_event ||
 	    !(v->hvm->regs.rflags & X86_EFLAGS_IF) || shadow) {
-		svm_want_window(sv->vmcb, true);	/* exit once it can */
+		sv->want_window = true;		/* exit once it can */
 		return false;
 	}
 	sv->pending_event = VMCB_EVT(vector, VMCB_EVT_TYPE_INTR);

@@ -7,6 +7,10 @@
  * further out simply takes an early interrupt that re-arms).  The
  * interrupt only raises TIMER_SOFTIRQ; expired timers run from the softirq
  * so a timer function may take locks, re-arm itself, or run long.
+ *
+ * Nothing here trusts that interrupt to come: the scheduler loop calls
+ * timer_catch_up() before every guest entry and every halt, and a
+ * deadline that passed without its interrupt runs anyway (see there).
  */
 #include <xen/lib.h>
 #include <xen/softirq.h>
@@ -26,8 +30,12 @@ struct timer_queue {
 	spinlock_t lock;
 	struct timer_heap heap;
 	struct timer *running;		/* whose fn this CPU runs now */
+	u64 armed_tsc;			/* TSC the LAPIC timer is armed for, 0:
+					 * disarmed (own CPU only) */
 	unsigned int peak;		/* most timers ever queued at once */
 	unsigned long moved_in;		/* armed timers migrated here */
+	unsigned long lost;		/* interrupts timer_catch_up() saw
+					 * stranded (own CPU; a lower bound) */
 };
 
 static struct timer_queue queues[NR_CPUS];
@@ -47,22 +55,23 @@ const char *timer_mode_name(void)
 #define LAPIC_MAX_AHEAD SECONDS(1)
 
 /* Arm this CPU's LAPIC timer for @expires (any value: in the past fires
- * at once).  Pre: queue locked. */
-static void program_lapic_timer(s_time_t expires)
+ * at once); returns the TSC it fires at.  Pre: queue locked. */
+static u64 program_lapic_timer(s_time_t expires)
 {
 	s_time_t now = NOW(), delta;
-	u64 ticks;
+	/* 0 would disarm TSC-deadline mode: the earliest deadline is 1. */
+	u64 ticks, tsc;
 
 	expires = MIN(expires, now + LAPIC_MAX_AHEAD);
+	tsc = time_tsc_at_boot() + MAX(ns_to_tsc(expires), 1);
 	if (cpu_has_tsc_deadline) {
-		/* 0 would disarm it: the earliest possible deadline is 1. */
-		wrmsr(MSR_IA32_TSC_DEADLINE,
-		      time_tsc_at_boot() + MAX(ns_to_tsc(expires), 1));
-		return;
+		wrmsr(MSR_IA32_TSC_DEADLINE, tsc);
+		return tsc;
 	}
 	delta = expires - now;
 	ticks = delta <= 0 ? 1 : (u64)delta * lapic_timer_khz / 1000000 + 1;
 	apic_write(APIC_TMICT, ticks > 0xffffffffULL ? 0xffffffff : (u32)ticks);
+	return tsc;
 }
 
 static void disarm_lapic_timer(void)
@@ -78,10 +87,12 @@ static void reprogram(struct timer_queue *q)
 	struct timer *first = timer_heap_peek(&q->heap);
 
 	/* A timer due at time 0 (or before) is armed too: it fires now. */
-	if (first)
-		program_lapic_timer(first->expires);
-	else
+	if (first) {
+		WRITE_ONCE(q->armed_tsc, program_lapic_timer(first->expires));
+	} else {
 		disarm_lapic_timer();
+		WRITE_ONCE(q->armed_tsc, 0);
+	}
 }
 
 /*
@@ -109,6 +120,80 @@ static void timer_softirq_action(void)
 	}
 	reprogram(q);
 	spin_unlock_irqrestore(&q->lock, flags);
+}
+
+/* A deliverable interrupt is taken at the next instruction boundary; an
+ * emulator may need a few instructions to notice it.  Not taken within
+ * this, with interrupts on, it never will be. */
+#define TIMER_STRANDED_AFTER MICROSECS(100)
+
+/* SDM vol. 3 11.8.4: is VEC_TIMER requested (IRR)? */
+static bool timer_vector_requested(void)
+{
+	return apic_read(APIC_IRR + 0x10 * (VEC_TIMER / 32)) &
+	       (1U << (VEC_TIMER % 32));
+}
+
+/* Is a timer interrupt requested but not taken although it could be?
+ * Only interrupts on and none in service (the scheduler loop) tell. */
+static bool timer_interrupt_stranded(void)
+{
+	u64 taken = READ_ONCE(this_cpu()->timer_irq_count), t0 = rdtsc();
+
+	if (!local_irq_is_enabled())
+		return false;
+	while (timer_vector_requested()) {
+		if (READ_ONCE(this_cpu()->timer_irq_count) != taken)
+			return false;		/* it was in flight */
+		if (tsc_to_ns(rdtsc() - t0) > TIMER_STRANDED_AFTER)
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+/*
+ * This CPU's LAPIC timer is armed for a deadline that has passed: run the
+ * queue now, whether or not its interrupt comes.  Without this, one lost
+ * interrupt stops the queue for good: the overdue timer stays at its head,
+ * so arming a later one never reprograms the LAPIC timer, and a vCPU
+ * blocked until its own timer sleeps forever.
+ *
+ * QEMU TCG (7.2) loses interrupts: its VMRUN (helper_vmrun() in
+ * target/i386/tcg/sysemu/svm_helper.c) ORs CPU_INTERRUPT_VIRQ into the
+ * vCPU's interrupt_request without the lock under which the APIC timer,
+ * in another host thread, ORs in CPU_INTERRUPT_POLL.  When the two
+ * coincide the POLL is lost, and the timer's vector stays in IRR, never
+ * delivered, until something else makes QEMU look at the APIC again.  It
+ * takes a VMRUN with V_IRQ set (an interrupt window, hvm/svm/vcpu.c) just
+ * as the timer fires.  hostile_dom0 hung that way, a vCPU never waking
+ * from a 1 ms sleep; tests/guests/timer_window provokes it.  Running the
+ * timers reprograms the LAPIC timer, whose next interrupt brings the
+ * stranded vector along.
+ *
+ * Called by the scheduler loop before every guest entry and every halt,
+ * with interrupts on: one RDTSC and a compare when nothing is overdue.
+ * An interrupt merely late or in flight gets TIMER_SOFTIRQ raised twice,
+ * which is harmless.  A halted CPU still depends on the interrupt, but
+ * this loss needs a VMRUN; the next entry or halt catches up with it.
+ */
+void timer_catch_up(void)
+{
+	struct timer_queue *q = &queues[smp_processor_id()];
+	u64 armed = READ_ONCE(q->armed_tsc), now;
+
+	if (!armed || (now = rdtsc()) < armed)
+		return;
+	raise_softirq(TIMER_SOFTIRQ);
+	/* Once per deadline: the softirq re-arms before we look again. */
+	WRITE_ONCE(q->armed_tsc, 0);
+	/* Counted only if seen: one lost after this look is not. */
+	if (!timer_interrupt_stranded())
+		return;
+	if (++q->lost <= 3 || !(q->lost % 1000))
+		printk(KERN_WARNING "CPU%u: timer interrupt lost (#%lu: "
+		       "requested, never taken); timers run without it\n",
+		       smp_processor_id(), q->lost);
 }
 
 static void timer_interrupt(struct cpu_regs *regs)
@@ -235,10 +320,12 @@ void timer_dump_queues(void)
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		if (READ_ONCE(per_cpu(cpu)->online))
 			printk("CPU%u: %u timers queued, at most %u at once, "
-			       "%lu moved here armed\n", cpu,
-			       READ_ONCE(queues[cpu].heap.nr),
+			       "%lu moved here armed, %lu interrupts seen "
+			       "lost\n",
+			       cpu, READ_ONCE(queues[cpu].heap.nr),
 			       READ_ONCE(queues[cpu].peak),
-			       READ_ONCE(queues[cpu].moved_in));
+			       READ_ONCE(queues[cpu].moved_in),
+			       READ_ONCE(queues[cpu].lost));
 }
 
 void timer_init_cpu(void)

@@ -357,6 +357,7 @@ void __noreturn sched_run_cpu(void)
 	for (;;) {
 		struct vcpu *v;
 
+		timer_catch_up();	/* never wait on a lost interrupt */
 		softirq_do_pending();
 		v = READ_ONCE(sp->curr);
 		if (v)

@@ -11,6 +11,7 @@
 #define APIC_LDR 0xd0
 #define APIC_DFR 0xe0
 #define APIC_SVR 0xf0
+#define APIC_IRR 0x200	/* 8 x 32 bits, 16 bytes apart (SDM vol. 3 11.8.4) */
 #define APIC_ESR 0x280
 #define APIC_ICR_LO 0x300
 #define APIC_ICR_HI 0x310

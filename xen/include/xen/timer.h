@@ -37,11 +37,15 @@ static inline s_time_t timer_expires(const struct timer *t)
 	return t->expires;
 }
 
+/* Run this CPU's timers if a deadline passed without its interrupt
+ * (the scheduler loop, before each entry and halt; interrupts on). */
+void timer_catch_up(void);
 /* Set up this CPU's queue and LAPIC timer (after lapic_init_cpu()). */
 void timer_init_cpu(void);
 const char *timer_mode_name(void);
-/* Each online CPU's queue length, its peak and how many armed timers
- * migrated to it, one line each. */
+/* Each online CPU's queue length, its peak, how many armed timers
+ * migrated to it and how many lost interrupts timer_catch_up() saw, one
+ * line each. */
 void timer_dump_queues(void);
 void timer_selftest_all_cpus(void);
 void bench_report_boot(u64 boot_tsc);
