@@ -113,9 +113,14 @@ static void hvm_do_work(struct vcpu *v)
 
 void hvm_vcpu_run_once(struct vcpu *v)
 {
+	struct hvm_vcpu *h = v->hvm;
 	struct hvm_exit exit;
+	u64 tsc = rdtsc();
 
-	if ((READ_ONCE(v->work) & ~HVM_WORK_INTR) || vcpu_time_due(v))
+	/* A timer interrupt the emulator lost must not stop this CPU's
+	 * timers (xen/common/timer.c); one RDTSC serves both checks. */
+	timer_catch_up_at(tsc);
+	if ((READ_ONCE(v->work) & ~HVM_WORK_INTR) || vcpu_time_due_at(v, tsc))
 		hvm_do_work(v);
 
 	local_irq_disable();
@@ -128,13 +133,14 @@ void hvm_vcpu_run_once(struct vcpu *v)
 	if (READ_ONCE(v->work) & HVM_WORK_INTR)
 		hvm_deliver_interrupts(v);
 	/* Announce guest mode before the vendor checks its TLB-flush flag
-	 * (arch_p2m_flush() sets the flag, then reads this). */
-	__atomic_store_n(&v->hvm->entries, v->hvm->entries + 1, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&v->hvm->in_guest, true, __ATOMIC_SEQ_CST);
-	v->hvm->mode = 0;		/* the guest may change it; the vendor
-					 * may fill it in at the exit */
+	 * (arch_p2m_flush() sets the flag, then reads this).  @h is kept
+	 * in a register across the atomics. */
+	__atomic_store_n(&h->entries, h->entries + 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&h->in_guest, true, __ATOMIC_SEQ_CST);
+	h->mode = 0;		/* the guest may change it; the vendor may
+				 * fill it in at the exit */
 	hvm_ops->vcpu_run(v, &exit);
-	__atomic_store_n(&v->hvm->in_guest, false, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->in_guest, false, __ATOMIC_RELEASE);
 	/* A host interrupt that caused the exit is taken here. */
 	local_irq_enable();
 	hvm_handle_exit(v, &exit);

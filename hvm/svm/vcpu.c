@@ -63,6 +63,7 @@ struct svm_vcpu {
 	bool flush_tlb;			/* flush_guest_tlb(): any pCPU writes */
 	bool triple_fault;		/* exception while delivering #DF */
 	bool want_window;		/* the next entry opens a window */
+	bool window_on;			/* the VMCB has it open */
 };
 
 /* Per pCPU, touched only by that pCPU with interrupts off. */
@@ -426,8 +427,12 @@ static void svm_sync_to_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 	vmcb->rip = r->rip;
 	vmcb->rflags = r->rflags | X86_EFLAGS_FIXED;
 	vmcb->eventinj = sv->pending_event;
-	svm_want_window(vmcb, sv->want_window);
-	sv->want_window = false;
+	/* Touched only when one is wanted or open: most entries neither. */
+	if (unlikely(sv->want_window | sv->window_on)) {
+		svm_want_window(vmcb, sv->want_window);
+		sv->window_on = sv->want_window;
+		sv->want_window = false;
+	}
 }
 
 /*
@@ -710,7 +715,8 @@ void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 	struct svm_vcpu *sv = svm_of(v);
 	unsigned int cpu = smp_processor_id();
 
-	ASSERT(!local_irq_is_enabled());
+	/* Interrupts are off: hvm_vcpu_run_once() turned them off just
+	 * before (no check here, on every entry). */
 	BUG_ON(!svm_host_save[cpu]);
 	exit->insn_len = 0;		/* the rest is set by the decoder */
 	if (sv->triple_fault) {

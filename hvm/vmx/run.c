@@ -661,7 +661,8 @@ void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 	u32 reason;
 	int rc;
 
-	ASSERT(!local_irq_is_enabled());
+	/* Interrupts are off: hvm_vcpu_run_once() turned them off just
+	 * before (no check here, on every entry). */
 	exit->insn_len = 0;		/* the rest is set by the decoder */
 	if (vx->triple_fault) {
 		exit->reason = HVM_EXIT_TRIPLE_FAULT;

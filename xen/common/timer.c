@@ -30,8 +30,6 @@ struct timer_queue {
 	spinlock_t lock;
 	struct timer_heap heap;
 	struct timer *running;		/* whose fn this CPU runs now */
-	u64 armed_tsc;			/* TSC the LAPIC timer is armed for, 0:
-					 * disarmed (own CPU only) */
 	unsigned int peak;		/* most timers ever queued at once */
 	unsigned long moved_in;		/* armed timers migrated here */
 	unsigned long lost;		/* interrupts timer_catch_up() saw
@@ -82,16 +80,18 @@ static void disarm_lapic_timer(void)
 		apic_write(APIC_TMICT, 0);
 }
 
+/* Pre: @q is this CPU's, locked. */
 static void reprogram(struct timer_queue *q)
 {
 	struct timer *first = timer_heap_peek(&q->heap);
 
 	/* A timer due at time 0 (or before) is armed too: it fires now. */
 	if (first) {
-		WRITE_ONCE(q->armed_tsc, program_lapic_timer(first->expires));
+		WRITE_ONCE(this_cpu()->timer_armed_tsc,
+			   program_lapic_timer(first->expires));
 	} else {
 		disarm_lapic_timer();
-		WRITE_ONCE(q->armed_tsc, 0);
+		WRITE_ONCE(this_cpu()->timer_armed_tsc, 0);
 	}
 }
 
@@ -171,22 +171,20 @@ static bool timer_interrupt_stranded(void)
  * timers reprograms the LAPIC timer, whose next interrupt brings the
  * stranded vector along.
  *
- * Called by the scheduler loop before every guest entry and every halt,
- * with interrupts on: one RDTSC and a compare when nothing is overdue.
+ * Called (timer_catch_up(), xen/timer.h) by the scheduler loop before
+ * every guest entry and every halt, with interrupts on: one RDTSC and a
+ * compare when nothing is overdue.
  * An interrupt merely late or in flight gets TIMER_SOFTIRQ raised twice,
  * which is harmless.  A halted CPU still depends on the interrupt, but
  * this loss needs a VMRUN; the next entry or halt catches up with it.
  */
-void timer_catch_up(void)
+void timer_catch_up_overdue(void)
 {
 	struct timer_queue *q = &queues[smp_processor_id()];
-	u64 armed = READ_ONCE(q->armed_tsc), now;
 
-	if (!armed || (now = rdtsc()) < armed)
-		return;
 	raise_softirq(TIMER_SOFTIRQ);
 	/* Once per deadline: the softirq re-arms before we look again. */
-	WRITE_ONCE(q->armed_tsc, 0);
+	WRITE_ONCE(this_cpu()->timer_armed_tsc, 0);
 	/* Counted only if seen: one lost after this look is not. */
 	if (!timer_interrupt_stranded())
 		return;

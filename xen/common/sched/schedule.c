@@ -357,13 +357,16 @@ void __noreturn sched_run_cpu(void)
 	for (;;) {
 		struct vcpu *v;
 
-		timer_catch_up();	/* never wait on a lost interrupt */
 		softirq_do_pending();
 		v = READ_ONCE(sp->curr);
-		if (v)
+		/* Neither waits on a lost timer interrupt: the entry path
+		 * and this check run overdue timers (timer_catch_up_at()). */
+		if (v) {
 			arch_vcpu_run_once(v);	/* returns at once if softirqs */
-		else
+		} else {
+			timer_catch_up_at(rdtsc());
 			idle_once();
+		}
 	}
 }
 

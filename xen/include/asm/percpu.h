@@ -20,6 +20,9 @@ struct percpu {
 	void *stack_top;
 	/* Timer queue (xen/common/timer.c); lock-protected. */
 	void *timer_queue;
+	/* The TSC this CPU's LAPIC timer is armed for, 0 if disarmed (this
+	 * CPU only; timer_catch_up()). */
+	u64 timer_armed_tsc;
 	/* Pending softirqs, one bit each (xen/common/softirq.c). */
 	unsigned long softirq_pending;
 	u64 irq_count, timer_irq_count;

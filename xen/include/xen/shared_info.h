@@ -29,9 +29,14 @@ void vcpu_time_maybe_update(struct vcpu *v);
  * rounding must not drift from NOW())?  One TSC read against a deadline,
  * cheap enough for every entry.
  */
+static inline bool vcpu_time_due_at(const struct vcpu *v, u64 tsc)
+{
+	return tsc >= v->time_refresh_tsc;
+}
+
 static inline bool vcpu_time_due(const struct vcpu *v)
 {
-	return rdtsc() >= v->time_refresh_tsc;
+	return vcpu_time_due_at(v, rdtsc());
 }
 /* Before entry: write the registered runstate area if it changed. */
 void vcpu_runstate_update_guest(struct vcpu *v);

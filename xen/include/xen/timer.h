@@ -16,7 +16,10 @@
 #ifndef XEN_TIMER_H
 #define XEN_TIMER_H
 
+#include <xen/lib.h>
 #include <xen/timer_heap.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
 
 void init_timer(struct timer *t, void (*fn)(void *data), void *data,
 		unsigned int cpu);
@@ -37,9 +40,17 @@ static inline s_time_t timer_expires(const struct timer *t)
 	return t->expires;
 }
 
-/* Run this CPU's timers if a deadline passed without its interrupt
- * (the scheduler loop, before each entry and halt; interrupts on). */
-void timer_catch_up(void);
+void timer_catch_up_overdue(void);
+/* Run this CPU's timers if a deadline passed without its interrupt, the
+ * TSC being @tsc (before each guest entry and each halt, interrupts on;
+ * the entry path shares its one RDTSC with the pvclock check). */
+static inline void timer_catch_up_at(u64 tsc)
+{
+	u64 armed = READ_ONCE(this_cpu()->timer_armed_tsc);
+
+	if (unlikely(armed && tsc >= armed))
+		timer_catch_up_overdue();
+}
 /* Set up this CPU's queue and LAPIC timer (after lapic_init_cpu()). */
 void timer_init_cpu(void);
 const char *timer_mode_name(void);
