@@ -209,10 +209,10 @@ static int move_gmfn(struct domain *d, u64 idx, u64 gpfn)
 	mfn_t mfn, cur;
 	int rc;
 
-	if (arch_p2m_get_frame(d, idx, &mfn, &t) || !p2m_is_ram(t) ||
-	    !frame_owned_by(mfn, d, 0)) {
-		if (mfn != INVALID_MFN && p2m_holds_frame(t))
-			frame_put(mfn);
+	rc = arch_p2m_get_frame(d, idx, &mfn, &t);
+	if (rc || !p2m_is_ram(t) || !frame_owned_by(mfn, d, 0)) {
+		if (!rc)
+			frame_put(mfn);	/* only a reference we took */
 		return -EINVAL;
 	}
 	old = arch_p2m_get_entry(d, gpfn, &cur);
