@@ -1371,7 +1371,6 @@ TEST(test_random_vs_model)
 	teardown();
 }
 
-
 /* --- Concurrency: senders on both ends while pairs are torn down and
  * re-made from either side, so the lower-addressed domain takes the
  * fast path and the other the trylock / global-lock path.  A deadlock

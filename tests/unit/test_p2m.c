@@ -18,7 +18,6 @@
 #include "arena.h"
 #define ADDR_MASK 0x000ffffffffff000ULL
 
-
 /* The raw entry for @gfn at @level (4..1), walking as the CPU does;
  * 0 when a level above is absent or already a leaf. */
 static u64 raw_entry(const struct p2m *p, u64 gfn, unsigned int level)
@@ -35,7 +34,6 @@ static u64 raw_entry(const struct p2m *p, u64 gfn, unsigned int level)
 		t = (const u64 *)(uintptr_t)(e & ADDR_MASK);
 	}
 }
-
 
 #define TYPE_OF(e) (((e) >> 52) & 0xf)
 

@@ -453,7 +453,6 @@ TEST(test_max_order)
 static void *victim;
 static unsigned int victim_order;
 
-
 static void do_free_victim(void)
 {
 	free_pages(victim, victim_order);

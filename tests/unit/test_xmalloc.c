@@ -17,7 +17,6 @@
 #define ARENA_SIZE (4UL << 20)
 #include "arena.h"
 
-
 /* Everything freed: no bytes, no objects, and every page back (slabs are
  * released when empty). */
 static void teardown(void)
@@ -243,7 +242,6 @@ TEST(test_exhaustion)
 }
 
 static void *victim;
-
 
 static void do_xfree(void)
 {

@@ -70,7 +70,6 @@ BUILD_BUG_ON(sizeof(struct gnttab_query_size) != 16);
 BUILD_BUG_ON(sizeof(struct gnttab_set_version) != 4);
 BUILD_BUG_ON(sizeof(struct gnttab_get_version) != 8);
 
-
 /* --- Tables and lookups --- */
 
 struct grant_table *gnttab_get(struct domain *ld, domid_t dom, bool any_id)

@@ -28,8 +28,6 @@
 #define PERIOD_MIN MILLISECS(1)
 #define PERIOD_MAX ((1ULL << 62) - 1)	/* STIME_DELTA_MAX */
 
-
-
 void vcpu_singleshot_fired(struct vcpu *v)
 {
 	evtchn_send_virq(v->domain, v->vcpu_id, VIRQ_TIMER);

@@ -177,7 +177,6 @@ struct domain {
 	unsigned long nr_continuations;
 };
 
-
 /* Domain lifecycle (xen/common/domain.c). */
 struct domain *domain_create(u16 domid, const char *name,
 			     unsigned int max_vcpus, bool privileged);
