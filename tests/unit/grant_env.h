@@ -35,6 +35,7 @@
 #include <public/grant_table.h>
 #include <public/memory.h>
 #include "unit.h"
+#include "fake_xmalloc.h"
 
 #define NDOMS 4
 #define RAM_GFN 0x100		/* 16 pages of RAM from here */
@@ -69,8 +70,6 @@ static void *arena;
 static unsigned long free_at_start;
 static pthread_mutex_t pa_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t list_mutex = PTHREAD_MUTEX_INITIALIZER;
-static long live_allocs;		/* atomically */
-static long fail_alloc_in = -1;		/* fail the Nth xzalloc from now */
 static bool preempt_always;		/* every batch stops after each op */
 static unsigned long continuations;	/* -ERESTART answers seen */
 
@@ -82,21 +81,6 @@ void page_alloc_lock(void)
 void page_alloc_unlock(void)
 {
 	pthread_mutex_unlock(&pa_mutex);
-}
-
-void *xzalloc_bytes(size_t size)
-{
-	if (fail_alloc_in >= 0 && fail_alloc_in-- == 0)
-		return NULL;
-	__atomic_fetch_add(&live_allocs, 1, __ATOMIC_RELAXED);
-	return calloc(1, size);
-}
-
-void xfree(void *p)
-{
-	if (p)
-		__atomic_fetch_sub(&live_allocs, 1, __ATOMIC_RELAXED);
-	free(p);
 }
 
 void domain_bad_request(struct domain *d, const char *fmt, ...)

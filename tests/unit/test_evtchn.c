@@ -15,6 +15,7 @@
 #include <xen/guest_access.h>
 #include <xen/xmalloc.h>
 #include "unit.h"
+#include "fake_xmalloc.h"
 
 #define NDOMS 3
 #define NV 4
@@ -35,8 +36,6 @@ static struct tdom {
 /* --- What the hypervisor provides --- */
 
 static __thread int irq_depth;
-static long live_allocs;	/* atomically */
-static long fail_alloc_in = -1;	/* fail the Nth allocation from now */
 
 unsigned long evtchn_irq_save(void)
 {
@@ -48,21 +47,6 @@ void evtchn_irq_restore(unsigned long flags)
 {
 	CHECK_EQ(flags, 0x200);
 	irq_depth--;
-}
-
-void *xzalloc_bytes(size_t size)
-{
-	if (fail_alloc_in >= 0 && fail_alloc_in-- == 0)
-		return NULL;
-	__atomic_fetch_add(&live_allocs, 1, __ATOMIC_RELAXED);
-	return calloc(1, size);
-}
-
-void xfree(void *p)
-{
-	if (p)
-		__atomic_fetch_sub(&live_allocs, 1, __ATOMIC_RELAXED);
-	free(p);
 }
 
 static struct tdom *T(struct domain *d)
