@@ -398,7 +398,7 @@ static void svm_take_dr(struct svm_vcpu *sv, struct hvm_exit *e)
  * any more (the interrupt went away while IF stayed clear) is not left
  * set.  A stale one would cost a spurious exit on hardware; under QEMU
  * TCG every VMRUN with V_IRQ set can lose a host interrupt (see
- * timer_catch_up(), xen/common/timer.c), and hostile_dom0, with a stale
+ * timer_catch_up_overdue(), xen/common/timer.c), and hostile_dom0, with a stale
  * window through 200,000 entries, lost its pCPU's timer interrupt.
  */
 static void svm_want_window(struct vmcb *vmcb, bool on)

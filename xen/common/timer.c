@@ -8,9 +8,9 @@
  * interrupt only raises TIMER_SOFTIRQ; expired timers run from the softirq
  * so a timer function may take locks, re-arm itself, or run long.
  *
- * Nothing here trusts that interrupt to come: the scheduler loop calls
- * timer_catch_up() before every guest entry and every halt, and a
- * deadline that passed without its interrupt runs anyway (see there).
+ * Nothing here trusts that interrupt to come: timer_catch_up_at() runs
+ * before every guest entry and every halt, and a deadline that passed
+ * without its interrupt runs anyway (timer_catch_up_overdue()).
  */
 #include <xen/lib.h>
 #include <xen/softirq.h>
@@ -32,7 +32,7 @@ struct timer_queue {
 	struct timer *running;		/* whose fn this CPU runs now */
 	unsigned int peak;		/* most timers ever queued at once */
 	unsigned long moved_in;		/* armed timers migrated here */
-	unsigned long lost;		/* interrupts timer_catch_up() saw
+	unsigned long lost;		/* interrupts timer_catch_up_overdue() saw
 					 * stranded (own CPU; a lower bound) */
 };
 
@@ -171,9 +171,10 @@ static bool timer_interrupt_stranded(void)
  * timers reprograms the LAPIC timer, whose next interrupt brings the
  * stranded vector along.
  *
- * Called (timer_catch_up(), xen/timer.h) by the scheduler loop before
- * every guest entry and every halt, with interrupts on: one RDTSC and a
- * compare when nothing is overdue.
+ * Reached through timer_catch_up_at() (xen/timer.h) before every guest
+ * entry (hvm_vcpu_run_once(), sharing its RDTSC) and every halt (the
+ * scheduler loop), with interrupts on: a load and a compare when nothing
+ * is overdue.
  * An interrupt merely late or in flight gets TIMER_SOFTIRQ raised twice,
  * which is harmless.  A halted CPU still depends on the interrupt, but
  * this loss needs a VMRUN; the next entry or halt catches up with it.

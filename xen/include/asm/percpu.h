@@ -21,7 +21,7 @@ struct percpu {
 	/* Timer queue (xen/common/timer.c); lock-protected. */
 	void *timer_queue;
 	/* The TSC this CPU's LAPIC timer is armed for, 0 if disarmed (this
-	 * CPU only; timer_catch_up()). */
+	 * CPU only; timer_catch_up_at()). */
 	u64 timer_armed_tsc;
 	/* Pending softirqs, one bit each (xen/common/softirq.c). */
 	unsigned long softirq_pending;

@@ -55,7 +55,7 @@ static inline void timer_catch_up_at(u64 tsc)
 void timer_init_cpu(void);
 const char *timer_mode_name(void);
 /* Each online CPU's queue length, its peak, how many armed timers
- * migrated to it and how many lost interrupts timer_catch_up() saw, one
+ * migrated to it and how many lost interrupts timer_catch_up_overdue() saw, one
  * line each. */
 void timer_dump_queues(void);
 void timer_selftest_all_cpus(void);
