@@ -394,8 +394,17 @@ static void domain_unlist(struct domain *d)
 	spin_unlock_irqrestore(&domlist_lock, f);
 }
 
-/* Stage 2: let go of other domains, leave the scheduler and the list. */
-static void domain_relinquish(struct domain *d)
+/* Stage 1's mark: no vCPU of @d enters the guest again. */
+static void domain_pause_for_death(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i])
+			vcpu_pause_flag_set(d->vcpu[i], VPF_dying);
+}
+
+/* Stage 2 up to the list's reference: let go of other domains, stop the
+ * vCPUs' timers, leave the scheduler and the list. */
+static void domain_let_go(struct domain *d)
 {
 	gnttab_release_mappings(d);
 	evtchn_domain_kill(d, d->evtchn);
@@ -409,6 +418,12 @@ static void domain_relinquish(struct domain *d)
 		sched_destroy_vcpu(v);
 	}
 	domain_unlist(d);
+}
+
+/* Stage 2. */
+static void domain_relinquish(struct domain *d)
+{
+	domain_let_go(d);
 	put_domain(d);		/* the list's reference */
 }
 
@@ -566,15 +581,8 @@ void domain_destroy(struct domain *d)
 	unsigned long budget = ~0UL;
 
 	d->is_dying = true;
-	for (unsigned int i = 0; i < d->max_vcpus; i++)
-		if (d->vcpu[i])
-			vcpu_pause_flag_set(d->vcpu[i], VPF_dying);
-	gnttab_release_mappings(d);
-	evtchn_domain_kill(d, d->evtchn);
-	for (unsigned int i = 0; i < d->max_vcpus; i++)
-		if (d->vcpu[i])
-			sched_destroy_vcpu(d->vcpu[i]);
-	domain_unlist(d);
+	domain_pause_for_death(d);
+	domain_let_go(d);
 	/* Someone else found it: its holder's put_domain() queues it. */
 	if (!ref_put(&d->refcnt))
 		return;
@@ -586,9 +594,7 @@ void domain_destroy(struct domain *d)
 /* Stop every vCPU and hand the domain to the reaper. */
 static void domain_kill(struct domain *d)
 {
-	for (unsigned int i = 0; i < d->max_vcpus; i++)
-		if (d->vcpu[i])
-			vcpu_pause_flag_set(d->vcpu[i], VPF_dying);
+	domain_pause_for_death(d);
 	reaper_arm(REAPER_PERIOD);
 }
 
