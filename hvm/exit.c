@@ -61,14 +61,9 @@ static inline void hvm_complete_insn(struct vcpu *v, unsigned int len)
 		hvm_complete_flags(v);
 }
 
-void hvm_inject_gp0(struct vcpu *v)
+static void hvm_inject_gp0(struct vcpu *v)
 {
 	hvm_ops->inject_exception(v, TRAP_GP, true, 0);
-}
-
-void hvm_inject_ud(struct vcpu *v)
-{
-	hvm_ops->inject_exception(v, TRAP_UD, false, 0);
 }
 
 static enum hvm_disposition exit_cpuid(struct vcpu *v)

@@ -151,9 +151,6 @@ static inline bool hvm_long_mode_64(struct vcpu *v)
 {
 	return hvm_guest_mode(v) & HVM_MODE_64;
 }
-void hvm_inject_gp0(struct vcpu *v);
-
-void hvm_inject_ud(struct vcpu *v);
 
 /* Per-domain policies (hvm/cpuid.c, hvm/msr.c, hvm/io.c). */
 void hvm_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, u32 *a, u32 *b, u32 *c,

@@ -213,6 +213,17 @@ struct hvm_exit {
 	};
 };
 
+/* The exit is an exception for the dispatcher to inject (a refused
+ * instruction, or a guest exception to reflect): every field set. */
+static inline void hvm_exit_exception(struct hvm_exit *e, u8 vector,
+				      bool has_error, u32 error)
+{
+	e->reason = HVM_EXIT_EXCEPTION;
+	e->exc.vector = vector;
+	e->exc.has_error = has_error;
+	e->exc.error = has_error ? error : 0;
+}
+
 struct vlapic;
 
 /*

@@ -188,8 +188,8 @@ static int svm_set_cr4(struct vcpu *v, struct vmcb *vmcb, u64 val)
  * The CR0 and CR4 write intercepts (15.9): decode the MOV (or LMSW or
  * CLTS), check the value against hvm/x86.c, write it, and flush
  * this vCPU's TLB (a fresh ASID) where the instruction would have.
- * Vendor mechanics: HVM_EXIT_HANDLED, or HVM_EXIT_UNHANDLED for an LMSW
- * from memory.
+ * Vendor mechanics: HVM_EXIT_HANDLED, the #GP to inject as
+ * HVM_EXIT_EXCEPTION, or HVM_EXIT_UNHANDLED for an LMSW from memory.
  */
 void svm_exit_cr_write(struct vcpu *v, struct vmcb *vmcb, unsigned int cr,
 		       struct hvm_exit *e)
@@ -206,12 +206,12 @@ void svm_exit_cr_write(struct vcpu *v, struct vmcb *vmcb, unsigned int cr,
 	if (!rc)
 		rc = cr == 0 ? svm_set_cr0(v, vmcb, val) :
 			       svm_set_cr4(v, vmcb, val);
+	if (rc) {
+		hvm_exit_exception(e, TRAP_GP, true, 0);
+		return;
+	}
 	e->reason = HVM_EXIT_HANDLED;
 	e->handled = HVM_DONE;		/* the dispatcher moves RIP */
-	if (rc) {
-		hvm_inject_gp0(v);
-		e->handled = HVM_INJECT;
-	}
 }
 
 /* The VMCB field holding @msr, or NULL (EFER and DEBUGCTL are special). */

@@ -527,15 +527,10 @@ static bool svm_decode_insn(u64 code, struct hvm_exit *e)
 	case VMEXIT_MWAIT_COND:
 	case VMEXIT_RDPRU:
 		/* CPUID hides them: #UD as on a CPU without them. */
-		e->reason = HVM_EXIT_EXCEPTION;
-		e->exc.vector = TRAP_UD;
-		e->exc.has_error = false;
-		e->exc.error = 0;
+		hvm_exit_exception(e, TRAP_UD, false, 0);
 		return true;
 	case VMEXIT_RDPMC:
-		e->reason = HVM_EXIT_EXCEPTION;	/* no counters: #GP(0) */
-		e->exc.vector = TRAP_GP;
-		e->exc.has_error = true;
+		hvm_exit_exception(e, TRAP_GP, true, 0);  /* no counters */
 		return true;
 	}
 	return false;
@@ -553,11 +548,8 @@ static void svm_exit_cache(struct vcpu *v, struct vmcb *vmcb,
 	e->insn_len = svm_insn_len(v, vmcb, 0x09, NULL);
 	if (!e->insn_len)
 		e->insn_len = svm_insn_len(v, vmcb, 0x08, NULL);
-	if (!e->insn_len) {
-		hvm_inject_gp0(v);
-		e->reason = HVM_EXIT_HANDLED;
-		e->handled = HVM_INJECT;
-	}
+	if (!e->insn_len)
+		hvm_exit_exception(e, TRAP_GP, true, 0);
 }
 
 static void svm_decode_io(struct vmcb *vmcb, struct hvm_exit *e)
@@ -599,10 +591,7 @@ static void svm_decode_ud(struct vcpu *v, struct vmcb *vmcb,
 	static const u8 vmcall[3] = { 0x0f, 0x01, 0xc1 };
 	u8 insn[3];
 
-	e->exc.vector = TRAP_UD;
-	e->exc.has_error = false;
-	e->exc.error = 0;
-	e->reason = HVM_EXIT_EXCEPTION;
+	hvm_exit_exception(e, TRAP_UD, false, 0);
 	if (!copy_from_guest(v, insn, svm_rip_linear(vmcb), sizeof(insn)) &&
 	    !memcmp(insn, vmcall, sizeof(insn))) {
 		e->reason = HVM_EXIT_OTHER_VENDOR_HYPERCALL;
@@ -619,10 +608,8 @@ static void svm_decode_exception(struct vmcb *vmcb, struct hvm_exit *e)
 	if (vec == TRAP_DB && (vmcb->rflags & X86_EFLAGS_TF))
 		vmcb->dr6 |= X86_DR6_BS;
 
-	e->reason = HVM_EXIT_EXCEPTION;
-	e->exc.vector = vec;
-	e->exc.has_error = x86_exc_has_error_code(vec);
-	e->exc.error = e->exc.has_error ? (u32)vmcb->exitinfo1 : 0;
+	hvm_exit_exception(e, vec, x86_exc_has_error_code(vec),
+			   (u32)vmcb->exitinfo1);
 }
 
 /* VMRUN refused the state (15.5.1): log what its checks look at. */

@@ -489,10 +489,7 @@ static void vmx_exit_db(struct vcpu *v, struct vmx_vcpu *vx, u32 info,
 		e->handled = HVM_INJECT;
 		return;
 	}
-	e->reason = HVM_EXIT_EXCEPTION;
-	e->exc.vector = TRAP_DB;
-	e->exc.has_error = false;
-	e->exc.error = 0;
+	hvm_exit_exception(e, TRAP_DB, false, 0);
 }
 
 static void vmx_decode_exception(struct vcpu *v, struct hvm_exit *e)
@@ -518,10 +515,9 @@ static void vmx_decode_exception(struct vcpu *v, struct hvm_exit *e)
 		e->insn_len = 3;
 		return;
 	}
-	e->reason = HVM_EXIT_EXCEPTION;
-	e->exc.vector = vec;
-	e->exc.has_error = info & VMX_INTR_HAS_ERROR;
-	e->exc.error = e->exc.has_error ? vmx_vmread(VMCS_EXIT_INTR_ERROR) : 0;
+	hvm_exit_exception(e, vec, info & VMX_INTR_HAS_ERROR,
+			   info & VMX_INTR_HAS_ERROR ?
+			   vmx_vmread(VMCS_EXIT_INTR_ERROR) : 0);
 }
 
 static void vmx_decode_io(struct hvm_exit *e)
@@ -567,15 +563,12 @@ static bool vmx_exit_refused(u32 basic, struct hvm_exit *e)
 			basic == VMX_EXIT_VMFUNC;
 
 	if (basic == VMX_EXIT_RDPMC)
-		e->exc.vector = TRAP_GP;
+		hvm_exit_exception(e, TRAP_GP, true, 0);
 	else if (vmx_insn || basic == VMX_EXIT_GETSEC ||
 		 basic == VMX_EXIT_MWAIT || basic == VMX_EXIT_MONITOR)
-		e->exc.vector = TRAP_UD;
+		hvm_exit_exception(e, TRAP_UD, false, 0);
 	else
 		return false;
-	e->reason = HVM_EXIT_EXCEPTION;
-	e->exc.has_error = e->exc.vector == TRAP_GP;
-	e->exc.error = 0;
 	return true;
 }
 

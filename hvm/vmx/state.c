@@ -9,8 +9,8 @@
  * clear, but a PG change has to move EFER.LMA and the "IA-32e mode guest"
  * entry control with it (26.3.1.1, as Xen's vmx_update_guest_efer), and
  * PAE paging needs its PDPTEs in the VMCS (26.3.2.4).  Those CR exits are
- * vendor mechanics: handled here, reported as HVM_EXIT_HANDLED with the
- * disposition (done, or #GP injected); the dispatcher moves RIP.  A guest
+ * vendor mechanics: handled here, reported as HVM_EXIT_HANDLED (done),
+ * or as the #GP for the dispatcher to inject; the dispatcher moves RIP.  A guest
  * MOV to CR4 exits only when it changes a bit VMX forces or a bit of a
  * feature the guest was not offered (vmx.c vmx_cpu_policy()); CR0, CR4
  * and EFER writes are checked by hvm/x86.c, so a bad value gets #GP, not
@@ -315,12 +315,12 @@ void vmx_exit_cr(struct vcpu *v, struct vmx_vcpu *vx, struct hvm_exit *e)
 	default:
 		return;
 	}
+	if (rc) {
+		hvm_exit_exception(e, TRAP_GP, true, 0);
+		return;
+	}
 	e->reason = HVM_EXIT_HANDLED;
 	e->handled = HVM_DONE;
-	if (rc) {
-		vmx_inject_exception(v, TRAP_GP, true, 0);
-		e->handled = HVM_INJECT;
-	}
 }
 
 /* ---- MSRs ---- */
