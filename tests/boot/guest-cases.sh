@@ -107,6 +107,21 @@ guest_runstate() {
 	sed -nE "s/.*domain d[0-9]+ \($2\):.*[ ,:]$3 ([0-9]+) ms.*/\1/p" "$1" | tail -n1
 }
 
+# guest_domains_succeeded NAME DOMAIN-NAME...: each domain= module was
+# built and its guest reported SUCCESS; their ids land in DOMAIN_IDS, in
+# order.  Fails NAME (and returns 1) otherwise.
+guest_domains_succeeded() {
+	local name=$1 d lines=()
+	shift
+	DOMAIN_IDS=()
+	for d in "$@"; do
+		DOMAIN_IDS+=("$(guest_domid "$LOG" "$d")")
+		[ -n "${DOMAIN_IDS[-1]}" ] || { fail "$name" "domain $d not built" "$LOG"; return 1; }
+		lines+=("\\(d${DOMAIN_IDS[-1]}\\) Test result: SUCCESS")
+	done
+	expect_lines "$name" "$LOG" "${lines[@]}"
+}
+
 # Line number of the first/last line matching an extended regex (0: none).
 guest_first_line() { local n; n=$(grep -anE -- "$2" "$1" | head -n1 | cut -d: -f1); echo "${n:-0}"; }
 guest_last_line() { local n; n=$(grep -anE -- "$2" "$1" | tail -n1 | cut -d: -f1); echo "${n:-0}"; }
@@ -214,35 +229,25 @@ guest_portio() {
 # Two memory domains at once, different patterns, on CPUS pCPUs: RAM is
 # private to each.  Both must finish PASSES passes within SLEEP ms.
 guest_memory_pair() {
-	local rig=$1 t=$2 cpus=$3 sleep=$4 passes=$5 name="$1: guest memory x2 at once (private RAM)" a b
+	local rig=$1 t=$2 cpus=$3 sleep=$4 passes=$5 name="$1: guest memory x2 at once (private RAM)"
 	guest_run "$rig" memory-pair "$t" "$cpus" "controller.elf sleep=$sleep" \
 		"memory.elf domain=m1,mem=16 mem_mb=16 seed=1 passes=$passes" \
 		"memory.elf domain=m2,mem=24 mem_mb=24 seed=2 passes=$passes"
 	guest_expect_success "$name" || return
-	a=$(guest_domid "$LOG" m1)
-	b=$(guest_domid "$LOG" m2)
-	if [ -z "$a" ] || [ -z "$b" ]; then fail "$name" "domains m1/m2 not built" "$LOG"; return; fi
-	expect_lines "$name" "$LOG" "\(d$a\) Test result: SUCCESS" "\(d$b\) Test result: SUCCESS" &&
-		pass "$name"
+	guest_domains_succeeded "$name" m1 m2 && pass "$name"
 }
 
 # FPU/SSE registers and XCR0 stay each vCPU's own: three fpu domains with
 # different seeds (so different XCR0s where XSAVE exists) pinned to one
 # pCPU yield to each other between loading and checking their registers.
 guest_fpu() {
-	local rig=$1 t=$2 cpus=$3 sleep=$4 passes=$5 name="$1: guest fpu x3 on one pCPU (registers and XCR0 kept)" d ids=()
+	local rig=$1 t=$2 cpus=$3 sleep=$4 passes=$5 name="$1: guest fpu x3 on one pCPU (registers and XCR0 kept)"
 	guest_run "$rig" fpu-three "$t" "$cpus" "controller.elf sleep=$sleep" \
 		"fpu.elf domain=f1,pin=0 seed=1 passes=$passes" \
 		"fpu.elf domain=f2,pin=0 seed=2 passes=$passes" \
 		"fpu.elf domain=f3,pin=0 seed=3 passes=$passes"
 	guest_expect_success "$name" || return
-	for d in f1 f2 f3; do
-		ids+=("$(guest_domid "$LOG" "$d")")
-		[ -n "${ids[-1]}" ] || { fail "$name" "domain $d not built" "$LOG"; return; }
-	done
-	expect_lines "$name" "$LOG" "\(d${ids[0]}\) Test result: SUCCESS" \
-		"\(d${ids[1]}\) Test result: SUCCESS" "\(d${ids[2]}\) Test result: SUCCESS" &&
-		pass "$name"
+	guest_domains_succeeded "$name" f1 f2 f3 && pass "$name"
 }
 
 # memory touch-outside: SUCCESS for the pattern test, then the access
@@ -279,10 +284,9 @@ guest_tlb_isolation() {
 		"sensitive.elf domain=victim,pin=0 tlb=victim" \
 		"sensitive.elf domain=attacker,pin=0 tlb=attacker"
 	guest_expect_success "$name" || return
-	v=$(guest_domid "$LOG" victim)
-	a=$(guest_domid "$LOG" attacker)
-	if [ -z "$v" ] || [ -z "$a" ]; then fail "$name" "domains victim/attacker not built" "$LOG"; return; fi
-	expect_lines "$name" "$LOG" "\(d$v\) Test result: SUCCESS" "\(d$a\) Test result: SUCCESS" \
+	guest_domains_succeeded "$name" victim attacker || return
+	v=${DOMAIN_IDS[0]} a=${DOMAIN_IDS[1]}
+	expect_lines "$name" "$LOG" \
 		"\(d$a\) sensitive: PASS: INVLPGA raised #UD for every ASID" || return
 	grep -aEq "\(d$v\) sensitive: SKIP: TLB entries do not survive" "$LOG" &&
 		note=" (TLB effect not observable on this CPU: the #UD answers are the check)"

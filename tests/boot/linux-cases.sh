@@ -43,6 +43,14 @@ linux_prepare() {
 	LINUX_READY=0
 }
 
+# The emulator run that wrote LOG ended well (status RC); fails NAME
+# otherwise.
+linux_emulator_ok() {
+	[ "$RC" -eq 0 ] && return 0
+	fail "$1" "emulator exit status $RC" "$LOG"
+	return 1
+}
+
 # The hypervisor time "sleep 2" took must be 2 s +-10%.
 linux_check_sleep() {
 	local name=$1 log=$2 ms
@@ -81,10 +89,7 @@ linux_dom0_case() {
 			>"$OUT/$4.runner" 2>&1
 		RC=$?
 	fi
-	if [ "$RC" -ne 0 ]; then
-		fail "$name" "emulator exit status $RC" "$LOG"
-		return
-	fi
+	linux_emulator_ok "$name" || return
 	expect_lines "$name" "$LOG" \
 		"Linux version ${LINUX_KVER%% *}" \
 		"init: /init started" \
@@ -116,10 +121,7 @@ linux_console_case() {
 		-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_test=/bin/true amphi_shell=1,$LINUX_INITRD" \
 		-- $LINUX_XEN_CMDLINE dom0_max_vcpus=1
 	RC=$?
-	if [ "$RC" -ne 0 ]; then
-		fail "$name" "emulator exit status $RC" "$LOG"
-		return
-	fi
+	linux_emulator_ok "$name" || return
 	expect_lines "$name" "$LOG" "init: starting a shell" "^typed-42" \
 		"Powering off \(ACPI S5\)" \
 		"!FATAL|Panic|Unexpected exception|d0: crashed|Kernel panic" &&
@@ -142,10 +144,7 @@ linux_foreign_case() {
 		-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_peer=1,$LINUX_INITRD,$peer domain=peer" \
 		-- $LINUX_XEN_CMDLINE dom0_max_vcpus=2
 	RC=$?
-	if [ "$RC" -ne 0 ]; then
-		fail "$name" "emulator exit status $RC" "$LOG"
-		return
-	fi
+	linux_emulator_ok "$name" || return
 	expect_lines "$name" "$LOG" \
 		"d1: \"peer\" built" "\(d1\) peer: ready" \
 		"\(d1\) peer: dom0 wrote \"dom0 was here\"" \
