@@ -33,17 +33,17 @@
 
 #define X86_MAX_INSN_LEN	15
 
-/* Linear address of the guest's RIP (CS base is ignored in 64-bit mode). */
-u64 svm_rip_linear(const struct vmcb *vmcb)
-{
-	if ((vmcb->efer & EFER_LMA) && (vmcb->cs.attr & X86_SEG_ATTR_L))
-		return vmcb->rip;
-	return (u32)(vmcb->cs.base + vmcb->rip);
-}
-
 static bool svm_in_64bit(const struct vmcb *vmcb)
 {
 	return (vmcb->efer & EFER_LMA) && (vmcb->cs.attr & X86_SEG_ATTR_L);
+}
+
+/* Linear address of the guest's RIP (CS base is ignored in 64-bit mode). */
+u64 svm_rip_linear(const struct vmcb *vmcb)
+{
+	if (svm_in_64bit(vmcb))
+		return vmcb->rip;
+	return (u32)(vmcb->cs.base + vmcb->rip);
 }
 
 /*
