@@ -29,6 +29,7 @@
 #include <hvm/hvm.h>
 #include <hvm/x86.h>
 #include <xen/lib.h>
+#include <xen/p2m.h>
 #include <asm/processor.h>
 
 #define F(name) XEN_X86_FEATURE_##name
@@ -212,8 +213,12 @@ void hvm_cpu_policy_init(void)
 	state_dependencies(p);
 	if (hvm_ops->cpu_policy)
 		hvm_ops->cpu_policy(p);
-	p->maxphysaddr = cpuid_eax(0x80000000) >= 0x80000008 ?
-			 cpuid_eax(0x80000008) & 0xff : 36;
+	/* At most the width the p2m covers (ARCH_MAX_GFN): Linux places
+	 * grant and foreign mappings anywhere below what CPUID says, and
+	 * the MTRR and CR3 checks must agree with it. */
+	p->maxphysaddr = MIN(cpuid_eax(0x80000000) >= 0x80000008 ?
+			     cpuid_eax(0x80000008) & 0xff : 36,
+			     (unsigned int)P2M_GUEST_PHYS_BITS);
 	if (x86_has(p, ARCH_CAPS) &&
 	    rdmsr_safe(MSR_ARCH_CAPABILITIES, &p->arch_caps))
 		p->arch_caps &= HVM_ARCH_CAPS;

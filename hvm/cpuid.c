@@ -16,7 +16,6 @@
 #include <hvm/x86.h>
 #include <public/arch-x86/cpuid.h>
 #include <xen/lib.h>
-#include <xen/p2m.h>
 #include <xen/sched.h>
 #include <xen/time.h>
 #include <asm/processor.h>
@@ -228,11 +227,8 @@ static void host_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
 		*d = p->fw[X86_FW_E7D];
 		break;
 	case 0x80000008:
-		/* EAX[7:0]: the guest-physical address width the p2m covers
-		 * (48 bits, ARCH_MAX_GFN) at most: Linux places grant and
-		 * foreign mappings anywhere below it. */
-		if ((*a & 0xff) > P2M_GUEST_PHYS_BITS)
-			*a = (*a & ~0xffU) | P2M_GUEST_PHYS_BITS;
+		/* EAX[7:0]: the policy's physical-address width. */
+		*a = (*a & ~0xffU) | p->maxphysaddr;
 		/* AMD: ECX NC (7:0) + 1 logical processors per package,
 		 * ApicIdCoreSize (15:12) bits of core number in the APIC ID;
 		 * Linux's AMD topology uses them (TOPOEXT is hidden), so they
