@@ -43,9 +43,8 @@ void hvm_msr_vcpu_init(struct vcpu *v)
 /* Address bits of a variable MTRR: 4 KiB granules below MAXPHYADDR. */
 static u64 mtrr_addr_mask(const struct vcpu *v)
 {
-	unsigned int bits = hvm_cpu_policy(v->domain)->maxphysaddr;
-
-	return ((1ULL << MIN(bits, 52U)) - 1) & ~0xfffULL;
+	return ((1ULL << hvm_cpu_policy(v->domain)->maxphysaddr) - 1) &
+	       ~0xfffULL;
 }
 
 /* Fixed-range MTRR index (0..10) for @msr, or -1. */
@@ -60,48 +59,59 @@ static int mtrr_fixed_index(u32 msr)
 	return -1;
 }
 
+/* Where fixed or variable MTRR @msr is kept, or NULL; the guest-chosen
+ * index is clamped against speculation (xen/nospec.h). */
+static u64 *mtrr_slot(struct vcpu *v, u32 msr)
+{
+	struct hvm_vcpu *h = v->hvm;
+	int fix = mtrr_fixed_index(msr);
+	u32 var = msr - MSR_MTRR_PHYS_BASE0;
+
+	BUILD_BUG_ON(ARRAY_SIZE(h->msr_mtrr_var) != 2 * MTRR_VCNT);
+	if (fix >= 0)
+		return &h->msr_mtrr_fixed[array_index_nospec(
+			fix, ARRAY_SIZE(h->msr_mtrr_fixed))];
+	if (var < ARRAY_SIZE(h->msr_mtrr_var))
+		return &h->msr_mtrr_var[array_index_nospec(
+			var, ARRAY_SIZE(h->msr_mtrr_var))];
+	return NULL;
+}
+
+/* Pre: is_mtrr(@msr). */
 static int mtrr_write(struct vcpu *v, u32 msr, u64 val)
 {
-	int fix = mtrr_fixed_index(msr);
-
 	if (msr == MSR_MTRR_DEF_TYPE) {
 		if ((val & ~0xcffULL) || !x86_mtrr_type_valid(val & 0xff))
 			return -EINVAL;
 		v->hvm->msr_mtrr_def = val;
 		return 0;
 	}
-	if (fix >= 0) {
+	if (mtrr_fixed_index(msr) >= 0) {
 		for (int i = 0; i < 8; i++)
 			if (!x86_mtrr_type_valid((val >> (8 * i)) & 0xff))
 				return -EINVAL;
-		v->hvm->msr_mtrr_fixed[array_index_nospec(fix, ARRAY_SIZE(v->hvm->msr_mtrr_fixed))] = val;
-		return 0;
-	}
-	/* Variable ranges: even = base (type in bits 7:0), odd = mask. */
-	if (msr & 1) {
+	} else if (msr & 1) {
+		/* Variable ranges: even = base (type in 7:0), odd = mask. */
 		if (val & ~(mtrr_addr_mask(v) | (1ULL << 11)))
 			return -EINVAL;
 	} else if ((val & ~(mtrr_addr_mask(v) | 0xff)) ||
 		   !x86_mtrr_type_valid(val & 0xff)) {
 		return -EINVAL;
 	}
-	v->hvm->msr_mtrr_var[array_index_nospec(msr - MSR_MTRR_PHYS_BASE0, ARRAY_SIZE(v->hvm->msr_mtrr_var))] = val;
+	*mtrr_slot(v, msr) = val;
 	return 0;
 }
 
 static int mtrr_read(struct vcpu *v, u32 msr, u64 *val)
 {
-	int fix = mtrr_fixed_index(msr);
+	u64 *slot = mtrr_slot(v, msr);
 
 	if (msr == MSR_MTRRCAP)
 		*val = MTRRCAP_VALUE;
 	else if (msr == MSR_MTRR_DEF_TYPE)
 		*val = v->hvm->msr_mtrr_def;
-	else if (fix >= 0)
-		*val = v->hvm->msr_mtrr_fixed[array_index_nospec(fix, ARRAY_SIZE(v->hvm->msr_mtrr_fixed))];
-	else if (msr >= MSR_MTRR_PHYS_BASE0 &&
-		 msr < MSR_MTRR_PHYS_BASE0 + 2 * MTRR_VCNT)
-		*val = v->hvm->msr_mtrr_var[array_index_nospec(msr - MSR_MTRR_PHYS_BASE0, ARRAY_SIZE(v->hvm->msr_mtrr_var))];
+	else if (slot)
+		*val = *slot;
 	else
 		return -ENOENT;
 	return 0;
