@@ -127,7 +127,7 @@ static long hvm_param(struct vcpu *v, int op, u64 arg)
 		return hvm_param_on(v, curr, op, arg, &p);
 	if (!curr->is_privileged)
 		return -EPERM;
-	if (p.domid >= DOMID_FIRST_RESERVED || !(d = domain_by_id(p.domid)))
+	if (!(d = domain_by_id(p.domid)))
 		return -ESRCH;
 	rc = hvm_param_on(v, d, op, arg, &p);
 	put_domain(d);

@@ -244,6 +244,8 @@ struct domain *domain_by_id(u16 id)
 {
 	struct domain *d = NULL;
 
+	if (id >= DOMID_FIRST_RESERVED)	/* as domain.c */
+		return NULL;
 	pthread_mutex_lock(&list_mutex);
 	for (int i = 0; i < NDOMS && !d; i++)
 		if (dom[i].listed && dom[i].d.domain_id == id &&

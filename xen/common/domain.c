@@ -75,8 +75,11 @@ struct evtchn_domain *evtchn_of(struct domain *d)
 struct domain *domain_by_id(u16 domid)
 {
 	struct domain *d;
-	unsigned long f = spin_lock_irqsave(&domlist_lock);
+	unsigned long f;
 
+	if (domid >= DOMID_FIRST_RESERVED)
+		return NULL;
+	f = spin_lock_irqsave(&domlist_lock);
 	for (d = domain_list; d && d->domain_id != domid; d = d->next_in_list)
 		;
 	if (d && !ref_get_live(&d->refcnt))
@@ -177,17 +180,12 @@ static void evtchn_poll_wake_hook(struct domain *d, evtchn_port_t port)
 	}
 }
 
-static struct domain *evtchn_lookup_hook(domid_t domid)
-{
-	return domid < DOMID_FIRST_RESERVED ? domain_by_id(domid) : NULL;
-}
-
 void domain_subsystem_init(void)
 {
 	static const struct evtchn_hooks hooks = {
 		.kick = evtchn_kick_hook,
 		.poll_wake = evtchn_poll_wake_hook,
-		.lookup = evtchn_lookup_hook,
+		.lookup = domain_by_id,
 		.put = put_domain,
 	};
 
@@ -249,7 +247,8 @@ struct domain *domain_create(u16 domid, const char *name,
 	struct domain *d, *other;
 	unsigned long f;
 
-	if (!max_vcpus || max_vcpus > MAX_VIRT_CPUS)
+	if (!max_vcpus || max_vcpus > MAX_VIRT_CPUS ||
+	    domid >= DOMID_FIRST_RESERVED)
 		return NULL;
 	if ((other = domain_by_id(domid))) {
 		put_domain(other);

@@ -80,7 +80,7 @@ struct grant_table *gnttab_get(struct domain *ld, domid_t dom, bool any_id)
 		get_domain(ld);
 		return ld->grant_table;
 	}
-	d = dom < DOMID_FIRST_RESERVED ? domain_by_id(dom) : NULL;
+	d = domain_by_id(dom);
 	if (d && !d->grant_table) {
 		put_domain(d);
 		d = NULL;

@@ -60,7 +60,7 @@ static struct domain *memop_target(struct vcpu *v, domid_t domid, long *rc)
 		get_domain(d);
 		return d;
 	}
-	t = domid < DOMID_FIRST_RESERVED ? domain_by_id(domid) : NULL;
+	t = domain_by_id(domid);
 	if (!t) {
 		*rc = -ESRCH;
 		return NULL;
@@ -379,8 +379,7 @@ static long add_to_physmap_batch(struct vcpu *v, struct hypercall_args *args,
 			err = add_to_physmap_one(d, b.space, idx, gpfn);
 		} else {
 			/* Xen's rcu_lock_remote_domain_by_id(). */
-			fd = b.u.foreign_domid < DOMID_FIRST_RESERVED ?
-			     domain_by_id(b.u.foreign_domid) : NULL;
+			fd = domain_by_id(b.u.foreign_domid);
 			err = !fd ? -ESRCH : fd == v->domain ? -EPERM :
 			      add_foreign(d, idx, gpfn, fd);
 			if (fd)
@@ -497,7 +496,7 @@ static long acquire_resource(struct vcpu *v, struct hypercall_args *args,
 		return -EFAULT;
 	if (x.pad || (x.frame >> 32) || ((x.frame + x.nr_frames) >> 32))
 		return -EINVAL;
-	d = x.domid < DOMID_FIRST_RESERVED ? domain_by_id(x.domid) : NULL;
+	d = domain_by_id(x.domid);
 	if (!d)
 		return -ESRCH;
 	if (d == v->domain) {

@@ -67,7 +67,7 @@ static long remote_shutdown(struct vcpu *v, u64 arg)
 		return -EPERM;
 	if (copy_from_guest(v, &rs, arg, sizeof(rs)))
 		return -EFAULT;
-	d = rs.domain_id < DOMID_FIRST_RESERVED ? domain_by_id(rs.domain_id) : NULL;
+	d = domain_by_id(rs.domain_id);
 	if (!d)
 		return -ESRCH;
 	if (rs.reason > SHUTDOWN_soft_reset) {

@@ -197,9 +197,10 @@ void domain_shutdown(struct domain *d, int reason);
 void domain_destroy(struct domain *d);
 /* Runstate times of every domain, one line each (at power-off). */
 void domain_print_runstates(void);
-/* The listed domain with @domid and a reference for the caller, or NULL.
- * Dying domains are found too (callers that must refuse them check
- * is_dying).  Drop the reference with put_domain(). */
+/* The listed domain with @domid and a reference for the caller, or NULL
+ * (always for a reserved id: DOMID_SELF, DOMID_IO and the rest name no
+ * domain here).  Dying domains are found too (callers that must refuse
+ * them check is_dying).  Drop the reference with put_domain(). */
 struct domain *domain_by_id(u16 domid);
 /* Another reference to a domain the caller holds one on (or runs in). */
 void get_domain(struct domain *d);
