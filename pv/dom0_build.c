@@ -14,6 +14,7 @@
 #include <xen/bootinfo.h>
 #include <xen/domain_build.h>
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/options.h>
@@ -113,6 +114,7 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 	size_t elf_len = kernel->size;
 	void *scratch = NULL;
 	unsigned int scratch_order = 0;
+	struct domain_config cfg = { 0 };
 	struct domain *d;
 	int rc;
 
@@ -123,7 +125,11 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 	    (rc = kernel_image_prepare(img, kernel->size, &elf, &elf_len,
 				       &scratch, &scratch_order, why)))
 		return rc;
-	d = domain_create(domid, sp->name, sp->vcpus, flags & SIF_PRIVILEGED);
+	/* Xen's defaults: 1023 ports for a domU (libxl), all for dom0. */
+	cfg.max_vcpus = sp->vcpus;
+	cfg.privileged = flags & SIF_PRIVILEGED;
+	cfg.max_evtchn_port = cfg.privileged ? EVTCHN_MAX_PORTS - 1 : 1023;
+	d = domain_create(domid, sp->name, &cfg);
 	if (!d) {
 		free_pages(scratch, scratch_order);
 		return *why = "cannot create the domain (out of memory?)", -ENOMEM;

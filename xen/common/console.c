@@ -30,6 +30,7 @@
 
 static char log_ring[LOG_RING_SIZE];
 static size_t log_prod;			/* free-running */
+static u32 log_cons;			/* XEN_SYSCTL_readconsole's clear */
 static DEFINE_SPINLOCK(console_lock);
 static bool console_lock_busted;
 static u16 serial_port = 0x3f8;
@@ -141,14 +142,35 @@ void printk(const char *fmt, ...)
 	va_end(ap);
 }
 
-size_t console_ring_read(char *buf, size_t len)
+void console_ring_indices(u32 *cons, u32 *prod)
 {
-	size_t n = MIN(len, MIN(log_prod, (size_t)LOG_RING_SIZE));
-	size_t start = log_prod - n;
+	unsigned long flags = console_lock_take();
+	u32 p = log_prod, c = log_cons;
+
+	console_lock_drop(flags);
+	/* What the ring still holds, from the last clearing read on. */
+	if (p - c > LOG_RING_SIZE)
+		c = p - LOG_RING_SIZE;
+	*cons = c;
+	*prod = p;
+}
+
+size_t console_ring_copy(u32 from, u32 prod, char *buf, size_t len)
+{
+	size_t n = MIN(len, (size_t)(u32)(prod - from));
 
 	for (size_t i = 0; i < n; i++)
-		buf[i] = log_ring[(start + i) % LOG_RING_SIZE];
+		buf[i] = log_ring[(u32)(from + i) % LOG_RING_SIZE];
 	return n;
+}
+
+void console_ring_consume(u32 upto)
+{
+	unsigned long flags = console_lock_take();
+
+	log_cons = (u32)log_prod - upto > LOG_RING_SIZE ?
+		   (u32)log_prod - LOG_RING_SIZE : upto;
+	console_lock_drop(flags);
 }
 
 /*

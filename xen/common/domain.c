@@ -13,13 +13,17 @@
  * Death runs in stages, driven by the reaper (a timer on CPU 0, so the
  * work is preemptible: each run does a bounded amount and re-arms, and
  * vCPUs and other softirqs run in between):
- *  1. kill: domain_shutdown()/domain_crash() mark the domain dying and
- *     pause every vCPU (VPF_dying);
+ *  1. kill: domain_shutdown()/domain_crash() of a domain built at boot,
+ *     or XEN_DOMCTL_destroydomain (domain_kill_step()), mark the domain
+ *     dying and pause every vCPU (VPF_dying).  A domain the toolstack
+ *     created only pauses when it shuts down (VPF_shutdown), as in Xen:
+ *     it stays listed, reported as shut down, until the toolstack
+ *     destroys it;
  *  2. relinquish, once no vCPU is on a CPU any more: the domain lets go of
  *     what it holds of OTHER domains (its grant mappings and the pins
  *     behind them, its event-channel pairs), its vCPUs leave the scheduler
  *     and their timers stop; it is taken off the list and the list's
- *     reference is dropped;
+ *     reference is dropped, and the initial domain gets VIRQ_DOM_EXC;
  *  3. teardown, after the last reference: the p2m is drained (every frame
  *     reference it holds is dropped, a bounded number per run), then the
  *     grant table, shared_info, vCPUs and the rest are freed;
@@ -242,12 +246,12 @@ static void domain_free_structures(struct domain *d)
 }
 
 struct domain *domain_create(u16 domid, const char *name,
-			     unsigned int max_vcpus, bool privileged)
+			     const struct domain_config *cfg)
 {
 	struct domain *d, *other;
 	unsigned long f;
 
-	if (!max_vcpus || max_vcpus > MAX_VIRT_CPUS ||
+	if (!cfg->max_vcpus || cfg->max_vcpus > MAX_VIRT_CPUS ||
 	    domid >= DOMID_FIRST_RESERVED)
 		return NULL;
 	if ((other = domain_by_id(domid))) {
@@ -264,16 +268,23 @@ struct domain *domain_create(u16 domid, const char *name,
 	spin_lock_init(&d->p2m_lock);
 	d->refcnt = 1;			/* the list's */
 	d->shared_info_gfn = ~0ULL;
-	d->is_privileged = privileged;
-	d->max_vcpus = max_vcpus;
+	d->is_privileged = cfg->privileged;
+	d->kept_after_shutdown = cfg->from_toolstack;
+	d->max_vcpus = cfg->max_vcpus;
 	d->weight = 256;
 	if (arch_domain_create(d) || sched_init_domain(d))
 		goto fail;
-	for (unsigned int i = 0; i < max_vcpus; i++)
+	for (unsigned int i = 0; i < cfg->max_vcpus; i++)
 		if (!(d->vcpu[i] = vcpu_create(d, i)))
 			goto fail;
-	/* Xen's defaults: 1023 ports for a domU (libxl), all for dom0. */
-	if (shared_info_domain_init(d, privileged ? EVTCHN_MAX_PORTS - 1 : 1023) ||
+	if (cfg->from_toolstack) {
+		/* Xen: a new domain is paused by its controller until the
+		 * toolstack's XEN_DOMCTL_unpausedomain. */
+		d->controller_pause_count = 1;
+		for (unsigned int i = 0; i < cfg->max_vcpus; i++)
+			d->vcpu[i]->pause_flags |= 1UL << VPF_paused;
+	}
+	if (shared_info_domain_init(d, cfg->max_evtchn_port) ||
 	    gnttab_domain_init(d, GNTTAB_MAX_FRAMES))
 		goto fail;
 	f = spin_lock_irqsave(&domlist_lock);
@@ -393,6 +404,50 @@ static void domain_unlist(struct domain *d)
 	spin_unlock_irqrestore(&domlist_lock, f);
 }
 
+bool domain_vcpus_off_cpus(const struct domain *d)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i] && READ_ONCE(d->vcpu[i]->is_running))
+			return false;
+	return true;
+}
+
+int domain_controller_pause(struct domain *d)
+{
+	unsigned long f = spin_lock_irqsave(&d->lock);
+	bool first = !d->controller_pause_count;
+
+	if (d->controller_pause_count == ~0U) {
+		spin_unlock_irqrestore(&d->lock, f);
+		return -EOVERFLOW;
+	}
+	d->controller_pause_count++;
+	spin_unlock_irqrestore(&d->lock, f);
+	if (first)
+		for (unsigned int i = 0; i < d->max_vcpus; i++)
+			if (d->vcpu[i])
+				vcpu_pause_flag_set(d->vcpu[i], VPF_paused);
+	return 0;
+}
+
+int domain_controller_unpause(struct domain *d)
+{
+	unsigned long f = spin_lock_irqsave(&d->lock);
+	bool last;
+
+	if (!d->controller_pause_count) {
+		spin_unlock_irqrestore(&d->lock, f);
+		return -EINVAL;
+	}
+	last = !--d->controller_pause_count;
+	spin_unlock_irqrestore(&d->lock, f);
+	if (last)
+		for (unsigned int i = 0; i < d->max_vcpus; i++)
+			if (d->vcpu[i])
+				vcpu_pause_flag_clear(d->vcpu[i], VPF_paused);
+	return 0;
+}
+
 /* Stage 1's mark: no vCPU of @d enters the guest again. */
 static void domain_pause_for_death(struct domain *d)
 {
@@ -419,11 +474,25 @@ static void domain_let_go(struct domain *d)
 	domain_unlist(d);
 }
 
+/* Xen's send_global_virq(VIRQ_DOM_EXC): tell the initial domain (its
+ * xenstored and toolstack) that a domain shut down or died. */
+static void domain_exception_to_dom0(void)
+{
+	struct domain *dom0 = domain_by_id(0);
+
+	if (!dom0)
+		return;
+	evtchn_send_virq(dom0, 0, VIRQ_DOM_EXC);
+	put_domain(dom0);
+}
+
 /* Stage 2. */
 static void domain_relinquish(struct domain *d)
 {
 	domain_let_go(d);
+	__atomic_store_n(&d->relinquished, true, __ATOMIC_RELEASE);
 	put_domain(d);		/* the list's reference */
+	domain_exception_to_dom0();
 }
 
 /* One frame reference of a drained p2m entry goes. */
@@ -483,9 +552,11 @@ static bool reap_relinquish_one(void)
 	unsigned long f = spin_lock_irqsave(&domlist_lock);
 	struct domain *d;
 
+	/* A toolstack's domain is relinquished by XEN_DOMCTL_destroydomain
+	 * itself (domain_kill_step()). */
 	for (d = domain_list; d; d = d->next_in_list)
-		if (d->is_dying && !d->torn_down && domain_off_cpus(d) &&
-		    ref_get_live(&d->refcnt))
+		if (d->is_dying && !d->kept_after_shutdown && !d->torn_down &&
+		    domain_off_cpus(d) && ref_get_live(&d->refcnt))
 			break;
 	spin_unlock_irqrestore(&domlist_lock, f);
 	if (!d)
@@ -524,7 +595,7 @@ static bool reaper_has_work(void)
 	bool work = dead_list;
 
 	for (struct domain *d = domain_list; !work && d; d = d->next_in_list)
-		work = d->is_dying;
+		work = d->is_dying && !d->kept_after_shutdown;
 	for (struct domain *d = zombie_list; !work && d; d = d->next_dead)
 		work = zombie_freed(d);
 	spin_unlock_irqrestore(&domlist_lock, f);
@@ -597,6 +668,29 @@ static void domain_kill(struct domain *d)
 	reaper_arm(REAPER_PERIOD);
 }
 
+int domain_kill_step(struct domain *d)
+{
+	unsigned long f = spin_lock_irqsave(&d->lock);
+	bool first = !d->is_dying, mine;
+
+	d->is_dying = true;
+	spin_unlock_irqrestore(&d->lock, f);
+	if (first) {
+		printk("d%u: destroyed by the toolstack\n", d->domain_id);
+		domain_pause_for_death(d);
+	}
+	if (!domain_off_cpus(d))
+		return -ERESTART;
+	/* Stage 2 here rather than in the reaper, so the domain is still
+	 * listed (and the continued call finds it) until it is done. */
+	mine = !__atomic_exchange_n(&d->relinquish_claimed, true,
+				    __ATOMIC_ACQ_REL);
+	if (mine)
+		domain_relinquish(d);
+	return __atomic_load_n(&d->relinquished, __ATOMIC_ACQUIRE) ?
+	       0 : -ERESTART;
+}
+
 static const char *shutdown_name(int reason)
 {
 	static const char *const names[] = {
@@ -611,14 +705,27 @@ void domain_shutdown(struct domain *d, int reason)
 {
 	unsigned long f = spin_lock_irqsave(&d->lock);
 	bool first = !d->is_shutdown;
+	bool kept = d->kept_after_shutdown && !d->is_privileged;
 
-	d->is_shutdown = true;
-	d->shutdown_code = reason;
-	d->is_dying = true;
+	if (first) {
+		d->is_shutdown = true;
+		d->shutdown_code = reason;
+	}
+	if (!kept)
+		d->is_dying = true;
 	spin_unlock_irqrestore(&d->lock, f);
 	if (!first)
 		return;
 	printk("d%u: shut down (%s)\n", d->domain_id, shutdown_name(reason));
+	if (kept) {
+		/* Xen: paused and reported; the toolstack decides (on_poweroff,
+		 * on_crash...) and destroys it or lets it be. */
+		for (unsigned int i = 0; i < d->max_vcpus; i++)
+			if (d->vcpu[i])
+				vcpu_pause_flag_set(d->vcpu[i], VPF_shutdown);
+		domain_exception_to_dom0();
+		return;
+	}
 	if (d->is_privileged) {
 		/* The initial domain decides for the machine, as in Xen. */
 		domain_print_runstates();

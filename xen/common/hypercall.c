@@ -75,6 +75,8 @@ static const struct hypercall_def hypercall_table[] = {
 					    "event_channel_op" },
 	[__HYPERVISOR_physdev_op] = { do_physdev_op, false, "physdev_op" },
 	[__HYPERVISOR_hvm_op] = { do_hvm_op, false, "hvm_op" },
+	[__HYPERVISOR_sysctl] = { do_sysctl, true, "sysctl" },
+	[__HYPERVISOR_domctl] = { do_domctl, true, "domctl" },
 };
 
 /* Errors that mean the guest passed something wrong (not "unsupported"). */

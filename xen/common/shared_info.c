@@ -87,11 +87,14 @@ static void wallclock_write(struct domain *d)
 {
 	struct shared_info *si = d->shared_info;
 	u32 ver = READ_ONCE(si->wc_version);
+	/* Xen's update_domain_wallclock_time(): plus the domain's offset
+	 * (XEN_DOMCTL_settimeoffset, xl.cfg's rtc_timeoffset/localtime). */
+	u64 sec = wc_sec + d->time_offset_seconds;
 
 	WRITE_ONCE(si->wc_version, (ver + 1) | 1);
 	smp_wmb();
-	WRITE_ONCE(si->wc_sec, (u32)wc_sec);
-	WRITE_ONCE(si->wc_sec_hi, (u32)(wc_sec >> 32));
+	WRITE_ONCE(si->wc_sec, (u32)sec);
+	WRITE_ONCE(si->wc_sec_hi, (u32)(sec >> 32));
 	WRITE_ONCE(si->wc_nsec, wc_nsec);
 	smp_wmb();
 	WRITE_ONCE(si->wc_version, (ver + 2) & ~1U);
@@ -117,6 +120,15 @@ void wallclock_set(u64 sec, u32 nsec, s_time_t system_time)
 	wc_sec = sec;
 	wc_nsec = ns;
 	domain_for_each(wallclock_write_listed, NULL);
+	spin_unlock_irqrestore(&wallclock_lock, f);
+}
+
+void shared_info_set_time_offset(struct domain *d, s64 seconds)
+{
+	unsigned long f = spin_lock_irqsave(&wallclock_lock);
+
+	d->time_offset_seconds = seconds;
+	wallclock_write(d);
 	spin_unlock_irqrestore(&wallclock_lock, f);
 }
 

@@ -21,7 +21,7 @@
  * 0x00030202 the public headers name the pre-3.2 hypercalls sched_op_compat
  * (6), event_channel_op_compat (16) and physdev_op_compat (19) instead.
  */
-#ifndef __XEN_INTERFACE_VERSION__
+#if !defined(__XEN_INTERFACE_VERSION__) && !defined(__XEN_TOOLS__)
 #define __XEN_INTERFACE_VERSION__ 0x00040e00
 #endif
 #include "lib.h"
@@ -169,6 +169,7 @@ void check_small_ops(void);	/* xen_version, platform, physdev, ... */
 void check_grant_table_op(void);
 void check_foreign_memory(void);	/* and continuations */
 void check_compat(void);
+void check_toolstack(void);	/* domctl, sysctl */
 void check_user_mode(void);
 void check_still_alive(void);
 

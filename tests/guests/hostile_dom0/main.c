@@ -138,6 +138,7 @@ int main(void)
 	check_grant_table_op();
 	check_foreign_memory();
 	check_compat();
+	check_toolstack();
 	check_user_mode();
 	check_still_alive();
 	return report_result();

@@ -92,7 +92,9 @@ void domain_selftest(void)
 
 	if (strcmp(opt_selftest, "domain"))
 		return;
-	d = domain_create(0x7ff0 - 1, "selftest", 4, false);
+	d = domain_create(0x7ff0 - 1, "selftest",
+			  &(struct domain_config){ .max_vcpus = 4,
+						   .max_evtchn_port = 1023 });
 	if (!d || domain_populate_ram(d, (64ULL << 20) + PAGE_SIZE * 3)) {
 		printk(KERN_ERR "selftest=domain: cannot build the test domain\n");
 		return;
@@ -156,7 +158,9 @@ static int oom_attempt(unsigned long keep)
 	int rc = 0;
 
 	pages = page_alloc_free_pages();
-	d = domain_create(0x7ff0 - 1, "selftest-oom", MAX_VIRT_CPUS, false);
+	d = domain_create(0x7ff0 - 1, "selftest-oom",
+			  &(struct domain_config){ .max_vcpus = MAX_VIRT_CPUS,
+						   .max_evtchn_port = 1023 });
 	if (d) {
 		domain_destroy(d);	/* never ran: freed at once */
 		rc = 1;

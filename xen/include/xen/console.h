@@ -36,8 +36,14 @@ void console_serial_puts(const char *s, size_t len);
 long console_read_guest(struct vcpu *v, u64 buf, unsigned int count);
 /* On panic: stop honouring the console lock so the last words get out. */
 void console_force_unlock(void);
-/* Copy the newest @len bytes of the log ring (for tests and crash dumps). */
-size_t console_ring_read(char *buf, size_t len);
+/* The log ring for XEN_SYSCTL_readconsole (`xl dmesg`), as Xen's
+ * read_console_ring() sees it: free-running u32 indices.  @cons is where
+ * the last clearing read stopped (or the oldest byte still held). */
+void console_ring_indices(u32 *cons, u32 *prod);
+/* Up to @len bytes from index @from, never past @prod. */
+size_t console_ring_copy(u32 from, u32 prod, char *buf, size_t len);
+/* A clearing read consumed everything before @upto. */
+void console_ring_consume(u32 upto);
 
 void ns16550_init(const struct serial_cfg *cfg);
 void ns16550_putc(u16 io_base, char c);

@@ -51,6 +51,8 @@ hypercall_fn_t do_sched_op;
 hypercall_fn_t do_event_channel_op;
 hypercall_fn_t do_physdev_op;
 hypercall_fn_t do_hvm_op;
+hypercall_fn_t do_sysctl;
+hypercall_fn_t do_domctl;
 
 /*
  * Decode the arguments from @v's registers, run the handler, put the

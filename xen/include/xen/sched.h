@@ -29,6 +29,9 @@
 #define VPF_down 1		/* not brought up (or taken down) */
 #define VPF_dying 2		/* its domain is being destroyed/crashed */
 #define VPF_blocked_ioreq 3	/* waits for a device model's I/O answer */
+#define VPF_paused 4		/* its domain is paused by the controller */
+#define VPF_shutdown 5		/* its domain has shut down (kept for the
+				 * toolstack until XEN_DOMCTL_destroydomain) */
 
 /*
  * v->work: what the entry path (hvm/resume.c) must do before the vCPU
@@ -129,6 +132,19 @@ struct domain {
 	bool is_dying;
 	bool is_shutdown;
 	int shutdown_code;		/* SHUTDOWN_* (public/sched.h) */
+	/* Created by XEN_DOMCTL_createdomain: as in Xen, a shut-down domain
+	 * stays (paused, reported by getdomaininfo) until the toolstack
+	 * destroys it.  Domains built at boot go as soon as they shut down. */
+	bool kept_after_shutdown;
+	bool relinquish_claimed;	/* stage 2 of death started */
+	bool relinquished;		/* stage 2 of death done (unlisted) */
+	/* XEN_DOMCTL_pausedomain/unpausedomain depth (d->lock).  A domain
+	 * created by the toolstack starts at 1, as in Xen. */
+	unsigned int controller_pause_count;
+	u8 handle[16];			/* the toolstack's UUID */
+	u32 emulation_flags;		/* XEN_X86_EMU_* it was created with */
+	s64 time_offset_seconds;	/* XEN_DOMCTL_settimeoffset */
+	u64 paging_mempool_bytes;	/* XEN_DOMCTL_set_paging_mempool_size */
 
 	unsigned int max_vcpus;
 	struct vcpu *vcpu[MAX_VIRT_CPUS];
@@ -177,9 +193,28 @@ struct domain {
 	unsigned long nr_continuations;
 };
 
-/* Domain lifecycle (xen/common/domain.c). */
+/* What a new domain gets (domain_create()). */
+struct domain_config {
+	unsigned int max_vcpus;		/* 1..MAX_VIRT_CPUS */
+	unsigned int max_evtchn_port;	/* highest event-channel port */
+	bool privileged;		/* the initial domain */
+	bool from_toolstack;		/* XEN_DOMCTL_createdomain: starts
+					 * paused, kept after shutdown */
+};
+
+/* Domain lifecycle (xen/common/domain.c).  NULL if @domid is taken or
+ * reserved, the config is out of range, or memory runs out. */
 struct domain *domain_create(u16 domid, const char *name,
-			     unsigned int max_vcpus, bool privileged);
+			     const struct domain_config *cfg);
+/* XEN_DOMCTL_pausedomain / unpausedomain (Xen's domain_pause_by_
+ * systemcontroller): 0, or -EINVAL when not paused / -EOVERFLOW. */
+int domain_controller_pause(struct domain *d);
+int domain_controller_unpause(struct domain *d);
+/* Every vCPU of @d off its pCPU (after a pause): state may be read. */
+bool domain_vcpus_off_cpus(const struct domain *d);
+/* XEN_DOMCTL_destroydomain, one step: 0 once the domain has let go of
+ * everything and left the list, -ERESTART while that is under way. */
+int domain_kill_step(struct domain *d);
 /* Allocate and map guest RAM [0, bytes).  Returns 0 or -ENOMEM. */
 int domain_populate_ram(struct domain *d, u64 bytes);
 /* Make @v runnable from @state (Pre: v is down). */

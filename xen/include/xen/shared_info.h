@@ -15,6 +15,9 @@ struct vcpu;
 /* At domain creation, after its vCPUs exist: the page, the event-channel
  * table (ports up to @max_evtchn_port) and every vCPU's pvclock. */
 int shared_info_domain_init(struct domain *d, unsigned int max_evtchn_port);
+/* XEN_DOMCTL_settimeoffset: the domain's wallclock runs @seconds ahead
+ * of the host's; its shared_info is rewritten now. */
+void shared_info_set_time_offset(struct domain *d, s64 seconds);
 void shared_info_domain_destroy(struct domain *d);
 /* XENMEM_add_to_physmap(XENMAPSPACE_shared_info): map it at @gfn (a
  * previous mapping elsewhere is removed).  0 or -errno. */
