@@ -104,6 +104,53 @@ static long memory_map(struct vcpu *v, struct hypercall_args *args)
 }
 
 /*
+ * XENMEM_set_memory_map (toolstack): the e820 another domain's
+ * XENMEM_memory_map returns.  struct xen_foreign_memory_map is a domid
+ * then a struct xen_memory_map at the latter's alignment (8, or 4 for a
+ * 32-bit caller).  Xen: -EINVAL above its E820MAX; Amphi keeps
+ * DOMAIN_MAX_E820 entries per domain (libxl writes fewer than ten).
+ */
+static long set_memory_map(struct vcpu *v, struct hypercall_args *args)
+{
+	u64 arg = args->a[1], buf;
+	struct xen_memory_map map;
+	struct e820_entry tmp[DOMAIN_MAX_E820];
+	struct domain *d;
+	domid_t domid;
+	long rc = 0;
+
+	if (copy_from_guest(v, &domid, arg, sizeof(domid)) ||
+	    guest_get_memory_map(v, args->compat, arg + (args->compat ? 4 : 8),
+				 &map))
+		return -EFAULT;
+	if (map.nr_entries > DOMAIN_MAX_E820)
+		return -EINVAL;
+	if (!(d = memop_target(v, domid, &rc)))
+		return rc;
+	if (!v->domain->is_privileged) {
+		put_domain(d);
+		return -EPERM;
+	}
+	buf = guest_handle_addr(map.buffer);
+	for (unsigned int i = 0; i < map.nr_entries && !rc; i++) {
+		struct guest_e820 e;
+
+		if (copy_from_guest(v, &e, buf + i * sizeof(e), sizeof(e)))
+			rc = -EFAULT;
+		tmp[i] = (struct e820_entry){ e.addr, e.size, e.type };
+	}
+	if (!rc) {
+		unsigned long f = spin_lock_irqsave(&d->lock);
+
+		memcpy(d->memmap, tmp, map.nr_entries * sizeof(tmp[0]));
+		d->nr_memmap = map.nr_entries;
+		spin_unlock_irqrestore(&d->lock, f);
+	}
+	put_domain(d);
+	return rc;
+}
+
+/*
  * Xen's guest_remove_page(): take a frame @d owns out of its p2m (the
  * frame goes when its last reference does).  -ENOENT for nothing there,
  * -EPERM for direct MMIO, -ENXIO for a frame that is not @d's (a grant
@@ -156,6 +203,32 @@ static int populate_one(struct domain *d, u64 gfn)
 	return rc;
 }
 
+/* populate_physmap for a 2 MiB extent (the domain builder's first
+ * choice after 1 GiB): fresh frames mapped as one large entry, only into
+ * an aligned range that is empty (else the builder retries with 4 KiB
+ * extents, as it does when Xen cannot give a large page). */
+static int populate_2m(struct domain *d, u64 gfn)
+{
+	mfn_t mfn;
+	int rc;
+
+	if (gfn & ((1UL << FRAME_ORDER_2M) - 1) ||
+	    READ_ONCE(d->tot_pages) + (1UL << FRAME_ORDER_2M) > d->max_pages ||
+	    d->is_dying)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < 1U << FRAME_ORDER_2M; i++)
+		if (arch_p2m_get_entry(d, gfn + i, &mfn) != p2m_invalid)
+			return -EBUSY;
+	mfn = frame_alloc(d, FRAME_RAM, FRAME_ORDER_2M);
+	if (mfn == INVALID_MFN)
+		return -ENOMEM;
+	rc = arch_domain_map_ram(d, gfn, mfn, FRAME_ORDER_2M);
+	if (rc)
+		for (unsigned int i = 0; i < 1U << FRAME_ORDER_2M; i++)
+			frame_put(mfn + i);
+	return rc;
+}
+
 /*
  * increase/decrease_reservation, populate_physmap: a list of GFNs.  As
  * Xen, the result is the number of extents done (counting from the
@@ -172,10 +245,12 @@ static long reservation(struct vcpu *v, struct hypercall_args *args, int cmd,
 
 	if (guest_get_memory_reservation(v, args->compat, args->a[1], &r))
 		return start;
-	/* MFN-based increase_reservation is PV only; only 4 KiB extents
-	 * (Linux's balloon and privcmd use nothing else); Xen's bound on
-	 * the count. */
-	if (cmd == XENMEM_increase_reservation || r.extent_order ||
+	/* MFN-based increase_reservation is PV only; 4 KiB extents (Linux's
+	 * balloon and privcmd use nothing else) and 2 MiB ones for
+	 * populate_physmap (the domain builder); Xen's bound on the count. */
+	if (cmd == XENMEM_increase_reservation ||
+	    (r.extent_order && !(cmd == XENMEM_populate_physmap &&
+				 r.extent_order == FRAME_ORDER_2M)) ||
 	    r.nr_extents > MEMOP_MAX_NR_EXTENTS || start >= r.nr_extents ||
 	    !(d = memop_target(v, r.domid, &rc)))
 		return start;
@@ -187,7 +262,8 @@ static long reservation(struct vcpu *v, struct hypercall_args *args, int cmd,
 		}
 		if (guest_get_ulong(v, args->compat, list, i, &gfn))
 			break;
-		rc = gfn > ARCH_MAX_GFN ? -EINVAL :
+		rc = gfn > ARCH_MAX_GFN - ((1UL << r.extent_order) - 1) ? -EINVAL :
+		     r.extent_order ? populate_2m(d, gfn) :
 		     cmd == XENMEM_populate_physmap ? populate_one(d, gfn) :
 						      remove_own_page(d, gfn);
 		if (rc)
@@ -595,6 +671,8 @@ long do_memory_op(struct vcpu *v, struct hypercall_args *args)
 		return memory_map(v, args);
 	case XENMEM_remove_from_physmap:
 		return remove_from_physmap(v, args);
+	case XENMEM_set_memory_map:
+		return set_memory_map(v, args);
 	}
 	/* machine_memory_map, machphys_*: PV only; the rest later stages. */
 	return -ENOSYS;

@@ -64,16 +64,36 @@ static long create(domid_t want, u32 flags, u32 emu, u32 vcpus, u32 gnt)
 #define PVH_FLAGS (XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap)
 #define create_pvh(want) create(want, PVH_FLAGS, XEN_X86_EMU_LAPIC, 2, 1)
 
-static long populate(domid_t dom, u64 first_gfn, unsigned int n)
+static long populate_order(domid_t dom, u64 first_gfn, unsigned int n,
+			   unsigned int order)
 {
 	static xen_pfn_t gfns[16];
 	static struct xen_memory_reservation r;
 
 	for (unsigned int i = 0; i < n; i++)
-		gfns[i] = first_gfn + i;
-	r = (struct xen_memory_reservation){ .nr_extents = n, .domid = dom };
+		gfns[i] = first_gfn + (i << order);
+	r = (struct xen_memory_reservation){ .nr_extents = n, .domid = dom,
+					     .extent_order = order };
 	set_xen_guest_handle(r.extent_start, gfns);
 	return memory_op(XENMEM_populate_physmap, &r);
+}
+#define populate(dom, gfn, n) populate_order(dom, gfn, n, 0)
+
+/* An e820 entry as XENMEM_memory_map passes it (packed, 20 bytes). */
+struct e820entry {
+	u64 addr, size;
+	u32 type;
+} __attribute__((packed));
+
+static long set_memory_map(domid_t dom, const struct e820entry *e,
+			   unsigned int n)
+{
+	static struct xen_foreign_memory_map fm;
+
+	fm = (struct xen_foreign_memory_map){ .domid = dom };
+	fm.map.nr_entries = n;
+	set_xen_guest_handle(fm.map.buffer, (void *)e);
+	return memory_op(XENMEM_set_memory_map, &fm);
 }
 
 static void check_sysctl(void)
@@ -202,6 +222,31 @@ static void check_controls(domid_t d)
 		       "tot_pages %lu, max_pages %lu",
 		       (unsigned long)dc.u.getdomaininfo.tot_pages,
 		       (unsigned long)dc.u.getdomaininfo.max_pages);
+
+	/* The builder's large extents: 2 MiB where aligned, nothing else. */
+	memset(&dc, 0, sizeof(dc));
+	dc.u.max_mem.max_memkb = 16 * 4 + 2048;
+	expect(domctl(XEN_DOMCTL_max_mem, d), 0, "max_mem 2 MiB more");
+	expect(populate_order(d, 0x40000, 1, 18), 0, "populate a 1 GiB extent");
+	expect(populate_order(d, 0x201, 1, 9), 0, "populate an unaligned 2 MiB extent");
+	expect(populate_order(d, 0x200, 2, 9), 1, "populate two 2 MiB extents, room for one");
+	if (expect(getinfo(d), 0, "getdomaininfo after the 2 MiB extent"))
+		report(dc.u.getdomaininfo.tot_pages == 16 + 512,
+		       "tot_pages %lu", (unsigned long)dc.u.getdomaininfo.tot_pages);
+
+	{
+		static struct e820entry map[40] = {
+			{ 0, 0x200000, XEN_HVM_MEMMAP_TYPE_RAM },
+			{ 0xfc000000, 0x1000, XEN_HVM_MEMMAP_TYPE_RESERVED },
+		};
+
+		expect(set_memory_map(d, map, 2), 0, "set_memory_map, 2 entries");
+		expect(set_memory_map(d, map, 40), -EINVAL, "set_memory_map, 40 entries");
+		expect(set_memory_map(d, P(VA_UNMAPPED), 2), -EFAULT,
+		       "set_memory_map from an unmapped buffer");
+		expect(set_memory_map(0x7fef, map, 2), -ESRCH,
+		       "set_memory_map of a domain that does not exist");
+	}
 
 	memset(&dc, 0, sizeof(dc));
 	dc.u.max_vcpus.max = 3;
