@@ -91,13 +91,12 @@ long do_xen_version(struct vcpu *v, struct hypercall_args *args)
 	}
 	case XENVER_pagesize:
 		return a[1] ? -EINVAL : (long)PAGE_SIZE;
-	case XENVER_guest_handle: {
-		xen_domain_handle_t h;
-
-		/* No toolstack-assigned UUIDs yet: all zero, as Xen's default. */
-		memset(h, 0, sizeof(h));
-		return copy_to_guest(v, a[1], h, sizeof(h)) ? -EFAULT : 0;
-	}
+	case XENVER_guest_handle:
+		/* The toolstack's UUID (createdomain, setdomainhandle); all
+		 * zero for domains built at boot, as in Xen. */
+		BUILD_BUG_ON(sizeof(d->handle) != sizeof(xen_domain_handle_t));
+		return copy_to_guest(v, a[1], d->handle, sizeof(d->handle)) ?
+		       -EFAULT : 0;
 	case XENVER_commandline:
 		if (!d->is_privileged)
 			return -EPERM;

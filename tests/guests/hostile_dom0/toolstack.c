@@ -16,6 +16,7 @@
 #include <public/domctl.h>
 #include <public/sysctl.h>
 #include <public/sched.h>
+#include <public/version.h>
 
 #define DOMID_ANY 0x7ff0	/* >= DOMID_FIRST_RESERVED: "pick one" */
 
@@ -393,10 +394,24 @@ static void check_life_cycle(evtchn_port_t exc)
 	}
 }
 
+/* xen-init-dom0 gives dom0 its UUID; dom0 reads it back. */
+static void check_own_handle(void)
+{
+	static xen_domain_handle_t h;
+
+	memset(&dc, 0, sizeof(dc));
+	memcpy(dc.u.setdomainhandle.handle, "dom0-uuid-abcdef", 16);
+	expect(domctl(XEN_DOMCTL_setdomainhandle, 0), 0, "setdomainhandle of dom0");
+	expect(hc(__HYPERVISOR_xen_version, XENVER_guest_handle,
+		  (unsigned long)h, 0), 0, "XENVER_guest_handle");
+	report(!memcmp(h, "dom0-uuid-abcdef", 16), "dom0 reads its new handle");
+}
+
 void check_toolstack(void)
 {
 	evtchn_port_t exc;
 
+	check_own_handle();
 	check_sysctl();
 	check_bad_domctls();
 	exc = bind_dom_exc();
