@@ -7,6 +7,7 @@
 #include <hvm/hvm.h>
 #include <hvm/p2m/p2m.h>
 #include <hvm/vlapic.h>
+#include <hvm/x86.h>
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
 #include <xen/frame.h>
@@ -19,15 +20,19 @@
 
 int arch_domain_create(struct domain *d)
 {
+	if (hvm_cpu_policy_domain_init(d))
+		return -ENOMEM;
 	d->p2m = p2m_create(hvm_p2m_format());
 	return d->p2m ? 0 : -ENOMEM;
 }
 
-/* Pre: drained (arch_domain_drain_p2m() returned 0), or never filled. */
+/* Pre: drained (arch_domain_drain_p2m() returned 0), or never filled;
+ * also after a failed arch_domain_create(). */
 void arch_domain_destroy(struct domain *d)
 {
 	p2m_destroy(d->p2m);
 	d->p2m = NULL;
+	hvm_cpu_policy_domain_destroy(d);
 }
 
 int arch_domain_map_ram(struct domain *d, u64 gfn, mfn_t mfn,

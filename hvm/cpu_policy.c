@@ -22,8 +22,12 @@
  *
  * Features tied to state: AVX and AVX-512 need their XCR0 components,
  * PKU needs PKRU, and only components the host saves for us
- * (hvm/fpu.c) are offered.  The vendor removes what it cannot run
- * natively (VMX: RDTSCP/RDPID and INVPCID without their controls).
+ * (hvm/fpu.c) are offered (x86_policy_state_deps(), hvm/x86.c).  The
+ * vendor removes what it cannot run natively (VMX: RDTSCP/RDPID and
+ * INVPCID without their controls).
+ *
+ * This policy is both Xen's hvm_max and hvm_default; each domain gets a
+ * copy that the toolstack may narrow (hvm/cpu_policy_ops.c).
  */
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
@@ -76,19 +80,6 @@ static const unsigned int hvm_offered[] = {
 	F(AVX_VNNI), F(AVX512_BF16), F(FZRM), F(FSRS), F(FSRCS),
 };
 
-/* Features that need the AVX, AVX-512 or PKRU state components. */
-static const unsigned int hvm_needs_avx[] = {
-	F(FMA), F(AVX), F(F16C), F(FMA4), F(XOP), F(AVX2), F(VAES),
-	F(VPCLMULQDQ), F(AVX_VNNI),
-};
-static const unsigned int hvm_needs_avx512[] = {
-	F(AVX512F), F(AVX512DQ), F(AVX512_IFMA), F(AVX512PF), F(AVX512ER),
-	F(AVX512CD), F(AVX512BW), F(AVX512VL), F(AVX512_VBMI),
-	F(AVX512_VBMI2), F(AVX512_VNNI), F(AVX512_BITALG),
-	F(AVX512_VPOPCNTDQ), F(AVX512_4VNNIW), F(AVX512_4FMAPS),
-	F(AVX512_BF16),
-};
-
 /* ARCH_CAPABILITIES bits a guest sees: "not vulnerable" and "cleared
  * by VERW" facts (word 16 of the featureset, 'A' and '!'). */
 #define AC(name) (1ULL << (F(name) - 16 * 32))
@@ -104,48 +95,63 @@ static const unsigned int hvm_needs_avx512[] = {
 #define AMD_E1D_COMMON 0x0183f3ffU
 
 static struct x86_policy hvm_policy;
+static u32 host_featureset[X86_NR_FEATURESET];
 
-static void clear_all(struct x86_policy *p, const unsigned int *f,
-		      unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		p->fw[f[i] / 32] &= ~(1U << (f[i] % 32));
-}
-
-/* The host's feature words (0 for leaves it does not have). */
-static void host_words(u32 fw[X86_NR_FEATURE_WORDS])
+/* The host's featureset, word by word (0 for leaves it does not have). */
+static void host_featureset_read(u32 fs[X86_NR_FEATURESET])
 {
 	u32 max = cpuid_eax(0), max_ext = cpuid_eax(0x80000000);
 	struct cpuid_regs r;
+	u64 caps;
 
-	memset(fw, 0, X86_NR_FEATURE_WORDS * sizeof(*fw));
+	memset(fs, 0, X86_NR_FEATURESET * sizeof(*fs));
 	cpuid(1, &r);
-	fw[X86_FW_1D] = r.edx;
-	fw[X86_FW_1C] = r.ecx;
+	fs[X86_FW_1D] = r.edx;
+	fs[X86_FW_1C] = r.ecx;
 	if (max >= 7) {
+		u32 max_sub;
+
 		cpuid_count(7, 0, &r);
-		fw[X86_FW_7B0] = r.ebx;
-		fw[X86_FW_7C0] = r.ecx;
-		fw[X86_FW_7D0] = r.edx;
-		if (r.eax >= 1) {
+		max_sub = r.eax;
+		fs[X86_FW_7B0] = r.ebx;
+		fs[X86_FW_7C0] = r.ecx;
+		fs[X86_FW_7D0] = r.edx;
+		if (max_sub >= 1) {
 			cpuid_count(7, 1, &r);
-			fw[X86_FW_7A1] = r.eax;
+			fs[X86_FW_7A1] = r.eax;
+			fs[X86_FS_7B1] = r.ebx;
+			fs[X86_FS_7C1] = r.ecx;
+			fs[X86_FS_7D1] = r.edx;
+		}
+		if (max_sub >= 2) {
+			cpuid_count(7, 2, &r);
+			fs[X86_FS_7D2] = r.edx;
 		}
 	}
 	if (max >= 0xd) {
 		cpuid_count(0xd, 1, &r);
-		fw[X86_FW_DA1] = r.eax;
+		fs[X86_FW_DA1] = r.eax;
 	}
 	if (max_ext >= 0x80000001) {
 		cpuid(0x80000001, &r);
-		fw[X86_FW_E1D] = r.edx;
-		fw[X86_FW_E1C] = r.ecx;
+		fs[X86_FW_E1D] = r.edx;
+		fs[X86_FW_E1C] = r.ecx;
 	}
 	if (max_ext >= 0x80000007)
-		fw[X86_FW_E7D] = cpuid_edx(0x80000007);
+		fs[X86_FW_E7D] = cpuid_edx(0x80000007);
 	if (max_ext >= 0x80000008) {
 		cpuid(0x80000008, &r);
-		fw[X86_FW_E8B] = r.ebx;
+		fs[X86_FW_E8B] = r.ebx;
+	}
+	if (max_ext >= 0x80000021) {
+		cpuid(0x80000021, &r);
+		fs[X86_FS_E21A] = r.eax;
+		fs[X86_FS_E21C] = r.ecx;
+	}
+	if ((fs[X86_FW_7D0] & X86_FEATURE_BIT(ARCH_CAPS)) &&
+	    rdmsr_safe(MSR_ARCH_CAPABILITIES, &caps)) {
+		fs[X86_FS_ARCH_CAPS_LO] = (u32)caps;
+		fs[X86_FS_ARCH_CAPS_HI] = caps >> 32;
 	}
 }
 
@@ -159,45 +165,13 @@ static enum x86_vendor host_vendor(void)
 							    X86_VENDOR_INTEL;
 }
 
-/* State components offered: what the host saves for guests, for the
- * features that use them. */
-static u64 offered_xcr0(const struct x86_policy *p)
-{
-	u64 xcr0 = X86_XCR0_X87 | X86_XCR0_SSE;
-
-	if (x86_has(p, AVX))
-		xcr0 |= X86_XCR0_AVX;
-	if (x86_has(p, AVX512F))
-		xcr0 |= X86_XCR0_AVX512;
-	if (x86_has(p, PKU))
-		xcr0 |= X86_XCR0_PKRU;
-	return x86_has(p, XSAVE) ? xcr0 & fpu_host_xcr0() : 0;
-}
-
-static void state_dependencies(struct x86_policy *p)
-{
-	if (!fpu_host_xcr0())
-		p->fw[X86_FW_1C] &= ~X86_FEATURE_BIT(XSAVE);
-	p->xcr0 = offered_xcr0(p);
-	if (!p->xcr0)
-		p->fw[X86_FW_DA1] = 0;
-	if (!(p->xcr0 & X86_XCR0_AVX))
-		clear_all(p, hvm_needs_avx, ARRAY_SIZE(hvm_needs_avx));
-	if ((p->xcr0 & X86_XCR0_AVX512) != X86_XCR0_AVX512 ||
-	    !(p->xcr0 & X86_XCR0_AVX)) {
-		clear_all(p, hvm_needs_avx512, ARRAY_SIZE(hvm_needs_avx512));
-		p->xcr0 &= ~X86_XCR0_AVX512;
-	}
-	if (!(p->xcr0 & X86_XCR0_PKRU))
-		p->fw[X86_FW_7C0] &= ~X86_FEATURE_BIT(PKU);
-}
-
 void hvm_cpu_policy_init(void)
 {
 	struct x86_policy *p = &hvm_policy;
-	u32 host[X86_NR_FEATURE_WORDS], allow[X86_NR_FEATURE_WORDS] = { 0 };
+	const u32 *host = host_featureset;
+	u32 allow[X86_NR_FEATURE_WORDS] = { 0 };
 
-	host_words(host);
+	host_featureset_read(host_featureset);
 	for (unsigned int i = 0; i < ARRAY_SIZE(hvm_offered); i++)
 		allow[hvm_offered[i] / 32] |= 1U << (hvm_offered[i] % 32);
 	for (unsigned int w = 0; w < X86_NR_FEATURE_WORDS; w++)
@@ -210,7 +184,7 @@ void hvm_cpu_policy_init(void)
 	p->fw[X86_FW_E8B] |= X86_FEATURE_BIT(NO_LMSL);
 	p->fw[X86_FW_1C] |= X86_FEATURE_BIT(X2APIC) | X86_FEATURE_BIT(HYPERVISOR);
 	p->fw[X86_FW_1D] |= X86_FEATURE_BIT(HTT);
-	state_dependencies(p);
+	x86_policy_state_deps(p, fpu_host_xcr0());
 	if (hvm_ops->cpu_policy)
 		hvm_ops->cpu_policy(p);
 	/* At most the width the p2m covers (ARCH_MAX_GFN): Linux places
@@ -219,6 +193,9 @@ void hvm_cpu_policy_init(void)
 	p->maxphysaddr = MIN(cpuid_eax(0x80000000) >= 0x80000008 ?
 			     cpuid_eax(0x80000008) & 0xff : 36,
 			     (unsigned int)P2M_GUEST_PHYS_BITS);
+	/* The leaves hvm/cpuid.c answers. */
+	p->basic_max = MIN(cpuid_eax(0), 0xdU);
+	p->extd_max = MIN(cpuid_eax(0x80000000), 0x80000008U);
 	if (x86_has(p, ARCH_CAPS) &&
 	    rdmsr_safe(MSR_ARCH_CAPABILITIES, &p->arch_caps))
 		p->arch_caps &= HVM_ARCH_CAPS;
@@ -226,7 +203,12 @@ void hvm_cpu_policy_init(void)
 		p->fw[X86_FW_7D0] &= ~X86_FEATURE_BIT(ARCH_CAPS);
 }
 
-const struct x86_policy *hvm_cpu_policy(const struct domain *d)
+const struct x86_policy *hvm_max_cpu_policy(void)
 {
 	return &hvm_policy;
+}
+
+const u32 *hvm_host_featureset(void)
+{
+	return host_featureset;
 }

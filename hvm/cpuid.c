@@ -10,6 +10,10 @@
  * ID = 2 * vcpu_id, one thread per core, one package holding every vCPU.
  * Leaves for power management (5, 6), the PMU (0xA), DCA (9), the
  * serial number (3) and SVM (0x8000000A) are all zero.
+ *
+ * hvm_cpuid_policy_leaf() is the domain's part of each answer, which
+ * XEN_SYSCTL/DOMCTL_get_cpu_policy serialise (hvm/cpu_policy_ops.c);
+ * hvm_cpuid() adds what is the vCPU's own.
  */
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
@@ -97,36 +101,34 @@ static u32 xsave_size_for(u64 xcr0, bool compacted)
 	return size;
 }
 
-/* Leaf 0xD for the policy's components and the guest's XCR0. */
-static void xsave_leaf(struct vcpu *v, const struct x86_policy *p, u32 sub,
-		       u32 *a, u32 *b, u32 *c, u32 *d)
+/* Leaf 0xD for the policy's components, sized for @xcr0 in use. */
+static void xsave_leaf(const struct x86_policy *p, u64 xcr0, u32 sub,
+		       struct cpuid_regs *r)
 {
-	u64 xcr0 = fpu_guest_xcr0(v);
-
-	if (!p->xcr0 || sub >= 63)
-		*a = *b = *c = *d = 0;
-	else if (sub == 0) {
-		*a = (u32)p->xcr0;
-		*d = p->xcr0 >> 32;
-		*b = xsave_size_for(xcr0, false);
-		*c = xsave_size_for(p->xcr0, false);
+	if (!p->xcr0 || sub >= 63) {
+		*r = (struct cpuid_regs){ 0 };
+	} else if (sub == 0) {
+		r->eax = (u32)p->xcr0;
+		r->edx = p->xcr0 >> 32;
+		r->ebx = xsave_size_for(xcr0, false);
+		r->ecx = xsave_size_for(p->xcr0, false);
 	} else if (sub == 1) {
 		/* No XSAVES: EBX sizes XCR0 alone, no IA32_XSS bits. */
-		*a = p->fw[X86_FW_DA1];
-		*b = *a & X86_FEATURE_BIT(XSAVEC) ?
-		     xsave_size_for(xcr0, true) : 0;
-		*c = *d = 0;
+		r->eax = p->fw[X86_FW_DA1];
+		r->ebx = r->eax & X86_FEATURE_BIT(XSAVEC) ?
+			 xsave_size_for(xcr0, true) : 0;
+		r->ecx = r->edx = 0;
 	} else if (!(p->xcr0 & (1ULL << sub))) {
-		*a = *b = *c = *d = 0;
+		*r = (struct cpuid_regs){ 0 };
 	}
 }
 
-/* Bits of the APIC ID that number the vCPUs: ceil(log2(2 * max_vcpus)). */
-static u32 apic_id_bits(const struct domain *d)
+/* Bits of the APIC ID that number the vCPUs: ceil(log2(2 * nr_vcpus)). */
+static u32 apic_id_bits(unsigned int nr_vcpus)
 {
 	u32 bits = 1;
 
-	while ((1U << bits) < 2 * d->max_vcpus)
+	while ((1U << bits) < 2 * nr_vcpus)
 		bits++;
 	return bits;
 }
@@ -138,75 +140,68 @@ static u32 apic_id_bits(const struct domain *d)
  * package.  Linux 6.1 takes smp_num_siblings, core and package IDs and
  * the x2APIC ID it checks against the MADT from here
  * (arch/x86/kernel/cpu/topology.c); Xen passes the host's shifts through
- * and only fixes EDX, which can split the vCPUs into packages.
+ * and only fixes EDX, which can split the vCPUs into packages.  EDX, the
+ * x2APIC ID, is the vCPU's (hvm_cpuid()).
  */
-static void topology_leaf(struct vcpu *v, u32 sub, u32 *a, u32 *b, u32 *c,
-			  u32 *d)
+static void topology_leaf(unsigned int nr_vcpus, u32 sub, struct cpuid_regs *r)
 {
-	*a = *b = 0;
-	*c = sub & 0xff;		/* level type 0: invalid */
-	*d = v->vcpu_id * 2;
+	*r = (struct cpuid_regs){ .ecx = sub & 0xff };	/* type 0: invalid */
 	if (sub == 0) {
-		*a = 1;			/* SMT: shift 1, 1 thread */
-		*b = 1;
-		*c |= 1 << 8;
+		r->eax = 1;			/* SMT: shift 1, 1 thread */
+		r->ebx = 1;
+		r->ecx |= 1 << 8;
 	} else if (sub == 1) {
-		*a = apic_id_bits(v->domain);	/* core: every vCPU */
-		*b = v->domain->max_vcpus;
-		*c |= 2 << 8;
+		r->eax = apic_id_bits(nr_vcpus);	/* core: every vCPU */
+		r->ebx = nr_vcpus;
+		r->ecx |= 2 << 8;
 	}
 }
 
-/* Leaf 7: subleaf 0 and 1 from the policy, OSPKE from the guest's CR4. */
-static void leaf7(struct vcpu *v, const struct x86_policy *p, u32 sub,
-		  u32 *a, u32 *b, u32 *c, u32 *d)
+/* Leaf 7: subleaf 0 and 1 from the policy. */
+static void leaf7(const struct x86_policy *p, u32 sub, struct cpuid_regs *r)
 {
-	*a = *b = *c = *d = 0;
+	*r = (struct cpuid_regs){ 0 };
 	if (sub == 0) {
-		*a = p->fw[X86_FW_7A1] ? 1 : 0;		/* last subleaf */
-		*b = p->fw[X86_FW_7B0];
-		*c = p->fw[X86_FW_7C0];
-		*d = p->fw[X86_FW_7D0];
-		if (hvm_ops->get_cr(v, 4) & X86_CR4_PKE)
-			*c |= X86_FEATURE_BIT(OSPKE);
+		r->eax = p->fw[X86_FW_7A1] ? 1 : 0;	/* last subleaf */
+		r->ebx = p->fw[X86_FW_7B0];
+		r->ecx = p->fw[X86_FW_7C0];
+		r->edx = p->fw[X86_FW_7D0];
 	} else if (sub == 1) {
-		*a = p->fw[X86_FW_7A1];
+		r->eax = p->fw[X86_FW_7A1];
 	}
 }
 
-/* Leaf 1: the policy's features, our topology, OSXSAVE from CR4. */
-static void leaf1(struct vcpu *v, const struct x86_policy *p, u32 *b,
-		  u32 *c, u32 *d)
+/* Leaf 1: the policy's features and our topology; the APIC ID (EBX
+ * 31:24) is the vCPU's. */
+static void leaf1(const struct x86_policy *p, unsigned int nr_vcpus,
+		  struct cpuid_regs *r)
 {
-	*b = (*b & 0x0000ffff) | ((v->vcpu_id * 2) << 24) |
-	     ((u32)v->domain->max_vcpus * 2 << 16);
-	*c = p->fw[X86_FW_1C];
-	if (hvm_ops->get_cr(v, 4) & X86_CR4_OSXSAVE)
-		*c |= X86_FEATURE_BIT(OSXSAVE);
+	r->ebx = (r->ebx & 0x0000ffff) | (nr_vcpus * 2 << 16);
+	r->ecx = p->fw[X86_FW_1C];
 	/* HTT (set by the policy): EBX[23:16] is valid, as Xen sets it. */
-	*d = p->fw[X86_FW_1D];
+	r->edx = p->fw[X86_FW_1D];
 }
 
-static void host_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
-		      u32 *c, u32 *d)
+/* A leaf within the policy's limits, @xcr0 being the XCR0 in use. */
+static void policy_leaf(const struct x86_policy *p, unsigned int nr_vcpus,
+			u64 xcr0, u32 leaf, u32 sub, struct cpuid_regs *r)
 {
-	const struct x86_policy *p = hvm_cpu_policy(v->domain);
-	struct cpuid_regs r;
-
-	cpuid_count(leaf, sub, &r);
-	*a = r.eax, *b = r.ebx, *c = r.ecx, *d = r.edx;
+	cpuid_count(leaf, sub, r);
 	switch (leaf) {
+	case 0:
+		r->eax = p->basic_max;
+		break;
 	case 1:
-		leaf1(v, p, b, c, d);
+		leaf1(p, nr_vcpus, r);
 		break;
 	case 7:
-		leaf7(v, p, sub, a, b, c, d);
+		leaf7(p, sub, r);
 		break;
 	case 0xb:
-		topology_leaf(v, sub, a, b, c, d);
+		topology_leaf(nr_vcpus, sub, r);
 		break;
 	case 0xd:
-		xsave_leaf(v, p, sub, a, b, c, d);
+		xsave_leaf(p, xcr0, sub, r);
 		break;
 	case 3:
 	case 5:
@@ -216,52 +211,75 @@ static void host_leaf(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
 	case 0xa:
 	case 0xc:
 	case 0x8000000a:	/* the SVM leaf: no nested SVM */
-		*a = *b = *c = *d = 0;
+		*r = (struct cpuid_regs){ 0 };
+		break;
+	case 0x80000000:
+		r->eax = p->extd_max;
 		break;
 	case 0x80000001:
-		*c = p->fw[X86_FW_E1C];
-		*d = p->fw[X86_FW_E1D];
+		r->ecx = p->fw[X86_FW_E1C];
+		r->edx = p->fw[X86_FW_E1D];
 		break;
 	case 0x80000007:
-		*a = *b = *c = 0;
-		*d = p->fw[X86_FW_E7D];
+		r->eax = r->ebx = r->ecx = 0;
+		r->edx = p->fw[X86_FW_E7D];
 		break;
 	case 0x80000008:
 		/* EAX[7:0]: the policy's physical-address width. */
-		*a = (*a & ~0xffU) | p->maxphysaddr;
+		r->eax = (r->eax & ~0xffU) | p->maxphysaddr;
 		/* AMD: ECX NC (7:0) + 1 logical processors per package,
 		 * ApicIdCoreSize (15:12) bits of core number in the APIC ID;
 		 * Linux's AMD topology uses them (TOPOEXT is hidden), so they
 		 * agree with leaf 1 and 0xB.  Intel returns 0: left alone. */
-		if (*c & 0xf0ff)
-			*c = (*c & ~0xf0ffU) | (2 * v->domain->max_vcpus - 1) |
-			     (apic_id_bits(v->domain) << 12);
-		*b = p->fw[X86_FW_E8B];
-		*d = 0;
+		if (r->ecx & 0xf0ff)
+			r->ecx = (r->ecx & ~0xf0ffU) | (2 * nr_vcpus - 1) |
+				 (apic_id_bits(nr_vcpus) << 12);
+		r->ebx = p->fw[X86_FW_E8B];
+		r->edx = 0;
 		break;
 	}
+}
+
+/* Is @leaf within the policy's limits (Xen's leaves aside)? */
+static bool policy_has_leaf(const struct x86_policy *p, u32 leaf)
+{
+	return leaf <= p->basic_max || leaf == 0x80000000 ||
+	       (leaf > 0x80000000 && leaf <= p->extd_max);
+}
+
+void hvm_cpuid_policy_leaf(const struct x86_policy *p, unsigned int nr_vcpus,
+			   u32 leaf, u32 sub, struct cpuid_regs *r)
+{
+	if (policy_has_leaf(p, leaf))
+		policy_leaf(p, nr_vcpus, X86_XCR0_X87, leaf, sub, r);
+	else
+		*r = (struct cpuid_regs){ 0 };
 }
 
 void hvm_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c,
 	       u32 *d)
 {
-	u32 max_basic = MIN(cpuid_eax(0), 0xdU);
-	u32 max_ext = MIN(cpuid_eax(0x80000000), 0x80000008U);
+	const struct x86_policy *p = hvm_cpu_policy(v->domain);
+	struct cpuid_regs r = { 0 };
 
-	*a = *b = *c = *d = 0;
 	if (leaf >= XEN_CPUID_BASE && leaf < XEN_CPUID_BASE + 0x10000) {
 		if (leaf <= XEN_CPUID_BASE + 5)
-			xen_leaves(v, leaf - XEN_CPUID_BASE, sub, a, b, c, d);
-		return;
+			xen_leaves(v, leaf - XEN_CPUID_BASE, sub, &r.eax,
+				   &r.ebx, &r.ecx, &r.edx);
+	} else if (policy_has_leaf(p, leaf)) {
+		policy_leaf(p, v->domain->max_vcpus,
+			    leaf == 0xd ? fpu_guest_xcr0(v) : 0, leaf, sub, &r);
+		/* What is the vCPU's own: its APIC ID, CR4's mirrors. */
+		if (leaf == 1) {
+			r.ebx |= (v->vcpu_id * 2) << 24;
+			if (hvm_ops->get_cr(v, 4) & X86_CR4_OSXSAVE)
+				r.ecx |= X86_FEATURE_BIT(OSXSAVE);
+		} else if (leaf == 7 && sub == 0) {
+			if (hvm_ops->get_cr(v, 4) & X86_CR4_PKE)
+				r.ecx |= X86_FEATURE_BIT(OSPKE);
+		} else if (leaf == 0xb) {
+			r.edx = v->vcpu_id * 2;
+		}
 	}
-	if (leaf == 0) {
-		host_leaf(v, 0, 0, a, b, c, d);
-		*a = max_basic;
-	} else if (leaf == 0x80000000) {
-		host_leaf(v, leaf, 0, a, b, c, d);
-		*a = max_ext;
-	} else if (leaf <= max_basic ||
-		   (leaf > 0x80000000 && leaf <= max_ext)) {
-		host_leaf(v, leaf, sub, a, b, c, d);
-	}
+	*a = r.eax, *b = r.ebx, *c = r.ecx, *d = r.edx;
 }

@@ -5,6 +5,7 @@
  * (tests/unit/test_x86.c).
  */
 #include <hvm/x86.h>
+#include <xen/lib.h>
 
 bool x86_is_canonical(u64 va)
 {
@@ -110,6 +111,55 @@ unsigned int x86_insn_len_0f(const u8 *b, unsigned int n, bool mode64,
 		return 0;
 	*modrm = b[i] | ((rex & 4) << 6) | ((rex & 1) << 9);
 	return i + 1;
+}
+
+#define F(name) XEN_X86_FEATURE_##name
+
+/* Features that need the AVX, AVX-512 or PKRU state components. */
+static const unsigned int needs_avx[] = {
+	F(FMA), F(AVX), F(F16C), F(FMA4), F(XOP), F(AVX2), F(VAES),
+	F(VPCLMULQDQ), F(AVX_VNNI),
+};
+static const unsigned int needs_avx512[] = {
+	F(AVX512F), F(AVX512DQ), F(AVX512_IFMA), F(AVX512PF), F(AVX512ER),
+	F(AVX512CD), F(AVX512BW), F(AVX512VL), F(AVX512_VBMI),
+	F(AVX512_VBMI2), F(AVX512_VNNI), F(AVX512_BITALG),
+	F(AVX512_VPOPCNTDQ), F(AVX512_4VNNIW), F(AVX512_4FMAPS),
+	F(AVX512_BF16),
+};
+
+static void clear_all(struct x86_policy *p, const unsigned int *f,
+		      unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		p->fw[f[i] / 32] &= ~(1U << (f[i] % 32));
+}
+
+void x86_policy_state_deps(struct x86_policy *p, u64 avail_xcr0)
+{
+	u64 xcr0 = X86_XCR0_X87 | X86_XCR0_SSE;
+
+	if (!avail_xcr0)
+		p->fw[X86_FW_1C] &= ~X86_FEATURE_BIT(XSAVE);
+	if (x86_has(p, AVX))
+		xcr0 |= X86_XCR0_AVX;
+	if (x86_has(p, AVX512F))
+		xcr0 |= X86_XCR0_AVX512;
+	if (x86_has(p, PKU))
+		xcr0 |= X86_XCR0_PKRU;
+	p->xcr0 = x86_has(p, XSAVE) ? xcr0 & avail_xcr0 : 0;
+	if (!p->xcr0)
+		p->fw[X86_FW_DA1] = 0;
+	if (!(p->xcr0 & X86_XCR0_AVX))
+		clear_all(p, needs_avx, ARRAY_SIZE(needs_avx));
+	/* AVX-512 needs all three of its components, and AVX's. */
+	if ((p->xcr0 & X86_XCR0_AVX512) != X86_XCR0_AVX512 ||
+	    !(p->xcr0 & X86_XCR0_AVX)) {
+		clear_all(p, needs_avx512, ARRAY_SIZE(needs_avx512));
+		p->xcr0 &= ~X86_XCR0_AVX512;
+	}
+	if (!(p->xcr0 & X86_XCR0_PKRU))
+		p->fw[X86_FW_7C0] &= ~X86_FEATURE_BIT(PKU);
 }
 
 /* Each CR4 bit and the feature that defines it (SDM vol. 3 2.5). */

@@ -34,6 +34,26 @@ enum x86_feature_word {
 	X86_NR_FEATURE_WORDS
 };
 
+/* Words in a whole Xen featureset (XEN_SYSCTL_get_cpu_featureset, Xen's
+ * FEATURESET_NR_ENTRIES): one past the highest word the public header
+ * names, counted by the header itself. */
+union x86_featureset_size {
+#define XEN_CPUFEATURE(name, value) char fs_##name[(value) / 32 + 1];
+#include <public/arch-x86/cpufeatureset.h>
+#undef XEN_CPUFEATURE
+};
+#define X86_NR_FEATURESET sizeof(union x86_featureset_size)
+/* The featureset's words past those a policy keeps (public/arch-x86/
+ * cpufeatureset.h): no feature of theirs is offered to guests. */
+#define X86_FS_E21A 11		/* CPUID 0x80000021 EAX */
+#define X86_FS_7B1 12		/* CPUID 7.1 EBX */
+#define X86_FS_7D2 13		/* CPUID 7.2 EDX */
+#define X86_FS_7C1 14		/* CPUID 7.1 ECX */
+#define X86_FS_7D1 15		/* CPUID 7.1 EDX */
+#define X86_FS_ARCH_CAPS_LO 16	/* MSR_ARCH_CAPABILITIES[31:0] */
+#define X86_FS_ARCH_CAPS_HI 17	/* MSR_ARCH_CAPABILITIES[63:32] */
+#define X86_FS_E21C 18		/* CPUID 0x80000021 ECX */
+
 enum x86_vendor { X86_VENDOR_INTEL, X86_VENDOR_AMD };
 
 /* What a guest is offered: CPUID answers and the MSRs they imply. */
@@ -42,6 +62,8 @@ struct x86_policy {
 	u64 xcr0;		/* state components: CPUID 0xD.0 EDX:EAX */
 	u64 arch_caps;		/* MSR_ARCH_CAPABILITIES, if ARCH_CAPS */
 	unsigned int maxphysaddr; /* CPUID 0x80000008 EAX[7:0] */
+	u32 basic_max;		/* highest basic leaf: CPUID 0 EAX */
+	u32 extd_max;		/* highest extended leaf: CPUID 0x80000000 EAX */
 	enum x86_vendor vendor;	/* AMD also means Hygon */
 };
 
@@ -122,6 +144,13 @@ const char *x86_xcr0_check(const struct x86_policy *p, u64 val);
 const char *x86_state_check(const struct x86_policy *p,
 			    const struct x86_cr_state *s);
 
+/*
+ * Features tied to state (SDM vol. 1 13.2): offer the XCR0 components of
+ * the features @p offers that @avail_xcr0 allows (none without XSAVE),
+ * and take away the features whose components are not offered.
+ */
+void x86_policy_state_deps(struct x86_policy *p, u64 avail_xcr0);
+
 /* CR4 bits a guest may set: those of offered features, and PCE. */
 u64 x86_cr4_valid_bits(const struct x86_policy *p);
 /* SPEC_CTRL bits the offered features define; 0: no SPEC_CTRL MSR. */
@@ -132,7 +161,29 @@ u64 x86_spec_ctrl_valid_bits(const struct x86_policy *p);
 /* Build the policy from the boot CPU and the vendor's limits; once, from
  * the first hvm_cpu_up() (after the FPU probe). */
 void hvm_cpu_policy_init(void);
-/* What @d is offered.  Today every domain gets the same. */
+/* The most Amphi offers an HVM or PVH guest, and what a new domain gets:
+ * Xen's hvm_max and hvm_default policies are one here (the allow-list). */
+const struct x86_policy *hvm_max_cpu_policy(void);
+/* The host's own X86_NR_FEATURESET words, as the boot CPU reports them
+ * (Xen's raw and host featuresets: Amphi masks nothing of its own). */
+const u32 *hvm_host_featureset(void);
+
+/* ---- per domain (hvm/cpu_policy_ops.c) ---- */
+
+/* @d's policy: a copy of the maximum made with the domain, changed only
+ * by XEN_DOMCTL_set_cpu_policy before any of its vCPUs ran. */
+int hvm_cpu_policy_domain_init(struct domain *d);
+void hvm_cpu_policy_domain_destroy(struct domain *d);
+/* What @d is offered (NULL: what a new domain gets). */
 const struct x86_policy *hvm_cpu_policy(const struct domain *d);
+
+/* ---- CPUID answers (hvm/cpuid.c) ---- */
+
+struct cpuid_regs;
+/* Leaf @leaf/@sub as every vCPU of a domain with policy @p and @nr_vcpus
+ * vCPUs sees it, less what is per vCPU (APIC IDs, OSXSAVE, OSPKE, XSAVE
+ * sizes for the vCPU's XCR0: these are given for vCPU 0 at reset). */
+void hvm_cpuid_policy_leaf(const struct x86_policy *p, unsigned int nr_vcpus,
+			   u32 leaf, u32 sub, struct cpuid_regs *r);
 
 #endif

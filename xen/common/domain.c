@@ -372,6 +372,12 @@ void vcpu_kick(struct vcpu *v)
 
 void vcpu_start(struct vcpu *v, const struct hvm_boot_state *state)
 {
+	struct domain *d = v->domain;
+	unsigned long f = spin_lock_irqsave(&d->lock);
+
+	/* From here the domain may run: a policy change waits or fails. */
+	d->creation_finished = true;
+	spin_unlock_irqrestore(&d->lock, f);
 	arch_vcpu_set_state(v, state);
 	v->is_initialised = true;
 	vcpu_pause_flag_clear(v, VPF_down);

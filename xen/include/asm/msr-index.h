@@ -27,6 +27,9 @@
 #define MSR_PRED_CMD			0x00000049
 #define  PRED_CMD_IBPB			(1ULL << 0)
 #define MSR_UCODE_REV			0x0000008b
+/* MSR_PLATFORM_INFO (SDM vol. 4), Xen's name: in a CPU policy only; bit 31
+ * is CPUID faulting, which no guest is offered, so guests see no MSR. */
+#define MSR_INTEL_PLATFORM_INFO		0x000000ce
 #define MSR_MTRRCAP			0x000000fe	/* CPUID.1:EDX.MTRR */
 /* Read-only: CPUID.7.0:EDX.ARCH_CAPS */
 #define MSR_ARCH_CAPABILITIES		0x0000010a

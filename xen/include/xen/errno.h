@@ -28,5 +28,6 @@
 /* Xen-internal: continue the hypercall later (xen/hypercall.h). */
 #define ERESTART 85
 #define EOPNOTSUPP 95
+#define ENOBUFS 105
 #define ETIMEDOUT 110
 #endif

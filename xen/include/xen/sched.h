@@ -53,6 +53,7 @@
 struct domain;
 struct hvm_vcpu;
 struct hvm_boot_state;
+struct x86_policy;
 
 struct vcpu {
 	unsigned int vcpu_id;
@@ -129,6 +130,10 @@ struct domain {
 	bool torn_down;			/* memory and structures released */
 
 	bool is_privileged;		/* the initial domain (dom0) */
+	/* A vCPU has been started (vcpu_start(), under lock): the domain
+	 * runs as built, and its CPU policy is fixed (Xen's flag of the
+	 * same name, set at the toolstack's first unpause). */
+	bool creation_finished;
 	bool is_dying;
 	bool is_shutdown;
 	int shutdown_code;		/* SHUTDOWN_* (public/sched.h) */
@@ -161,6 +166,10 @@ struct domain {
 	u64 ram_bytes;			/* RAM the builder gave: [0, ram_bytes) */
 	struct p2m *p2m;
 	spinlock_t p2m_lock;		/* arch_p2m_*() at run time */
+	/* What its vCPUs' CPUID offers (xen/arch_cpu_policy.h), allocated
+	 * with the domain; opaque here.  Changes under lock, and only until
+	 * creation_finished. */
+	struct x86_policy *cpu_policy;
 	/* The guest's memory map as the builder gave it (XENMEM_memory_map). */
 	struct e820_entry memmap[DOMAIN_MAX_E820];
 	unsigned int nr_memmap;
