@@ -170,6 +170,15 @@ static void msr_set_tsc_offset(struct vcpu *v, u64 offset)
 	vcpu_work_set(v, VCPU_WORK_TIME);
 }
 
+/* A save image's TSC (hvm/save_vcpu.c): the offset alone.  TSC_ADJUST
+ * keeps its value: Xen restores it from a record of its own. */
+void hvm_msr_set_tsc_offset(struct vcpu *v, u64 offset)
+{
+	v->hvm->tsc_offset = offset;
+	hvm_ops->set_tsc_offset(v, offset);
+	vcpu_work_set(v, VCPU_WORK_TIME);
+}
+
 /* MSRs a CPUID feature implies: -ENOENT if the policy hides it. */
 static int msr_read_feature(struct vcpu *v, u32 msr, u64 *val)
 {
