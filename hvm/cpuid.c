@@ -51,7 +51,10 @@ static void xen_leaves(struct vcpu *v, u32 idx, u32 sub, u32 *a, u32 *b,
 		if (sub == 0) {
 			*c = cpu_khz;
 		} else if (sub == 1) {
-			u64 base = time_tsc_at_boot();
+			/* In the guest's TSC: a restored CPU record (libxl
+			 * sends TSC 0) or a TSC write moves it, and the
+			 * value may wrap; differences stay right. */
+			u64 base = time_tsc_at_boot() + v->hvm->tsc_offset;
 			s8 shift;
 
 			*a = (u32)base;

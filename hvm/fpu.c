@@ -26,8 +26,9 @@
 #include <xen/spinlock.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
+#include <asm/smp.h>
 
-#define FXSAVE_SIZE		512
+#define FXSAVE_SIZE		FPU_FXSAVE_SIZE
 #define FPU_FCW_INIT		0x037f	/* after FNINIT (SDM vol. 1 8.1.5) */
 #define FPU_MXCSR_INIT		0x1f80	/* reset value (SDM vol. 1 10.2.3) */
 
@@ -41,6 +42,7 @@ static struct fpu_state **(*fpu_slot)(struct vcpu *v);
 static u64 fpu_xcr0;			/* host XCR0; 0 without XSAVE */
 static unsigned int fpu_size;		/* bytes of the save image */
 static bool fpu_probed;
+static u32 fpu_mxcsr_valid;		/* MXCSR bits FXRSTOR accepts */
 /* File note.  fpu_owner[cpu] is read without the lock by its own pCPU. */
 struct fpu_state *fpu_owner[NR_CPUS];
 static spinlock_t fpu_lock[NR_CPUS] = {
@@ -110,6 +112,12 @@ int fpu_cpu_init(void)
 		size = r.ebx;
 	}
 	if (!fpu_probed) {
+		static u8 img[FXSAVE_SIZE] __attribute__((aligned(16)));
+
+		/* SDM vol. 1 11.6.6: MXCSR_MASK at byte 28, 0 meaning 0xffbf.
+		 * No guest has run yet: the registers are nobody's. */
+		asm volatile("fxsave64 (%0)" : : "r"(img) : "memory");
+		fpu_mxcsr_valid = *(u32 *)&img[28] ? *(u32 *)&img[28] : 0xffbf;
 		fpu_xcr0 = xcr0;
 		fpu_size = size;
 		fpu_probed = true;
@@ -237,6 +245,76 @@ void fpu_vcpu_migrate(struct vcpu *v)
 	if (fpu_owner[cpu] == fpu_of(v))
 		fpu_save_owner(cpu);
 	spin_unlock_irqrestore(&fpu_lock[cpu], flags);
+}
+
+/* On each pCPU: if its registers hold @arg's state, save them. */
+static void fpu_flush_here(void *arg)
+{
+	struct fpu_state *s = arg;
+	unsigned int cpu = smp_processor_id();
+	unsigned long flags;
+
+	if (READ_ONCE(fpu_owner[cpu]) != s)
+		return;
+	flags = spin_lock_irqsave(&fpu_lock[cpu]);
+	if (fpu_owner[cpu] == s)
+		fpu_save_owner(cpu);
+	spin_unlock_irqrestore(&fpu_lock[cpu], flags);
+}
+
+/* @v's registers, wherever they are, into its area; no pCPU holds them
+ * afterwards, so the area may be read or replaced.  Pre: @v is not
+ * running and does not run until the caller is done; interrupts on. */
+static struct fpu_state *fpu_flush(struct vcpu *v)
+{
+	struct fpu_state *s = fpu_of(v);
+	unsigned int me = smp_processor_id();
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (cpu != me && READ_ONCE(fpu_owner[cpu]) == s) {
+			smp_call_function(fpu_flush_here, s, true);
+			break;
+		}
+	}
+	fpu_flush_here(s);
+	return s;
+}
+
+u32 fpu_mxcsr_mask(void)
+{
+	return fpu_mxcsr_valid;
+}
+
+void fpu_vcpu_get_fxsave(struct vcpu *v, u8 img[FXSAVE_SIZE])
+{
+	memcpy(img, fpu_flush(v)->area, FXSAVE_SIZE);
+}
+
+/*
+ * The legacy region comes from @img (NULL: the state after FNINIT, as
+ * fpu_vcpu_init()).  With XSAVE, XSTATE_BV (the header after the legacy
+ * region, SDM vol. 1 13.4.2) then says x87 and SSE come from the area,
+ * or start in their initial state for NULL; the other components and
+ * the guest's XCR0 are left as they are.
+ */
+void fpu_vcpu_set_fxsave(struct vcpu *v, const u8 *img)
+{
+	struct fpu_state *s = fpu_flush(v);
+	u64 *xstate_bv = (u64 *)&s->area[FXSAVE_SIZE];
+
+	if (img) {
+		memcpy(s->area, img, FXSAVE_SIZE);
+	} else {
+		memset(s->area, 0, FXSAVE_SIZE);
+		*(u16 *)&s->area[0] = FPU_FCW_INIT;
+		*(u32 *)&s->area[24] = FPU_MXCSR_INIT;
+	}
+	if (!fpu_xcr0)
+		return;
+	if (img)
+		*xstate_bv |= X86_XCR0_X87 | X86_XCR0_SSE;
+	else
+		*xstate_bv &= ~(X86_XCR0_X87 | X86_XCR0_SSE);
 }
 
 int fpu_guest_xsetbv(struct vcpu *v, u32 idx, u64 val)

@@ -82,6 +82,18 @@ void fpu_vcpu_migrate(struct vcpu *v);
  * enabled XCR0) should follow.
  */
 int fpu_guest_xsetbv(struct vcpu *v, u32 idx, u64 val);
+
+/*
+ * Save images (hvm/save_vcpu.c): @v's FXSAVE-format legacy region (x87,
+ * MMX, SSE; SDM vol. 1 table 10-2), read from wherever its registers are
+ * (an IPI makes the pCPU holding them save them).  set: NULL means the
+ * initial state.  Pre: @v is not running; interrupts on; a new image's
+ * MXCSR has no bit outside fpu_mxcsr_mask() (FXRSTOR would fault).
+ */
+#define FPU_FXSAVE_SIZE 512
+u32 fpu_mxcsr_mask(void);
+void fpu_vcpu_get_fxsave(struct vcpu *v, u8 img[FPU_FXSAVE_SIZE]);
+void fpu_vcpu_set_fxsave(struct vcpu *v, const u8 *img);
 u64 fpu_guest_xcr0(struct vcpu *v);
 
 #endif

@@ -63,6 +63,15 @@ struct hvm_function_table {
 	u64 (*get_cr)(struct vcpu *v, unsigned int cr);
 	u64 (*get_efer)(struct vcpu *v);
 	/*
+	 * CR2, the debug registers and the event queued for the next entry
+	 * (struct hvm_aux_state), for save images (hvm/save_vcpu.c).  Pre:
+	 * @v is not running.  set_aux_state() takes values already checked
+	 * (hvm/save.c) and replaces any queued or deferred event; call it
+	 * after vcpu_set_state(), which resets them.
+	 */
+	void (*get_aux_state)(struct vcpu *v, struct hvm_aux_state *a);
+	void (*set_aux_state)(struct vcpu *v, const struct hvm_aux_state *a);
+	/*
 	 * MSRs held in the VMCB/VMCS: EFER, PAT, STAR, LSTAR, CSTAR, SFMASK,
 	 * FS/GS/KERNEL_GS base, SYSENTER_CS/ESP/EIP, DEBUGCTL.  Return 0,
 	 * -ENOENT for an MSR the vendor does not hold (common code handles
@@ -159,6 +168,8 @@ void hvm_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, u32 *a, u32 *b, u32 *c,
 int hvm_msr_read(struct vcpu *v, u32 msr, u64 *val);
 int hvm_msr_write(struct vcpu *v, u32 msr, u64 val);
 void hvm_msr_vcpu_init(struct vcpu *v);
+/* Set the guest TSC offset, leaving TSC_ADJUST alone (a restore). */
+void hvm_msr_set_tsc_offset(struct vcpu *v, u64 offset);
 /* Port I/O: @val in/out, low @size bytes.  HVM_DONE (an IN's value is
  * in *val) or HVM_WAIT_IO (hvm_ioreq_wait() was called). */
 enum hvm_disposition hvm_portio(struct vcpu *v, u16 port, unsigned int size,

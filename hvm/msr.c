@@ -40,13 +40,6 @@ void hvm_msr_vcpu_init(struct vcpu *v)
 	v->hvm->msr_mtrr_def = (1ULL << 11) | 6;
 }
 
-/* Address bits of a variable MTRR: 4 KiB granules below MAXPHYADDR. */
-static u64 mtrr_addr_mask(const struct vcpu *v)
-{
-	return ((1ULL << hvm_cpu_policy(v->domain)->maxphysaddr) - 1) &
-	       ~0xfffULL;
-}
-
 /* Fixed-range MTRR index (0..10) for @msr, or -1. */
 static int mtrr_fixed_index(u32 msr)
 {
@@ -80,25 +73,12 @@ static u64 *mtrr_slot(struct vcpu *v, u32 msr)
 /* Pre: is_mtrr(@msr). */
 static int mtrr_write(struct vcpu *v, u32 msr, u64 val)
 {
-	if (msr == MSR_MTRR_DEF_TYPE) {
-		if ((val & ~0xcffULL) || !x86_mtrr_type_valid(val & 0xff))
-			return -EINVAL;
-		v->hvm->msr_mtrr_def = val;
-		return 0;
-	}
-	if (mtrr_fixed_index(msr) >= 0) {
-		for (int i = 0; i < 8; i++)
-			if (!x86_mtrr_type_valid((val >> (8 * i)) & 0xff))
-				return -EINVAL;
-	} else if (msr & 1) {
-		/* Variable ranges: even = base (type in 7:0), odd = mask. */
-		if (val & ~(mtrr_addr_mask(v) | (1ULL << 11)))
-			return -EINVAL;
-	} else if ((val & ~(mtrr_addr_mask(v) | 0xff)) ||
-		   !x86_mtrr_type_valid(val & 0xff)) {
+	if (!x86_mtrr_msr_valid(hvm_cpu_policy(v->domain), msr, val))
 		return -EINVAL;
-	}
-	*mtrr_slot(v, msr) = val;
+	if (msr == MSR_MTRR_DEF_TYPE)
+		v->hvm->msr_mtrr_def = val;
+	else
+		*mtrr_slot(v, msr) = val;
 	return 0;
 }
 
@@ -185,6 +165,15 @@ static bool msr_is_amd_sysconf(const struct vcpu *v, u32 msr)
 static void msr_set_tsc_offset(struct vcpu *v, u64 offset)
 {
 	v->hvm->msr_tsc_adjust += offset - v->hvm->tsc_offset;
+	v->hvm->tsc_offset = offset;
+	hvm_ops->set_tsc_offset(v, offset);
+	vcpu_work_set(v, VCPU_WORK_TIME);
+}
+
+/* A save image's TSC (hvm/save_vcpu.c): the offset alone.  TSC_ADJUST
+ * keeps its value: Xen restores it from a record of its own. */
+void hvm_msr_set_tsc_offset(struct vcpu *v, u64 offset)
+{
 	v->hvm->tsc_offset = offset;
 	hvm_ops->set_tsc_offset(v, offset);
 	vcpu_work_set(v, VCPU_WORK_TIME);

@@ -122,6 +122,20 @@ struct hvm_boot_state {
 };
 
 /*
+ * The rest of a vCPU's register state, beyond struct hvm_boot_state: what
+ * a save image's CPU record also carries (public/arch-x86/hvm/save.h).
+ * @event uses the layout both vendors share for event injection and Xen
+ * uses in struct hvm_hw_cpu's pending_event (SDM vol. 3 24.8.3, APM vol. 2
+ * 15.20): vector in 7:0, type in 10:8, error code valid in 11, valid in 31.
+ */
+struct hvm_aux_state {
+	u64 cr2;
+	u64 dr[4], dr6, dr7;
+	u32 event;		/* 0: none */
+	u32 error;		/* its error code, if bit 11 */
+};
+
+/*
  * 16-bit real mode at @cs_sel:@ip (CS base = @cs_sel << 4), the state of
  * a reset or a SIPI (SDM vol.3 table 10-1; Xen's hvm_vcpu_reset_state()):
  * 64 KiB segments in the VMCB's packed attributes (0x9b code, 0x93 data,

@@ -30,6 +30,31 @@ bool x86_pat_valid(u64 pat)
 	return true;
 }
 
+bool x86_mtrr_msr_valid(const struct x86_policy *p, u32 msr, u64 val)
+{
+	/* Address bits of a variable range: 4 KiB granules below
+	 * MAXPHYADDR (SDM vol. 3 11.11.2.3). */
+	u64 addr = ((1ULL << p->maxphysaddr) - 1) & ~0xfffULL;
+
+	if (msr == MSR_MTRR_DEF_TYPE)		/* type, FE (10), E (11) */
+		return !(val & ~0xcffULL) && x86_mtrr_type_valid(val & 0xff);
+	if (msr == MSR_MTRR_FIX64K_00000 || msr == MSR_MTRR_FIX16K_80000 ||
+	    msr == MSR_MTRR_FIX16K_A0000 ||
+	    (msr >= MSR_MTRR_FIX4K_C0000 && msr < MSR_MTRR_FIX4K_C0000 + 8)) {
+		/* Eight ranges, one type byte each (11.11.2.2). */
+		for (unsigned int i = 0; i < 8; i++)
+			if (!x86_mtrr_type_valid((val >> (8 * i)) & 0xff))
+				return false;
+		return true;
+	}
+	if (msr < MSR_MTRR_PHYS_BASE0 || msr >= MSR_MTRR_PHYS_BASE0 + 2 * 8)
+		return false;
+	if (msr & 1)				/* PHYSMASK: address, V (11) */
+		return !(val & ~(addr | (1ULL << 11)));
+	return !(val & ~(addr | 0xff)) &&	/* PHYSBASE: address, type */
+	       x86_mtrr_type_valid(val & 0xff);
+}
+
 bool x86_msr_write_valid(u32 msr, u64 val)
 {
 	switch (msr) {

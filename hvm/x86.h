@@ -116,6 +116,11 @@ unsigned int x86_insn_len_0f(const u8 *b, unsigned int n, bool mode64,
 
 /* ---- guest writes, checked against facts and the policy ---- */
 
+/* A value for MTRR @msr (DEF_TYPE, a fixed range, PHYSBASE/PHYSMASK 0-7):
+ * valid memory types, no reserved bits, addresses below the policy's
+ * MAXPHYADDR (SDM vol. 3 11.11).  False for any other @msr. */
+bool x86_mtrr_msr_valid(const struct x86_policy *p, u32 msr, u64 val);
+
 /* The vCPU's control state a write is checked against. */
 struct x86_cr_state {
 	u64 cr0, cr3, cr4, efer;

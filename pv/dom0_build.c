@@ -21,6 +21,7 @@
 #include <xen/page_alloc.h>
 #include <xen/sched.h>
 #include <xen/shutdown.h>
+#include <xen/timer.h>
 #include <asm/percpu.h>
 #include <public/xen.h>
 
@@ -216,6 +217,11 @@ void domains_build_at_boot(const struct boot_info *bi)
 		      SIF_INITDOMAIN | SIF_PRIVILEGED, &why))
 		boot_fatal("cannot build dom0 from module 1 (\"%s\"): %s",
 			   bi->mods[0].cmdline, why);
-	for (unsigned int i = 0; i < nr_to_start; i++)
-		vcpu_start(to_start[i].d->vcpu[0], &to_start[i].st);
+	for (unsigned int i = 0; i < nr_to_start; i++) {
+		if (!strcmp(opt_selftest, "hvmcontext"))
+			hvm_context_selftest(to_start[i].d->vcpu[0],
+					     &to_start[i].st);
+		else
+			vcpu_start(to_start[i].d->vcpu[0], &to_start[i].st);
+	}
 }

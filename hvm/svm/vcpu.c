@@ -305,6 +305,46 @@ void svm_vcpu_set_state(struct vcpu *v, const struct hvm_boot_state *s)
 	WRITE_ONCE(sv->flush_tlb, true);
 }
 
+/* DR0-3 come from sv->dr, read back at every exit (svm_save_dr()). */
+void svm_get_aux_state(struct vcpu *v, struct hvm_aux_state *a)
+{
+	struct svm_vcpu *sv = svm_of(v);
+	const struct vmcb *vmcb = sv->vmcb;
+
+	*a = (struct hvm_aux_state){ .cr2 = vmcb->cr2, .dr6 = vmcb->dr6,
+				     .dr7 = vmcb->dr7 };
+	memcpy(a->dr, sv->dr, sizeof(a->dr));
+	/* An interrupt displaced by this event (deferred_event) has no
+	 * place in the record: Xen keeps one pending event. */
+	if (sv->pending_event & VMCB_EVT_V) {
+		a->event = (u32)sv->pending_event;
+		a->error = VMCB_EVT_ERROR(sv->pending_event);
+	}
+}
+
+/* Armed breakpoints need DR0-3 in the registers: the vCPU owns them
+ * from the start, as after its first access (svm_take_dr()).  A software
+ * event (types 4-6) is not re-injected: RIP still points at its
+ * instruction (svm_requeue_event(); Xen's hvm_event_needs_reinjection()). */
+void svm_set_aux_state(struct vcpu *v, const struct hvm_aux_state *a)
+{
+	struct svm_vcpu *sv = svm_of(v);
+	struct vmcb *vmcb = sv->vmcb;
+
+	vmcb->cr2 = a->cr2;
+	vmcb->dr6 = a->dr6;
+	vmcb->dr7 = a->dr7;
+	memcpy(sv->dr, a->dr, sizeof(sv->dr));
+	sv->dr_cpu = NR_CPUS;			/* reload before entry */
+	sv->dr_owned = a->dr7 & X86_DR7_ENABLES;
+	vmcb->intercept_dr = sv->dr_owned ? 0 : SVM_DR_INTERCEPTS;
+	sv->deferred_event = 0;
+	sv->pending_event = 0;
+	if ((a->event & VMCB_EVT_V) &&
+	    VMCB_EVT_TYPE(a->event) < VMCB_EVT_TYPE_SWINT)
+		sv->pending_event = a->event | ((u64)a->error << 32);
+}
+
 /*
  * Give @sv an ASID valid on @cpu.  A new one is needed after running
  * elsewhere, after the pCPU started a new generation, or when a flush was

@@ -220,6 +220,48 @@ u64 vmx_get_efer(struct vcpu *v)
 	return efer;
 }
 
+/* CR2, DR0-3 and DR6 are kept in struct vmx_vcpu between entries
+ * (run.c); DR7 is a VMCS field. */
+void vmx_get_aux_state(struct vcpu *v, struct hvm_aux_state *a)
+{
+	struct vmx_vcpu *vx = vmx_of(v);
+	unsigned long flags = vmx_vmcs_enter(v);
+
+	*a = (struct hvm_aux_state){ .cr2 = vx->cr2, .dr6 = vx->dr6,
+				     .dr7 = vmx_vmread(VMCS_GUEST_DR7) };
+	vmx_vmcs_exit(v, flags);
+	memcpy(a->dr, vx->dr, sizeof(a->dr));
+	/* An interrupt displaced by this event (vx->deferred) has no place
+	 * in the record: Xen keeps one pending event. */
+	if (vx->pending.info & VMX_INTR_VALID) {
+		a->event = vx->pending.info;
+		a->error = vx->pending.error;
+	}
+}
+
+/* Armed breakpoints need DR0-3 in the registers: MOV DR runs natively
+ * from the start, as after the first access (run.c vmx_exit_dr()).  A
+ * software event (types 4-6) is not re-injected: RIP still points at its
+ * instruction, as Xen's hvm_event_needs_reinjection() decides. */
+void vmx_set_aux_state(struct vcpu *v, const struct hvm_aux_state *a)
+{
+	struct vmx_vcpu *vx = vmx_of(v);
+	unsigned long flags = vmx_vmcs_enter(v);
+
+	vx->cr2 = a->cr2;
+	vx->dr6 = a->dr6;
+	memcpy(vx->dr, a->dr, sizeof(vx->dr));
+	vmx_vmwrite(VMCS_GUEST_DR7, a->dr7);
+	vx->dr_owned = a->dr7 & X86_DR7_ENABLES;
+	vmx_set_proc(vx, vx->dr_owned ? vx->proc & ~VMX_PROC_MOV_DR :
+					vx->proc | VMX_PROC_MOV_DR);
+	vmx_vmcs_exit(v, flags);
+	vx->deferred = vx->pending = (struct vmx_event){ 0 };
+	if ((a->event & VMX_INTR_VALID) &&
+	    (a->event & (7U << 8)) < VMX_INTR_TYPE_SW_INT)
+		vx->pending = (struct vmx_event){ a->event, a->error, 0 };
+}
+
 /* ---- Control-register exits (vendor mechanics: HVM_EXIT_HANDLED) ---- */
 
 /*

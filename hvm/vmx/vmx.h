@@ -105,6 +105,8 @@ void vmx_get_seg(struct vcpu *v, enum hvm_seg_reg r, struct hvm_seg *s);
 u64 vmx_get_cr(struct vcpu *v, unsigned int cr);
 unsigned int vmx_guest_mode(struct vcpu *v);
 u64 vmx_get_efer(struct vcpu *v);
+void vmx_get_aux_state(struct vcpu *v, struct hvm_aux_state *a);
+void vmx_set_aux_state(struct vcpu *v, const struct hvm_aux_state *a);
 int vmx_msr_read(struct vcpu *v, u32 msr, u64 *val);
 int vmx_msr_write(struct vcpu *v, u32 msr, u64 val);
 void vmx_inject_exception(struct vcpu *v, u8 vector, bool has_error,

@@ -173,6 +173,19 @@ guest_single() {
 	guest_expect_success "$name" "Powering off" && pass "$name"
 }
 
+# selftest=hvmcontext: dom0 (CPUS vCPUs, all but vCPU 0 down) is started
+# from HVM save images the way libxl starts a PVH guest, through
+# arch_hvm_save()/arch_hvm_load(); the images must check out (the PASS
+# line) and CASE must then run to SUCCESS from the state they gave it.
+guest_hvmcontext() {
+	local rig=$1 t=$2 cpus=$3 case=$4 name="$1: guest $4 started from HVM save images"
+	GUEST_XEN_CMDLINE="$GUEST_XEN_CMDLINE selftest=hvmcontext" \
+		guest_run "$rig" "$case-hvmcontext" "$t" "$cpus" "$case.elf"
+	guest_expect_success "$name" "Powering off" \
+		"selftest=hvmcontext: d0: PASS" "!selftest=hvmcontext: d0: FAIL" &&
+		pass "$name"
+}
+
 # hlt_timer, plus: its HLTs (290 ms of timers) really blocked the vCPU.
 guest_hlt_timer() {
 	local rig=$1 t=$2 name="$1: guest hlt_timer" blk
@@ -602,6 +615,7 @@ guest_cases_svm() {
 	GUEST_HOSTILE_MAY_SHUTDOWN=1 guest_hostile qemu 60 2000 22 garbage "fill=random seed=7"
 	guest_hostile_dom0 qemu 90 2
 	guest_hostile_dom0 qemu 300 2 selftest=preempt
+	guest_hvmcontext qemu 60 2 cpuid
 	guest_many_timers qemu 120 2 8 16 3000
 	guest_timer_window qemu 90 15
 }
@@ -618,6 +632,7 @@ guest_cases_vmx() {
 	guest_hostile bochs 300 1500 20 triplefault
 	guest_hostile bochs 300 1500 20 db_loop
 	guest_hostile_dom0 bochs 240 2
+	guest_hvmcontext bochs 300 2 cpuid
 	guest_many_timers bochs 300 2 8 16 3000
 	guest_timer_window bochs 240 5
 }

@@ -69,9 +69,10 @@ void options_parse(const char *cmdline)
 	}
 	if (opt_selftest[0] && strcmp(opt_selftest, "fault") &&
 	    strcmp(opt_selftest, "wx") && strcmp(opt_selftest, "domain") &&
-	    strcmp(opt_selftest, "preempt") && strcmp(opt_selftest, "oom")) {
+	    strcmp(opt_selftest, "preempt") && strcmp(opt_selftest, "oom") &&
+	    strcmp(opt_selftest, "hvmcontext")) {
 		printk(KERN_ERR "cmdline: selftest=%s: unknown (allowed: fault, "
-		       "wx, domain, preempt, oom)\n", opt_selftest);
+		       "wx, domain, preempt, oom, hvmcontext)\n", opt_selftest);
 		errors++;
 	}
 	opt_selftest_preempt = !strcmp(opt_selftest, "preempt");

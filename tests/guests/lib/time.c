@@ -37,7 +37,11 @@ u64 now_ns(void)
 {
 	u64 tsc = rdtsc();
 
-	return tsc > time_info.tsc_base ? tsc_to_ns(tsc - time_info.tsc_base) : 0;
+	/* The base is in this vCPU's TSC and may have wrapped (a TSC that
+	 * started at 0 after Xen's system time did): compare differences. */
+	u64 delta = tsc - time_info.tsc_base;
+
+	return (s64)delta > 0 ? tsc_to_ns(delta) : 0;
 }
 
 void sleep_until(u64 deadline)

@@ -8,8 +8,11 @@
  * domain with the most vCPUs while only 0, 1, 2... pages are free, so that
  * every allocation of domain and vCPU creation fails in turn: each must
  * fail cleanly (NULL, everything given back), never panic.
+ * selftest=hvmcontext starts each boot domain from HVM save images, as
+ * libxl does, and checks them (hvm_context_selftest()).
  */
 #include <xen/arch_vcpu.h>
+#include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
 #include <xen/sched.h>
@@ -21,6 +24,8 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <asm/x86-defns.h>
+#include <public/hvm/save.h>
 
 #define HEARTBEAT_PERIOD MILLISECS(10)
 #define HEARTBEAT_RUN MILLISECS(100)
@@ -191,4 +196,169 @@ void domain_oom_selftest(void)
 		       keep - 1, keep);
 	else if (!rc)
 		printk(KERN_ERR "selftest=oom: no domain with 4096 pages free\n");
+}
+
+/* ---- selftest=hvmcontext ------------------------------------------------ */
+
+/*
+ * A built domain's vCPU 0 is started the way libxl starts a PVH guest
+ * (docs/xen-toolstack.md §A.1 step 8), through the interface the domctl
+ * handler uses (arch_hvm_save()/arch_hvm_load()): the size query, the
+ * image, MTRR images for every vCPU, then HEADER + CPU + END.  Then the
+ * image is saved again and must show that state, a bad image must change
+ * nothing, and a full save/load round trip must come back identical.
+ * VPF_blocked stands in for the toolstack's domain pause: the vCPU is up
+ * and initialised throughout, but runs only after the checks, and then
+ * from the state the images gave it.  A real-mode domain (no PVH entry)
+ * gets its own saved CPU record back instead of libxl's.
+ */
+#define HVMCTX_MAX 8192
+
+static u8 *hvmctx_find(u8 *img, long len, u16 type, u16 inst)
+{
+	struct hvm_save_descriptor d;
+
+	for (long off = 0; off + (long)sizeof(d) <= len;
+	     off += sizeof(d) + d.length) {
+		memcpy(&d, img + off, sizeof(d));
+		if (d.typecode == type && d.instance == inst)
+			return img + off + sizeof(d);
+		if (!d.typecode)
+			break;
+	}
+	return NULL;
+}
+
+/* HEADER (from @saved) + one record + END into @out; its length. */
+static size_t hvmctx_image(u8 *out, const u8 *saved, u16 type, u16 inst,
+			   const void *body, u32 len)
+{
+	struct hvm_save_descriptor d = { type, inst, len };
+	size_t n = sizeof(d) + sizeof(struct hvm_save_header);
+
+	memcpy(out, saved, n);
+	memcpy(out + n, &d, sizeof(d));
+	memcpy(out + n + sizeof(d), body, len);
+	n += sizeof(d) + len;
+	memset(out + n, 0, sizeof(d));
+	return n + sizeof(d);
+}
+
+/* libxl's vcpu_hvm() record for a PVH entry at @rip with start_info at
+ * @rbx (tools/libs/guest/xg_dom_x86.c in Xen 4.17). */
+static void hvmctx_libxl_cpu(struct hvm_hw_cpu *r, u64 rip, u64 rbx)
+{
+	memset(r, 0, sizeof(*r));
+	r->cs_limit = r->ds_limit = r->es_limit = r->ss_limit = ~0U;
+	r->tr_limit = 0x67;
+	r->cs_arbytes = 0xc9b;
+	r->ds_arbytes = r->es_arbytes = r->ss_arbytes = 0xc93;
+	r->tr_arbytes = 0x8b;
+	r->cr0 = X86_CR0_PE | X86_CR0_ET;
+	r->rip = rip;
+	r->rbx = rbx;
+	r->dr6 = X86_DR6_INIT;
+	r->dr7 = X86_DR7_INIT;
+}
+
+/* Equal but for the TSC and, unless @fpu, the FPU image and flags. */
+static bool hvmctx_same(const struct hvm_hw_cpu *a, const struct hvm_hw_cpu *b,
+			bool fpu)
+{
+	struct hvm_hw_cpu x = *a, y = *b;
+
+	x.tsc = y.tsc = 0;
+	if (!fpu) {
+		memset(x.fpu_regs, 0, sizeof(x.fpu_regs));
+		memset(y.fpu_regs, 0, sizeof(y.fpu_regs));
+		x.flags = y.flags = 0;
+	}
+	return !memcmp(&x, &y, sizeof(x));
+}
+
+static const char *hvmctx_check(struct domain *d, u8 *img, u8 *img2, u8 *tmp)
+{
+	struct hvm_hw_cpu cpu;
+	struct hvm_hw_mtrr mtrr;
+	u8 *c, *m;
+	long need, len, len2;
+	size_t n;
+
+	need = arch_hvm_save(d, NULL, 0);
+	if (need <= 0 || need > HVMCTX_MAX)
+		return "size query";
+	if (arch_hvm_save(d, img, need - 1) != -ENOSPC)
+		return "a short buffer is not -ENOSPC";
+	len = arch_hvm_save(d, img, need);
+	c = hvmctx_find(img, len, HVM_SAVE_CODE(CPU), 0);
+	if (len <= 0 || len > need || !c)
+		return "save, or vCPU 0's CPU record";
+	memcpy(&cpu, c, sizeof(cpu));
+	if (cpu.cr0 == (X86_CR0_PE | X86_CR0_ET) && !cpu.cr4)
+		hvmctx_libxl_cpu(&cpu, cpu.rip, cpu.rbx);
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		m = hvmctx_find(img, len, HVM_SAVE_CODE(MTRR), i);
+		if (!m)
+			return "an MTRR record missing";
+		memcpy(&mtrr, m, sizeof(mtrr));
+		mtrr.msr_mtrr_def_type = 6 | (1 << 11);	/* WB, enabled */
+		n = hvmctx_image(tmp, img, HVM_SAVE_CODE(MTRR), i, &mtrr,
+				 sizeof(mtrr));
+		if (arch_hvm_load(d, tmp, n))
+			return "an MTRR image refused";
+	}
+	n = hvmctx_image(tmp, img, HVM_SAVE_CODE(CPU), 0, &cpu, sizeof(cpu));
+	if (arch_hvm_load(d, tmp, n))
+		return "the CPU image refused";
+	/* Bad images change nothing (checked by the saves below). */
+	tmp[8] ^= 1;					/* magic */
+	if (arch_hvm_load(d, tmp, n) != -EINVAL)
+		return "a bad magic accepted";
+	tmp[8] ^= 1;
+	((struct hvm_hw_cpu *)(tmp + 40))->cr0 |= 1ULL << 6;
+	if (arch_hvm_load(d, tmp, n) != -EINVAL)
+		return "a reserved CR0 bit accepted";
+	len2 = arch_hvm_save(d, img2, need);
+	c = hvmctx_find(img2, len2, HVM_SAVE_CODE(CPU), 0);
+	m = hvmctx_find(img2, len2, HVM_SAVE_CODE(MTRR), 0);
+	cpu.rflags |= X86_EFLAGS_FIXED;
+	if (!c || !m || !hvmctx_same(&cpu, (struct hvm_hw_cpu *)c, false))
+		return "the saved CPU record is not the one loaded";
+	if (((struct hvm_hw_mtrr *)m)->msr_mtrr_def_type != 0x806)
+		return "the saved MTRRs are not the ones loaded";
+	/* A full round trip: the same state, FPU image included. */
+	if (arch_hvm_load(d, img2, len2))
+		return "the domain's own image refused";
+	len = arch_hvm_save(d, img, need);
+	c = hvmctx_find(img, len, HVM_SAVE_CODE(CPU), 0);
+	if (len != len2 || !c ||
+	    !hvmctx_same((struct hvm_hw_cpu *)c,
+			 (struct hvm_hw_cpu *)hvmctx_find(img2, len2, 2, 0), true) ||
+	    memcmp(hvmctx_find(img, len, HVM_SAVE_CODE(MTRR), 0), m,
+		   sizeof(struct hvm_hw_mtrr)))
+		return "the round trip changed the state";
+	return NULL;
+}
+
+void hvm_context_selftest(struct vcpu *v, const struct hvm_boot_state *st)
+{
+	struct domain *d = v->domain;
+	u8 *img = xmalloc_bytes(HVMCTX_MAX), *img2 = xmalloc_bytes(HVMCTX_MAX);
+	u8 *tmp = xmalloc_bytes(HVMCTX_MAX);
+	const char *why = "out of memory";
+
+	vcpu_pause_flag_set(v, VPF_blocked);
+	vcpu_start(v, st);
+	if (img && img2 && tmp)
+		why = hvmctx_check(d, img, img2, tmp);
+	if (why)
+		printk(KERN_ERR "selftest=hvmcontext: d%u: FAIL: %s\n",
+		       d->domain_id, why);
+	else
+		printk("selftest=hvmcontext: d%u: PASS: started from libxl's "
+		       "images, round trip identical\n", d->domain_id);
+	xfree(img);
+	xfree(img2);
+	xfree(tmp);
+	vcpu_wake(v);
 }

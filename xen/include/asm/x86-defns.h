@@ -62,6 +62,8 @@
 #define X86_EFLAGS_RF		(1UL << 16)
 #define X86_EFLAGS_VM		(1UL << 17)
 #define X86_EFLAGS_AC		(1UL << 18)
+/* Every defined bit; 3, 5, 15 and 63:22 are reserved and 0. */
+#define X86_EFLAGS_KNOWN	0x3f7fd7UL
 
 /* DR6 and DR7 (SDM vol. 3 17.2.3-17.2.4, APM vol. 2 13.1.1): the values
  * at reset, DR6's status bits, DR7's breakpoint enables and GD. */

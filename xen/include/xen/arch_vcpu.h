@@ -49,6 +49,22 @@ void arch_vcpu_run_once(struct vcpu *v);
 /* Called on @v's old pCPU before it runs on @new_cpu. */
 void arch_vcpu_migrate(struct vcpu *v, unsigned int new_cpu);
 
+/*
+ * HVM save images (public/hvm/save.h; hvm/save.c says which records).
+ * The buffers are hypervisor memory: the domctl handler copies from and to
+ * the guest.  Error codes are Xen 4.17's (xen/arch/x86/domctl.c,
+ * xen/arch/x86/hvm/save.c): a buffer below the size query's answer is
+ * -ENOSPC; a load without a header or end marker -ENODATA.
+ */
+/* XEN_DOMCTL_gethvmcontext: write the domain's save image into buf (size
+ * bytes); returns the image length, or -ENOSPC if size is too small;
+ * buf == NULL: return the needed length.  Caller has paused the domain. */
+long arch_hvm_save(struct domain *d, void *buf, size_t size);
+/* XEN_DOMCTL_sethvmcontext: validate the whole image, then apply it.
+ * Returns 0, -EINVAL or -ENODATA, and on error nothing changed.  Caller
+ * has paused the domain. */
+int arch_hvm_load(struct domain *d, const void *buf, size_t size);
+
 /* Hypercall ABI (docs/xen-abi.md §0): the number and five arguments by
  * the caller's mode; returns true for a 32-bit (compat) caller. */
 bool arch_hypercall_args(struct vcpu *v, u64 *nr, u64 a[5]);

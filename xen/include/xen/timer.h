@@ -64,5 +64,10 @@ void bench_report_boot(u64 boot_tsc);
 void domain_selftest(void);
 /* selftest=oom: domain creation fails cleanly at every allocation. */
 void domain_oom_selftest(void);
+/* selftest=hvmcontext: start @v (vCPU 0 of a built domain) in @st, then
+ * from libxl-style save images, checking them (xen/arch/x86/selftest.c). */
+struct vcpu;
+struct hvm_boot_state;
+void hvm_context_selftest(struct vcpu *v, const struct hvm_boot_state *st);
 
 #endif
