@@ -37,16 +37,6 @@
  * without a lock never see it change.  Readers of a policy that may still
  * change (XEN_DOMCTL_get_cpu_policy) copy it under d->lock first.
  */
-/*
- * public/sysctl.h is for the hypervisor and its tools only: it asks for
- * __XEN_TOOLS__ (or __XEN__), with which public/xen-compat.h sets the
- * interface version itself, to the latest, which is the build's (checked
- * below).
- */
-#ifndef __XEN_TOOLS__
-#define __XEN_TOOLS__ 1
-#undef __XEN_INTERFACE_VERSION__
-#endif
 #include <hvm/x86.h>
 #include <public/sysctl.h>
 #include <xen/arch_cpu_policy.h>
@@ -57,10 +47,6 @@
 #include <xen/spinlock.h>
 #include <xen/xmalloc.h>
 #include <asm/processor.h>
-
-#if __XEN_INTERFACE_VERSION__ != 0x00040e00
-#error "public/xen-compat.h chose another interface version than the build"
-#endif
 
 /* Xen 4.17's table sizes (CPUID_GUEST_NR_*, xen/lib/x86/cpu-policy.h). */
 #define NR_BASIC 14		/* leaves 0 - 0xD */

@@ -9,9 +9,6 @@
  * The maximum policy is the test's own; leaves outside the policy come
  * from the host CPU running the test.
  */
-/* public/sysctl.h's indices: as in hvm/cpu_policy_ops.c. */
-#define __XEN_TOOLS__ 1
-#undef __XEN_INTERFACE_VERSION__
 #include <string.h>
 #include <hvm/hvm.h>
 #include <hvm/x86.h>

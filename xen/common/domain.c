@@ -280,7 +280,7 @@ struct domain *domain_create(u16 domid, const char *name,
 	if (cfg->from_toolstack) {
 		/* Xen: a new domain is paused by its controller until the
 		 * toolstack's XEN_DOMCTL_unpausedomain. */
-		d->controller_pause_count = 1;
+		d->controller_pause_count = d->pause_count = 1;
 		for (unsigned int i = 0; i < cfg->max_vcpus; i++)
 			d->vcpu[i]->pause_flags |= 1UL << VPF_paused;
 	}
@@ -418,21 +418,43 @@ bool domain_vcpus_off_cpus(const struct domain *d)
 	return true;
 }
 
+/* One more reason for @d's vCPUs to stay off the CPUs (VPF_paused while
+ * any holds).  Pre: d->lock. */
+static bool pause_get(struct domain *d)
+{
+	return !d->pause_count++;
+}
+
+static bool pause_put(struct domain *d)
+{
+	return !--d->pause_count;
+}
+
+static void set_vcpus_paused(struct domain *d, bool on)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i]) {
+			if (on)
+				vcpu_pause_flag_set(d->vcpu[i], VPF_paused);
+			else
+				vcpu_pause_flag_clear(d->vcpu[i], VPF_paused);
+		}
+}
+
 int domain_controller_pause(struct domain *d)
 {
 	unsigned long f = spin_lock_irqsave(&d->lock);
-	bool first = !d->controller_pause_count;
+	bool first;
 
 	if (d->controller_pause_count == ~0U) {
 		spin_unlock_irqrestore(&d->lock, f);
 		return -EOVERFLOW;
 	}
 	d->controller_pause_count++;
+	first = pause_get(d);
 	spin_unlock_irqrestore(&d->lock, f);
 	if (first)
-		for (unsigned int i = 0; i < d->max_vcpus; i++)
-			if (d->vcpu[i])
-				vcpu_pause_flag_set(d->vcpu[i], VPF_paused);
+		set_vcpus_paused(d, true);
 	return 0;
 }
 
@@ -445,13 +467,39 @@ int domain_controller_unpause(struct domain *d)
 		spin_unlock_irqrestore(&d->lock, f);
 		return -EINVAL;
 	}
-	last = !--d->controller_pause_count;
+	/* Xen: the toolstack's first unpause ends creation (the CPU policy
+	 * is fixed from here). */
+	if (!--d->controller_pause_count)
+		d->creation_finished = true;
+	last = pause_put(d);
 	spin_unlock_irqrestore(&d->lock, f);
 	if (last)
-		for (unsigned int i = 0; i < d->max_vcpus; i++)
-			if (d->vcpu[i])
-				vcpu_pause_flag_clear(d->vcpu[i], VPF_paused);
+		set_vcpus_paused(d, false);
 	return 0;
+}
+
+void domain_pause_sync(struct domain *d)
+{
+	unsigned long f = spin_lock_irqsave(&d->lock);
+	bool first = pause_get(d);
+
+	spin_unlock_irqrestore(&d->lock, f);
+	if (first)
+		set_vcpus_paused(d, true);
+	/* vcpu_pause_flag_set() asked each pCPU running one to reschedule;
+	 * it leaves guest mode at its next exit, which the IPI forces. */
+	while (!domain_vcpus_off_cpus(d))
+		cpu_relax();
+}
+
+void domain_unpause_sync(struct domain *d)
+{
+	unsigned long f = spin_lock_irqsave(&d->lock);
+	bool last = pause_put(d);
+
+	spin_unlock_irqrestore(&d->lock, f);
+	if (last)
+		set_vcpus_paused(d, false);
 }
 
 /* Stage 1's mark: no vCPU of @d enters the guest again. */

@@ -25,6 +25,7 @@
 #include <xen/string.h>
 #include <xen/time.h>
 #include <xen/toolstack.h>
+#include <xen/xmalloc.h>
 #include <asm/percpu.h>
 
 /* XEN_DOMCTL_settscinfo modes (Xen's asm/time.h, not in the public
@@ -393,6 +394,7 @@ static bool copies_back(u32 cmd)
 	case XEN_DOMCTL_gettscinfo:
 	case XEN_DOMCTL_get_paging_mempool_size:
 	case XEN_DOMCTL_gethvmcontext:
+	case XEN_DOMCTL_get_cpu_policy:
 		return true;
 	}
 	return false;
@@ -409,10 +411,52 @@ static struct domain *first_domain_from(domid_t id)
 	return best;
 }
 
+/* The largest save image accepted from the toolstack: header, a CPU and
+ * an MTRR record per vCPU, end, with room to spare (Xen bounds it only
+ * by its heap). */
+#define HVMCONTEXT_MAX (64 * 1024)
+
+/* XEN_DOMCTL_get/sethvmcontext (Xen's arch/x86/domctl.c): the image goes
+ * through a bounce buffer, with the domain paused around the save or
+ * load. */
 static long hvmcontext(struct vcpu *v, struct domain *d,
 		       struct xen_domctl_hvmcontext *h, bool set)
 {
-	return -EOPNOTSUPP;	/* HVM save records: next commit */
+	u64 buf = guest_handle_addr(h->buffer);
+	long size;
+	void *img;
+
+	if (!set) {
+		size = arch_hvm_save(d, NULL, 0);
+		if (size < 0 || !buf) {
+			/* The size query. */
+			if (size >= 0)
+				h->size = size;
+			return size < 0 ? size : 0;
+		}
+		if (h->size < size)
+			return -ENOSPC;
+	} else {
+		size = h->size;
+		if (size > HVMCONTEXT_MAX)
+			return -ENOMEM;
+	}
+	if (!(img = xmalloc_bytes(size)))
+		return -ENOMEM;
+	if (set && copy_from_guest(v, img, buf, size)) {
+		xfree(img);
+		return -EFAULT;
+	}
+	domain_pause_sync(d);
+	size = set ? arch_hvm_load(d, img, size) : arch_hvm_save(d, img, size);
+	domain_unpause_sync(d);
+	if (!set && size >= 0) {
+		h->size = size;
+		if (copy_to_guest(v, buf, img, size))
+			size = -EFAULT;
+	}
+	xfree(img);
+	return size < 0 ? size : 0;
 }
 
 static long domctl_on(struct vcpu *v, struct domain *d, struct xen_domctl *op)
@@ -498,6 +542,10 @@ static long domctl_on(struct vcpu *v, struct domain *d, struct xen_domctl *op)
 	case XEN_DOMCTL_sethvmcontext:
 		return hvmcontext(v, d, &op->u.hvmcontext,
 				  op->cmd == XEN_DOMCTL_sethvmcontext);
+	case XEN_DOMCTL_get_cpu_policy:
+		return domctl_get_cpu_policy(v, d, &op->u.cpu_policy);
+	case XEN_DOMCTL_set_cpu_policy:
+		return domctl_set_cpu_policy(v, d, &op->u.cpu_policy);
 	}
 	return domctl_defined(op->cmd) ? -EOPNOTSUPP : -ENOSYS;
 }
@@ -530,8 +578,13 @@ long do_domctl(struct vcpu *v, struct hypercall_args *args)
 			op.domain = d->domain_id;
 		put_domain(d);
 	}
-	if (!rc && copies_back(op.cmd) &&
-	    copy_to_guest(v, args->a[0], &op, sizeof(op)))
-		rc = -EFAULT;
+	/* set_cpu_policy reports what it objected to (err_*), except when
+	 * the domain has run already. */
+	if ((copies_back(op.cmd) && !rc) ||
+	    (op.cmd == XEN_DOMCTL_set_cpu_policy && rc && rc != -EEXIST) ||
+	    (op.cmd == XEN_DOMCTL_gethvmcontext && rc == -ENOSPC)) {
+		if (copy_to_guest(v, args->a[0], &op, sizeof(op)))
+			rc = -EFAULT;
+	}
 	return rc;
 }

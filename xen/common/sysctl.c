@@ -214,8 +214,10 @@ static long cpupool_op(struct vcpu *v, struct xen_sysctl_cpupool_op *cp)
 	return -ENOSYS;			/* Xen's answer to an unknown op */
 }
 
-static long sysctl_do(struct vcpu *v, struct xen_sysctl *op)
+static long sysctl_do(struct vcpu *v, struct xen_sysctl *op, bool *copy_back)
 {
+	long rc;
+
 	switch (op->cmd) {
 	case XEN_SYSCTL_readconsole:
 		return readconsole(v, &op->u.readconsole);
@@ -233,6 +235,13 @@ static long sysctl_do(struct vcpu *v, struct xen_sysctl *op)
 		return numainfo(v, &op->u.numainfo);
 	case XEN_SYSCTL_cpupool_op:
 		return cpupool_op(v, &op->u.cpupool_op);
+	case XEN_SYSCTL_get_cpu_featureset:
+		/* Xen hands the words and their number back on -ENOBUFS. */
+		rc = sysctl_cpu_featureset(v, &op->u.cpu_featureset);
+		*copy_back = rc == -ENOBUFS;
+		return rc;
+	case XEN_SYSCTL_get_cpu_policy:
+		return sysctl_cpu_policy(v, &op->u.cpu_policy, copy_back);
 	}
 	/* public/sysctl.h (interface 0x15) defines 1-12, 14-23, 25-27, 29. */
 	if (op->cmd >= 1 && op->cmd <= 29 && op->cmd != 13 && op->cmd != 24 &&
@@ -244,15 +253,17 @@ static long sysctl_do(struct vcpu *v, struct xen_sysctl *op)
 long do_sysctl(struct vcpu *v, struct hypercall_args *args)
 {
 	struct xen_sysctl op;
+	bool copy_back = false;
 	long rc;
 
 	if (copy_from_guest(v, &op, args->a[0], sizeof(op)))
 		return -EFAULT;
 	if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
 		return -EACCES;
-	rc = sysctl_do(v, &op);
-	/* Xen copies the whole struct back after every successful sub-op. */
-	if (!rc && copy_to_guest(v, args->a[0], &op, sizeof(op)))
+	rc = sysctl_do(v, &op, &copy_back);
+	/* Xen copies the whole struct back after every successful sub-op,
+	 * and some fields after some failures. */
+	if ((!rc || copy_back) && copy_to_guest(v, args->a[0], &op, sizeof(op)))
 		rc = -EFAULT;
 	return rc;
 }

@@ -45,10 +45,12 @@
 #define EINVAL 22
 #define ENOSPC 28
 #define EDOM 33
+#define ERANGE 34
 #define ENODATA 61
 #define ETIME 62
 #define EILSEQ 84
 #define EOPNOTSUPP 95
+#define ENOBUFS 105
 
 /*
  * Probe addresses (linear = guest-physical below 1 GiB, lib/head.S):

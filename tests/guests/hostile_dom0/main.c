@@ -27,7 +27,7 @@ static const struct { int e; const char *name; } errnames[] = {
 	{ ENXIO, "ENXIO" }, { E2BIG, "E2BIG" }, { ENOMEM, "ENOMEM" },
 	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
 	{ EEXIST, "EEXIST" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
-	{ EDOM, "EDOM" }, { ENOSYS, "ENOSYS" }, { ENODATA, "ENODATA" },
+	{ EDOM, "EDOM" }, { ERANGE, "ERANGE" }, { ENOBUFS, "ENOBUFS" }, { ENOSYS, "ENOSYS" }, { ENODATA, "ENODATA" },
 	{ ETIME, "ETIME" }, { EILSEQ, "EILSEQ" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 };
 

@@ -17,6 +17,7 @@
 #include <public/sysctl.h>
 #include <public/sched.h>
 #include <public/version.h>
+#include <public/hvm/save.h>
 
 #define DOMID_ANY 0x7ff0	/* >= DOMID_FIRST_RESERVED: "pick one" */
 
@@ -305,6 +306,105 @@ static void check_controls(domid_t d)
 	expect(domctl(XEN_DOMCTL_settscinfo, d), 0, "TSC mode default");
 }
 
+/* What xc_cpuid_apply_policy() does: system featureset and policies,
+ * the domain's policy read, edited and written back. */
+static void check_cpu_policy(domid_t d)
+{
+	static xen_cpuid_leaf_t leaves[120];
+	static xen_msr_entry_t msrs[2];
+	static u32 fs[32];
+	struct xen_sysctl_cpu_policy *sp = &sc.u.cpu_policy;
+	struct xen_domctl_cpu_policy *dp = &dc.u.cpu_policy;
+	u32 nl;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.u.cpu_featureset.index = XEN_SYSCTL_cpu_featureset_host;
+	if (expect(sysctl(XEN_SYSCTL_get_cpu_featureset), 0, "featureset size"))
+		report(sc.u.cpu_featureset.nr_features >= 16,
+		       "featureset: %u words", sc.u.cpu_featureset.nr_features);
+	set_xen_guest_handle(sc.u.cpu_featureset.features, fs);
+	sc.u.cpu_featureset.nr_features = 2;
+	expect(sysctl(XEN_SYSCTL_get_cpu_featureset), -ENOBUFS,
+	       "featureset into 2 words");
+	sc.u.cpu_featureset.nr_features = 32;
+	sc.u.cpu_featureset.index = 99;
+	expect(sysctl(XEN_SYSCTL_get_cpu_featureset), -EINVAL, "featureset 99");
+	sc.u.cpu_featureset.index = XEN_SYSCTL_cpu_featureset_hvm;
+	if (expect(sysctl(XEN_SYSCTL_get_cpu_featureset), 0, "featureset hvm"))
+		report(fs[0] & 1, "hvm featureset word 0 %#x (FPU)", fs[0]);
+
+	memset(&sc, 0, sizeof(sc));
+	sp->index = XEN_SYSCTL_cpu_policy_hvm_default;
+	if (expect(sysctl(XEN_SYSCTL_get_cpu_policy), 0, "cpu policy size"))
+		report(sp->nr_leaves == 120 && sp->nr_msrs == 2,
+		       "policy size: %u leaves, %u MSRs", sp->nr_leaves, sp->nr_msrs);
+	sp->_rsvd = 1;
+	expect(sysctl(XEN_SYSCTL_get_cpu_policy), -EINVAL, "cpu policy, _rsvd set");
+	sp->_rsvd = 0;
+	set_xen_guest_handle(sp->leaves, leaves);
+	set_xen_guest_handle(sp->msrs, msrs);
+	sp->nr_leaves = 3;
+	expect(sysctl(XEN_SYSCTL_get_cpu_policy), -ENOBUFS, "cpu policy into 3 leaves");
+	sp->nr_leaves = 120;
+	sp->nr_msrs = 2;
+	if (expect(sysctl(XEN_SYSCTL_get_cpu_policy), 0, "hvm default policy"))
+		report(sp->nr_leaves > 10 && leaves[0].leaf == 0,
+		       "hvm default: %u leaves, %u MSRs", sp->nr_leaves, sp->nr_msrs);
+
+	memset(&dc, 0, sizeof(dc));
+	dp->nr_leaves = 120;
+	dp->nr_msrs = 2;
+	set_xen_guest_handle(dp->leaves, leaves);
+	set_xen_guest_handle(dp->msrs, msrs);
+	if (!expect(domctl(XEN_DOMCTL_get_cpu_policy, d), 0, "d%u's policy", d))
+		return;
+	nl = dp->nr_leaves;
+	expect(domctl(XEN_DOMCTL_set_cpu_policy, d), 0, "d%u's policy back", d);
+	expect(domctl(XEN_DOMCTL_set_cpu_policy, 0), -EINVAL, "set dom0's own policy");
+	leaves[nl] = (xen_cpuid_leaf_t){ .leaf = 0x1234, .subleaf = 7 };
+	dp->nr_leaves = nl + 1;
+	expect(domctl(XEN_DOMCTL_set_cpu_policy, d), -ERANGE, "policy with leaf 0x1234");
+	report(dp->err_leaf == 0x1234, "err_leaf %#x", dp->err_leaf);
+	dp->nr_leaves = 1000;
+	expect(domctl(XEN_DOMCTL_set_cpu_policy, d), -E2BIG, "policy of 1000 leaves");
+}
+
+/* The builder's vCPU set-up: read the image, send back a header + END. */
+static void check_hvmcontext(domid_t d)
+{
+	static u8 img[4096];
+	struct xen_domctl_hvmcontext *h = &dc.u.hvmcontext;
+	const struct hvm_save_descriptor *desc = (const void *)img;
+	u32 size;
+
+	memset(&dc, 0, sizeof(dc));
+	if (!expect(domctl(XEN_DOMCTL_gethvmcontext, d), 0, "hvmcontext size"))
+		return;
+	size = h->size;
+	report(size > sizeof(*desc) && size <= sizeof(img), "image of %u bytes", size);
+	set_xen_guest_handle(h->buffer, img);
+	h->size = 8;
+	expect(domctl(XEN_DOMCTL_gethvmcontext, d), -ENOSPC, "hvmcontext into 8 bytes");
+	h->size = sizeof(img);
+	if (expect(domctl(XEN_DOMCTL_gethvmcontext, d), 0, "gethvmcontext"))
+		report(desc->typecode == HVM_SAVE_CODE(HEADER) &&
+		       ((const struct hvm_save_header *)(desc + 1))->magic ==
+		       HVM_FILE_MAGIC, "the image starts with Xen's header");
+	expect(domctl(XEN_DOMCTL_gethvmcontext, 0), -EINVAL, "gethvmcontext of dom0 itself");
+	h->size = 4;
+	expect2(domctl(XEN_DOMCTL_sethvmcontext, d), -EINVAL, -ENODATA,
+		"sethvmcontext of 4 bytes");
+	h->size = 1U << 30;
+	expect(domctl(XEN_DOMCTL_sethvmcontext, d), -ENOMEM, "sethvmcontext of 1 GiB");
+	img[0] ^= 0xff;
+	h->size = size;
+	expect2(domctl(XEN_DOMCTL_sethvmcontext, d), -EINVAL, -ENODATA,
+		"sethvmcontext with a bad first record");
+	img[0] ^= 0xff;
+	set_xen_guest_handle(h->buffer, P(VA_UNMAPPED));
+	expect(domctl(XEN_DOMCTL_sethvmcontext, d), -EFAULT, "sethvmcontext unmapped");
+}
+
 /* Bind the global VIRQ_DOM_EXC, as xenstored does. */
 static evtchn_port_t bind_dom_exc(void)
 {
@@ -352,7 +452,12 @@ static void check_life_cycle(evtchn_port_t exc)
 		       "new d%u is paused, HVM, 2 vCPUs offline, has its handle "
 		       "(flags %#x)", d, dc.u.getdomaininfo.flags);
 	check_controls(d);
+	check_cpu_policy(d);
+	check_hvmcontext(d);
 	expect(domctl(XEN_DOMCTL_unpausedomain, d), 0, "unpause d%u", d);
+	memset(&dc, 0, sizeof(dc));
+	expect(domctl(XEN_DOMCTL_set_cpu_policy, d), -EEXIST,
+	       "set d%u's policy after its first unpause", d);
 	expect(domctl(XEN_DOMCTL_unpausedomain, d), -EINVAL, "unpause d%u again", d);
 	expect(domctl(XEN_DOMCTL_pausedomain, d), 0, "pause d%u", d);
 

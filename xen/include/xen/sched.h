@@ -130,9 +130,9 @@ struct domain {
 	bool torn_down;			/* memory and structures released */
 
 	bool is_privileged;		/* the initial domain (dom0) */
-	/* A vCPU has been started (vcpu_start(), under lock): the domain
-	 * runs as built, and its CPU policy is fixed (Xen's flag of the
-	 * same name, set at the toolstack's first unpause). */
+	/* The domain may run as built, and its CPU policy is fixed (Xen's
+	 * flag of the same name): set under lock by the toolstack's first
+	 * unpause, or by vcpu_start() for a domain built at boot. */
 	bool creation_finished;
 	bool is_dying;
 	bool is_shutdown;
@@ -146,6 +146,9 @@ struct domain {
 	/* XEN_DOMCTL_pausedomain/unpausedomain depth (d->lock).  A domain
 	 * created by the toolstack starts at 1, as in Xen. */
 	unsigned int controller_pause_count;
+	/* All reasons to pause (the controller's and the hypervisor's own,
+	 * domain_pause_sync()); VPF_paused while nonzero.  d->lock. */
+	unsigned int pause_count;
 	u8 handle[16];			/* the toolstack's UUID */
 	u32 emulation_flags;		/* XEN_X86_EMU_* it was created with */
 	s64 time_offset_seconds;	/* XEN_DOMCTL_settimeoffset */
@@ -221,6 +224,11 @@ int domain_controller_pause(struct domain *d);
 int domain_controller_unpause(struct domain *d);
 /* Every vCPU of @d off its pCPU (after a pause): state may be read. */
 bool domain_vcpus_off_cpus(const struct domain *d);
+/* Xen's domain_pause()/domain_unpause(): keep @d's vCPUs off the CPUs
+ * while the hypervisor reads or replaces their state; returns once none
+ * is on a CPU.  Never on the caller's own domain. */
+void domain_pause_sync(struct domain *d);
+void domain_unpause_sync(struct domain *d);
 /* XEN_DOMCTL_destroydomain, one step: 0 once the domain has let go of
  * everything and left the list, -ERESTART while that is under way. */
 int domain_kill_step(struct domain *d);

@@ -32,7 +32,19 @@ int xenctl_bitmap_to_guest(struct vcpu *v, const struct xenctl_bitmap *b,
 int xenctl_bitmap_from_guest(struct vcpu *v, const struct xenctl_bitmap *b,
 			     u64 *mask);
 
-/* The online pCPUs as a mask, and the highest pCPU id + 1. */
+/* The online pCPUs as a mask. */
 u64 cpus_online_mask(void);
+
+/* The CPU-policy sub-ops (xen/common/cpu_policy_ctl.c).  The sysctl
+ * sets *copy_back when the struct goes back to the caller even though
+ * the result is an error (Xen hands nr_leaves back early). */
+long sysctl_cpu_featureset(struct vcpu *v,
+			   struct xen_sysctl_cpu_featureset *f);
+long sysctl_cpu_policy(struct vcpu *v, struct xen_sysctl_cpu_policy *p,
+		       bool *copy_back);
+long domctl_get_cpu_policy(struct vcpu *v, struct domain *d,
+			   struct xen_domctl_cpu_policy *p);
+long domctl_set_cpu_policy(struct vcpu *v, struct domain *d,
+			   struct xen_domctl_cpu_policy *p);
 
 #endif
