@@ -4,7 +4,7 @@
 #   linux_cases_vmx   Bochs (VMX): dom0 with 1 vCPU, in make test (~2 min)
 #   linux_cases_vmx_long  Bochs: dom0 with 2 vCPUs (make test-long)
 #
-# The initramfs (tests/linux/mkinitramfs.sh) runs tests/linux/init.sh as
+# The initramfs (tools/mkinitramfs.sh) runs tests/linux/init.sh as
 # /init and tests/linux/dom0-tests.sh as /test/run; the lines relied on:
 #   init: /init started ...                 init.sh reached
 #   init: hypervisor type: xen ...          /sys/hypervisor/type
@@ -33,7 +33,7 @@ linux_prepare() {
 		return 1
 	fi
 	if ! tests/linux/build-test-programs.sh >>"$log" 2>&1 ||
-	   ! tests/linux/mkinitramfs.sh "$LINUX_INITRD" - \
+	   ! tools/mkinitramfs.sh "$LINUX_INITRD" - \
 		build/linux/bin/xen-devices-test build/linux/bin/xen-foreign-test \
 		tests/linux/dom0-tests.sh=/test/run >>"$log" 2>&1; then
 		fail "linux: build the dom0 initramfs" "see log" "$log"
