@@ -88,7 +88,8 @@ say "xenstored answers (pid $XENSTORED_PID) at $(uptime_s)"
 
 say "running xen-init-dom0"
 /usr/lib/xen-4.17/bin/xen-init-dom0
-say "xen-init-dom0 exited with status $?"
+XEN_INIT_DOM0_RC=$?
+say "xen-init-dom0 exited with status $XEN_INIT_DOM0_RC"
 
 say "starting xenconsoled at $(uptime_s)"
 /usr/sbin/xenconsoled -i --pid-file=/run/xenconsoled.pid &
@@ -100,7 +101,7 @@ else
 	wait "$XENCONSOLED_PID"
 	say "xenconsoled exited with status $?"
 fi
-export XENSTORED_PID XENCONSOLED_PID
+export XENSTORED_PID XENCONSOLED_PID XEN_INIT_DOM0_RC	# for the test
 
 t=${amphi_test:-}
 if [ -n "$t" ]; then
