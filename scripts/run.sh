@@ -22,7 +22,7 @@ if [ -z "${MODULES:-}" ]; then
 	tests/linux/fetch-kernel.sh >/dev/null
 	tests/linux/build-test-programs.sh >/dev/null
 	# No /test/run: init.sh starts the shell.
-	tests/linux/mkinitramfs.sh "$initrd" - \
+	tools/mkinitramfs.sh "$initrd" - \
 		build/linux/bin/xen-devices-test=/test/xen-devices-test >/dev/null
 fi
 default_modules="build/linux/vmlinuz console=hvc0 earlyprintk=xen,$initrd"

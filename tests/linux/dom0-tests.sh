@@ -1,7 +1,7 @@
 #!/bin/sh
 # /test/run of the dom0 test initramfs: the checks that run inside Linux
 # once it has booted as Amphi's initial domain.  Installed by
-#   tests/linux/mkinitramfs.sh OUT - build/linux/bin/xen-devices-test \
+#   tools/mkinitramfs.sh OUT - build/linux/bin/xen-devices-test \
 #       tests/linux/dom0-tests.sh=/test/run
 # Lines the host side greps in the serial log (tests/boot/linux-cases.sh):
 #   dom0-tests: processors online: N        (from /proc/cpuinfo)

@@ -128,7 +128,7 @@ else
 fi
 
 # modules.dep is made by the package's postinst (depmod), not shipped:
-# make it here so mkinitramfs.sh can resolve module dependencies.
+# make it here so tools/mkinitramfs.sh can resolve module dependencies.
 moddir=$dest/lib/modules/$kver
 if [ ! -s "$moddir/modules.dep" ]; then
 	if ! command -v depmod >/dev/null && ! [ -x /sbin/depmod ]; then
@@ -137,12 +137,12 @@ if [ ! -s "$moddir/modules.dep" ]; then
 			log "installing kmod (depmod)"
 			export DEBIAN_FRONTEND=noninteractive
 			as_root apt-get install -y -q --no-install-recommends kmod >/dev/null ||
-				log "kmod install failed; mkinitramfs.sh will read module dependencies from .modinfo"
+				log "kmod install failed; tools/mkinitramfs.sh will read module dependencies from .modinfo"
 		fi
 	fi
 	DEPMOD=$(command -v depmod || echo /sbin/depmod)
 	if [ -x "$DEPMOD" ]; then
-		"$DEPMOD" -b "$dest" "$kver" || log "depmod failed; mkinitramfs.sh will read .modinfo"
+		"$DEPMOD" -b "$dest" "$kver" || log "depmod failed; tools/mkinitramfs.sh will read .modinfo"
 	fi
 fi
 

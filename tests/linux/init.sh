@@ -1,5 +1,5 @@
 #!/bin/sh
-# Default /init of the dom0 test initramfs (built by tests/linux/mkinitramfs.sh).
+# Default /init of the dom0 test initramfs (built by tools/mkinitramfs.sh).
 #
 # Mounts the pseudo file systems, loads the Xen userspace-interface modules
 # (list in /lib/modules/<kver>/modules.load, dependencies first), mounts

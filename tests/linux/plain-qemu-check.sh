@@ -14,7 +14,7 @@ T=$ROOT/tests/linux
 
 "$T/fetch-kernel.sh" >/dev/null
 "$T/build-test-programs.sh" >/dev/null
-"$T/mkinitramfs.sh" "$LB/dom0-test.cpio.gz" - "$LB/bin/xen-devices-test" \
+"$ROOT/tools/mkinitramfs.sh" "$LB/dom0-test.cpio.gz" - "$LB/bin/xen-devices-test" \
 	"$T/dom0-tests.sh=/test/run" 2>/dev/null
 
 t0=$(date +%s.%N)

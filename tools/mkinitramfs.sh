@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Build the dom0 test initramfs (gzip-compressed newc cpio):
+# Build a dom0 initramfs (gzip-compressed newc cpio):
 #
-#   tests/linux/mkinitramfs.sh OUT.cpio.gz [INIT|-] [FILE[=/DEST]]...
+#   tools/mkinitramfs.sh OUT.cpio.gz [INIT|-] [FILE[=/DEST]]...
+#
+# The tests' busybox initramfs (tests/linux/) and, with INITRAMFS_TREES,
+# the toolstack root that tools/mkdom0root.sh assembles.
 #
 # Contents: Debian's static busybox with its applet links, the mount points
 # /dev /proc /sys /tmp /run, the Xen userspace-interface modules of the
@@ -14,7 +17,10 @@
 # give the same bytes (SOURCE_DATE_EPOCH sets the timestamp, default 0).
 #
 # Environment: LINUX_BUILD (default build/linux), INITRAMFS_MODULES (module
-# names, default "xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs").
+# names, default "xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs"),
+# INITRAMFS_TREES (directories whose contents are copied in after busybox,
+# before /init and the extra files: a file there replaces a busybox applet
+# link of the same name, e.g. bash's /bin/bash).
 #
 # busybox-static conflicts with Debian's (dynamic) busybox package, which
 # initramfs-tools pulls in, so it is not installed: its .deb is downloaded
@@ -22,10 +28,11 @@
 # already).  cpio is installed if missing, as scripts/deps.sh does.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LB=${LINUX_BUILD:-$ROOT/build/linux}
 WANT=${INITRAMFS_MODULES:-xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs}
 EPOCH=${SOURCE_DATE_EPOCH:-0}
+TREES=${INITRAMFS_TREES:-}
 
 log() { echo "mkinitramfs: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -45,6 +52,7 @@ for spec in "$@"; do
 	[ -f "$src" ] || die "no file $src"
 	EXTRA+=("$(realpath "$src")=$dst")
 done
+for t in $TREES; do [ -d "$t" ] || die "no directory $t (INITRAMFS_TREES)"; done
 
 start=$(date +%s.%N)
 
@@ -195,6 +203,10 @@ for p in "${ORDER[@]}"; do
 done
 # busybox modprobe consults it so that built-in modules are not an error.
 if [ -f "$MODS/modules.builtin" ]; then cp "$MODS/modules.builtin" "lib/modules/$KVER/"; fi
+
+# --remove-destination: never write through a busybox link (to /bin/busybox
+# of the host).
+for t in $TREES; do cp -a --remove-destination "$t/." .; done
 
 install -m 0755 "$INIT" init
 for spec in "${EXTRA[@]}"; do
