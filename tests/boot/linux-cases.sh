@@ -3,8 +3,7 @@
 #   linux_cases_svm   QEMU TCG (SVM): dom0 with 1 and 2 vCPUs, in make test
 #   linux_cases_vmx   Bochs (VMX): dom0 with 1 vCPU, in make test (~2 min)
 #   linux_cases_vmx_long  Bochs: dom0 with 2 vCPUs (make test-long)
-#   linux_toolstack_case  QEMU (SVM): Debian's toolstack in dom0 (not in a
-#                     suite yet: tests/run-one.sh linux_toolstack_case)
+#   linux_toolstack_case  QEMU (SVM): Debian's toolstack in dom0
 #
 # The initramfs (tools/mkinitramfs.sh) runs tests/linux/init.sh as
 # /init and tests/linux/dom0-tests.sh as /test/run; the lines relied on:
@@ -222,6 +221,7 @@ linux_cases_svm() {
 	linux_dom0_case "linux svm: dom0 2 vCPUs to /init, drivers, sleep, poweroff" 2 qemu linux-svm-2
 	linux_console_case
 	linux_foreign_case
+	linux_toolstack_case
 }
 
 linux_cases_vmx() {

@@ -24,6 +24,9 @@
 struct hypercall_def {
 	hypercall_fn_t *fn;
 	bool privileged;	/* initial domain only */
+	/* The toolstack enumerates by asking until -ESRCH/-ENOENT (the next
+	 * domain, the next CPU pool): those answers are not bad requests. */
+	bool enumerates;
 	const char *name;
 };
 
@@ -61,22 +64,24 @@ long do_set_timer_op(struct vcpu *v, struct hypercall_args *args)
 }
 
 static const struct hypercall_def hypercall_table[] = {
-	[__HYPERVISOR_platform_op] = { do_platform_op, true, "platform_op" },
-	[__HYPERVISOR_memory_op] = { do_memory_op, false, "memory_op" },
-	[__HYPERVISOR_set_timer_op] = { do_set_timer_op, false, "set_timer_op" },
-	[__HYPERVISOR_xen_version] = { do_xen_version, false, "xen_version" },
-	[__HYPERVISOR_console_io] = { do_console_io, false, "console_io" },
-	[__HYPERVISOR_grant_table_op] = { do_grant_table_op, false,
+	[__HYPERVISOR_platform_op] = { do_platform_op, true, false, "platform_op" },
+	[__HYPERVISOR_memory_op] = { do_memory_op, false, false, "memory_op" },
+	[__HYPERVISOR_set_timer_op] = { do_set_timer_op, false, false,
+					"set_timer_op" },
+	[__HYPERVISOR_xen_version] = { do_xen_version, false, false,
+				       "xen_version" },
+	[__HYPERVISOR_console_io] = { do_console_io, false, false, "console_io" },
+	[__HYPERVISOR_grant_table_op] = { do_grant_table_op, false, false,
 					  "grant_table_op" },
-	[__HYPERVISOR_vm_assist] = { do_vm_assist, false, "vm_assist" },
-	[__HYPERVISOR_vcpu_op] = { do_vcpu_op, false, "vcpu_op" },
-	[__HYPERVISOR_sched_op] = { do_sched_op, false, "sched_op" },
-	[__HYPERVISOR_event_channel_op] = { do_event_channel_op, false,
+	[__HYPERVISOR_vm_assist] = { do_vm_assist, false, false, "vm_assist" },
+	[__HYPERVISOR_vcpu_op] = { do_vcpu_op, false, false, "vcpu_op" },
+	[__HYPERVISOR_sched_op] = { do_sched_op, false, false, "sched_op" },
+	[__HYPERVISOR_event_channel_op] = { do_event_channel_op, false, false,
 					    "event_channel_op" },
-	[__HYPERVISOR_physdev_op] = { do_physdev_op, false, "physdev_op" },
-	[__HYPERVISOR_hvm_op] = { do_hvm_op, false, "hvm_op" },
-	[__HYPERVISOR_sysctl] = { do_sysctl, true, "sysctl" },
-	[__HYPERVISOR_domctl] = { do_domctl, true, "domctl" },
+	[__HYPERVISOR_physdev_op] = { do_physdev_op, false, false, "physdev_op" },
+	[__HYPERVISOR_hvm_op] = { do_hvm_op, false, false, "hvm_op" },
+	[__HYPERVISOR_sysctl] = { do_sysctl, true, true, "sysctl" },
+	[__HYPERVISOR_domctl] = { do_domctl, true, true, "domctl" },
 };
 
 /* Errors that mean the guest passed something wrong (not "unsupported"). */
@@ -96,7 +101,8 @@ static long hypercall_call(struct vcpu *v, const struct hypercall_def *h,
 	u64 a0 = args->a[0], a1 = args->a[1];
 	long rc = h->fn(v, args);
 
-	if (is_bad_request(rc) && READ_ONCE(d->nr_bad_requests) == before)
+	if (is_bad_request(rc) && READ_ONCE(d->nr_bad_requests) == before &&
+	    !(h->enumerates && (rc == -ESRCH || rc == -ENOENT)))
 		domain_bad_request(d, "%s(%#lx, %#lx) = %ld", h->name,
 				   (unsigned long)a0, (unsigned long)a1, rc);
 	return rc;
