@@ -92,7 +92,10 @@ XEN_INIT_DOM0_RC=$?
 say "xen-init-dom0 exited with status $XEN_INIT_DOM0_RC"
 
 say "starting xenconsoled at $(uptime_s)"
-/usr/sbin/xenconsoled -i --pid-file=/run/xenconsoled.pid &
+# --log=guest: each guest console also goes to
+# /var/log/xen/console/guest-NAME.log (the tests read it there).
+mkdir -p /var/log/xen/console
+/usr/sbin/xenconsoled -i --log=guest --pid-file=/run/xenconsoled.pid &
 XENCONSOLED_PID=$!
 sleep 1
 if kill -0 "$XENCONSOLED_PID" 2>/dev/null; then

@@ -171,37 +171,55 @@ linux_foreign_case() {
 # Debian's Xen 4.17 toolstack in dom0 (docs/xen-toolstack.md §A.2): the
 # root of tools/mkdom0root.sh, whose /init (tools/dom0-init.sh) starts the
 # C xenstored, runs xen-init-dom0 and starts xenconsoled as Debian's
-# init.d/xen does; tests/linux/toolstack-test.sh then checks xenstore, the
-# entries xen-init-dom0 writes, and runs xl info, xl list and xl dmesg
-# (their output is in the log as "xl-info: ...").  Not in make test yet:
-# the xl checks need the hypervisor's domctl and sysctl.
+# init.d/xen does, then runs a test script from tests/linux/ (with
+# tests/linux/checks.sh).
 LINUX_TOOLSTACK_ROOT=build/dom0root/dom0root.cpio.gz
-linux_toolstack_case() {
-	local name="linux svm: Debian's xenstored, xen-init-dom0, xenconsoled and xl in dom0"
-	LOG="$OUT/linux-svm-toolstack.log"
+LINUX_GUEST_INITRD=build/dom0root/guest.cpio.gz
 
-	linux_prepare || return
-	if ! tools/mkdom0root.sh "$LINUX_TOOLSTACK_ROOT" \
-		tests/linux/toolstack-test.sh=/test/toolstack >"$OUT/linux-toolstack-root.log" 2>&1; then
-		fail "$name" "tools/mkdom0root.sh failed" "$OUT/linux-toolstack-root.log"
-		return
+# linux_toolstack_boot NAME LOGNAME PREFIX SCRIPT [FILE=/DEST]...: build the
+# root with SCRIPT as /test/run plus the FILEs, boot it under QEMU (SVM),
+# and fail NAME unless the script ran and every PREFIX check passed (a
+# failure names each failed check: each is a missing piece of Amphi).
+# Returns 0 when the caller should check its own lines.
+linux_toolstack_boot() {
+	local name=$1 logname=$2 prefix=$3 script=$4
+	LOG="$OUT/$logname.log"
+	shift 4
+
+	linux_prepare || return 1
+	if ! tools/mkdom0root.sh "$LINUX_TOOLSTACK_ROOT" "$script=/test/run" \
+		tests/linux/checks.sh=/test/checks.sh "$@" \
+		>"$OUT/$logname-root.log" 2>&1; then
+		fail "$name" "tools/mkdom0root.sh failed" "$OUT/$logname-root.log"
+		return 1
 	fi
 	tests/boot/qemu.sh "$LOG" 1500 -smp 2 -m 2048 \
-		-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_test=/test/toolstack,$LINUX_TOOLSTACK_ROOT" \
+		-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_test=/test/run,$LINUX_TOOLSTACK_ROOT" \
 		-- console=com1 loglvl=all dom0_mem=1024M dom0_max_vcpus=2
 	RC=$?
-	linux_emulator_ok "$name" || return
+	linux_emulator_ok "$name" || return 1
 	expect_lines "$name" "$LOG" \
 		"init: hypervisor type: xen 4\.17" \
 		"init: capabilities: .*control_d" \
 		"init: xenstored answers" \
-		"init: running /test/toolstack" \
-		"toolstack: [0-9]+ checks passed" || return
-	# Name every failed check: each is a missing piece of the hypervisor.
-	if grep -aq "toolstack: FAIL" "$LOG"; then
-		fail "$name" "$(grep -a "toolstack: FAIL" "$LOG" | sed 's/.*toolstack: FAIL: //' | paste -sd ';' | sed 's/;/; /g')" "$LOG"
-		return
+		"init: running /test/run" \
+		"$prefix: [0-9]+ checks passed" || return 1
+	if grep -aq "$prefix: FAIL" "$LOG"; then
+		fail "$name" "$(grep -a "$prefix: FAIL" "$LOG" | sed "s/.*$prefix: FAIL: //" | paste -sd ';' | sed 's/;/; /g')" "$LOG"
+		return 1
 	fi
+	expect_lines "$name" "$LOG" "Test result: SUCCESS" \
+		"init: powering off" "Powering off \(ACPI S5\)" \
+		"!FATAL|Panic|Unexpected exception|d0: crashed|Kernel panic|BUG:|WARNING:"
+}
+
+# xenstore, the entries xen-init-dom0 writes, xl info, xl list and xl
+# dmesg (their output is in the log as "xl-info: ...").
+linux_toolstack_case() {
+	local name="linux svm: Debian's xenstored, xen-init-dom0, xenconsoled and xl in dom0"
+
+	linux_toolstack_boot "$name" linux-svm-toolstack toolstack \
+		tests/linux/toolstack-test.sh || return
 	expect_lines "$name" "$LOG" \
 		"toolstack: PASS: xenstore-read /amphi-test = hello" \
 		"toolstack: PASS: xen-init-dom0 wrote /local/domain/0/name = Domain-0" \
@@ -209,10 +227,31 @@ linux_toolstack_case() {
 		"toolstack: PASS: xl info reports nr_cpus and total_memory" \
 		"toolstack: PASS: xl list shows Domain-0" \
 		"toolstack: PASS: xl dmesg shows the hypervisor.s boot banner" \
-		"toolstack: PASS: xenstored still running after the xl commands" \
-		"Test result: SUCCESS" \
-		"init: powering off" "Powering off \(ACPI S5\)" \
-		"!FATAL|Panic|Unexpected exception|d0: crashed|Kernel panic|BUG:|WARNING:" &&
+		"toolstack: PASS: xenstored still running after the xl commands" &&
+		pass "$name"
+}
+
+# `xl create` of Debian's kernel as a PVH domU from an ordinary xl.cfg
+# (tests/linux/xl-guest-test.sh): it boots to its /init
+# (tests/linux/guest-init.sh) with its console on xenconsoled, and
+# `xl shutdown` ends it with its memory back.
+linux_xl_guest_case() {
+	local name="linux svm: xl create boots Debian's kernel as a PVH domU"
+
+	linux_prepare || return
+	if ! INITRAMFS_MODULES="xen-blkfront xen-netfront" tools/mkinitramfs.sh \
+		"$LINUX_GUEST_INITRD" tests/linux/guest-init.sh \
+		>"$OUT/linux-svm-xl-guest-initrd.log" 2>&1; then
+		fail "$name" "tools/mkinitramfs.sh (guest) failed" "$OUT/linux-svm-xl-guest-initrd.log"
+		return
+	fi
+	linux_toolstack_boot "$name" linux-svm-xl-guest xl-guest \
+		tests/linux/xl-guest-test.sh build/linux/vmlinuz=/guest/vmlinuz \
+		"$LINUX_GUEST_INITRD=/guest/initrd" || return
+	expect_lines "$name" "$LOG" \
+		"xl-guest: PASS: the guest's /init runs" \
+		"xl-guest: PASS: pvh1 is gone" \
+		"xl-guest: PASS: its memory is back" &&
 		pass "$name"
 }
 

@@ -6,27 +6,9 @@
 #
 # One "toolstack: PASS|FAIL: <check>" line per check; the output of the xl
 # commands follows, each line prefixed with the command ("xl-info: ...");
-# ends with "Test result: SUCCESS|FAILURE".  Each xl command gets 120 s.
-PASSED=0
-FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "toolstack: PASS: $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "toolstack: FAIL: $*"; }
-check() {	# check WHAT COMMAND...: pass if COMMAND succeeds
-	what=$1
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
-alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
-# run_prefixed PREFIX COMMAND...: its output, prefixed; its status in RC.
-run_prefixed() {
-	prefix=$1
-	shift
-	echo "toolstack: running $*"
-	timeout 120 "$@" >/tmp/out 2>&1
-	RC=$?
-	sed "s/^/$prefix: /" /tmp/out
-	echo "toolstack: $* exited with status $RC"
-}
+# ends with "Test result: SUCCESS|FAILURE" (tests/linux/checks.sh).
+CHECKS_PREFIX=toolstack
+. /test/checks.sh
 
 check "xenstored is running (pid ${XENSTORED_PID:-?})" alive "${XENSTORED_PID:-}"
 check "xenstore-write /amphi-test" xenstore-write /amphi-test hello
@@ -58,5 +40,4 @@ check "xl dmesg shows the hypervisor's boot banner" grep -q 'Amphi .* hypervisor
 
 check "xenstored still running after the xl commands" alive "${XENSTORED_PID:-}"
 check "xenconsoled still running after the xl commands" alive "${XENCONSOLED_PID:-}"
-echo "toolstack: $PASSED checks passed, $FAILED failed"
-if [ "$FAILED" = 0 ]; then echo "Test result: SUCCESS"; else echo "Test result: FAILURE"; fi
+checks_summary

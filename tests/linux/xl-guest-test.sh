@@ -1,0 +1,57 @@
+#!/bin/sh
+# `xl create` of a stock Linux PVH guest from dom0 (installed as
+# /test/xl-guest in the root of tools/mkdom0root.sh, with the guest's
+# kernel and initramfs in /guest; tests/boot/linux-cases.sh
+# linux_xl_guest_case).  The guest's console is read from xenconsoled's
+# log; each "xl-guest: PASS|FAIL" line is one check (tests/linux/checks.sh).
+CHECKS_PREFIX=xl-guest
+. /test/checks.sh
+
+CON=/var/log/xen/console/guest-pvh1.log
+
+# wait_for FILE PATTERN SECONDS: grep -E PATTERN in FILE until it appears.
+wait_for() {
+	i=0
+	while [ "$i" -lt "$3" ]; do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		sleep 1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+free_mb() { xl info 2>/dev/null | sed -n 's/^free_memory *: *//p'; }
+
+cat >/tmp/pvh1.cfg <<CFG
+# An ordinary xl.cfg for a PVH guest (xl.cfg(5)).
+name = "pvh1"
+type = "pvh"
+kernel = "/guest/vmlinuz"
+ramdisk = "/guest/initrd"
+extra = "console=hvc0 guest_wait=1"
+memory = 128
+vcpus = 2
+on_poweroff = "destroy"
+on_crash = "destroy"
+CFG
+
+free0=$(free_mb)
+run_prefixed xl-create xl create /tmp/pvh1.cfg
+check "xl create exits 0" [ "$RC" = 0 ]
+run_prefixed xl-list xl list
+check "xl list shows pvh1" grep -Eq '^pvh1 +[0-9]+ +12[0-9] +2 ' /tmp/out
+check "the guest's /init runs (console log)" wait_for "$CON" "guest: ready" 240
+check "the guest sees 2 CPUs" grep -q "guest: 2 CPUs" "$CON"
+check "the guest runs on Xen 4.17" grep -q "guest: hypervisor xen 4.17" "$CON"
+sed 's/^/pvh1-console: /' "$CON" 2>/dev/null | tail -n 80
+run_prefixed xl-shutdown xl shutdown -w pvh1
+check "xl shutdown -w exits 0" [ "$RC" = 0 ]
+check "the guest powered itself off" grep -q "guest: powering off\|reboot: Power down" "$CON"
+run_prefixed xl-list-after xl list
+check "pvh1 is gone" sh -c '! grep -q "^pvh1 " /tmp/out'
+sleep 2
+free1=$(free_mb)
+check "its memory is back ($free0 MiB free before, $free1 after)" [ "$free1" -ge "$free0" ]
+check "xenstored still running" alive "${XENSTORED_PID:-}"
+check "xenconsoled still running" alive "${XENCONSOLED_PID:-}"
+checks_summary
