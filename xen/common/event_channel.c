@@ -1,12 +1,14 @@
 /*
  * Event channels: the port table and EVTCHNOP_* (docs/xen-abi.md §A.6
  * steps 5-8, §B.2; semantics and error codes of Xen 4.17
- * xen/common/event_channel.c, with the 2-level ABI only).
+ * xen/common/event_channel.c).
  *
  * Design.  Each domain has a struct evtchn_domain: ports in groups of 64
  * allocated on demand (port 0 reserved), per-vCPU VIRQ bindings, and the
- * pointers into guest memory where delivery happens (event_2l.c).  One
- * spinlock per domain protects all of it.  Another domain named by id is
+ * ABI that delivers events - the port ops of event_2l.c (bitmaps in
+ * shared_info) or, once the guest's EVTCHNOP_init_control succeeded,
+ * event_fifo.c (queues in guest pages) - chosen per domain as in Xen.  One
+ * spinlock per domain protects all of it, FIFO queues included.  Another domain named by id is
  * found through the lookup hook, which returns a domain reference: the
  * table lives as long as its domain (evtchn_domain_free() runs at the
  * domain's teardown), so no global lock is needed to keep it alive; a
@@ -43,12 +45,12 @@ struct evtchn *evtchn_port(struct evtchn_domain *ed, evtchn_port_t port)
 	if (port >= ed->valid)
 		return NULL;
 	port = array_index_nospec(port, ed->valid);
-	return &ed->group[port / EVTCHN_GROUP_PORTS][port % EVTCHN_GROUP_PORTS];
+	return &ed->dir[port / EVTCHN_DIR_PORTS]
+		       [port / EVTCHN_GROUP_PORTS % EVTCHN_DIR_GROUPS]
+		       [port % EVTCHN_GROUP_PORTS];
 }
 
-/* Does guest-chosen vCPU id *vcpu name a vCPU?  If so, *vcpu is clamped
- * against speculation for the caller's own array accesses. */
-static bool vcpu_exists(struct evtchn_domain *ed, u32 *vcpu)
+bool evtchn_vcpu_exists(struct evtchn_domain *ed, u32 *vcpu)
 {
 	unsigned int n = MIN(ed->d->max_vcpus, (unsigned int)MAX_VIRT_CPUS);
 
@@ -58,39 +60,79 @@ static bool vcpu_exists(struct evtchn_domain *ed, u32 *vcpu)
 	return ed->d->vcpu[*vcpu];
 }
 
-/* Lowest free port, allocating its group if needed (left in place even
- * if the caller then fails, as in Xen).  Pre: ed->lock held. */
+/* The group of ports from ed->valid on, and its directory if needed.
+ * Pre: ed->lock held; ed->valid < EVTCHN_MAX_PORTS. */
+static int add_group(struct evtchn_domain *ed)
+{
+	unsigned int first = ed->valid, d = first / EVTCHN_DIR_PORTS, i;
+	struct evtchn *grp;
+
+	if (!ed->dir[d]) {
+		ed->dir[d] = xzalloc_array(struct evtchn *, EVTCHN_DIR_GROUPS);
+		if (!ed->dir[d])
+			return -ENOMEM;
+	}
+	grp = xzalloc_array(struct evtchn, EVTCHN_GROUP_PORTS);
+	if (!grp)
+		return -ENOMEM;
+	for (i = 0; i < EVTCHN_GROUP_PORTS; i++)
+		grp[i].port = first + i;
+	ed->dir[d][first / EVTCHN_GROUP_PORTS % EVTCHN_DIR_GROUPS] = grp;
+	ed->valid += EVTCHN_GROUP_PORTS;
+	return 0;
+}
+
+/*
+ * Xen's get_free_port(): the lowest free port within both the domain's
+ * limit and the ABI's, allocating its group if needed (left in place even
+ * if the caller then fails, as in Xen).  A free port the FIFO guest still
+ * has linked is busy and skipped.  Pre: ed->lock held.
+ */
 static int get_free_port(struct evtchn_domain *ed)
 {
-	struct evtchn *grp;
-	unsigned int port;
+	unsigned int port, limit = MIN(ed->max_port + 1, ed->ops->max_ports);
+	struct evtchn *chn;
+	int rc;
 
 	if (ed->dying)
 		return -EINVAL;
-	for (port = 0; port <= ed->max_port; port++) {
-		if (port < ed->valid) {
-			if (evtchn_port(ed, port)->state == ECS_FREE)
-				return port;
-			continue;
+	for (port = 0; port < limit; port++) {
+		if (port >= ed->valid) {
+			rc = add_group(ed);
+			return rc ? rc : (int)port;
 		}
-		grp = xzalloc_array(struct evtchn, EVTCHN_GROUP_PORTS);
-		if (!grp)
-			return -ENOMEM;
-		ed->group[port / EVTCHN_GROUP_PORTS] = grp;
-		ed->valid += EVTCHN_GROUP_PORTS;
-		return port;
+		chn = evtchn_port(ed, port);
+		if (chn->state == ECS_FREE &&
+		    !(ed->ops->is_busy && ed->ops->is_busy(ed, chn)))
+			return port;
 	}
 	return -ENOSPC;
 }
 
-/* Xen's evtchn_free() plus the VIRQ unbinding of evtchn_close(). */
+/* Xen's evtchn_port_*() wrappers: only ports that can hold an event. */
+static void port_init(struct evtchn_domain *ed, struct evtchn *chn)
+{
+	if (ed->ops->init)
+		ed->ops->init(ed, chn);
+}
+
+static void port_set_pending(struct evtchn_domain *ed, unsigned int vcpu,
+			     struct evtchn *chn)
+{
+	if (evtchn_usable(chn))
+		ed->ops->set_pending(ed, vcpu, chn);
+}
+
+/* Xen's evtchn_free() plus the VIRQ unbinding of evtchn_close().  The
+ * port number and the FIFO queue it was last on stay (Xen's fifo_lastq):
+ * a reused port may still be some queue's tail. */
 static void free_port(struct evtchn_domain *ed, evtchn_port_t port)
 {
 	struct evtchn *chn = evtchn_port(ed, port);
 	unsigned int v;
 
 	if (evtchn_usable(chn))
-		evtchn_2l_clear_pending(ed, port);
+		ed->ops->clear_pending(ed, chn);
 	if (chn->state == ECS_VIRQ) {
 		v = evtchn_virq_is_global(chn->u.virq) ? 0 : chn->notify_vcpu;
 		BUG_ON(ed->vcpu[v].virq[chn->u.virq] != port);
@@ -102,7 +144,13 @@ static void free_port(struct evtchn_domain *ed, evtchn_port_t port)
 		if (!--xc->users)
 			xc->fn = NULL;
 	}
-	memset(chn, 0, sizeof(*chn));	/* ECS_FREE, notify vCPU 0 */
+	chn->state = ECS_FREE;
+	chn->notify_vcpu = 0;		/* Xen: back to vCPU 0 */
+	chn->xen_consumer = 0;
+	memset(&chn->u, 0, sizeof(chn->u));
+	/* Deliberate difference: Xen's flag stays set and could re-raise
+	 * a later user of the port when a page is added after a reset. */
+	chn->fifo_pending = false;
 }
 
 /* --- Locking --- */
@@ -264,6 +312,7 @@ static long alloc_unbound(struct evtchn_domain *self, bool priv,
 	if (port >= 0) {
 		chn = evtchn_port(ed, port);
 		chn->state = ECS_UNBOUND;
+		port_init(ed, chn);
 		/* DOMID_SELF means the caller, also when ed is not. */
 		chn->u.remote_domid = op->remote_dom == DOMID_SELF ?
 				      self->d->domain_id : op->remote_dom;
@@ -295,9 +344,10 @@ static int bind_interdomain_locked(struct evtchn_domain *ld,
 	rchn->state = ECS_INTERDOMAIN;
 	rchn->u.peer.ed = ld;
 	rchn->u.peer.port = lport;
+	port_init(ld, lchn);
 	/* Xen: notifications sent while rport was unbound were dropped, so
 	 * always leave one pending on the new local port. */
-	evtchn_2l_set_pending(ld, lchn->notify_vcpu, lport);
+	port_set_pending(ld, lchn->notify_vcpu, lchn);
 	*out = lport;
 	return 0;
 }
@@ -328,7 +378,7 @@ static long bind_virq(struct evtchn_domain *ed, struct evtchn_bind_virq *op)
 	op->virq = array_index_nospec(op->virq, NR_VIRQS);
 	if (evtchn_virq_is_global(op->virq) && op->vcpu != 0)
 		return -EINVAL;
-	if (!vcpu_exists(ed, &op->vcpu))
+	if (!evtchn_vcpu_exists(ed, &op->vcpu))
 		return -ENOENT;
 	lock_one(&ls, ed);
 	if (ed->vcpu[op->vcpu].virq[op->virq])
@@ -340,6 +390,7 @@ static long bind_virq(struct evtchn_domain *ed, struct evtchn_bind_virq *op)
 		chn->state = ECS_VIRQ;
 		chn->notify_vcpu = op->vcpu;
 		chn->u.virq = op->virq;
+		port_init(ed, chn);
 		ed->vcpu[op->vcpu].virq[op->virq] = port;
 		op->port = port;
 	}
@@ -353,7 +404,7 @@ static long bind_ipi(struct evtchn_domain *ed, struct evtchn_bind_ipi *op)
 	struct evtchn *chn;
 	int port;
 
-	if (!vcpu_exists(ed, &op->vcpu))
+	if (!evtchn_vcpu_exists(ed, &op->vcpu))
 		return -ENOENT;
 	lock_one(&ls, ed);
 	port = get_free_port(ed);
@@ -361,6 +412,7 @@ static long bind_ipi(struct evtchn_domain *ed, struct evtchn_bind_ipi *op)
 		chn = evtchn_port(ed, port);
 		chn->state = ECS_IPI;
 		chn->notify_vcpu = op->vcpu;
+		port_init(ed, chn);
 		op->port = port;
 	}
 	unlock_all(&ls);
@@ -420,12 +472,11 @@ static int send_locked(struct evtchn_domain *ed, struct evtchn *chn,
 			xc->d = rd->d;
 			xc->port = chn->u.peer.port;
 		} else {
-			evtchn_2l_set_pending(rd, rchn->notify_vcpu,
-					      chn->u.peer.port);
+			port_set_pending(rd, rchn->notify_vcpu, rchn);
 		}
 		return 0;
 	case ECS_IPI:
-		evtchn_2l_set_pending(ed, chn->notify_vcpu, port);
+		port_set_pending(ed, chn->notify_vcpu, chn);
 		return 0;
 	case ECS_UNBOUND:
 		return 0;	/* Xen drops it silently */
@@ -505,7 +556,7 @@ static long bind_vcpu(struct evtchn_domain *ed, struct evtchn_bind_vcpu *op)
 	struct evtchn *chn;
 	int rc = 0;
 
-	if (!vcpu_exists(ed, &op->vcpu))
+	if (!evtchn_vcpu_exists(ed, &op->vcpu))
 		return -ENOENT;
 	lock_one(&ls, ed);
 	chn = evtchn_port(ed, op->port);
@@ -533,8 +584,29 @@ static long unmask(struct evtchn_domain *ed, struct evtchn_unmask *op)
 	if (!chn)
 		rc = -EINVAL;
 	else if (evtchn_usable(chn))
-		evtchn_2l_unmask(ed, chn->notify_vcpu, op->port);
+		ed->ops->unmask(ed, chn);
 	unlock_all(&ls);
+	return rc;
+}
+
+/* The end of Xen's evtchn_reset(): a port bound meanwhile makes it
+ * -EAGAIN; else a FIFO domain goes back to 2-level, its pages unmapped
+ * (public/event_channel.h EVTCHNOP_reset note 3). */
+static int reset_abi(struct evtchn_domain *ed)
+{
+	struct evtchn_fifo *fifo = NULL;
+	struct lockset ls;
+	unsigned int port;
+	int rc = 0;
+
+	lock_one(&ls, ed);
+	for (port = 1; port < ed->valid && !rc; port++)
+		if (evtchn_usable(evtchn_port(ed, port)))
+			rc = -EAGAIN;
+	if (!rc)
+		fifo = evtchn_fifo_detach(ed);
+	unlock_all(&ls);
+	evtchn_fifo_free(ed, fifo);
 	return rc;
 }
 
@@ -561,20 +633,33 @@ static long reset(struct evtchn_domain *self, bool priv,
 		rc = -EBUSY;
 	valid = ed->valid;
 	unlock_all(&ls);
-	for (port = 1; !rc && port < valid; port++)
+	if (rc)
+		return rc;
+	for (port = 1; port < valid; port++)
 		close_port(ed, port, true);
-	return rc;
+	return reset_abi(ed);
 }
 
+/* Xen's evtchn_set_priority() and evtchn_port_set_priority(), in their
+ * order: the port, then the ABI (2-level has no priorities), then
+ * whether the port can hold events, then the priority (FIFO). */
 static long set_priority(struct evtchn_domain *ed,
 			 struct evtchn_set_priority *op)
 {
 	struct lockset ls;
+	struct evtchn *chn;
 	int rc;
 
 	lock_one(&ls, ed);
-	/* Xen: the 2-level ABI has no set_priority hook. */
-	rc = evtchn_port(ed, op->port) ? -ENOSYS : -EINVAL;
+	chn = evtchn_port(ed, op->port);
+	if (!chn)
+		rc = -EINVAL;
+	else if (!ed->ops->set_priority)
+		rc = -ENOSYS;
+	else if (!evtchn_usable(chn))
+		rc = -EACCES;
+	else
+		rc = ed->ops->set_priority(ed, chn, op->priority);
 	unlock_all(&ls);
 	return rc;
 }
@@ -655,9 +740,12 @@ long evtchn_op(struct domain *d, bool privileged, int cmd, void *arg)
 			     cmd == EVTCHNOP_RESET_CONT);
 	case EVTCHNOP_set_priority:
 		return set_priority(ed, &a->set_priority);
+	case EVTCHNOP_init_control:
+		return evtchn_fifo_init_control(ed, &a->init_control);
+	case EVTCHNOP_expand_array:
+		return evtchn_fifo_expand_array(ed, &a->expand_array);
 	}
-	/* FIFO (init_control, expand_array): Linux falls back to 2-level
-	 * on any error.  PIRQs: Amphi has none. */
+	/* PIRQs: Amphi has none. */
 	return -ENOSYS;
 }
 
@@ -666,7 +754,8 @@ static bool op_has_output(int cmd)
 {
 	return cmd == EVTCHNOP_alloc_unbound ||
 	       cmd == EVTCHNOP_bind_interdomain || cmd == EVTCHNOP_bind_virq ||
-	       cmd == EVTCHNOP_bind_ipi || cmd == EVTCHNOP_status;
+	       cmd == EVTCHNOP_bind_ipi || cmd == EVTCHNOP_status ||
+	       cmd == EVTCHNOP_init_control;
 }
 
 /* All EVTCHNOP_* arguments have the same layout for 32-bit callers. */
@@ -678,14 +767,12 @@ long do_event_channel_op(struct vcpu *v, struct hypercall_args *args)
 	size_t size = evtchn_op_arg_size(cmd);
 	long rc;
 
-	/* No FIFO ABI and no PIRQs; Xen's answers for those (after reading
-	 * the argument, so a bad pointer is still -EFAULT). */
-	if (cmd == EVTCHNOP_expand_array || cmd == EVTCHNOP_bind_pirq) {
-		if (copy_from_guest(v, &buf, a[1], cmd == EVTCHNOP_bind_pirq ?
-				    sizeof(struct evtchn_bind_pirq) :
-				    sizeof(struct evtchn_expand_array)))
+	/* No PIRQs; Xen's answer for an HVM guest (after reading the
+	 * argument, so a bad pointer is still -EFAULT). */
+	if (cmd == EVTCHNOP_bind_pirq) {
+		if (copy_from_guest(v, &buf, a[1], sizeof(struct evtchn_bind_pirq)))
 			return -EFAULT;
-		return cmd == EVTCHNOP_bind_pirq ? -EINVAL : -EOPNOTSUPP;
+		return -EINVAL;
 	}
 	if (!size)
 		return -ENOSYS;
@@ -723,7 +810,7 @@ int evtchn_alloc_xen(struct domain *d, unsigned int vcpu, domid_t remote,
 	struct evtchn *chn;
 	int slot, port;
 
-	BUG_ON(!ed || !fn || !vcpu_exists(ed, &vcpu));
+	BUG_ON(!ed || !fn || !evtchn_vcpu_exists(ed, &vcpu));
 	lock_one(&ls, ed);
 	port = slot = xen_consumer_slot(ed, fn, priv);
 	if (slot >= 0)
@@ -789,18 +876,16 @@ int evtchn_domain_init(struct domain *d, unsigned int max_port,
 	if (!ed)
 		return -ENOMEM;
 	ed->shadow = xzalloc(struct shared_info);
-	ed->group[0] = xzalloc_array(struct evtchn, EVTCHN_GROUP_PORTS);
-	if (!ed->shadow || !ed->group[0]) {
+	if (!ed->shadow || add_group(ed)) {
+		xfree(ed->dir[0]);
 		xfree(ed->shadow);
-		xfree(ed->group[0]);
 		xfree(ed);
 		return -ENOMEM;
 	}
 	spin_lock_init(&ed->lock);
 	ed->d = d;
 	ed->max_port = MIN(max_port, EVTCHN_MAX_PORTS - 1);
-	ed->valid = EVTCHN_GROUP_PORTS;
-	ed->group[0][0].state = ECS_RESERVED;
+	evtchn_port(ed, 0)->state = ECS_RESERVED;
 	evtchn_2l_init(ed);
 	*slot = ed;
 	return 0;
@@ -808,6 +893,7 @@ int evtchn_domain_init(struct domain *d, unsigned int max_port,
 
 void evtchn_domain_kill(struct domain *d, struct evtchn_domain *ed)
 {
+	struct evtchn_fifo *fifo;
 	struct lockset ls;
 
 	if (!ed)
@@ -817,6 +903,11 @@ void evtchn_domain_kill(struct domain *d, struct evtchn_domain *ed)
 	unlock_all(&ls);
 	for (unsigned int port = ed->valid - 1; port > 0; port--)
 		close_port(ed, port, false);
+	/* As Xen's evtchn_destroy(): the guest pages go now. */
+	lock_one(&ls, ed);
+	fifo = evtchn_fifo_detach(ed);
+	unlock_all(&ls);
+	evtchn_fifo_free(ed, fifo);
 }
 
 void evtchn_domain_free(struct domain *d, struct evtchn_domain **slot)
@@ -828,8 +919,11 @@ void evtchn_domain_free(struct domain *d, struct evtchn_domain **slot)
 	if (!ed->dying)
 		evtchn_domain_kill(d, ed);
 	*slot = NULL;
-	for (unsigned int i = 0; i < EVTCHN_NR_GROUPS; i++)
-		xfree(ed->group[i]);
+	for (unsigned int i = 0; i < EVTCHN_NR_DIRS && ed->dir[i]; i++) {
+		for (unsigned int j = 0; j < EVTCHN_DIR_GROUPS; j++)
+			xfree(ed->dir[i][j]);
+		xfree(ed->dir[i]);
+	}
 	xfree(ed->shadow);
 	xfree(ed);
 }
