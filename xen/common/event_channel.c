@@ -17,10 +17,10 @@
  * lock keeps the peer's end in place; tearing a pair down also takes
  * evtchn_global_lock, so that a sender that lost the race for the
  * peer's lock can drop its own lock and take both in address order
- * (lock_port()) without the pair changing in between.
+ * (evtchn_lock_port()) without the pair changing in between.
  *
  * Hypercalls validate everything, then commit; the only thing validation
- * may leave behind is an empty port group, as in Xen (get_free_port()).
+ * may leave behind is an empty port group, as in Xen (evtchn_get_free_port()).
  * Error precedence follows Xen; XSM is Xen's dummy policy: acting on
  * another domain needs privilege (XSM_TARGET).
  */
@@ -31,266 +31,11 @@
 #include <xen/lib.h>
 #include <xen/nospec.h>
 #include <xen/xmalloc.h>
+#include "event_internal.h"
 
 /* Xen-internal (public header, __XEN__ only): the continuation of a
  * preempted EVTCHNOP_reset, which a guest can also issue directly. */
 #define EVTCHNOP_RESET_CONT 14
-
-static DEFINE_SPINLOCK(evtchn_global_lock);
-
-/* --- Port table --- */
-
-struct evtchn *evtchn_port(struct evtchn_domain *ed, evtchn_port_t port)
-{
-	if (port >= ed->valid)
-		return NULL;
-	port = array_index_nospec(port, ed->valid);
-	return &ed->dir[port / EVTCHN_DIR_PORTS]
-		       [port / EVTCHN_GROUP_PORTS % EVTCHN_DIR_GROUPS]
-		       [port % EVTCHN_GROUP_PORTS];
-}
-
-bool evtchn_vcpu_exists(struct evtchn_domain *ed, u32 *vcpu)
-{
-	unsigned int n = MIN(ed->d->max_vcpus, (unsigned int)MAX_VIRT_CPUS);
-
-	if (*vcpu >= n)
-		return false;
-	*vcpu = array_index_nospec(*vcpu, n);
-	return ed->d->vcpu[*vcpu];
-}
-
-/* The group of ports from ed->valid on, and its directory if needed.
- * Pre: ed->lock held; ed->valid < EVTCHN_MAX_PORTS. */
-static int add_group(struct evtchn_domain *ed)
-{
-	unsigned int first = ed->valid, d = first / EVTCHN_DIR_PORTS, i;
-	struct evtchn *grp;
-
-	if (!ed->dir[d]) {
-		ed->dir[d] = xzalloc_array(struct evtchn *, EVTCHN_DIR_GROUPS);
-		if (!ed->dir[d])
-			return -ENOMEM;
-	}
-	grp = xzalloc_array(struct evtchn, EVTCHN_GROUP_PORTS);
-	if (!grp)
-		return -ENOMEM;
-	for (i = 0; i < EVTCHN_GROUP_PORTS; i++)
-		grp[i].port = first + i;
-	ed->dir[d][first / EVTCHN_GROUP_PORTS % EVTCHN_DIR_GROUPS] = grp;
-	ed->valid += EVTCHN_GROUP_PORTS;
-	return 0;
-}
-
-/*
- * Xen's get_free_port(): the lowest free port within both the domain's
- * limit and the ABI's, allocating its group if needed (left in place even
- * if the caller then fails, as in Xen).  A free port the FIFO guest still
- * has linked is busy and skipped.  Pre: ed->lock held.
- */
-static int get_free_port(struct evtchn_domain *ed)
-{
-	unsigned int port, limit = MIN(ed->max_port + 1, ed->ops->max_ports);
-	struct evtchn *chn;
-	int rc;
-
-	if (ed->dying)
-		return -EINVAL;
-	for (port = 0; port < limit; port++) {
-		if (port >= ed->valid) {
-			rc = add_group(ed);
-			return rc ? rc : (int)port;
-		}
-		chn = evtchn_port(ed, port);
-		if (chn->state == ECS_FREE &&
-		    !(ed->ops->is_busy && ed->ops->is_busy(ed, chn)))
-			return port;
-	}
-	return -ENOSPC;
-}
-
-/* Xen's evtchn_port_*() wrappers: only ports that can hold an event. */
-static void port_init(struct evtchn_domain *ed, struct evtchn *chn)
-{
-	if (ed->ops->init)
-		ed->ops->init(ed, chn);
-}
-
-static void port_set_pending(struct evtchn_domain *ed, unsigned int vcpu,
-			     struct evtchn *chn)
-{
-	if (evtchn_usable(chn))
-		ed->ops->set_pending(ed, vcpu, chn);
-}
-
-/* Xen's evtchn_free() plus the VIRQ unbinding of evtchn_close().  The
- * port number and the FIFO queue it was last on stay (Xen's fifo_lastq):
- * a reused port may still be some queue's tail. */
-static void free_port(struct evtchn_domain *ed, evtchn_port_t port)
-{
-	struct evtchn *chn = evtchn_port(ed, port);
-	unsigned int v;
-
-	if (evtchn_usable(chn))
-		ed->ops->clear_pending(ed, chn);
-	if (chn->state == ECS_VIRQ) {
-		v = evtchn_virq_is_global(chn->u.virq) ? 0 : chn->notify_vcpu;
-		BUG_ON(ed->vcpu[v].virq[chn->u.virq] != port);
-		ed->vcpu[v].virq[chn->u.virq] = 0;
-	}
-	if (chn->xen_consumer) {
-		struct evtchn_xen_consumer *xc = &ed->xen[chn->xen_consumer - 1];
-
-		if (!--xc->users)
-			xc->fn = NULL;
-	}
-	chn->state = ECS_FREE;
-	chn->notify_vcpu = 0;		/* Xen: back to vCPU 0 */
-	chn->xen_consumer = 0;
-	memset(&chn->u, 0, sizeof(chn->u));
-	/* Deliberate difference: Xen's flag stays set and could re-raise
-	 * a later user of the port when a page is added after a reset. */
-	chn->fifo_pending = false;
-}
-
-/* --- Locking --- */
-
-struct lockset {
-	struct evtchn_domain *a, *b;	/* held; either may be NULL */
-	bool global;
-	unsigned long flags;
-	struct domain *ref;		/* from the lookup hook, or NULL */
-};
-
-static bool above(struct evtchn_domain *x, struct evtchn_domain *y)
-{
-	return (uintptr_t)x > (uintptr_t)y;
-}
-
-/* Pre: interrupts saved in ls->flags; blocking, in address order. */
-static void lock_two(struct lockset *ls, struct evtchn_domain *x,
-		     struct evtchn_domain *y)
-{
-	if (y == x)
-		y = NULL;
-	if (y && above(x, y)) {
-		struct evtchn_domain *t = x;
-
-		x = y;
-		y = t;
-	}
-	spin_lock(&x->lock);
-	if (y)
-		spin_lock(&y->lock);
-	ls->a = x;
-	ls->b = y;
-}
-
-static void unlock_all(struct lockset *ls)
-{
-	if (ls->b)
-		spin_unlock(&ls->b->lock);
-	if (ls->a)
-		spin_unlock(&ls->a->lock);
-	if (ls->global)
-		spin_unlock(&evtchn_global_lock);
-	evtchn_irq_restore(ls->flags);
-	if (ls->ref && evtchn_hooks.put)
-		evtchn_hooks.put(ls->ref);
-	ls->ref = NULL;
-}
-
-/* The other domain's end of @port, or NULL.  Pre: ed->lock held. */
-static struct evtchn_domain *peer_of(struct evtchn_domain *ed,
-				     evtchn_port_t port)
-{
-	struct evtchn *chn = evtchn_port(ed, port);
-
-	if (!chn || chn->state != ECS_INTERDOMAIN || chn->u.peer.ed == ed)
-		return NULL;
-	return chn->u.peer.ed;
-}
-
-/*
- * Lock @ed and, if @port is interdomain to another domain, that domain.
- * @pair_change: the caller may tear the pair down, so it needs the
- * global lock whenever there is a peer.
- */
-static void lock_port(struct lockset *ls, struct evtchn_domain *ed,
-		      evtchn_port_t port, bool pair_change)
-{
-	struct evtchn_domain *r;
-
-	ls->flags = evtchn_irq_save();
-	ls->global = false;
-	ls->ref = NULL;
-	ls->b = NULL;
-	ls->a = ed;
-	spin_lock(&ed->lock);
-	r = peer_of(ed, port);
-	if (!r)
-		return;
-	/* The pair pins r (tearing it down needs ed->lock): in address
-	 * order we may wait for r, against it only try. */
-	if (!pair_change && (above(r, ed) ? (spin_lock(&r->lock), true) :
-			     spin_trylock(&r->lock))) {
-		ls->b = r;
-		return;
-	}
-	spin_unlock(&ed->lock);
-	spin_lock(&evtchn_global_lock);
-	ls->global = true;
-	spin_lock(&ed->lock);
-	/* From here the pair cannot change: that needs the global lock. */
-	r = peer_of(ed, port);
-	if (!r)
-		return;
-	spin_unlock(&ed->lock);
-	lock_two(ls, ed, r);
-}
-
-/*
- * Lock the domain @dom names (DOMID_SELF, our id, or another domain,
- * found with a reference that unlock_all() drops), plus @self if
- * @with_self.  A dying table is as good as none (-ESRCH).
- */
-static int lock_target(struct lockset *ls, struct evtchn_domain *self,
-		       domid_t dom, bool with_self, struct evtchn_domain **out)
-{
-	struct domain *d;
-	struct evtchn_domain *t;
-
-	ls->flags = evtchn_irq_save();
-	ls->global = false;
-	ls->ref = NULL;
-	if (dom == DOMID_SELF || dom == self->d->domain_id) {
-		lock_two(ls, self, NULL);
-		*out = self;
-		return 0;
-	}
-	d = evtchn_hooks.lookup ? evtchn_hooks.lookup(dom) : NULL;
-	ls->ref = d;
-	t = d ? evtchn_of(d) : NULL;
-	if (t) {
-		lock_two(ls, t, with_self ? self : NULL);
-		if (!t->dying) {
-			*out = t;
-			return 0;
-		}
-	} else {
-		ls->a = ls->b = NULL;
-	}
-	unlock_all(ls);
-	return -ESRCH;
-}
-
-static void lock_one(struct lockset *ls, struct evtchn_domain *ed)
-{
-	ls->flags = evtchn_irq_save();
-	ls->global = false;
-	ls->ref = NULL;
-	lock_two(ls, ed, NULL);
-}
 
 /* --- Sub-ops --- */
 
@@ -302,23 +47,23 @@ static long alloc_unbound(struct evtchn_domain *self, bool priv,
 	struct evtchn *chn;
 	int port;
 
-	port = lock_target(&ls, self, op->dom, false, &ed);
+	port = evtchn_lock_target(&ls, self, op->dom, false, &ed);
 	if (port)
 		return port;
 	if (ed != self && !priv)
 		port = -EPERM;
 	else
-		port = get_free_port(ed);
+		port = evtchn_get_free_port(ed);
 	if (port >= 0) {
 		chn = evtchn_port(ed, port);
 		chn->state = ECS_UNBOUND;
-		port_init(ed, chn);
+		evtchn_port_init(ed, chn);
 		/* DOMID_SELF means the caller, also when ed is not. */
 		chn->u.remote_domid = op->remote_dom == DOMID_SELF ?
 				      self->d->domain_id : op->remote_dom;
 		op->port = port;
 	}
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return port < 0 ? port : 0;
 }
 
@@ -328,7 +73,7 @@ static int bind_interdomain_locked(struct evtchn_domain *ld,
 				   evtchn_port_t rport, evtchn_port_t *out)
 {
 	struct evtchn *lchn, *rchn;
-	int lport = get_free_port(ld);
+	int lport = evtchn_get_free_port(ld);
 
 	if (lport < 0)
 		return lport;
@@ -344,10 +89,10 @@ static int bind_interdomain_locked(struct evtchn_domain *ld,
 	rchn->state = ECS_INTERDOMAIN;
 	rchn->u.peer.ed = ld;
 	rchn->u.peer.port = lport;
-	port_init(ld, lchn);
+	evtchn_port_init(ld, lchn);
 	/* Xen: notifications sent while rport was unbound were dropped, so
 	 * always leave one pending on the new local port. */
-	port_set_pending(ld, lchn->notify_vcpu, lchn);
+	evtchn_port_set_pending(ld, lchn->notify_vcpu, lchn);
 	*out = lport;
 	return 0;
 }
@@ -359,11 +104,11 @@ static long bind_interdomain(struct evtchn_domain *ld,
 	struct lockset ls;
 	int rc;
 
-	rc = lock_target(&ls, ld, op->remote_dom, true, &rd);
+	rc = evtchn_lock_target(&ls, ld, op->remote_dom, true, &rd);
 	if (rc)
 		return rc;
 	rc = bind_interdomain_locked(ld, rd, op->remote_port, &op->local_port);
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return rc;
 }
 
@@ -380,21 +125,21 @@ static long bind_virq(struct evtchn_domain *ed, struct evtchn_bind_virq *op)
 		return -EINVAL;
 	if (!evtchn_vcpu_exists(ed, &op->vcpu))
 		return -ENOENT;
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	if (ed->vcpu[op->vcpu].virq[op->virq])
 		port = -EEXIST;
 	else
-		port = get_free_port(ed);
+		port = evtchn_get_free_port(ed);
 	if (port >= 0) {
 		chn = evtchn_port(ed, port);
 		chn->state = ECS_VIRQ;
 		chn->notify_vcpu = op->vcpu;
 		chn->u.virq = op->virq;
-		port_init(ed, chn);
+		evtchn_port_init(ed, chn);
 		ed->vcpu[op->vcpu].virq[op->virq] = port;
 		op->port = port;
 	}
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return port < 0 ? port : 0;
 }
 
@@ -406,16 +151,16 @@ static long bind_ipi(struct evtchn_domain *ed, struct evtchn_bind_ipi *op)
 
 	if (!evtchn_vcpu_exists(ed, &op->vcpu))
 		return -ENOENT;
-	lock_one(&ls, ed);
-	port = get_free_port(ed);
+	evtchn_lock_one(&ls, ed);
+	port = evtchn_get_free_port(ed);
 	if (port >= 0) {
 		chn = evtchn_port(ed, port);
 		chn->state = ECS_IPI;
 		chn->notify_vcpu = op->vcpu;
-		port_init(ed, chn);
+		evtchn_port_init(ed, chn);
 		op->port = port;
 	}
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return port < 0 ? port : 0;
 }
 
@@ -427,7 +172,7 @@ static int close_port(struct evtchn_domain *ed, evtchn_port_t port,
 	struct lockset ls;
 	int rc = 0;
 
-	lock_port(&ls, ed, port, true);
+	evtchn_lock_port(&ls, ed, port, true);
 	chn = evtchn_port(ed, port);
 	if (!chn || (chn->xen_consumer && guest) ||
 	    chn->state == ECS_FREE || chn->state == ECS_RESERVED) {
@@ -442,9 +187,9 @@ static int close_port(struct evtchn_domain *ed, evtchn_port_t port,
 			rchn->state = ECS_UNBOUND;
 			rchn->u.remote_domid = ed->d->domain_id;
 		}
-		free_port(ed, port);
+		evtchn_free_port(ed, port);
 	}
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return rc;
 }
 
@@ -472,11 +217,11 @@ static int send_locked(struct evtchn_domain *ed, struct evtchn *chn,
 			xc->d = rd->d;
 			xc->port = chn->u.peer.port;
 		} else {
-			port_set_pending(rd, rchn->notify_vcpu, rchn);
+			evtchn_port_set_pending(rd, rchn->notify_vcpu, rchn);
 		}
 		return 0;
 	case ECS_IPI:
-		port_set_pending(ed, chn->notify_vcpu, chn);
+		evtchn_port_set_pending(ed, chn->notify_vcpu, chn);
 		return 0;
 	case ECS_UNBOUND:
 		return 0;	/* Xen drops it silently */
@@ -492,13 +237,13 @@ static int send_port(struct evtchn_domain *ed, evtchn_port_t port, bool guest)
 	struct evtchn *chn;
 	int rc;
 
-	lock_port(&ls, ed, port, false);
+	evtchn_lock_port(&ls, ed, port, false);
 	chn = evtchn_port(ed, port);
 	if (!chn || (chn->xen_consumer && guest))
 		rc = -EINVAL;
 	else
 		rc = send_locked(ed, chn, port, &xc);
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	if (xc.fn)
 		xc.fn(xc.d, xc.port, xc.priv);
 	return rc;
@@ -521,7 +266,7 @@ static long status(struct evtchn_domain *self, bool priv,
 	struct evtchn *chn;
 	int rc;
 
-	rc = lock_target(&ls, self, op->dom, false, &ed);
+	rc = evtchn_lock_target(&ls, self, op->dom, false, &ed);
 	if (rc)
 		return rc;
 	chn = evtchn_port(ed, op->port);
@@ -545,7 +290,7 @@ static long status(struct evtchn_domain *self, bool priv,
 		op->u.virq = chn->u.virq;
 	}
 out:
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return rc;
 }
 
@@ -558,7 +303,7 @@ static long bind_vcpu(struct evtchn_domain *ed, struct evtchn_bind_vcpu *op)
 
 	if (!evtchn_vcpu_exists(ed, &op->vcpu))
 		return -ENOENT;
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	chn = evtchn_port(ed, op->port);
 	if (!chn || chn->xen_consumer)
 		rc = -EINVAL;
@@ -567,7 +312,7 @@ static long bind_vcpu(struct evtchn_domain *ed, struct evtchn_bind_vcpu *op)
 		chn->notify_vcpu = op->vcpu;
 	else
 		rc = -EINVAL;
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return rc;
 }
 
@@ -577,7 +322,7 @@ static long unmask(struct evtchn_domain *ed, struct evtchn_unmask *op)
 	struct evtchn *chn;
 	int rc = 0;
 
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	chn = evtchn_port(ed, op->port);
 	/* As Xen: a valid but unusable port (port 0, free, Xen-consumed)
 	 * succeeds without touching its mask bit. */
@@ -585,7 +330,7 @@ static long unmask(struct evtchn_domain *ed, struct evtchn_unmask *op)
 		rc = -EINVAL;
 	else if (evtchn_usable(chn))
 		ed->ops->unmask(ed, chn);
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return rc;
 }
 
@@ -599,13 +344,13 @@ static int reset_abi(struct evtchn_domain *ed)
 	unsigned int port;
 	int rc = 0;
 
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	for (port = 1; port < ed->valid && !rc; port++)
 		if (evtchn_usable(evtchn_port(ed, port)))
 			rc = -EAGAIN;
 	if (!rc)
 		fifo = evtchn_fifo_detach(ed);
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	evtchn_fifo_free(ed, fifo);
 	return rc;
 }
@@ -624,7 +369,7 @@ static long reset(struct evtchn_domain *self, bool priv,
 	unsigned int port, valid;
 	int rc;
 
-	rc = lock_target(&ls, self, op->dom, false, &ed);
+	rc = evtchn_lock_target(&ls, self, op->dom, false, &ed);
 	if (rc)
 		return rc;
 	if (ed != self)
@@ -632,7 +377,7 @@ static long reset(struct evtchn_domain *self, bool priv,
 	else if (cont)
 		rc = -EBUSY;
 	valid = ed->valid;
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	if (rc)
 		return rc;
 	for (port = 1; port < valid; port++)
@@ -650,7 +395,7 @@ static long set_priority(struct evtchn_domain *ed,
 	struct evtchn *chn;
 	int rc;
 
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	chn = evtchn_port(ed, op->port);
 	if (!chn)
 		rc = -EINVAL;
@@ -660,7 +405,7 @@ static long set_priority(struct evtchn_domain *ed,
 		rc = -EACCES;
 	else
 		rc = ed->ops->set_priority(ed, chn, op->priority);
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return rc;
 }
 
@@ -811,10 +556,10 @@ int evtchn_alloc_xen(struct domain *d, unsigned int vcpu, domid_t remote,
 	int slot, port;
 
 	BUG_ON(!ed || !fn || !evtchn_vcpu_exists(ed, &vcpu));
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	port = slot = xen_consumer_slot(ed, fn, priv);
 	if (slot >= 0)
-		port = get_free_port(ed);
+		port = evtchn_get_free_port(ed);
 	if (port >= 0) {
 		ed->xen[slot].fn = fn;
 		ed->xen[slot].priv = priv;
@@ -825,7 +570,7 @@ int evtchn_alloc_xen(struct domain *d, unsigned int vcpu, domid_t remote,
 		chn->notify_vcpu = vcpu;
 		chn->u.remote_domid = remote;
 	}
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return port;
 }
 
@@ -855,9 +600,9 @@ int evtchn_bind_xen_backend(struct domain *d, evtchn_xen_fn fn, void *priv,
 	xport = evtchn_alloc_xen(d, 0, d->domain_id, fn, priv);
 	if (xport < 0)
 		return xport;
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	rc = bind_interdomain_locked(ed, ed, xport, guest_port);
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	if (rc) {
 		evtchn_free_xen(d, xport);
 		return rc;
@@ -876,7 +621,7 @@ int evtchn_domain_init(struct domain *d, unsigned int max_port,
 	if (!ed)
 		return -ENOMEM;
 	ed->shadow = xzalloc(struct shared_info);
-	if (!ed->shadow || add_group(ed)) {
+	if (!ed->shadow || evtchn_add_group(ed)) {
 		xfree(ed->dir[0]);
 		xfree(ed->shadow);
 		xfree(ed);
@@ -898,15 +643,15 @@ void evtchn_domain_kill(struct domain *d, struct evtchn_domain *ed)
 
 	if (!ed)
 		return;
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	ed->dying = true;
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	for (unsigned int port = ed->valid - 1; port > 0; port--)
 		close_port(ed, port, false);
 	/* As Xen's evtchn_destroy(): the guest pages go now. */
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	fifo = evtchn_fifo_detach(ed);
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	evtchn_fifo_free(ed, fifo);
 }
 
