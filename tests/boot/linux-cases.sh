@@ -95,6 +95,7 @@ linux_dom0_case() {
 		"Linux version ${LINUX_KVER%% *}" \
 		"init: /init started" \
 		"init: hypervisor type: xen 4\.17" \
+		"xen:events: Using FIFO-based ABI" \
 		"dom0-tests: processors online: $n([^0-9]|$)" \
 		"xen-devices: PASS: .*privcmd" \
 		"xen-devices: PASS: .*evtchn" \

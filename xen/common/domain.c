@@ -184,6 +184,32 @@ static void evtchn_poll_wake_hook(struct domain *d, evtchn_port_t port)
 	}
 }
 
+/*
+ * FIFO event pages (Xen's map_guest_page()): as a registered vcpu_info
+ * (vcpu_op.c), the domain's own writable RAM, kept with a frame reference
+ * until the event core lets go of it.  The identity map makes the
+ * frame's address its mapping.
+ */
+static int evtchn_map_page_hook(struct domain *d, u64 gfn, void **page)
+{
+	enum p2m_type t;
+	mfn_t mfn;
+
+	if (arch_p2m_get_frame(d, gfn, &mfn, &t))
+		return -EINVAL;
+	if (t != p2m_ram_rw || !frame_owned_by(mfn, d, FRAME_RAM)) {
+		frame_put(mfn);
+		return -EINVAL;
+	}
+	*page = (void *)(uintptr_t)(mfn << PAGE_SHIFT);
+	return 0;
+}
+
+static void evtchn_unmap_page_hook(struct domain *d, void *page)
+{
+	frame_put((uintptr_t)page >> PAGE_SHIFT);
+}
+
 void domain_subsystem_init(void)
 {
 	static const struct evtchn_hooks hooks = {
@@ -191,6 +217,8 @@ void domain_subsystem_init(void)
 		.poll_wake = evtchn_poll_wake_hook,
 		.lookup = domain_by_id,
 		.put = put_domain,
+		.map_page = evtchn_map_page_hook,
+		.unmap_page = evtchn_unmap_page_hook,
 	};
 
 	evtchn_set_hooks(&hooks);

@@ -14,9 +14,10 @@
  * for as long as the flag stays set, and the guest clears it first thing
  * in its handler.
  *
- * Also here: the hooks, where the shared_info page and vcpu_info areas
- * are (the shadow until the hypervisor installs them), and the
- * hypervisor's own sends and queries (VIRQs, SCHEDOP_poll).
+ * Also here, for both ABIs: the hooks, the upcall flag, where the
+ * shared_info page and vcpu_info areas are (the shadow until the
+ * hypervisor installs them), and the hypervisor's own sends and queries
+ * (VIRQs, SCHEDOP_poll), which go through the domain's port ops.
  */
 #include <xen/errno.h>
 #include <xen/event.h>
@@ -43,14 +44,20 @@ __attribute__((weak)) void evtchn_irq_restore(unsigned long flags)
 }
 
 /*
- * Ports reach here checked against the domain's port table; a port is
- * clamped again (array_index_nospec) before it indexes a bitmap, and a
- * selector bit is derived from a clamped port, so no mispredicted check
- * reads or writes past shared_info's bitmaps.
+ * Ports reach here checked against the domain's port table, which after a
+ * FIFO period may hold ports beyond the 2-level range (Xen-consumed ports
+ * survive EVTCHNOP_reset): those are never pending and always masked, as
+ * in Xen's evtchn_2l_is_pending().  A port is clamped again
+ * (array_index_nospec) before it indexes a bitmap, and a selector bit is
+ * derived from a clamped port, so no mispredicted check reads or writes
+ * past shared_info's bitmaps.
  */
-static evtchn_port_t port_nospec(evtchn_port_t port)
+static bool port_2l(evtchn_port_t *port)
 {
-	return array_index_nospec(port, EVTCHN_MAX_PORTS);
+	if (*port >= EVTCHN_2L_MAX_PORTS)
+		return false;
+	*port = array_index_nospec(*port, EVTCHN_2L_MAX_PORTS);
+	return true;
 }
 
 static xen_ulong_t bit_mask(unsigned int bit)
@@ -88,7 +95,7 @@ static struct vcpu_info *vcpu_info_of(struct evtchn_domain *ed,
 }
 
 /* Xen's vcpu_mark_events_pending(): kick only on the 0 -> 1 edge. */
-static void mark_events_pending(struct evtchn_domain *ed, unsigned int vcpu)
+void evtchn_mark_upcall(struct evtchn_domain *ed, unsigned int vcpu)
 {
 	struct vcpu_info *vi = vcpu_info_of(ed, vcpu);
 
@@ -98,48 +105,62 @@ static void mark_events_pending(struct evtchn_domain *ed, unsigned int vcpu)
 		evtchn_hooks.kick(ed->d, vcpu);
 }
 
-/* Pre: ed->lock held; port < EVTCHN_MAX_PORTS; vcpu exists. */
-void evtchn_2l_set_pending(struct evtchn_domain *ed, unsigned int vcpu,
-			   evtchn_port_t port)
+/* Pre (all ops): ed->lock held; vcpu exists. */
+static void set_pending_2l(struct evtchn_domain *ed, unsigned int vcpu,
+			   struct evtchn *chn)
 {
 	struct shared_info *si = ed->si;
+	evtchn_port_t port = chn->port;
 
-	port = port_nospec(port);
-	if (test_and_set(si->evtchn_pending, port))
+	if (!port_2l(&port) || test_and_set(si->evtchn_pending, port))
 		return;
 	if (!test(si->evtchn_mask, port) &&
 	    !test_and_set(&vcpu_info_of(ed, vcpu)->evtchn_pending_sel,
 			  port / EVTCHN_WORD_BITS))
-		mark_events_pending(ed, vcpu);
+		evtchn_mark_upcall(ed, vcpu);
 	/* Xen's evtchn_check_pollers(): pollers wait on masked ports too. */
 	if (evtchn_hooks.poll_wake)
 		evtchn_hooks.poll_wake(ed->d, port);
 }
 
-void evtchn_2l_clear_pending(struct evtchn_domain *ed, evtchn_port_t port)
+static void clear_pending_2l(struct evtchn_domain *ed, struct evtchn *chn)
 {
-	test_and_clear(ed->si->evtchn_pending, port_nospec(port));
+	evtchn_port_t port = chn->port;
+
+	if (port_2l(&port))
+		test_and_clear(ed->si->evtchn_pending, port);
 }
 
 /* Xen's evtchn_2l_unmask(): re-raise only if the port was masked and is
  * pending (Linux calls EVTCHNOP_unmask with the mask bit still set). */
-void evtchn_2l_unmask(struct evtchn_domain *ed, unsigned int vcpu,
-		      evtchn_port_t port)
+static void unmask_2l(struct evtchn_domain *ed, struct evtchn *chn)
 {
 	struct shared_info *si = ed->si;
+	evtchn_port_t port = chn->port;
+	unsigned int vcpu = chn->notify_vcpu;
 
-	port = port_nospec(port);
-	if (test_and_clear(si->evtchn_mask, port) &&
+	if (port_2l(&port) && test_and_clear(si->evtchn_mask, port) &&
 	    test(si->evtchn_pending, port) &&
 	    !test_and_set(&vcpu_info_of(ed, vcpu)->evtchn_pending_sel,
 			  port / EVTCHN_WORD_BITS))
-		mark_events_pending(ed, vcpu);
+		evtchn_mark_upcall(ed, vcpu);
 }
 
-bool evtchn_2l_is_pending(struct evtchn_domain *ed, evtchn_port_t port)
+static bool is_pending_2l(struct evtchn_domain *ed, const struct evtchn *chn)
 {
-	return test(ed->si->evtchn_pending, port_nospec(port));
+	evtchn_port_t port = chn->port;
+
+	return port_2l(&port) && test(ed->si->evtchn_pending, port);
 }
+
+/* Xen's evtchn_port_ops_2l: no init, no busy state, no priorities. */
+const struct evtchn_port_ops evtchn_port_ops_2l = {
+	.max_ports = EVTCHN_2L_MAX_PORTS,
+	.set_pending = set_pending_2l,
+	.clear_pending = clear_pending_2l,
+	.unmask = unmask_2l,
+	.is_pending = is_pending_2l,
+};
 
 /* Events go to the shadow until the hypervisor installs a page. */
 void evtchn_2l_init(struct evtchn_domain *ed)
@@ -147,8 +168,9 @@ void evtchn_2l_init(struct evtchn_domain *ed)
 	unsigned int i;
 
 	BUILD_BUG_ON(MAX_VIRT_CPUS > XEN_LEGACY_MAX_VCPUS);
-	BUILD_BUG_ON(EVTCHN_MAX_PORTS !=
+	BUILD_BUG_ON(EVTCHN_2L_MAX_PORTS !=
 		     EVTCHN_WORD_BITS * ARRAY_SIZE(ed->shadow->evtchn_pending));
+	ed->ops = &evtchn_port_ops_2l;
 	ed->si = ed->shadow;
 	for (i = 0; i < MAX_VIRT_CPUS; i++)
 		ed->vcpu[i].vi = &ed->shadow->vcpu_info[i];
@@ -158,7 +180,7 @@ static void copy_bitmap(xen_ulong_t *dst, const xen_ulong_t *src)
 {
 	unsigned int i;
 
-	for (i = 0; i < EVTCHN_MAX_PORTS / EVTCHN_WORD_BITS; i++)
+	for (i = 0; i < EVTCHN_2L_MAX_PORTS / EVTCHN_WORD_BITS; i++)
 		__atomic_store_n(&dst[i], __atomic_load_n(&src[i], __ATOMIC_SEQ_CST),
 				 __ATOMIC_SEQ_CST);
 }
@@ -235,7 +257,7 @@ void evtchn_set_vcpu_info(struct domain *d, unsigned int vcpu,
 	}
 	__atomic_store_n(&vi->evtchn_pending_sel, ~(xen_ulong_t)0,
 			 __ATOMIC_SEQ_CST);
-	mark_events_pending(ed, vcpu);
+	evtchn_mark_upcall(ed, vcpu);
 	spin_unlock(&ed->lock);
 	evtchn_irq_restore(flags);
 }
@@ -268,7 +290,7 @@ void evtchn_send_virq(struct domain *d, unsigned int vcpu, unsigned int virq)
 	chn = port ? evtchn_port(ed, port) : NULL;
 	/* Global VIRQs go wherever EVTCHNOP_bind_vcpu moved them. */
 	if (chn && evtchn_usable(chn))
-		evtchn_2l_set_pending(ed, chn->notify_vcpu, port);
+		ed->ops->set_pending(ed, chn->notify_vcpu, chn);
 	spin_unlock(&ed->lock);
 	evtchn_irq_restore(flags);
 }
@@ -280,7 +302,7 @@ static int poll_one(struct evtchn_domain *ed, evtchn_port_t port)
 
 	if (!chn || !evtchn_usable(chn))
 		return -EINVAL;
-	return evtchn_2l_is_pending(ed, port);
+	return ed->ops->is_pending(ed, chn);
 }
 
 int evtchn_poll_ready(struct domain *d, const evtchn_port_t *ports,

@@ -1,12 +1,14 @@
 /*
  * Event channels: the port table and EVTCHNOP_* (docs/xen-abi.md §A.6
  * steps 5-8, §B.2; semantics and error codes of Xen 4.17
- * xen/common/event_channel.c, with the 2-level ABI only).
+ * xen/common/event_channel.c).
  *
  * Design.  Each domain has a struct evtchn_domain: ports in groups of 64
  * allocated on demand (port 0 reserved), per-vCPU VIRQ bindings, and the
- * pointers into guest memory where delivery happens (event_2l.c).  One
- * spinlock per domain protects all of it.  Another domain named by id is
+ * ABI that delivers events - the port ops of event_2l.c (bitmaps in
+ * shared_info) or, once the guest's EVTCHNOP_init_control succeeded,
+ * event_fifo.c (queues in guest pages) - chosen per domain as in Xen.  One
+ * spinlock per domain protects all of it, FIFO queues included.  Another domain named by id is
  * found through the lookup hook, which returns a domain reference: the
  * table lives as long as its domain (evtchn_domain_free() runs at the
  * domain's teardown), so no global lock is needed to keep it alive; a
@@ -15,10 +17,10 @@
  * lock keeps the peer's end in place; tearing a pair down also takes
  * evtchn_global_lock, so that a sender that lost the race for the
  * peer's lock can drop its own lock and take both in address order
- * (lock_port()) without the pair changing in between.
+ * (evtchn_lock_port()) without the pair changing in between.
  *
  * Hypercalls validate everything, then commit; the only thing validation
- * may leave behind is an empty port group, as in Xen (get_free_port()).
+ * may leave behind is an empty port group, as in Xen (evtchn_get_free_port()).
  * Error precedence follows Xen; XSM is Xen's dummy policy: acting on
  * another domain needs privilege (XSM_TARGET).
  */
@@ -29,220 +31,11 @@
 #include <xen/lib.h>
 #include <xen/nospec.h>
 #include <xen/xmalloc.h>
+#include "event_internal.h"
 
 /* Xen-internal (public header, __XEN__ only): the continuation of a
  * preempted EVTCHNOP_reset, which a guest can also issue directly. */
 #define EVTCHNOP_RESET_CONT 14
-
-static DEFINE_SPINLOCK(evtchn_global_lock);
-
-/* --- Port table --- */
-
-struct evtchn *evtchn_port(struct evtchn_domain *ed, evtchn_port_t port)
-{
-	if (port >= ed->valid)
-		return NULL;
-	port = array_index_nospec(port, ed->valid);
-	return &ed->group[port / EVTCHN_GROUP_PORTS][port % EVTCHN_GROUP_PORTS];
-}
-
-/* Does guest-chosen vCPU id *vcpu name a vCPU?  If so, *vcpu is clamped
- * against speculation for the caller's own array accesses. */
-static bool vcpu_exists(struct evtchn_domain *ed, u32 *vcpu)
-{
-	unsigned int n = MIN(ed->d->max_vcpus, (unsigned int)MAX_VIRT_CPUS);
-
-	if (*vcpu >= n)
-		return false;
-	*vcpu = array_index_nospec(*vcpu, n);
-	return ed->d->vcpu[*vcpu];
-}
-
-/* Lowest free port, allocating its group if needed (left in place even
- * if the caller then fails, as in Xen).  Pre: ed->lock held. */
-static int get_free_port(struct evtchn_domain *ed)
-{
-	struct evtchn *grp;
-	unsigned int port;
-
-	if (ed->dying)
-		return -EINVAL;
-	for (port = 0; port <= ed->max_port; port++) {
-		if (port < ed->valid) {
-			if (evtchn_port(ed, port)->state == ECS_FREE)
-				return port;
-			continue;
-		}
-		grp = xzalloc_array(struct evtchn, EVTCHN_GROUP_PORTS);
-		if (!grp)
-			return -ENOMEM;
-		ed->group[port / EVTCHN_GROUP_PORTS] = grp;
-		ed->valid += EVTCHN_GROUP_PORTS;
-		return port;
-	}
-	return -ENOSPC;
-}
-
-/* Xen's evtchn_free() plus the VIRQ unbinding of evtchn_close(). */
-static void free_port(struct evtchn_domain *ed, evtchn_port_t port)
-{
-	struct evtchn *chn = evtchn_port(ed, port);
-	unsigned int v;
-
-	if (evtchn_usable(chn))
-		evtchn_2l_clear_pending(ed, port);
-	if (chn->state == ECS_VIRQ) {
-		v = evtchn_virq_is_global(chn->u.virq) ? 0 : chn->notify_vcpu;
-		BUG_ON(ed->vcpu[v].virq[chn->u.virq] != port);
-		ed->vcpu[v].virq[chn->u.virq] = 0;
-	}
-	if (chn->xen_consumer) {
-		struct evtchn_xen_consumer *xc = &ed->xen[chn->xen_consumer - 1];
-
-		if (!--xc->users)
-			xc->fn = NULL;
-	}
-	memset(chn, 0, sizeof(*chn));	/* ECS_FREE, notify vCPU 0 */
-}
-
-/* --- Locking --- */
-
-struct lockset {
-	struct evtchn_domain *a, *b;	/* held; either may be NULL */
-	bool global;
-	unsigned long flags;
-	struct domain *ref;		/* from the lookup hook, or NULL */
-};
-
-static bool above(struct evtchn_domain *x, struct evtchn_domain *y)
-{
-	return (uintptr_t)x > (uintptr_t)y;
-}
-
-/* Pre: interrupts saved in ls->flags; blocking, in address order. */
-static void lock_two(struct lockset *ls, struct evtchn_domain *x,
-		     struct evtchn_domain *y)
-{
-	if (y == x)
-		y = NULL;
-	if (y && above(x, y)) {
-		struct evtchn_domain *t = x;
-
-		x = y;
-		y = t;
-	}
-	spin_lock(&x->lock);
-	if (y)
-		spin_lock(&y->lock);
-	ls->a = x;
-	ls->b = y;
-}
-
-static void unlock_all(struct lockset *ls)
-{
-	if (ls->b)
-		spin_unlock(&ls->b->lock);
-	if (ls->a)
-		spin_unlock(&ls->a->lock);
-	if (ls->global)
-		spin_unlock(&evtchn_global_lock);
-	evtchn_irq_restore(ls->flags);
-	if (ls->ref && evtchn_hooks.put)
-		evtchn_hooks.put(ls->ref);
-	ls->ref = NULL;
-}
-
-/* The other domain's end of @port, or NULL.  Pre: ed->lock held. */
-static struct evtchn_domain *peer_of(struct evtchn_domain *ed,
-				     evtchn_port_t port)
-{
-	struct evtchn *chn = evtchn_port(ed, port);
-
-	if (!chn || chn->state != ECS_INTERDOMAIN || chn->u.peer.ed == ed)
-		return NULL;
-	return chn->u.peer.ed;
-}
-
-/*
- * Lock @ed and, if @port is interdomain to another domain, that domain.
- * @pair_change: the caller may tear the pair down, so it needs the
- * global lock whenever there is a peer.
- */
-static void lock_port(struct lockset *ls, struct evtchn_domain *ed,
-		      evtchn_port_t port, bool pair_change)
-{
-	struct evtchn_domain *r;
-
-	ls->flags = evtchn_irq_save();
-	ls->global = false;
-	ls->ref = NULL;
-	ls->b = NULL;
-	ls->a = ed;
-	spin_lock(&ed->lock);
-	r = peer_of(ed, port);
-	if (!r)
-		return;
-	/* The pair pins r (tearing it down needs ed->lock): in address
-	 * order we may wait for r, against it only try. */
-	if (!pair_change && (above(r, ed) ? (spin_lock(&r->lock), true) :
-			     spin_trylock(&r->lock))) {
-		ls->b = r;
-		return;
-	}
-	spin_unlock(&ed->lock);
-	spin_lock(&evtchn_global_lock);
-	ls->global = true;
-	spin_lock(&ed->lock);
-	/* From here the pair cannot change: that needs the global lock. */
-	r = peer_of(ed, port);
-	if (!r)
-		return;
-	spin_unlock(&ed->lock);
-	lock_two(ls, ed, r);
-}
-
-/*
- * Lock the domain @dom names (DOMID_SELF, our id, or another domain,
- * found with a reference that unlock_all() drops), plus @self if
- * @with_self.  A dying table is as good as none (-ESRCH).
- */
-static int lock_target(struct lockset *ls, struct evtchn_domain *self,
-		       domid_t dom, bool with_self, struct evtchn_domain **out)
-{
-	struct domain *d;
-	struct evtchn_domain *t;
-
-	ls->flags = evtchn_irq_save();
-	ls->global = false;
-	ls->ref = NULL;
-	if (dom == DOMID_SELF || dom == self->d->domain_id) {
-		lock_two(ls, self, NULL);
-		*out = self;
-		return 0;
-	}
-	d = evtchn_hooks.lookup ? evtchn_hooks.lookup(dom) : NULL;
-	ls->ref = d;
-	t = d ? evtchn_of(d) : NULL;
-	if (t) {
-		lock_two(ls, t, with_self ? self : NULL);
-		if (!t->dying) {
-			*out = t;
-			return 0;
-		}
-	} else {
-		ls->a = ls->b = NULL;
-	}
-	unlock_all(ls);
-	return -ESRCH;
-}
-
-static void lock_one(struct lockset *ls, struct evtchn_domain *ed)
-{
-	ls->flags = evtchn_irq_save();
-	ls->global = false;
-	ls->ref = NULL;
-	lock_two(ls, ed, NULL);
-}
 
 /* --- Sub-ops --- */
 
@@ -254,22 +47,23 @@ static long alloc_unbound(struct evtchn_domain *self, bool priv,
 	struct evtchn *chn;
 	int port;
 
-	port = lock_target(&ls, self, op->dom, false, &ed);
+	port = evtchn_lock_target(&ls, self, op->dom, false, &ed);
 	if (port)
 		return port;
 	if (ed != self && !priv)
 		port = -EPERM;
 	else
-		port = get_free_port(ed);
+		port = evtchn_get_free_port(ed);
 	if (port >= 0) {
 		chn = evtchn_port(ed, port);
 		chn->state = ECS_UNBOUND;
+		evtchn_port_init(ed, chn);
 		/* DOMID_SELF means the caller, also when ed is not. */
 		chn->u.remote_domid = op->remote_dom == DOMID_SELF ?
 				      self->d->domain_id : op->remote_dom;
 		op->port = port;
 	}
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return port < 0 ? port : 0;
 }
 
@@ -279,7 +73,7 @@ static int bind_interdomain_locked(struct evtchn_domain *ld,
 				   evtchn_port_t rport, evtchn_port_t *out)
 {
 	struct evtchn *lchn, *rchn;
-	int lport = get_free_port(ld);
+	int lport = evtchn_get_free_port(ld);
 
 	if (lport < 0)
 		return lport;
@@ -295,9 +89,10 @@ static int bind_interdomain_locked(struct evtchn_domain *ld,
 	rchn->state = ECS_INTERDOMAIN;
 	rchn->u.peer.ed = ld;
 	rchn->u.peer.port = lport;
+	evtchn_port_init(ld, lchn);
 	/* Xen: notifications sent while rport was unbound were dropped, so
 	 * always leave one pending on the new local port. */
-	evtchn_2l_set_pending(ld, lchn->notify_vcpu, lport);
+	evtchn_port_set_pending(ld, lchn->notify_vcpu, lchn);
 	*out = lport;
 	return 0;
 }
@@ -309,11 +104,11 @@ static long bind_interdomain(struct evtchn_domain *ld,
 	struct lockset ls;
 	int rc;
 
-	rc = lock_target(&ls, ld, op->remote_dom, true, &rd);
+	rc = evtchn_lock_target(&ls, ld, op->remote_dom, true, &rd);
 	if (rc)
 		return rc;
 	rc = bind_interdomain_locked(ld, rd, op->remote_port, &op->local_port);
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return rc;
 }
 
@@ -328,22 +123,23 @@ static long bind_virq(struct evtchn_domain *ed, struct evtchn_bind_virq *op)
 	op->virq = array_index_nospec(op->virq, NR_VIRQS);
 	if (evtchn_virq_is_global(op->virq) && op->vcpu != 0)
 		return -EINVAL;
-	if (!vcpu_exists(ed, &op->vcpu))
+	if (!evtchn_vcpu_exists(ed, &op->vcpu))
 		return -ENOENT;
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	if (ed->vcpu[op->vcpu].virq[op->virq])
 		port = -EEXIST;
 	else
-		port = get_free_port(ed);
+		port = evtchn_get_free_port(ed);
 	if (port >= 0) {
 		chn = evtchn_port(ed, port);
 		chn->state = ECS_VIRQ;
 		chn->notify_vcpu = op->vcpu;
 		chn->u.virq = op->virq;
+		evtchn_port_init(ed, chn);
 		ed->vcpu[op->vcpu].virq[op->virq] = port;
 		op->port = port;
 	}
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return port < 0 ? port : 0;
 }
 
@@ -353,17 +149,18 @@ static long bind_ipi(struct evtchn_domain *ed, struct evtchn_bind_ipi *op)
 	struct evtchn *chn;
 	int port;
 
-	if (!vcpu_exists(ed, &op->vcpu))
+	if (!evtchn_vcpu_exists(ed, &op->vcpu))
 		return -ENOENT;
-	lock_one(&ls, ed);
-	port = get_free_port(ed);
+	evtchn_lock_one(&ls, ed);
+	port = evtchn_get_free_port(ed);
 	if (port >= 0) {
 		chn = evtchn_port(ed, port);
 		chn->state = ECS_IPI;
 		chn->notify_vcpu = op->vcpu;
+		evtchn_port_init(ed, chn);
 		op->port = port;
 	}
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return port < 0 ? port : 0;
 }
 
@@ -375,7 +172,7 @@ static int close_port(struct evtchn_domain *ed, evtchn_port_t port,
 	struct lockset ls;
 	int rc = 0;
 
-	lock_port(&ls, ed, port, true);
+	evtchn_lock_port(&ls, ed, port, true);
 	chn = evtchn_port(ed, port);
 	if (!chn || (chn->xen_consumer && guest) ||
 	    chn->state == ECS_FREE || chn->state == ECS_RESERVED) {
@@ -390,9 +187,9 @@ static int close_port(struct evtchn_domain *ed, evtchn_port_t port,
 			rchn->state = ECS_UNBOUND;
 			rchn->u.remote_domid = ed->d->domain_id;
 		}
-		free_port(ed, port);
+		evtchn_free_port(ed, port);
 	}
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return rc;
 }
 
@@ -420,12 +217,11 @@ static int send_locked(struct evtchn_domain *ed, struct evtchn *chn,
 			xc->d = rd->d;
 			xc->port = chn->u.peer.port;
 		} else {
-			evtchn_2l_set_pending(rd, rchn->notify_vcpu,
-					      chn->u.peer.port);
+			evtchn_port_set_pending(rd, rchn->notify_vcpu, rchn);
 		}
 		return 0;
 	case ECS_IPI:
-		evtchn_2l_set_pending(ed, chn->notify_vcpu, port);
+		evtchn_port_set_pending(ed, chn->notify_vcpu, chn);
 		return 0;
 	case ECS_UNBOUND:
 		return 0;	/* Xen drops it silently */
@@ -441,13 +237,13 @@ static int send_port(struct evtchn_domain *ed, evtchn_port_t port, bool guest)
 	struct evtchn *chn;
 	int rc;
 
-	lock_port(&ls, ed, port, false);
+	evtchn_lock_port(&ls, ed, port, false);
 	chn = evtchn_port(ed, port);
 	if (!chn || (chn->xen_consumer && guest))
 		rc = -EINVAL;
 	else
 		rc = send_locked(ed, chn, port, &xc);
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	if (xc.fn)
 		xc.fn(xc.d, xc.port, xc.priv);
 	return rc;
@@ -470,7 +266,7 @@ static long status(struct evtchn_domain *self, bool priv,
 	struct evtchn *chn;
 	int rc;
 
-	rc = lock_target(&ls, self, op->dom, false, &ed);
+	rc = evtchn_lock_target(&ls, self, op->dom, false, &ed);
 	if (rc)
 		return rc;
 	chn = evtchn_port(ed, op->port);
@@ -494,7 +290,7 @@ static long status(struct evtchn_domain *self, bool priv,
 		op->u.virq = chn->u.virq;
 	}
 out:
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return rc;
 }
 
@@ -505,9 +301,9 @@ static long bind_vcpu(struct evtchn_domain *ed, struct evtchn_bind_vcpu *op)
 	struct evtchn *chn;
 	int rc = 0;
 
-	if (!vcpu_exists(ed, &op->vcpu))
+	if (!evtchn_vcpu_exists(ed, &op->vcpu))
 		return -ENOENT;
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	chn = evtchn_port(ed, op->port);
 	if (!chn || chn->xen_consumer)
 		rc = -EINVAL;
@@ -516,7 +312,7 @@ static long bind_vcpu(struct evtchn_domain *ed, struct evtchn_bind_vcpu *op)
 		chn->notify_vcpu = op->vcpu;
 	else
 		rc = -EINVAL;
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return rc;
 }
 
@@ -526,15 +322,36 @@ static long unmask(struct evtchn_domain *ed, struct evtchn_unmask *op)
 	struct evtchn *chn;
 	int rc = 0;
 
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	chn = evtchn_port(ed, op->port);
 	/* As Xen: a valid but unusable port (port 0, free, Xen-consumed)
 	 * succeeds without touching its mask bit. */
 	if (!chn)
 		rc = -EINVAL;
 	else if (evtchn_usable(chn))
-		evtchn_2l_unmask(ed, chn->notify_vcpu, op->port);
-	unlock_all(&ls);
+		ed->ops->unmask(ed, chn);
+	evtchn_unlock_all(&ls);
+	return rc;
+}
+
+/* The end of Xen's evtchn_reset(): a port bound meanwhile makes it
+ * -EAGAIN; else a FIFO domain goes back to 2-level, its pages unmapped
+ * (public/event_channel.h EVTCHNOP_reset note 3). */
+static int reset_abi(struct evtchn_domain *ed)
+{
+	struct evtchn_fifo *fifo = NULL;
+	struct lockset ls;
+	unsigned int port;
+	int rc = 0;
+
+	evtchn_lock_one(&ls, ed);
+	for (port = 1; port < ed->valid && !rc; port++)
+		if (evtchn_usable(evtchn_port(ed, port)))
+			rc = -EAGAIN;
+	if (!rc)
+		fifo = evtchn_fifo_detach(ed);
+	evtchn_unlock_all(&ls);
+	evtchn_fifo_free(ed, fifo);
 	return rc;
 }
 
@@ -552,7 +369,7 @@ static long reset(struct evtchn_domain *self, bool priv,
 	unsigned int port, valid;
 	int rc;
 
-	rc = lock_target(&ls, self, op->dom, false, &ed);
+	rc = evtchn_lock_target(&ls, self, op->dom, false, &ed);
 	if (rc)
 		return rc;
 	if (ed != self)
@@ -560,22 +377,35 @@ static long reset(struct evtchn_domain *self, bool priv,
 	else if (cont)
 		rc = -EBUSY;
 	valid = ed->valid;
-	unlock_all(&ls);
-	for (port = 1; !rc && port < valid; port++)
+	evtchn_unlock_all(&ls);
+	if (rc)
+		return rc;
+	for (port = 1; port < valid; port++)
 		close_port(ed, port, true);
-	return rc;
+	return reset_abi(ed);
 }
 
+/* Xen's evtchn_set_priority() and evtchn_port_set_priority(), in their
+ * order: the port, then the ABI (2-level has no priorities), then
+ * whether the port can hold events, then the priority (FIFO). */
 static long set_priority(struct evtchn_domain *ed,
 			 struct evtchn_set_priority *op)
 {
 	struct lockset ls;
+	struct evtchn *chn;
 	int rc;
 
-	lock_one(&ls, ed);
-	/* Xen: the 2-level ABI has no set_priority hook. */
-	rc = evtchn_port(ed, op->port) ? -ENOSYS : -EINVAL;
-	unlock_all(&ls);
+	evtchn_lock_one(&ls, ed);
+	chn = evtchn_port(ed, op->port);
+	if (!chn)
+		rc = -EINVAL;
+	else if (!ed->ops->set_priority)
+		rc = -ENOSYS;
+	else if (!evtchn_usable(chn))
+		rc = -EACCES;
+	else
+		rc = ed->ops->set_priority(ed, chn, op->priority);
+	evtchn_unlock_all(&ls);
 	return rc;
 }
 
@@ -655,9 +485,12 @@ long evtchn_op(struct domain *d, bool privileged, int cmd, void *arg)
 			     cmd == EVTCHNOP_RESET_CONT);
 	case EVTCHNOP_set_priority:
 		return set_priority(ed, &a->set_priority);
+	case EVTCHNOP_init_control:
+		return evtchn_fifo_init_control(ed, &a->init_control);
+	case EVTCHNOP_expand_array:
+		return evtchn_fifo_expand_array(ed, &a->expand_array);
 	}
-	/* FIFO (init_control, expand_array): Linux falls back to 2-level
-	 * on any error.  PIRQs: Amphi has none. */
+	/* PIRQs: Amphi has none. */
 	return -ENOSYS;
 }
 
@@ -666,7 +499,8 @@ static bool op_has_output(int cmd)
 {
 	return cmd == EVTCHNOP_alloc_unbound ||
 	       cmd == EVTCHNOP_bind_interdomain || cmd == EVTCHNOP_bind_virq ||
-	       cmd == EVTCHNOP_bind_ipi || cmd == EVTCHNOP_status;
+	       cmd == EVTCHNOP_bind_ipi || cmd == EVTCHNOP_status ||
+	       cmd == EVTCHNOP_init_control;
 }
 
 /* All EVTCHNOP_* arguments have the same layout for 32-bit callers. */
@@ -678,14 +512,12 @@ long do_event_channel_op(struct vcpu *v, struct hypercall_args *args)
 	size_t size = evtchn_op_arg_size(cmd);
 	long rc;
 
-	/* No FIFO ABI and no PIRQs; Xen's answers for those (after reading
-	 * the argument, so a bad pointer is still -EFAULT). */
-	if (cmd == EVTCHNOP_expand_array || cmd == EVTCHNOP_bind_pirq) {
-		if (copy_from_guest(v, &buf, a[1], cmd == EVTCHNOP_bind_pirq ?
-				    sizeof(struct evtchn_bind_pirq) :
-				    sizeof(struct evtchn_expand_array)))
+	/* No PIRQs; Xen's answer for an HVM guest (after reading the
+	 * argument, so a bad pointer is still -EFAULT). */
+	if (cmd == EVTCHNOP_bind_pirq) {
+		if (copy_from_guest(v, &buf, a[1], sizeof(struct evtchn_bind_pirq)))
 			return -EFAULT;
-		return cmd == EVTCHNOP_bind_pirq ? -EINVAL : -EOPNOTSUPP;
+		return -EINVAL;
 	}
 	if (!size)
 		return -ENOSYS;
@@ -723,11 +555,11 @@ int evtchn_alloc_xen(struct domain *d, unsigned int vcpu, domid_t remote,
 	struct evtchn *chn;
 	int slot, port;
 
-	BUG_ON(!ed || !fn || !vcpu_exists(ed, &vcpu));
-	lock_one(&ls, ed);
+	BUG_ON(!ed || !fn || !evtchn_vcpu_exists(ed, &vcpu));
+	evtchn_lock_one(&ls, ed);
 	port = slot = xen_consumer_slot(ed, fn, priv);
 	if (slot >= 0)
-		port = get_free_port(ed);
+		port = evtchn_get_free_port(ed);
 	if (port >= 0) {
 		ed->xen[slot].fn = fn;
 		ed->xen[slot].priv = priv;
@@ -738,7 +570,7 @@ int evtchn_alloc_xen(struct domain *d, unsigned int vcpu, domid_t remote,
 		chn->notify_vcpu = vcpu;
 		chn->u.remote_domid = remote;
 	}
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	return port;
 }
 
@@ -768,9 +600,9 @@ int evtchn_bind_xen_backend(struct domain *d, evtchn_xen_fn fn, void *priv,
 	xport = evtchn_alloc_xen(d, 0, d->domain_id, fn, priv);
 	if (xport < 0)
 		return xport;
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	rc = bind_interdomain_locked(ed, ed, xport, guest_port);
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	if (rc) {
 		evtchn_free_xen(d, xport);
 		return rc;
@@ -789,18 +621,16 @@ int evtchn_domain_init(struct domain *d, unsigned int max_port,
 	if (!ed)
 		return -ENOMEM;
 	ed->shadow = xzalloc(struct shared_info);
-	ed->group[0] = xzalloc_array(struct evtchn, EVTCHN_GROUP_PORTS);
-	if (!ed->shadow || !ed->group[0]) {
+	if (!ed->shadow || evtchn_add_group(ed)) {
+		xfree(ed->dir[0]);
 		xfree(ed->shadow);
-		xfree(ed->group[0]);
 		xfree(ed);
 		return -ENOMEM;
 	}
 	spin_lock_init(&ed->lock);
 	ed->d = d;
 	ed->max_port = MIN(max_port, EVTCHN_MAX_PORTS - 1);
-	ed->valid = EVTCHN_GROUP_PORTS;
-	ed->group[0][0].state = ECS_RESERVED;
+	evtchn_port(ed, 0)->state = ECS_RESERVED;
 	evtchn_2l_init(ed);
 	*slot = ed;
 	return 0;
@@ -808,15 +638,21 @@ int evtchn_domain_init(struct domain *d, unsigned int max_port,
 
 void evtchn_domain_kill(struct domain *d, struct evtchn_domain *ed)
 {
+	struct evtchn_fifo *fifo;
 	struct lockset ls;
 
 	if (!ed)
 		return;
-	lock_one(&ls, ed);
+	evtchn_lock_one(&ls, ed);
 	ed->dying = true;
-	unlock_all(&ls);
+	evtchn_unlock_all(&ls);
 	for (unsigned int port = ed->valid - 1; port > 0; port--)
 		close_port(ed, port, false);
+	/* As Xen's evtchn_destroy(): the guest pages go now. */
+	evtchn_lock_one(&ls, ed);
+	fifo = evtchn_fifo_detach(ed);
+	evtchn_unlock_all(&ls);
+	evtchn_fifo_free(ed, fifo);
 }
 
 void evtchn_domain_free(struct domain *d, struct evtchn_domain **slot)
@@ -828,8 +664,11 @@ void evtchn_domain_free(struct domain *d, struct evtchn_domain **slot)
 	if (!ed->dying)
 		evtchn_domain_kill(d, ed);
 	*slot = NULL;
-	for (unsigned int i = 0; i < EVTCHN_NR_GROUPS; i++)
-		xfree(ed->group[i]);
+	for (unsigned int i = 0; i < EVTCHN_NR_DIRS && ed->dir[i]; i++) {
+		for (unsigned int j = 0; j < EVTCHN_DIR_GROUPS; j++)
+			xfree(ed->dir[i][j]);
+		xfree(ed->dir[i]);
+	}
 	xfree(ed->shadow);
 	xfree(ed);
 }

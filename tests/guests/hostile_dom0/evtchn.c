@@ -310,9 +310,9 @@ static void check_other_ops(void)
 	evtchn_port_t p = 0;
 
 	ic = (struct evtchn_init_control){ .control_gfn = GFN_NEVER_MAPPED };
-	/* Xen 4.17 has FIFO; Amphi offers 2-level only (Linux falls back). */
-	expect(evtchn_op(EVTCHNOP_init_control, &ic), -ENOSYS,
-	       "init_control (FIFO; Amphi: 2-level only)");
+	/* Xen's map_guest_page(): no page there. */
+	expect(evtchn_op(EVTCHNOP_init_control, &ic), -EINVAL,
+	       "init_control on a frame never mapped");
 	expect(evtchn_op(EVTCHNOP_expand_array, &ea), -EOPNOTSUPP,
 	       "expand_array without FIFO");
 	bp = (struct evtchn_bind_pirq){ .pirq = 0xffffffff };
@@ -369,6 +369,78 @@ static void check_exhaustion(void)
 		port_clear(i);
 }
 
+/*
+ * The FIFO ABI (Xen's event_fifo.c): bad control blocks first, then one
+ * in scratch page 12 with the event array in page 13, an event through
+ * it, and EVTCHNOP_reset back to 2-level (public/event_channel.h).
+ */
+static void check_fifo(void)
+{
+	static struct evtchn_init_control ic;
+	static struct evtchn_expand_array ea;
+	static struct evtchn_reset rs = { .dom = DOMID_SELF };
+	struct evtchn_fifo_control_block *cb;
+	event_word_t *words;
+	evtchn_port_t p = 0;
+
+	ic = (struct evtchn_init_control){ .control_gfn = GFN_NEVER_MAPPED,
+					   .vcpu = 99, .offset = 4 };
+	expect(evtchn_op(EVTCHNOP_init_control, &ic), -ENOENT,
+	       "init_control vCPU 99 (before the offset)");
+	ic.vcpu = 0xffffffff;
+	expect(evtchn_op(EVTCHNOP_init_control, &ic), -ENOENT, "init_control vCPU 2^32-1");
+	ic.vcpu = 0;
+	expect(evtchn_op(EVTCHNOP_init_control, &ic), -EINVAL, "init_control offset 4");
+	ic.offset = 4096 - sizeof(*cb) + 8;
+	expect(evtchn_op(EVTCHNOP_init_control, &ic), -EINVAL,
+	       "init_control offset %u (crosses the page)", ic.offset);
+	ic.offset = 0xfffffff8;
+	expect(evtchn_op(EVTCHNOP_init_control, &ic), -EINVAL, "init_control offset 2^32-8");
+	ic.offset = 0;
+	ic.control_gfn = VA_UNMAPPED >> 12;
+	expect(evtchn_op(EVTCHNOP_init_control, &ic), -EINVAL, "init_control gfn without RAM");
+	ea.array_gfn = GFN_NEVER_MAPPED;
+	expect(evtchn_op(EVTCHNOP_expand_array, &ea), -EOPNOTSUPP,
+	       "expand_array while 2-level");
+	if (!scratch_gfn || !my_vcpu_info) {
+		report_skip("FIFO events: no free RAM pages or no vcpu_info");
+		return;
+	}
+
+	cb = P((scratch_gfn + 12) << 12);
+	words = P((scratch_gfn + 13) << 12);
+	memset(cb, 0, PAGE_SIZE);
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*words); i++)
+		words[i] = 1U << EVTCHN_FIFO_MASKED;
+	ic = (struct evtchn_init_control){ .control_gfn = scratch_gfn + 12 };
+	if (!expect(evtchn_op(EVTCHNOP_init_control, &ic), 0, "init_control vCPU 0"))
+		return;
+	expect(ic.link_bits, EVTCHN_FIFO_LINK_BITS, "init_control link_bits");
+	expect(evtchn_op(EVTCHNOP_init_control, &ic), -EINVAL, "init_control vCPU 0 again");
+	expect(evtchn_op(EVTCHNOP_expand_array, &ea), -EINVAL,
+	       "expand_array on a frame never mapped");
+	ea.array_gfn = scratch_gfn + 13;
+	expect(evtchn_op(EVTCHNOP_expand_array, &ea), 0, "expand_array");
+	expect(set_priority(0, 3), -EACCES, "set_priority port 0 (FIFO)");
+	if (expect(evtchn_bind_ipi(0, &p), 0, "bind_ipi under FIFO") && p < 1024) {
+		expect(set_priority(p, 16), -EINVAL, "set_priority 16");
+		expect(set_priority(p, 3), 0, "set_priority 3");
+		words[p] = 0;				/* unmasked */
+		my_vcpu_info->evtchn_upcall_pending = 0;
+		expect(evtchn_send(p), 0, "send on port %u", p);
+		report(words[p] == ((1U << EVTCHN_FIFO_PENDING) | (1U << EVTCHN_FIFO_LINKED)) &&
+		       cb->ready == 1U << 3 && cb->head[3] == p &&
+		       my_vcpu_info->evtchn_upcall_pending,
+		       "FIFO: word %#x, ready %#x, head[3] %u, upcall %u", words[p],
+		       cb->ready, cb->head[3], my_vcpu_info->evtchn_upcall_pending);
+		my_vcpu_info->evtchn_upcall_pending = 0;
+	}
+	expect(evtchn_op(EVTCHNOP_reset, &rs), 0, "reset back to 2-level");
+	expect(evtchn_op(EVTCHNOP_expand_array, &ea), -EOPNOTSUPP,
+	       "expand_array after the reset");
+	expect(set_priority(0, 3), -ENOSYS, "set_priority after the reset (2-level)");
+}
+
 void check_evtchn_op(void)
 {
 	check_ports();
@@ -376,4 +448,5 @@ void check_evtchn_op(void)
 	check_delivery();
 	check_other_ops();
 	check_exhaustion();
+	check_fifo();
 }

@@ -3,10 +3,9 @@
  * Amphi implements and checks that each gets the error Xen 4.17 returns
  * (the sources named in each file's comments), while Amphi stays up.
  *
- * Two checks deliberately expect Amphi's answer and say what Xen does:
+ * One check deliberately expects Amphi's answer and says what Xen does:
  * SCHEDOP_shutdown with a bad reason (Xen reboots the host when dom0
- * asks) and EVTCHNOP_init_control (Xen has FIFO event channels, Amphi
- * only 2-level).  Non-canonical pointers are chosen so that Xen 4.17's
+ * asks).  Non-canonical pointers are chosen so that Xen 4.17's
  * page walker, which ignores bits 63:48, finds nothing there either.
  *
  * Shared between the files of the case: the probe addresses, the check

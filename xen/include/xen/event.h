@@ -1,10 +1,12 @@
 /*
- * Event channels, 2-level ABI (docs/xen-abi.md §A.6 steps 5-8, §B.2).
+ * Event channels, 2-level and FIFO ABIs (docs/xen-abi.md §A.6 steps 5-8,
+ * §B.2; docs/architecture.md "Event channels").
  *
  * The core is pure: it reaches guest memory only through the shared_info
- * and vcpu_info pointers the hypervisor installs, and it reaches the rest
- * of the hypervisor only through struct evtchn_hooks.  So it links into a
- * host unit test unchanged (tests/unit/test_evtchn.c).
+ * and vcpu_info pointers the hypervisor installs and the FIFO pages it
+ * maps through the hooks, and it reaches the rest of the hypervisor only
+ * through struct evtchn_hooks.  So it links into host unit tests
+ * unchanged (tests/unit/test_evtchn.c, test_evtchn_fifo.c).
  *
  * Locking, outermost first:
  *   evtchn_global_lock (event_channel.c): tearing down interdomain pairs
@@ -24,12 +26,18 @@
 #include <public/xen.h>
 #include <public/event_channel.h>
 
-/* 64-bit guests: 64 selector bits x 64-bit words = 4096 ports. */
+/* 2-level, 64-bit guests: 64 selector bits x 64-bit words = 4096 ports. */
 #define EVTCHN_WORD_BITS (sizeof(xen_ulong_t) * 8)
-#define EVTCHN_MAX_PORTS EVTCHN_2L_NR_CHANNELS
-/* Port structures come in groups allocated on demand. */
+#define EVTCHN_2L_MAX_PORTS EVTCHN_2L_NR_CHANNELS
+/* Any ABI: FIFO's 17-bit links name 2^17 ports (public/event_channel.h). */
+#define EVTCHN_MAX_PORTS EVTCHN_FIFO_NR_CHANNELS
+/* Port structures come in groups allocated on demand, reached through
+ * directories of group pointers, also allocated on demand (a directory
+ * fills less than a page: xmalloc serves that from a slab). */
 #define EVTCHN_GROUP_PORTS 64
-#define EVTCHN_NR_GROUPS (EVTCHN_MAX_PORTS / EVTCHN_GROUP_PORTS)
+#define EVTCHN_DIR_GROUPS 256
+#define EVTCHN_DIR_PORTS (EVTCHN_GROUP_PORTS * EVTCHN_DIR_GROUPS)
+#define EVTCHN_NR_DIRS (EVTCHN_MAX_PORTS / EVTCHN_DIR_PORTS)
 /* Distinct (fn, priv) pairs of Xen-consumed ports per domain. */
 #define EVTCHN_NR_XEN_CONSUMERS 8
 
@@ -44,6 +52,7 @@ enum {
 };
 
 struct evtchn_domain;
+struct evtchn_fifo;
 struct vcpu_info;
 struct shared_info;
 
@@ -52,11 +61,18 @@ struct shared_info;
 typedef void (*evtchn_xen_fn)(struct domain *d, evtchn_port_t port,
 			      void *priv);
 
-/* One port.  All fields: the owning evtchn_domain's lock. */
+/* One port.  All fields but port: the owning evtchn_domain's lock. */
 struct evtchn {
+	evtchn_port_t port;	/* fixed: its number */
 	u8 state;		/* ECS_* */
-	u8 notify_vcpu;		/* whose vcpu_info gets the selector bit */
+	u8 notify_vcpu;		/* whose vcpu_info / queue gets the event */
 	u8 xen_consumer;	/* 0, or 1 + index in evtchn_domain.xen[] */
+	/* FIFO only (event_fifo.c); kept when the port is freed, as Xen
+	 * keeps them, except fifo_pending. */
+	u8 priority;		/* queue of the next link, set at bind */
+	u8 last_vcpu;		/* the queue it was last linked on ... */
+	u8 last_priority;	/* ... (Xen's fifo_lastq) */
+	bool fifo_pending;	/* raised while its array page was missing */
 	union {
 		domid_t remote_domid;		/* ECS_UNBOUND */
 		struct {
@@ -82,6 +98,29 @@ struct evtchn_xen_consumer {
 	unsigned int users;		/* lock: ports using the slot */
 };
 
+/*
+ * How events reach the guest: Xen's struct evtchn_port_ops, one table per
+ * ABI, chosen per domain (2-level until EVTCHNOP_init_control succeeds,
+ * again after EVTCHNOP_reset).  Pre for all: ed->lock held; @chn is a
+ * port of @ed that can hold an event (evtchn_usable()) unless said.
+ */
+struct evtchn_port_ops {
+	unsigned int max_ports;		/* ports the ABI can name */
+	/* A port was bound (any state but free).  May be NULL. */
+	void (*init)(struct evtchn_domain *ed, struct evtchn *chn);
+	void (*set_pending)(struct evtchn_domain *ed, unsigned int vcpu,
+			    struct evtchn *chn);
+	void (*clear_pending)(struct evtchn_domain *ed, struct evtchn *chn);
+	void (*unmask)(struct evtchn_domain *ed, struct evtchn *chn);
+	bool (*is_pending)(struct evtchn_domain *ed, const struct evtchn *chn);
+	/* A free port still in use by the guest (FIFO: LINKED): it is not
+	 * handed out again yet.  May be NULL. */
+	bool (*is_busy)(struct evtchn_domain *ed, const struct evtchn *chn);
+	/* NULL: the ABI has no priorities (-ENOSYS). */
+	int (*set_priority)(struct evtchn_domain *ed, struct evtchn *chn,
+			    unsigned int priority);
+};
+
 /* A domain's event channels (the lead's struct domain points here). */
 struct evtchn_domain {
 	spinlock_t lock;		/* every field below unless "fixed" */
@@ -89,7 +128,11 @@ struct evtchn_domain {
 	unsigned int max_port;		/* fixed: highest usable port */
 	unsigned int valid;		/* ports [0, valid) have structures */
 	bool dying;			/* destroy began: no new ports */
-	struct evtchn *group[EVTCHN_NR_GROUPS];
+	const struct evtchn_port_ops *ops;	/* the ABI in use */
+	struct evtchn_fifo *fifo;	/* FIFO state, NULL in 2-level */
+	/* Port p: dir[p / DIR_PORTS][p / GROUP_PORTS % DIR_GROUPS]
+	 * [p % GROUP_PORTS]; every group below valid exists. */
+	struct evtchn **dir[EVTCHN_NR_DIRS];
 	/* The installed shared_info page, else the shadow: bitmaps live
 	 * here.  Written under lock, read atomically. */
 	struct shared_info *si;
@@ -111,6 +154,13 @@ struct evtchn_hooks {
 	 * domain. */
 	struct domain *(*lookup)(domid_t domid);
 	void (*put)(struct domain *d);
+	/* Xen's map_guest_page() for FIFO control blocks and event array
+	 * pages: the page of @d's own writable RAM at guest frame @gfn,
+	 * mapped for the hypervisor, with a reference on the frame that
+	 * unmap_page() drops.  0, or -EINVAL (not such a page).  Called
+	 * with no event lock held.  Without them FIFO is not offered. */
+	int (*map_page)(struct domain *d, u64 gfn, void **page);
+	void (*unmap_page)(struct domain *d, void *page);
 };
 
 /* Lead-provided: the domain's table (d->evtchn), NULL if none. */
@@ -121,11 +171,13 @@ void evtchn_set_hooks(const struct evtchn_hooks *hooks);
 
 /*
  * Lifecycle.  @max_port is the highest port the domain may use (Xen's
- * max_evtchn_port: libxl's default for a domU is 1023), clamped to 4095.
- * init stores the table in *slot.  kill (when the domain dies) refuses new
- * ports and lookups and closes every port (peers of interdomain ports go
- * back to unbound, as Xen's evtchn_destroy()); free (at the domain's
- * teardown, after its last reference) releases the memory.
+ * max_evtchn_port: libxl's default for a domU is 1023, unbounded for
+ * dom0), clamped to the FIFO limit; the ABI in use bounds it further
+ * (4095 in 2-level).  init stores the table in *slot.  kill (when the
+ * domain dies) refuses new ports and lookups, closes every port (peers of
+ * interdomain ports go back to unbound, as Xen's evtchn_destroy()) and
+ * unmaps the FIFO pages; free (at the domain's teardown, after its last
+ * reference) releases the memory.
  * Pre (kill): no vCPU of d runs; the installed shared_info page and
  * vcpu_info areas are still valid (closing clears pending bits).
  * Pre (free): no reference to d is left, so no lookup can reach the table.
@@ -204,15 +256,26 @@ static inline bool evtchn_virq_is_global(unsigned int virq)
 	       virq != VIRQ_XENOPROF && virq != VIRQ_XENPMU;
 }
 
-/* Between event_channel.c and event_2l.c.  Pre: ed->lock held. */
-struct evtchn *evtchn_port(struct evtchn_domain *ed, evtchn_port_t port);
-void evtchn_2l_set_pending(struct evtchn_domain *ed, unsigned int vcpu,
-			   evtchn_port_t port);
-void evtchn_2l_clear_pending(struct evtchn_domain *ed, evtchn_port_t port);
-void evtchn_2l_unmask(struct evtchn_domain *ed, unsigned int vcpu,
-		      evtchn_port_t port);
-bool evtchn_2l_is_pending(struct evtchn_domain *ed, evtchn_port_t port);
-void evtchn_2l_init(struct evtchn_domain *ed);
+/* Between event_channel.c, event_2l.c and event_fifo.c. */
 extern struct evtchn_hooks evtchn_hooks;
+extern const struct evtchn_port_ops evtchn_port_ops_2l;
+/* Pre: ed->lock held. */
+struct evtchn *evtchn_port(struct evtchn_domain *ed, evtchn_port_t port);
+/* Does guest-chosen vCPU id *vcpu name a vCPU?  If so, *vcpu is clamped
+ * against speculation for the caller's own array accesses. */
+bool evtchn_vcpu_exists(struct evtchn_domain *ed, u32 *vcpu);
+/* Xen's vcpu_mark_events_pending().  Pre: ed->lock held. */
+void evtchn_mark_upcall(struct evtchn_domain *ed, unsigned int vcpu);
+/* The 2-level state before any page is installed (at init). */
+void evtchn_2l_init(struct evtchn_domain *ed);
+/* FIFO (event_fifo.c): the sub-ops run one argument already copied in;
+ * fifo_detach() (Pre: ed->lock held) goes back to 2-level and returns
+ * what fifo_free() (no lock held) unmaps and frees. */
+long evtchn_fifo_init_control(struct evtchn_domain *ed,
+			      struct evtchn_init_control *op);
+long evtchn_fifo_expand_array(struct evtchn_domain *ed,
+			      const struct evtchn_expand_array *op);
+struct evtchn_fifo *evtchn_fifo_detach(struct evtchn_domain *ed);
+void evtchn_fifo_free(struct evtchn_domain *ed, struct evtchn_fifo *f);
 
 #endif
