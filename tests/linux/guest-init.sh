@@ -14,7 +14,6 @@ read -r up _ </proc/uptime
 echo "guest: /init started at ${up}s uptime (Linux $(uname -r))"
 echo "guest: hypervisor $(cat /sys/hypervisor/type 2>/dev/null) $(cat /sys/hypervisor/version/major 2>/dev/null).$(cat /sys/hypervisor/version/minor 2>/dev/null)"
 echo "guest: $(grep -c ^processor /proc/cpuinfo) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo) memory"
-echo "guest: domid $(cat /sys/devices/system/xen_memory/xen_memory0/../../../../proc 2>/dev/null)"
 kver=$(uname -r)
 if [ -f /lib/modules/$kver/modules.load ]; then
 	while read -r m; do

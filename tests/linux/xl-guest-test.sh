@@ -36,7 +36,7 @@ on_crash = "destroy"
 CFG
 
 free0=$(free_mb)
-run_prefixed xl-create xl create /tmp/pvh1.cfg
+run_prefixed xl-create xl -vvv create /tmp/pvh1.cfg
 check "xl create exits 0" [ "$RC" = 0 ]
 run_prefixed xl-list xl list
 check "xl list shows pvh1" grep -Eq '^pvh1 +[0-9]+ +12[0-9] +2 ' /tmp/out

@@ -63,7 +63,9 @@ long do_set_timer_op(struct vcpu *v, struct hypercall_args *args)
 	return 0;
 }
 
+
 static const struct hypercall_def hypercall_table[] = {
+	[__HYPERVISOR_multicall] = { do_multicall, false, false, "multicall" },
 	[__HYPERVISOR_platform_op] = { do_platform_op, true, false, "platform_op" },
 	[__HYPERVISOR_memory_op] = { do_memory_op, false, false, "memory_op" },
 	[__HYPERVISOR_set_timer_op] = { do_set_timer_op, false, false,
@@ -108,25 +110,109 @@ static long hypercall_call(struct vcpu *v, const struct hypercall_def *h,
 	return rc;
 }
 
-enum hypercall_result hypercall_dispatch(struct vcpu *v)
+/* One call of a multicall (or the whole of a direct call): -ENOSYS for an
+ * unknown number, -EPERM for a privileged one from another domain. */
+static long hypercall_one(struct vcpu *v, u64 nr, struct hypercall_args *args)
 {
 	const struct hypercall_def *h;
+
+	h = nr < ARRAY_SIZE(hypercall_table) ?
+	    &hypercall_table[array_index_nospec(nr, ARRAY_SIZE(hypercall_table))] :
+	    NULL;
+	if (!h || !h->fn)
+		return -ENOSYS;
+	if (h->privileged && !v->domain->is_privileged)
+		return -EPERM;
+	return hypercall_call(v, h, args);
+}
+
+/* A multicall entry (public/xen.h struct multicall_entry), in either
+ * layout: xen_ulong_t op, result, args[6], 32 bits each for a 32-bit
+ * caller. */
+#define MC_WORDS 8
+static int mc_read(struct vcpu *v, bool compat, u64 at, u64 w[MC_WORDS])
+{
+	u32 c[MC_WORDS];
+
+	if (!compat)
+		return copy_from_guest(v, w, at, MC_WORDS * 8);
+	if (copy_from_guest(v, c, at, sizeof(c)))
+		return -EFAULT;
+	for (unsigned int i = 0; i < MC_WORDS; i++)
+		w[i] = c[i];
+	return 0;
+}
+
+static int mc_write(struct vcpu *v, bool compat, u64 at, unsigned int first,
+		    unsigned int n, const u64 *w)
+{
+	u32 c[MC_WORDS];
+	unsigned int size = compat ? 4 : 8;
+
+	if (!compat)
+		return copy_to_guest(v, at + first * size, w + first, n * size);
+	for (unsigned int i = first; i < first + n; i++)
+		c[i] = w[i];
+	return copy_to_guest(v, at + first * size, c + first, n * size);
+}
+
+/*
+ * multicall(call_list, nr_calls), as Xen's do_multicall(): each entry's
+ * hypercall runs in turn and its result goes into the entry; a multicall
+ * inside one is -EINVAL.  Preemptible between entries; an entry whose own
+ * call is continued keeps its rewritten arguments in the list, and the
+ * multicall continues from that entry.  Libxc issues every memory_op as a
+ * one-entry multicall on 64-bit Linux, for the full return value.
+ */
+long do_multicall(struct vcpu *v, struct hypercall_args *args)
+{
+	bool compat = args->compat;
+	u64 list = args->a[0], nr = compat ? (u32)args->a[1] : args->a[1];
+	u64 size = compat ? MC_WORDS * 4 : MC_WORDS * 8;
+
+	for (u64 i = 0; i < nr; i++) {
+		u64 at = list + i * size, w[MC_WORDS];
+		struct hypercall_args sub = { .compat = compat };
+		long rc;
+
+		if (i && hypercall_preempt_check()) {
+			args->a[0] = at;
+			args->a[1] = nr - i;
+			return -ERESTART;
+		}
+		if (mc_read(v, compat, at, w))
+			return -EFAULT;
+		for (unsigned int j = 0; j < 5; j++)
+			sub.a[j] = w[2 + j];
+		rc = w[0] == __HYPERVISOR_multicall ? -EINVAL :
+		     hypercall_one(v, w[0], &sub);
+		if (rc == -ERESTART) {
+			for (unsigned int j = 0; j < 5; j++)
+				w[2 + j] = sub.a[j];
+			if (mc_write(v, compat, at, 2, 5, w))
+				return -EFAULT;
+			args->a[0] = at;
+			args->a[1] = nr - i;
+			return -ERESTART;
+		}
+		w[1] = compat ? (u32)rc : (u64)rc;
+		if (mc_write(v, compat, at, 1, 1, w))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+enum hypercall_result hypercall_dispatch(struct vcpu *v)
+{
 	struct hypercall_args args;
 	u64 nr;
 	long rc;
 
 	args.compat = arch_hypercall_args(v, &nr, args.a);
-	h = nr < ARRAY_SIZE(hypercall_table) ?
-	    &hypercall_table[array_index_nospec(nr, ARRAY_SIZE(hypercall_table))] :
-	    NULL;
 	if (arch_vcpu_cpl(v))
 		rc = -EPERM;		/* Xen refuses guest user mode */
-	else if (!h || !h->fn)
-		rc = -ENOSYS;
-	else if (h->privileged && !v->domain->is_privileged)
-		rc = -EPERM;
 	else
-		rc = hypercall_call(v, h, &args);
+		rc = hypercall_one(v, nr, &args);
 	if (rc == -ERESTART) {
 		/* RAX keeps the number: the guest re-issues the call. */
 		arch_hypercall_set_args(v, args.a, args.compat);

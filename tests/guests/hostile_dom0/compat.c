@@ -243,10 +243,30 @@ static void check_compat_misc(void)
 	expect(c32(__HYPERVISOR_physdev_op, 99, 0, 0), -ENOSYS, "compat: physdev_op 99");
 }
 
+/* The 32-bit multicall entry: op, result, args[6], 32 bits each. */
+static void check_compat_multicall(void)
+{
+	static struct { u32 op, result, args[6]; } mc[3];
+
+	memset(mc, 0xee, sizeof(mc));
+	mc[0].op = __HYPERVISOR_xen_version;
+	mc[0].args[0] = XENVER_version;
+	mc[1].op = __HYPERVISOR_multicall;
+	mc[2].op = 99;
+	expect(c32(__HYPERVISOR_multicall, p32(mc), 3, 0), 0, "compat: multicall of 3");
+	report(mc[0].result == 0x40011 && mc[1].result == (u32)-EINVAL &&
+	       mc[2].result == (u32)-ENOSYS && mc[0].args[1] == 0xeeeeeeee,
+	       "compat: results %#x %#x %#x, other words untouched",
+	       mc[0].result, mc[1].result, mc[2].result);
+	expect(c32(__HYPERVISOR_multicall, 0x40000000, 1, 0), -EFAULT,
+	       "compat: multicall list unmapped");
+}
+
 void check_compat(void)
 {
 	gdt32_load();
 	check_compat_misc();
 	check_compat_memory();
 	check_compat_sched_vcpu();
+	check_compat_multicall();
 }

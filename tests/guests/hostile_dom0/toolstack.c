@@ -77,7 +77,16 @@ static long populate_order(domid_t dom, u64 first_gfn, unsigned int n,
 	r = (struct xen_memory_reservation){ .nr_extents = n, .domid = dom,
 					     .extent_order = order };
 	set_xen_guest_handle(r.extent_start, gfns);
-	return memory_op(XENMEM_populate_physmap, &r);
+	/* As libxc on 64-bit Linux: a one-entry multicall. */
+	{
+		static multicall_entry_t mc;
+
+		mc = (multicall_entry_t){ .op = __HYPERVISOR_memory_op,
+			.args = { XENMEM_populate_physmap, (unsigned long)&r } };
+		if (hc(__HYPERVISOR_multicall, (unsigned long)&mc, 1, 0))
+			return -1000;
+		return mc.result;
+	}
 }
 #define populate(dom, gfn, n) populate_order(dom, gfn, n, 0)
 
@@ -499,6 +508,38 @@ static void check_life_cycle(evtchn_port_t exc)
 	}
 }
 
+/* multicall: what libxc does for every memory_op (one entry), and the
+ * rules: results in the entries, a nested multicall -EINVAL, unknown
+ * numbers -ENOSYS, privileged calls as privileged as outside. */
+static void check_multicall(void)
+{
+	static multicall_entry_t mc[4];
+	static domid_t self = DOMID_SELF;
+
+	memset(mc, 0, sizeof(mc));
+	mc[0].op = __HYPERVISOR_memory_op;
+	mc[0].args[0] = XENMEM_current_reservation;
+	mc[0].args[1] = (unsigned long)&self;
+	mc[1].op = __HYPERVISOR_multicall;
+	mc[2].op = 99;
+	mc[3].op = __HYPERVISOR_sysctl;
+	mc[3].args[0] = (unsigned long)&sc;
+	memset(&sc, 0, sizeof(sc));
+	sc.cmd = XEN_SYSCTL_sched_id;
+	sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+	expect(hc(__HYPERVISOR_multicall, (unsigned long)mc, 4, 0), 0, "multicall of 4");
+	report((long)mc[0].result > 0 && (long)mc[1].result == -EINVAL &&
+	       (long)mc[2].result == -ENOSYS && mc[3].result == 0 &&
+	       sc.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT,
+	       "multicall results: %ld pages, %s, %s, %s", (long)mc[0].result,
+	       err_str(mc[1].result), err_str(mc[2].result), err_str(mc[3].result));
+	expect(hc(__HYPERVISOR_multicall, (unsigned long)mc, 0, 0), 0, "multicall of 0");
+	expect(hc(__HYPERVISOR_multicall, VA_UNMAPPED, 1, 0), -EFAULT,
+	       "multicall, list unmapped");
+	expect(hc(__HYPERVISOR_multicall, win_cross(sizeof(mc[0])), 2, 0), -EFAULT,
+	       "multicall, second entry in a hole");
+}
+
 /* xen-init-dom0 gives dom0 its UUID; dom0 reads it back. */
 static void check_own_handle(void)
 {
@@ -516,6 +557,7 @@ void check_toolstack(void)
 {
 	evtchn_port_t exc;
 
+	check_multicall();
 	check_own_handle();
 	check_sysctl();
 	check_bad_domctls();
