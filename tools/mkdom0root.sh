@@ -18,6 +18,7 @@
 #   util-linux        only /usr/bin/flock (the hotplug scripts' locking.sh;
 #                     busybox has no flock applet); losetup, ip, brctl,
 #                     stat, logger, awk, which come from busybox
+#   libgcc-s1         only libgcc_s.so.1 (dlopen()ed by glibc, see PICK)
 #
 # and the shared libraries their ELF files need: the closure of DT_NEEDED
 # (readelf -d, honouring RUNPATH) over the library packages (Section libs)
@@ -50,7 +51,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=${DOM0ROOT_BUILD:-$ROOT/build/dom0root}
 WHOLE="xen-utils-4.17 xen-utils-common xenstore-utils bash ${DOM0ROOT_PACKAGES:-}"
-PICK="util-linux:usr/bin/flock"
+# libgcc_s is not in any DT_NEEDED: glibc dlopen()s it for pthread_cancel
+# and thread exit, which xl's event loop uses at the end of `xl create`
+# (without it: "libgcc_s.so.1 must be installed for pthread_cancel").
+PICK="util-linux:usr/bin/flock libgcc-s1:lib/x86_64-linux-gnu/libgcc_s.so.1"
 MODULES="xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs
 	xen-blkback xen-netback bridge loop"
 

@@ -262,6 +262,7 @@ linux_cases_svm() {
 	linux_console_case
 	linux_foreign_case
 	linux_toolstack_case
+	linux_xl_guest_case
 }
 
 linux_cases_vmx() {

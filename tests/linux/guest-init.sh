@@ -21,10 +21,16 @@ if [ -f /lib/modules/$kver/modules.load ]; then
 			echo "guest: loaded ${m##*/}"
 	done </lib/modules/$kver/modules.load
 fi
+# Reading the UUID goes through xenstore: it shows xenbus works.
+echo "guest: uuid $(timeout 10 cat /sys/hypervisor/uuid 2>&1)"
 echo "guest: ready"
+# `xl shutdown` / `xl reboot` reach Linux through xenstore, which runs
+# /sbin/poweroff or /sbin/reboot: busybox's signal PID 1 (us).
+trap 'echo "guest: powering off (asked)"; sync; poweroff -f' USR2
+trap 'echo "guest: rebooting (asked)"; sync; reboot -f' TERM
 case " $(cat /proc/cmdline) " in
 *" guest_wait=1 "*)
-	# Stay up until the toolstack shuts us down (xl shutdown) or destroys.
+	# Stay up until the toolstack shuts us down or destroys us.
 	while :; do sleep 1; done ;;
 esac
 echo "guest: powering off"

@@ -39,11 +39,15 @@ free0=$(free_mb)
 run_prefixed xl-create xl -vvv create /tmp/pvh1.cfg
 check "xl create exits 0" [ "$RC" = 0 ]
 run_prefixed xl-list xl list
-check "xl list shows pvh1" grep -Eq '^pvh1 +[0-9]+ +12[0-9] +2 ' /tmp/out
+check "xl list shows pvh1" grep -Eq '^pvh1 +[0-9]+ +12[0-9] +[12] ' /tmp/out
 check "the guest's /init runs (console log)" wait_for "$CON" "guest: ready" 240
 check "the guest sees 2 CPUs" grep -q "guest: 2 CPUs" "$CON"
 check "the guest runs on Xen 4.17" grep -q "guest: hypervisor xen 4.17" "$CON"
-sed 's/^/pvh1-console: /' "$CON" 2>/dev/null | tail -n 80
+sed 's/^/pvh1-console: /' "$CON" 2>/dev/null
+domid=$(xl domid pvh1 2>/dev/null)
+run_prefixed xs-guest xenstore-ls -fp "/local/domain/${domid:-1}"
+check "the guest's xenbus works (it wrote control/feature-poweroff)" \
+	[ "$(xenstore-read "/local/domain/${domid:-1}/control/feature-poweroff" 2>/dev/null)" = 1 ]
 run_prefixed xl-shutdown xl shutdown -w pvh1
 check "xl shutdown -w exits 0" [ "$RC" = 0 ]
 check "the guest powered itself off" grep -q "guest: powering off\|reboot: Power down" "$CON"
