@@ -24,6 +24,12 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
+# The links udev or systemd would make: the hotplug scripts' locking.sh
+# stats /dev/stdin, and loops forever without it.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 
 say() { echo "init: $*"; }

@@ -18,6 +18,7 @@
 #   util-linux        only /usr/bin/flock (the hotplug scripts' locking.sh;
 #                     busybox has no flock applet); losetup, ip, brctl,
 #                     stat, logger, awk, which come from busybox
+#   bsdutils          only /usr/bin/script (a terminal for xl console)
 #   libgcc-s1         only libgcc_s.so.1 (dlopen()ed by glibc, see PICK)
 #
 # and the shared libraries their ELF files need: the closure of DT_NEEDED
@@ -54,7 +55,10 @@ WHOLE="xen-utils-4.17 xen-utils-common xenstore-utils bash ${DOM0ROOT_PACKAGES:-
 # libgcc_s is not in any DT_NEEDED: glibc dlopen()s it for pthread_cancel
 # and thread exit, which xl's event loop uses at the end of `xl create`
 # (without it: "libgcc_s.so.1 must be installed for pthread_cancel").
-PICK="util-linux:usr/bin/flock libgcc-s1:lib/x86_64-linux-gnu/libgcc_s.so.1"
+# script gives a command a terminal (xl console is interactive only on one;
+# the tests drive it through script).
+PICK="util-linux:usr/bin/flock bsdutils:usr/bin/script
+	libgcc-s1:lib/x86_64-linux-gnu/libgcc_s.so.1"
 MODULES="xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs
 	xen-blkback xen-netback bridge loop"
 

@@ -236,16 +236,20 @@ linux_toolstack_case() {
 # (tests/linux/xl-guest-test.sh): it boots to its /init
 # (tests/linux/guest-init.sh) with its console on xenconsoled, and
 # `xl shutdown` ends it with its memory back.
+# The guests' initramfs: tests/linux/guest-init.sh with the front ends
+# and ext4 (which mounts the ext2 test file system, and wants crc32c).
+linux_guest_initrd() {
+	INITRAMFS_MODULES="xen-blkfront xen-netfront ext4 crc32c_generic" tools/mkinitramfs.sh \
+		"$LINUX_GUEST_INITRD" tests/linux/guest-init.sh \
+		>"$OUT/linux-guest-initrd.log" 2>&1 && return
+	fail "$1" "tools/mkinitramfs.sh (guest) failed" "$OUT/linux-guest-initrd.log"
+	return 1
+}
+
 linux_xl_guest_case() {
 	local name="linux svm: xl create boots Debian's kernel as a PVH domU"
 
-	linux_prepare || return
-	if ! INITRAMFS_MODULES="xen-blkfront xen-netfront" tools/mkinitramfs.sh \
-		"$LINUX_GUEST_INITRD" tests/linux/guest-init.sh \
-		>"$OUT/linux-svm-xl-guest-initrd.log" 2>&1; then
-		fail "$name" "tools/mkinitramfs.sh (guest) failed" "$OUT/linux-svm-xl-guest-initrd.log"
-		return
-	fi
+	linux_prepare && linux_guest_initrd "$name" || return
 	linux_toolstack_boot "$name" linux-svm-xl-guest xl-guest \
 		tests/linux/xl-guest-test.sh build/linux/vmlinuz=/guest/vmlinuz \
 		"$LINUX_GUEST_INITRD=/guest/initrd" || return
@@ -256,6 +260,25 @@ linux_xl_guest_case() {
 		pass "$name"
 }
 
+# Two guests with PV disk and network through dom0's blkback and netback
+# (tests/linux/xl-devices-test.sh): disk data across xl reboot, ping and
+# HTTP to dom0 over its bridge, guest to guest, xl console both ways,
+# xl sched-credit, and everything released at the end.
+linux_xl_devices_case() {
+	local name="linux svm: xl guests with PV disk and network through dom0"
+
+	linux_prepare && linux_guest_initrd "$name" || return
+	linux_toolstack_boot "$name" linux-svm-xl-devices xl-devices \
+		tests/linux/xl-devices-test.sh build/linux/vmlinuz=/guest/vmlinuz \
+		"$LINUX_GUEST_INITRD=/guest/initrd" || return
+	expect_lines "$name" "$LOG" \
+		"xl-devices: PASS: the data survived the reboot" \
+		"xl-devices: PASS: pvh1 pings pvh2" \
+		"xl-devices: PASS: xl console: typed input" \
+		"xl-devices: PASS: all guest memory is back" &&
+		pass "$name"
+}
+
 linux_cases_svm() {
 	linux_dom0_case "linux svm: dom0 1 vCPU to /init, drivers, sleep, poweroff" 1 qemu linux-svm-1
 	linux_dom0_case "linux svm: dom0 2 vCPUs to /init, drivers, sleep, poweroff" 2 qemu linux-svm-2
@@ -263,6 +286,7 @@ linux_cases_svm() {
 	linux_foreign_case
 	linux_toolstack_case
 	linux_xl_guest_case
+	linux_xl_devices_case
 }
 
 linux_cases_vmx() {

@@ -23,6 +23,61 @@ if [ -f /lib/modules/$kver/modules.load ]; then
 fi
 # Reading the UUID goes through xenstore: it shows xenbus works.
 echo "guest: uuid $(timeout 10 cat /sys/hypervisor/uuid 2>&1)"
+
+# The device checks, chosen by the kernel command line (name=value words
+# the kernel does not know arrive here as environment variables):
+#   guest_ip=A.B.C.D    eth0 gets A.B.C.D/24 and pings dom0 at .1
+#   guest_http=URL      fetch URL, print its md5sum
+#   guest_peer=A.B.C.D  ping another guest until it answers (60 s)
+#   guest_disk=1        /dev/xvda: make an ext2 file system with 4 MiB of
+#                       random data if there is none, else read it back;
+#                       print the data's md5sum either way
+if [ -n "${guest_ip:-}" ]; then
+	ip link set lo up
+	ip link set eth0 up && ip addr add "$guest_ip/24" dev eth0
+	gw=${guest_ip%.*}.1
+	if ping -c 3 -W 5 "$gw" >/tmp/ping 2>&1; then
+		echo "guest: ping dom0 $gw ok"
+	else
+		echo "guest: ping dom0 $gw failed: $(tail -n 2 /tmp/ping | tr '\n' ' ')"
+	fi
+fi
+if [ -n "${guest_http:-}" ]; then
+	if wget -q -O /tmp/blob "$guest_http"; then
+		echo "guest: http md5 $(md5sum </tmp/blob | cut -d' ' -f1)"
+	else
+		echo "guest: http fetch of $guest_http failed"
+	fi
+fi
+if [ "${guest_disk:-}" = 1 ]; then
+	mkdir -p /mnt
+	if mount -t ext2 /dev/xvda /mnt 2>/dev/null && [ -f /mnt/data ]; then
+		echo "guest: disk read $(md5sum </mnt/data | cut -d' ' -f1)"
+	else
+		umount /mnt 2>/dev/null
+		if mke2fs -q /dev/xvda >/tmp/disk 2>&1 &&
+		   mount -t ext2 /dev/xvda /mnt >>/tmp/disk 2>&1 &&
+		   dd if=/dev/urandom of=/mnt/data bs=64k count=64 >>/tmp/disk 2>&1; then
+			echo "guest: disk wrote $(md5sum </mnt/data | cut -d' ' -f1)"
+		else
+			echo "guest: disk write failed: $(ls -l /dev/xvda 2>&1) $(tr '\n' ' ' </tmp/disk)"
+		fi
+	fi
+	umount /mnt 2>/dev/null
+	sync
+fi
+if [ -n "${guest_peer:-}" ]; then
+	i=0
+	until ping -c 1 -W 2 "$guest_peer" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -lt 30 ] || break
+	done
+	if [ "$i" -lt 30 ]; then
+		echo "guest: ping peer $guest_peer ok"
+	else
+		echo "guest: ping peer $guest_peer failed"
+	fi
+fi
 echo "guest: ready"
 # `xl shutdown` / `xl reboot` reach Linux through xenstore, which runs
 # /sbin/poweroff or /sbin/reboot: busybox's signal PID 1 (us).
@@ -30,8 +85,13 @@ trap 'echo "guest: powering off (asked)"; sync; poweroff -f' USR2
 trap 'echo "guest: rebooting (asked)"; sync; reboot -f' TERM
 case " $(cat /proc/cmdline) " in
 *" guest_wait=1 "*)
-	# Stay up until the toolstack shuts us down or destroys us.
-	while :; do sleep 1; done ;;
+	# Stay up until the toolstack shuts us down or destroys us, echoing
+	# what is typed on the console (xl console).
+	while :; do
+		if read -r -t 1 line; then
+			echo "guest: got $line"
+		fi
+	done ;;
 esac
 echo "guest: powering off"
 poweroff -f
