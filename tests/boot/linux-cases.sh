@@ -178,7 +178,8 @@ LINUX_TOOLSTACK_ROOT=build/dom0root/dom0root.cpio.gz
 LINUX_GUEST_INITRD=build/dom0root/guest.cpio.gz
 
 # linux_toolstack_boot NAME LOGNAME PREFIX SCRIPT [FILE=/DEST]...: build the
-# root with SCRIPT as /test/run plus the FILEs, boot it under QEMU (SVM),
+# root with SCRIPT as /test/run plus the FILEs, boot it under QEMU (SVM), or
+# Bochs (VMX) with LINUX_RIG=bochs,
 # and fail NAME unless the script ran and every PREFIX check passed (a
 # failure names each failed check: each is a missing piece of Amphi).
 # Returns 0 when the caller should check its own lines.
@@ -194,10 +195,26 @@ linux_toolstack_boot() {
 		fail "$name" "tools/mkdom0root.sh failed" "$OUT/$logname-root.log"
 		return 1
 	fi
-	tests/boot/qemu.sh "$LOG" 1500 -smp 2 -m 2048 \
-		-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_test=/test/run,$LINUX_TOOLSTACK_ROOT" \
-		-- console=com1 loglvl=all dom0_mem=1024M dom0_max_vcpus=2
-	RC=$?
+	local xen="console=com1 loglvl=all dom0_mem=1024M dom0_max_vcpus=2"
+	if [ "${LINUX_RIG:-qemu}" = qemu ]; then
+		tests/boot/qemu.sh "$LOG" 1500 -smp 2 -m 2048 \
+			-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_test=/test/run,$LINUX_TOOLSTACK_ROOT" \
+			-- $xen
+		RC=$?
+	else
+		local iso="$OUT/$logname.iso"
+		if ! AMPHI_CMDLINE="$xen" scripts/mkiso.sh "$iso" build/linux/vmlinuz \
+			"$LINUX_KARGS amphi_test=/test/run" "$LINUX_TOOLSTACK_ROOT" \
+			>"$OUT/$logname-iso.log" 2>&1; then
+			fail "$name" "scripts/mkiso.sh failed" "$OUT/$logname-iso.log"
+			return 1
+		fi
+		tests/boot/bochs.sh --iso "$iso" --log "$LOG" --cpus 2 \
+			--mem 2048 --timeout 5400 --expect "Powering off" \
+			--fail "FATAL|Panic|Unexpected exception|d0: crashed" \
+			>"$OUT/$logname.runner" 2>&1
+		RC=$?
+	fi
 	linux_emulator_ok "$name" || return 1
 	expect_lines "$name" "$LOG" \
 		"init: hypervisor type: xen 4\.17" \
@@ -247,14 +264,17 @@ linux_guest_initrd() {
 }
 
 linux_xl_guest_case() {
-	local name="linux svm: xl create boots Debian's kernel as a PVH domU"
+	local rig=${1:-qemu} vendor=svm
+	[ "$rig" = bochs ] && vendor=vmx
+	local name="linux $vendor: xl create boots Debian's kernel as a PVH domU, console and disk"
 
 	linux_prepare && linux_guest_initrd "$name" || return
-	linux_toolstack_boot "$name" linux-svm-xl-guest xl-guest \
+	LINUX_RIG=$rig linux_toolstack_boot "$name" "linux-$vendor-xl-guest" xl-guest \
 		tests/linux/xl-guest-test.sh build/linux/vmlinuz=/guest/vmlinuz \
 		"$LINUX_GUEST_INITRD=/guest/initrd" || return
 	expect_lines "$name" "$LOG" \
 		"xl-guest: PASS: the guest's /init runs" \
+		"xl-guest: PASS: the guest wrote to its disk" \
 		"xl-guest: PASS: pvh1 is gone" \
 		"xl-guest: PASS: its memory is back" &&
 		pass "$name"
@@ -295,4 +315,5 @@ linux_cases_vmx() {
 
 linux_cases_vmx_long() {
 	linux_dom0_case "linux vmx: dom0 2 vCPUs to /init, drivers, sleep, poweroff" 2 bochs linux-vmx-2
+	linux_xl_guest_case bochs
 }

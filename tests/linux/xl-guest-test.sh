@@ -1,5 +1,5 @@
 #!/bin/sh
-# `xl create` of a stock Linux PVH guest from dom0 (installed as
+# `xl create` of a stock Linux PVH guest with a disk from dom0 (installed as
 # /test/xl-guest in the root of tools/mkdom0root.sh, with the guest's
 # kernel and initramfs in /guest; tests/boot/linux-cases.sh
 # linux_xl_guest_case).  The guest's console is read from xenconsoled's
@@ -28,13 +28,15 @@ name = "pvh1"
 type = "pvh"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/initrd"
-extra = "console=hvc0 guest_wait=1"
+extra = "console=hvc0 guest_wait=1 guest_disk=1"
 memory = 128
 vcpus = 2
+disk = [ '/tmp/pvh1.img,raw,xvda,w' ]
 on_poweroff = "destroy"
 on_crash = "destroy"
 CFG
 
+dd if=/dev/zero of=/tmp/pvh1.img bs=1M count=16 2>/dev/null
 free0=$(free_mb)
 run_prefixed xl-create xl -vvv create /tmp/pvh1.cfg
 check "xl create exits 0" [ "$RC" = 0 ]
@@ -43,6 +45,7 @@ check "xl list shows pvh1" grep -Eq '^pvh1 +[0-9]+ +12[0-9] +[12] ' /tmp/out
 check "the guest's /init runs (console log)" wait_for "$CON" "guest: ready" 240
 check "the guest sees 2 CPUs" grep -q "guest: 2 CPUs" "$CON"
 check "the guest runs on Xen 4.17" grep -q "guest: hypervisor xen 4.17" "$CON"
+check "the guest wrote to its disk (xvda through blkback)" grep -q "guest: disk wrote" "$CON"
 sed 's/^/pvh1-console: /' "$CON" 2>/dev/null
 domid=$(xl domid pvh1 2>/dev/null)
 run_prefixed xs-guest xenstore-ls -fp "/local/domain/${domid:-1}"
