@@ -2,10 +2,13 @@
 # `make run`: boot Amphi under QEMU (TCG, AMD SVM with nested paging) with
 # the serial console on this terminal and a default set of guests:
 #   dom0    Debian's stock Linux 6.1 (fetched with apt by
-#           tests/linux/fetch-kernel.sh) as the PVH initial domain, with a
-#           busybox initramfs that loads the Xen drivers and gives an
-#           interactive shell on hvc0 (/test/xen-devices-test is there to
-#           try privcmd/evtchn/gntdev; `poweroff` powers the machine off);
+#           tests/linux/fetch-kernel.sh) as the PVH initial domain, with
+#           the root of tools/mkdom0root.sh: Debian's Xen 4.17 toolstack
+#           (xenstored, xenconsoled, xl) started as on Xen, then a shell on
+#           hvc0; `xl create /etc/xen/demo.cfg` starts a PVH guest
+#           (tools/examples/demo.cfg: Debian's kernel, a disk image, a vif
+#           on the bridge xenbr0 = 10.0.0.1/24) and `xl console demo`
+#           reaches it; `poweroff` powers the machine off;
 #   legacy  a real-mode test guest beside it (prints, then halts).
 # The terminal is Amphi's serial line (and dom0's console): Ctrl-C goes to
 # the guest, not to QEMU.  QEMU keeps Ctrl-A as its escape: Ctrl-A X
@@ -17,19 +20,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 G=build/guests
-initrd=build/linux/dom0-shell.cpio.gz
+initrd=build/dom0root/run.cpio.gz
+guest=build/dom0root/demo-guest.cpio.gz
 if [ -z "${MODULES:-}" ]; then
 	tests/linux/fetch-kernel.sh >/dev/null
-	tests/linux/build-test-programs.sh >/dev/null
-	# No /test/run: init.sh starts the shell.
-	tools/mkinitramfs.sh "$initrd" - \
-		build/linux/bin/xen-devices-test=/test/xen-devices-test >/dev/null
+	INITRAMFS_MODULES="xen-blkfront xen-netfront ext4 crc32c_generic" \
+		tools/mkinitramfs.sh "$guest" tests/linux/guest-init.sh >/dev/null
+	# No amphi_test=: dom0-init.sh starts a shell once the daemons run.
+	tools/mkdom0root.sh "$initrd" tools/examples/demo.cfg=/etc/xen/demo.cfg \
+		tools/examples/demo-setup.sh=/etc/xen/demo-setup.sh \
+		build/linux/vmlinuz=/guest/vmlinuz "$guest=/guest/initrd" >/dev/null
 fi
-default_modules="build/linux/vmlinuz console=hvc0 earlyprintk=xen,$initrd"
+default_modules="build/linux/vmlinuz console=hvc0 earlyprintk=xen amphi_setup=/etc/xen/demo-setup.sh,$initrd"
 default_modules+=",$G/realmode.bin domain=legacy,,realmode"
 exec qemu-system-x86_64 -accel tcg -cpu max -m "${MEM:-2048}" -smp "${SMP:-2}" \
 	-nodefaults -display none -no-reboot \
 	-chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 \
-	-kernel build/amphi -append "${AMPHI_CMDLINE:-console=com1 loglvl=info dom0_mem=512M dom0_max_vcpus=2}" \
+	-kernel build/amphi -append "${AMPHI_CMDLINE:-console=com1 loglvl=info dom0_mem=1024M dom0_max_vcpus=2}" \
 	-initrd "${MODULES:-$default_modules}" "$@"

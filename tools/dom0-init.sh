@@ -13,6 +13,7 @@
 # (-N, -i) so that what they print reaches the console; busybox syslogd
 # copies their syslog messages there too.
 #
+#   amphi_setup=PATH  run PATH after the daemons are up (before the test)
 #   amphi_test=PATH   run PATH after the daemons are up
 #   amphi_shell=1     a shell after the test (the default without a test)
 #
@@ -112,6 +113,12 @@ else
 fi
 export XENSTORED_PID XENCONSOLED_PID XEN_INIT_DOM0_RC	# for the test
 
+# amphi_setup=PATH: a set-up script before the test or shell (make run's
+# demo: the bridge and the guest's disk image).
+if [ -n "${amphi_setup:-}" ]; then
+	say "running $amphi_setup"
+	"$amphi_setup"
+fi
 t=${amphi_test:-}
 if [ -n "$t" ]; then
 	say "running $t"

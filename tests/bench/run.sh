@@ -97,3 +97,33 @@ printf '%-44s %11s ns/op\n' "privcmd hypercall round trip (wall, TCG)" "$wall_hc
 printf '%-44s %10s instr/op\n' "privcmd hypercall round trip (-icount)" "$icount_hc"
 printf '%-44s %16s\n' "  ratio privcmd : guest null hypercall" \
 	"$(awk -v a="$icount_hc" -v b="$hc" 'BEGIN { printf "%.2f", a / b }')"
+
+# Debian's toolstack in dom0 (tests/linux/xl-bench.sh), wall time under
+# QEMU TCG, 2 vCPUs for dom0: xl create to the guest's /init, xl destroy
+# to memory back, and the guest's PV disk and network throughput next to
+# the same operation in dom0 (ratio guest / dom0: 1.00 = as fast as dom0).
+linux_guest_initrd bench >/dev/null || { echo "bench: guest initramfs failed" >&2; exit 1; }
+tools/mkdom0root.sh "$LINUX_TOOLSTACK_ROOT" tests/linux/xl-bench.sh=/test/run \
+	build/linux/vmlinuz=/guest/vmlinuz "$LINUX_GUEST_INITRD=/guest/initrd" \
+	>"$OUT/xl-root.log" 2>&1 || { echo "bench: tools/mkdom0root.sh failed" >&2; exit 1; }
+tests/boot/qemu.sh "$OUT/xl.log" 1500 -smp 2 -m 2048 \
+	-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_test=/test/run,$LINUX_TOOLSTACK_ROOT" \
+	-- console=com1 dom0_mem=1024M dom0_max_vcpus=2
+xb() { sed -n "s/.*bench: $1 \([0-9]*\) ms.*/\1/p" "$OUT/xl.log" | head -n1; }
+xbo() { sed -n "s/.*bench: $1 .*$2 \([0-9]*\) ms.*/\1/p" "$OUT/xl.log" | head -n1; }
+create=$(xb xl-create-to-user-space)
+destroy=$(xb xl-destroy-to-memory-back)
+gw=$(xbo guest disk-write) gr=$(xbo guest disk-read) gn=$(xbo guest net)
+dw=$(xbo dom0 disk-write) dr=$(xbo dom0 disk-read) dn=$(xbo dom0 net)
+for v in create destroy gw gr gn dw dr dn; do
+	[ -n "${!v}" ] || { echo "bench: a toolstack figure is missing (see $OUT/xl.log)" >&2; exit 1; }
+done
+mbs() { awk -v ms="$1" -v mb="$2" 'BEGIN { printf "%.1f", ms ? mb * 1000 / ms : 0 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a ? b / a : 0 }'; }
+echo
+printf '%-44s %10s %10s %8s\n' "Debian toolstack (wall, TCG)" "guest" "dom0" "ratio"
+printf '%-44s %8s s\n' "xl create -> guest /init" "$(awk -v a="$create" 'BEGIN { printf "%.2f", a / 1000 }')"
+printf '%-44s %8s s\n' "xl destroy -> memory back" "$(awk -v a="$destroy" 'BEGIN { printf "%.2f", a / 1000 }')"
+printf '%-44s %7s MB/s %5s MB/s %8s\n' "disk write 64 MiB O_DIRECT (blkback)" "$(mbs "$gw" 64)" "$(mbs "$dw" 64)" "$(ratio "$gw" "$dw")"
+printf '%-44s %7s MB/s %5s MB/s %8s\n' "disk read 64 MiB O_DIRECT (blkback)" "$(mbs "$gr" 64)" "$(mbs "$dr" 64)" "$(ratio "$gr" "$dr")"
+printf '%-44s %7s MB/s %5s MB/s %8s\n' "HTTP 32 MiB from dom0 (netback, bridge)" "$(mbs "$gn" 32)" "$(mbs "$dn" 32)" "$(ratio "$gn" "$dn")"

@@ -66,6 +66,17 @@ if [ "${guest_disk:-}" = 1 ]; then
 	umount /mnt 2>/dev/null
 	sync
 fi
+# guest_bench=URL: make bench's figures (tests/linux/xl-bench.sh): 64 MiB
+# written to and read from xvda with O_DIRECT, and URL fetched, each timed
+# in ms of the guest's clock.
+ms() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}0"; }
+if [ -n "${guest_bench:-}" ]; then
+	t0=$(ms); dd if=/dev/zero of=/dev/xvda bs=1M count=64 oflag=direct 2>/dev/null
+	t1=$(ms); dd if=/dev/xvda of=/dev/null bs=1M count=64 iflag=direct 2>/dev/null
+	t2=$(ms); wget -q -O /dev/null "$guest_bench"
+	t3=$(ms)
+	echo "guest: bench disk-write $((t1 - t0)) ms disk-read $((t2 - t1)) ms net $((t3 - t2)) ms"
+fi
 if [ -n "${guest_peer:-}" ]; then
 	i=0
 	until ping -c 1 -W 2 "$guest_peer" >/dev/null 2>&1; do
