@@ -261,12 +261,10 @@ mkdir -p "$T"/var/lib/xen "$T"/var/lib/xenstored "$T"/var/log/xen \
 ln -sfn /run "$T/var/run"
 ln -sfn /run/lock "$T/var/lock"	# xl's lockfile is /var/lock/xl
 chmod 700 "$T/run/xen"
-# dom0 has a fixed size (dom0_mem= on Amphi's command line) and Amphi has
-# no balloon target to hand out: xl must never shrink dom0 to make room.
-xlconf=$T/etc/xen/xl.conf
-[ -f "$xlconf" ] || die "xen-utils-common has no /etc/xen/xl.conf"
-sed -i 's/^#\?autoballoon=.*/autoballoon="off"	# Amphi: dom0 has a fixed dom0_mem, no ballooning/' "$xlconf"
-grep -q '^autoballoon="off"' "$xlconf" || die "could not set autoballoon in xl.conf"
+# xl.conf stays Debian's: with autoballoon="auto" xl finds dom0_mem= in
+# the hypervisor's command line (XENVER_commandline) and leaves dom0's
+# size alone, as on Xen.
+[ -f "$T/etc/xen/xl.conf" ] || die "xen-utils-common has no /etc/xen/xl.conf"
 [ -x "$T/usr/lib/xen-4.17/bin/xenstored" ] || die "xen-utils-4.17 has no bin/xenstored"
 
 INITRAMFS_TREES=$T INITRAMFS_MODULES=$MODULES \

@@ -311,9 +311,9 @@ linux_cases_svm() {
 
 linux_cases_vmx() {
 	linux_dom0_case "linux vmx: dom0 1 vCPU to /init, drivers, sleep, poweroff" 1 bochs linux-vmx-1
+	linux_xl_guest_case bochs
 }
 
 linux_cases_vmx_long() {
 	linux_dom0_case "linux vmx: dom0 2 vCPUs to /init, drivers, sleep, poweroff" 2 bochs linux-vmx-2
-	linux_xl_guest_case bochs
 }

@@ -38,6 +38,16 @@ run_prefixed xl-dmesg xl dmesg
 check "xl dmesg exits 0" [ "$RC" = 0 ]
 check "xl dmesg shows the hypervisor's boot banner" grep -q 'Amphi .* hypervisor starting' /tmp/out
 
+# Xen's own test programs, as Debian ships them in xen-utils-4.17: each
+# one's output is in the log ("xen-test-NAME: ..."), and each must pass.
+B=/usr/lib/xen-4.17/bin
+for t in test-xenstore test-cpu-policy test-resource test-paging-mempool; do
+	run_prefixed "xen-test-$t" "$B/$t"
+	check "Xen's $t passes" [ "$RC" = 0 ]
+done
+run_prefixed xen-cpuid "$B/xen-cpuid" -p
+check "xen-cpuid -p reads the policies" [ "$RC" = 0 ]
+
 check "xenstored still running after the xl commands" alive "${XENSTORED_PID:-}"
 check "xenconsoled still running after the xl commands" alive "${XENCONSOLED_PID:-}"
 checks_summary

@@ -69,7 +69,7 @@ xl destroy b2
 loop=$(losetup -f) && losetup "$loop" /tmp/b.img
 t0=$(ms); dd if=/dev/zero of="$loop" bs=1M count=64 oflag=direct 2>/dev/null
 t1=$(ms); dd if="$loop" of=/dev/null bs=1M count=64 iflag=direct 2>/dev/null
-t2=$(ms); wget -q -O /dev/null http://10.0.0.1/blob
+t2=$(ms); wget -q -O /dev/null http://127.0.0.1/blob
 t3=$(ms)
 losetup -d "$loop"
 echo "bench: dom0 disk-write $((t1 - t0)) ms disk-read $((t2 - t1)) ms net $((t3 - t2)) ms"
