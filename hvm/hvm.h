@@ -71,6 +71,8 @@ struct hvm_function_table {
 	 */
 	void (*get_aux_state)(struct vcpu *v, struct hvm_aux_state *a);
 	void (*set_aux_state)(struct vcpu *v, const struct hvm_aux_state *a);
+	/* The events of the last entry and exit (crash reports). */
+	void (*event_trace)(struct vcpu *v, struct hvm_event_trace *t);
 	/*
 	 * MSRs held in the VMCB/VMCS: EFER, PAT, STAR, LSTAR, CSTAR, SFMASK,
 	 * FS/GS/KERNEL_GS base, SYSENTER_CS/ESP/EIP, DEBUGCTL.  Return 0,

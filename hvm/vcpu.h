@@ -136,6 +136,19 @@ struct hvm_aux_state {
 };
 
 /*
+ * The events around a vCPU's last exit, for crash reports (hvm/exit.c):
+ * raw vendor words (SVM EVENTINJ/EXITINTINFO with the error code in bits
+ * 63:32; VMX interruption information, error code apart), both with the
+ * vector in 7:0, the type in 10:8 and valid in bit 31.
+ */
+struct hvm_event_trace {
+	u64 entry;		/* injected at the last entry; 0: none */
+	u64 exit;		/* whose delivery the last exit cut short */
+	u64 last;		/* the last one injected at any entry */
+	u64 last_age;		/* entries since @last (0: at the last one) */
+};
+
+/*
  * 16-bit real mode at @cs_sel:@ip (CS base = @cs_sel << 4), the state of
  * a reset or a SIPI (SDM vol.3 table 10-1; Xen's hvm_vcpu_reset_state()):
  * 64 KiB segments in the VMCB's packed attributes (0x9b code, 0x93 data,

@@ -203,6 +203,7 @@ static const struct hvm_function_table svm_ops = {
 	.get_efer = svm_get_efer,
 	.get_aux_state = svm_get_aux_state,
 	.set_aux_state = svm_set_aux_state,
+	.event_trace = svm_event_trace,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
 	.inject_exception = svm_inject_exception,

@@ -78,6 +78,7 @@ unsigned int svm_guest_mode(struct vcpu *v);
 u64 svm_get_efer(struct vcpu *v);
 void svm_get_aux_state(struct vcpu *v, struct hvm_aux_state *a);
 void svm_set_aux_state(struct vcpu *v, const struct hvm_aux_state *a);
+void svm_event_trace(struct vcpu *v, struct hvm_event_trace *t);
 int svm_msr_read(struct vcpu *v, u32 msr, u64 *val);
 int svm_msr_write(struct vcpu *v, u32 msr, u64 val);
 void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error,

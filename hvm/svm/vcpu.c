@@ -64,6 +64,8 @@ struct svm_vcpu {
 	bool triple_fault;		/* exception while delivering #DF */
 	bool want_window;		/* the next entry opens a window */
 	bool window_on;			/* the VMCB has it open */
+	u64 entries;			/* for svm_event_trace() */
+	u64 last_event, last_event_entry;
 };
 
 /* Per pCPU, touched only by that pCPU with interrupts off. */
@@ -322,6 +324,20 @@ void svm_get_aux_state(struct vcpu *v, struct hvm_aux_state *a)
 	}
 }
 
+void svm_event_trace(struct vcpu *v, struct hvm_event_trace *t)
+{
+	struct svm_vcpu *sv = svm_of(v);
+	const struct vmcb *vmcb = sv->vmcb;
+
+	*t = (struct hvm_event_trace){
+		.entry = sv->last_event_entry == sv->entries ?
+			 sv->last_event : 0,
+		.exit = vmcb->exitintinfo & VMCB_EVT_V ? vmcb->exitintinfo : 0,
+		.last = sv->last_event,
+		.last_age = sv->entries - sv->last_event_entry,
+	};
+}
+
 /* Armed breakpoints need DR0-3 in the registers: the vCPU owns them
  * from the start, as after its first access (svm_take_dr()).  A software
  * event (types 4-6) is not re-injected: RIP still points at its
@@ -467,6 +483,11 @@ static void svm_sync_to_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 	vmcb->rip = r->rip;
 	vmcb->rflags = r->rflags | X86_EFLAGS_FIXED;
 	vmcb->eventinj = sv->pending_event;
+	sv->entries++;
+	if (sv->pending_event & VMCB_EVT_V) {
+		sv->last_event = sv->pending_event;
+		sv->last_event_entry = sv->entries;
+	}
 	/* Touched only when one is wanted or open: most entries neither. */
 	if (unlikely(sv->want_window | sv->window_on)) {
 		svm_want_window(vmcb, sv->want_window);

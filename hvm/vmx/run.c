@@ -188,6 +188,7 @@ static void vmx_inject_pending(struct vcpu *v, struct vmx_vcpu *vx)
 	struct vmx_event *e = NULL;
 
 	vx->want_window = false;
+	vx->entries++;
 	if (vx->pending.info & VMX_INTR_VALID) {
 		e = &vx->pending;
 		window |= vx->deferred.info & VMX_INTR_VALID;
@@ -200,6 +201,8 @@ static void vmx_inject_pending(struct vcpu *v, struct vmx_vcpu *vx)
 	}
 	if (e) {
 		vmx_write_event(e);
+		vx->last_event = e->info | (u64)e->error << 32;
+		vx->last_event_entry = vx->entries;
 		e->info = 0;
 	}
 	vmx_set_proc(vx, window ? vx->proc | VMX_PROC_INTR_WINDOW :
@@ -380,6 +383,7 @@ static void vmx_sync_from_vmcs(struct vcpu *v, struct vmx_vcpu *vx)
 	vx->exit_rip = r->rip;
 	vx->intr_state = vmx_vmread(VMCS_GUEST_INTERRUPTIBILITY);
 	idt = vmx_vmread(VMCS_IDT_VECTORING_INFO);
+	vx->exit_event = idt & VMX_INTR_VALID ? idt : 0;
 	if (!(idt & VMX_INTR_VALID))
 		return;
 	BUG_ON(vx->pending.info & VMX_INTR_VALID);
@@ -387,6 +391,19 @@ static void vmx_sync_from_vmcs(struct vcpu *v, struct vmx_vcpu *vx)
 	vx->pending.error = idt & VMX_INTR_HAS_ERROR ?
 			    vmx_vmread(VMCS_IDT_VECTORING_ERROR) : 0;
 	vx->pending.len = vmx_vmread(VMCS_EXIT_INSN_LEN);
+}
+
+void vmx_event_trace(struct vcpu *v, struct hvm_event_trace *t)
+{
+	struct vmx_vcpu *vx = vmx_of(v);
+
+	*t = (struct hvm_event_trace){
+		.entry = vx->last_event_entry == vx->entries ?
+			 vx->last_event : 0,
+		.exit = vx->exit_event,
+		.last = vx->last_event,
+		.last_age = vx->entries - vx->last_event_entry,
+	};
 }
 
 /* ---- Exit decoding ---- */

@@ -529,6 +529,7 @@ static const struct hvm_function_table vmx_ops = {
 	.get_efer = vmx_get_efer,
 	.get_aux_state = vmx_get_aux_state,
 	.set_aux_state = vmx_set_aux_state,
+	.event_trace = vmx_event_trace,
 	.msr_read = vmx_msr_read,
 	.msr_write = vmx_msr_write,
 	.inject_exception = vmx_inject_exception,

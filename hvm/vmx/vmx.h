@@ -107,6 +107,7 @@ unsigned int vmx_guest_mode(struct vcpu *v);
 u64 vmx_get_efer(struct vcpu *v);
 void vmx_get_aux_state(struct vcpu *v, struct hvm_aux_state *a);
 void vmx_set_aux_state(struct vcpu *v, const struct hvm_aux_state *a);
+void vmx_event_trace(struct vcpu *v, struct hvm_event_trace *t);
 int vmx_msr_read(struct vcpu *v, u32 msr, u64 *val);
 int vmx_msr_write(struct vcpu *v, u32 msr, u64 val);
 void vmx_inject_exception(struct vcpu *v, u8 vector, bool has_error,
@@ -144,6 +145,8 @@ struct vmx_vcpu {
 	bool flush_vpid;		/* we changed paging bits of CR0/CR4 */
 	bool tsc_dirty;
 	u64 tsc_offset;
+	u64 entries;			/* for vmx_event_trace() */
+	u64 last_event, last_event_entry, exit_event;
 	u64 exit_rip;			/* guest RIP at the last exit */
 	u32 intr_state;			/* interruptibility at the last exit */
 	/* Guest state VMX does not switch (run.c). */

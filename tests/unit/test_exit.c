@@ -44,10 +44,38 @@ static void fake_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 	injected_has_error = has_error;
 }
 
+/* The state a triple-fault report prints. */
+static unsigned int nr_traced;
+
+static void fake_get_seg(struct vcpu *v, enum hvm_seg_reg r, struct hvm_seg *s)
+{
+	*s = (struct hvm_seg){ .sel = 8 * r };
+}
+
+static u64 fake_get_cr(struct vcpu *v, unsigned int cr)
+{
+	return cr;
+}
+
+static u64 fake_get_efer(struct vcpu *v)
+{
+	return 0xd01;
+}
+
+static void fake_event_trace(struct vcpu *v, struct hvm_event_trace *t)
+{
+	nr_traced++;
+	*t = (struct hvm_event_trace){ .last = 0x80000020, .last_age = 3 };
+}
+
 static const struct hvm_function_table fake_ops = {
 	.name = "fake",
 	.guest_mode = fake_guest_mode,
 	.inject_exception = fake_inject_exception,
+	.get_seg = fake_get_seg,
+	.get_cr = fake_get_cr,
+	.get_efer = fake_get_efer,
+	.event_trace = fake_event_trace,
 };
 const struct hvm_function_table *hvm_ops = &fake_ops;
 
@@ -521,9 +549,12 @@ TEST(test_crash_keeps_rip)
 		if (fatal[i] == HVM_EXIT_NPF)
 			e.npf = (typeof(e.npf)){ .gpa = 0xfee00000,
 						 .write = true };
+		nr_traced = 0;
 		CHECK_EQ(hvm_handle_exit(&vc, &e), HVM_CRASH);
 		CHECK_EQ(nr_crashes, i + 1);
 		CHECK_EQ(hv.regs.rip, RIP0);
+		/* A triple fault reports the state around it. */
+		CHECK_EQ(nr_traced, fatal[i] == HVM_EXIT_TRIPLE_FAULT);
 	}
 	e = io_exit(0x80, 1, true);
 	e.io.string = true;		/* INS: not emulated yet */
