@@ -300,6 +300,9 @@ struct domain *domain_create(u16 domid, const char *name,
 	d->kept_after_shutdown = cfg->from_toolstack;
 	d->max_vcpus = cfg->max_vcpus;
 	d->weight = 256;
+	/* Xen's initial HAP pool (256 pages), what a new domain reports
+	 * until the toolstack sets another size. */
+	d->paging_mempool_bytes = 256 * PAGE_SIZE;
 	if (arch_domain_create(d) || sched_init_domain(d))
 		goto fail;
 	for (unsigned int i = 0; i < cfg->max_vcpus; i++)
@@ -313,7 +316,7 @@ struct domain *domain_create(u16 domid, const char *name,
 			d->vcpu[i]->pause_flags |= 1UL << VPF_paused;
 	}
 	if (shared_info_domain_init(d, cfg->max_evtchn_port) ||
-	    gnttab_domain_init(d, GNTTAB_MAX_FRAMES))
+	    gnttab_domain_init(d, cfg->max_grant_frames ?: GNTTAB_MAX_FRAMES))
 		goto fail;
 	f = spin_lock_irqsave(&domlist_lock);
 	d->next_in_list = domain_list;

@@ -239,9 +239,11 @@ static long createdomain(struct vcpu *v, struct xen_domctl *op)
 
 	if (rc)
 		return rc;
-	/* Xen caps the port at what the ABI in use can name: the 2-level
-	 * limit until the guest switches to FIFO. */
+	/* The event core further caps it at what the ABI in use can name
+	 * (4095 until the guest switches to FIFO). */
 	cfg.max_evtchn_port = MIN(c->max_evtchn_port, EVTCHN_MAX_PORTS - 1);
+	/* < 0: the hypervisor's default (checked in createdomain_check()). */
+	cfg.max_grant_frames = c->max_grant_frames < 0 ? 0 : c->max_grant_frames;
 	f = spin_lock_irqsave(&domctl_create_lock);
 	rc = pick_domid(op->domain, &id);
 	if (!rc) {

@@ -209,6 +209,7 @@ struct domain {
 struct domain_config {
 	unsigned int max_vcpus;		/* 1..MAX_VIRT_CPUS */
 	unsigned int max_evtchn_port;	/* highest event-channel port */
+	unsigned int max_grant_frames;	/* 0: GNTTAB_MAX_FRAMES */
 	bool privileged;		/* the initial domain */
 	bool from_toolstack;		/* XEN_DOMCTL_createdomain: starts
 					 * paused, kept after shutdown */
