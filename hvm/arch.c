@@ -122,21 +122,33 @@ int arch_p2m_set_entry(struct domain *d, u64 gfn, mfn_t mfn,
 	return rc;
 }
 
+/* After a clear: the flush, the old frame's reference, then the table
+ * pages the clear emptied (no vCPU can be walking them any more). */
+static void arch_p2m_retire_clear(struct domain *d, const struct p2m_entry *old,
+				  struct p2m_retired *tables)
+{
+	if (tables->nr && old->type == p2m_invalid)
+		arch_p2m_flush(d);
+	arch_p2m_retire(d, old);
+	p2m_retired_free(tables);
+}
+
 int arch_p2m_clear_entry(struct domain *d, u64 gfn, enum p2m_type *oldt)
 {
 	struct p2m_entry old = { .type = p2m_invalid };
+	struct p2m_retired tables = { .nr = 0 };
 	unsigned long f;
 	int rc = -EINVAL;
 
 	if (gfn <= ARCH_MAX_GFN) {
 		f = spin_lock_irqsave(&d->p2m_lock);
-		rc = p2m_clear(d->p2m, gfn, &old);
+		rc = p2m_clear(d->p2m, gfn, &old, &tables);
 		spin_unlock_irqrestore(&d->p2m_lock, f);
 	}
 	if (oldt)
 		*oldt = old.type;
 	if (!rc)
-		arch_p2m_retire(d, &old);
+		arch_p2m_retire_clear(d, &old, &tables);
 	return rc;
 }
 
@@ -144,6 +156,7 @@ int arch_p2m_clear_entry_if(struct domain *d, u64 gfn, mfn_t mfn,
 			    enum p2m_type t)
 {
 	struct p2m_entry old = { .type = p2m_invalid };
+	struct p2m_retired tables = { .nr = 0 };
 	unsigned long f;
 	mfn_t cur;
 	int rc = -ENOENT;
@@ -152,10 +165,10 @@ int arch_p2m_clear_entry_if(struct domain *d, u64 gfn, mfn_t mfn,
 		return -ENOENT;
 	f = spin_lock_irqsave(&d->p2m_lock);
 	if (p2m_get(d->p2m, gfn, &cur) == t && cur == mfn)
-		rc = p2m_clear(d->p2m, gfn, &old);
+		rc = p2m_clear(d->p2m, gfn, &old, &tables);
 	spin_unlock_irqrestore(&d->p2m_lock, f);
 	if (!rc)
-		arch_p2m_retire(d, &old);
+		arch_p2m_retire_clear(d, &old, &tables);
 	return rc;
 }
 

@@ -54,6 +54,9 @@
 #include <xen/xmalloc.h>
 
 #define P2M_LEVELS 4
+/* p2m_prune() retires at most the levels below the root. */
+BUILD_BUG_ON(sizeof(((struct p2m_retired *)0)->table) / sizeof(u64 *) !=
+	     P2M_LEVELS - 1);
 #define P2M_ENTRIES 512
 #define P2M_ADDR_MASK 0x000ffffffffff000ULL	/* bits 51:12 */
 #define P2M_MAX_MFN ((1ULL << 40) - 1)		/* 52-bit machine addresses */
@@ -373,21 +376,34 @@ int p2m_set(struct p2m *p, u64 gfn, mfn_t mfn, unsigned int order,
 }
 
 /*
- * Free the tables on @gfn's path that @path says became empty, from
- * @level upwards; the root stays.
+ * Unlink the tables on @gfn's path that @path says became empty, from
+ * @level upwards (the root stays), into @r, or free them at once.
  */
 static void p2m_prune(struct p2m *p, u64 *const path[], u64 gfn,
-		      unsigned int level)
+		      unsigned int level, struct p2m_retired *r)
 {
 	for (; level < P2M_LEVELS; level++) {
 		if (!p2m_table_empty(path[level]))
 			return;
 		p2m_write(&path[level + 1][p2m_index(gfn, level + 1)], 0);
-		p2m_free_table(p, path[level]);
+		if (!r) {
+			p2m_free_table(p, path[level]);
+			continue;
+		}
+		BUG_ON(!p->table_pages || r->nr == ARRAY_SIZE(r->table));
+		p->table_pages--;
+		r->table[r->nr++] = path[level];
 	}
 }
 
-int p2m_clear(struct p2m *p, u64 gfn, struct p2m_entry *old)
+void p2m_retired_free(struct p2m_retired *r)
+{
+	while (r->nr)
+		free_page(r->table[--r->nr]);
+}
+
+int p2m_clear(struct p2m *p, u64 gfn, struct p2m_entry *old,
+	      struct p2m_retired *retired)
 {
 	u64 *path[P2M_LEVELS + 1], *slot, e;
 	unsigned int level;
@@ -421,7 +437,7 @@ int p2m_clear(struct p2m *p, u64 gfn, struct p2m_entry *old)
 	if (old)
 		p2m_decode(e, 1, gfn, old);
 	p2m_write(slot, 0);
-	p2m_prune(p, path, gfn, 1);
+	p2m_prune(p, path, gfn, 1, retired);
 	return 0;
 }
 

@@ -40,10 +40,21 @@ void p2m_destroy(struct p2m *p);
  */
 int p2m_set(struct p2m *p, u64 gfn, mfn_t mfn, unsigned int order,
 	    enum p2m_type t, struct p2m_entry *old);
+/* Table pages a clear emptied and unlinked: another vCPU of the domain
+ * may still be walking them until the caller's TLB flush, so they are the
+ * caller's to free after it (p2m_retired_free()). */
+struct p2m_retired {
+	u64 *table[3];		/* at most the three levels below the root */
+	unsigned int nr;
+};
 /* Remove the 4 KiB entry at @gfn (splitting a 2 MiB leaf); absent is not
- * an error.  *old (may be NULL) says what was there.  0, -EINVAL or
- * -ENOMEM (split impossible; nothing changed). */
-int p2m_clear(struct p2m *p, u64 gfn, struct p2m_entry *old);
+ * an error.  *old (may be NULL) says what was there.  Tables left empty
+ * are unlinked into *@retired (NULL: freed at once, for a p2m no vCPU
+ * uses).  0, -EINVAL or -ENOMEM (split impossible; nothing changed). */
+int p2m_clear(struct p2m *p, u64 gfn, struct p2m_entry *old,
+	      struct p2m_retired *retired);
+/* Free what p2m_clear() retired (after the flush). */
+void p2m_retired_free(struct p2m_retired *retired);
 /* Translate one gfn: its type (p2m_invalid if nothing) and frame. */
 enum p2m_type p2m_get(const struct p2m *p, u64 gfn, mfn_t *mfn);
 /*

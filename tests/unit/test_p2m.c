@@ -182,11 +182,11 @@ static void set_get_clear(enum p2m_format fmt)
 	CHECK(maps_to(p, 511, 0x999, p2m_grant_map_ro));
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(gfns); i++) {
-		CHECK_EQ(p2m_clear(p, gfns[i], &old), 0);
+		CHECK_EQ(p2m_clear(p, gfns[i], &old, NULL), 0);
 		CHECK_EQ(old.type, gfns[i] == 511 ? p2m_grant_map_ro : p2m_ram_rw);
 		CHECK(unmapped(p, gfns[i]));
 		/* Twice: absent is not an error, and says so. */
-		CHECK_EQ(p2m_clear(p, gfns[i], &old), 0);
+		CHECK_EQ(p2m_clear(p, gfns[i], &old, NULL), 0);
 		CHECK_EQ(old.type, p2m_invalid);
 	}
 	/* Every table was freed but the root. */
@@ -238,7 +238,7 @@ static void split_keeps_others(enum p2m_format fmt)
 
 	/* A 4 KiB hole in a 2 MiB leaf splits it too. */
 	CHECK_EQ(p2m_set(p, base + 512, mbase + 512, 9, p2m_ram_rw, NULL), 0);
-	CHECK_EQ(p2m_clear(p, base + 1023, &old), 0);
+	CHECK_EQ(p2m_clear(p, base + 1023, &old, NULL), 0);
 	CHECK_EQ(old.mfn, mbase + 1023);
 	CHECK(unmapped(p, base + 1023));
 	ok = true;
@@ -247,13 +247,52 @@ static void split_keeps_others(enum p2m_format fmt)
 	CHECK(ok);
 	/* A typed, not-present 2 MiB leaf splits into typed 4 KiB ones. */
 	CHECK_EQ(p2m_set(p, base + 1024, 0, 9, p2m_mmio_dm, NULL), 0);
-	CHECK_EQ(p2m_clear(p, base + 1024 + 7, &old), 0);
+	CHECK_EQ(p2m_clear(p, base + 1024 + 7, &old, NULL), 0);
 	CHECK_EQ(old.type, p2m_mmio_dm);
 	CHECK(maps_to(p, base + 1024 + 8, 0, p2m_mmio_dm));
 	CHECK(unmapped(p, base + 1024 + 7));
 
 	drain_all(p, ~0UL);
 	CHECK_EQ(drained_pages, 511 + 1 + 511 + 511);
+	p2m_destroy(p);
+	arena_teardown();
+}
+
+/*
+ * A clear that empties tables hands them to the caller instead of freeing
+ * them: another vCPU of the domain may still walk them until the caller's
+ * flush (hvm/arch.c frees them after it).  Unlinked at once, freed later.
+ */
+TEST(test_clear_retires_emptied_tables)
+{
+	struct p2m_retired r = { .nr = 0 };
+	struct p2m_entry old;
+	struct p2m *p;
+	unsigned long free_before;
+
+	setup();
+	p = p2m_create(P2M_NPT);
+	CHECK_EQ(p2m_set(p, 0x8000001, 0x42, 0, p2m_ram_rw, NULL), 0);
+	CHECK_EQ(p2m_table_pages(p), 4);
+	free_before = page_alloc_free_pages();
+	CHECK_EQ(p2m_clear(p, 0x8000001, &old, &r), 0);
+	CHECK_EQ(old.mfn, 0x42);
+	CHECK(unmapped(p, 0x8000001));
+	/* Three levels below the root emptied: unlinked, not yet freed. */
+	CHECK_EQ(r.nr, 3);
+	CHECK_EQ(p2m_table_pages(p), 1);
+	CHECK_EQ(page_alloc_free_pages(), free_before);
+	for (unsigned int i = 0; i < r.nr; i++)
+		CHECK_EQ(r.table[i][0] | r.table[i][511], 0);	/* still ours */
+	p2m_retired_free(&r);
+	CHECK_EQ(r.nr, 0);
+	CHECK_EQ(page_alloc_free_pages(), free_before + 3);
+	/* A clear that empties nothing retires nothing. */
+	CHECK_EQ(p2m_set(p, 0x10, 0x1, 0, p2m_ram_rw, NULL), 0);
+	CHECK_EQ(p2m_set(p, 0x11, 0x2, 0, p2m_ram_rw, NULL), 0);
+	CHECK_EQ(p2m_clear(p, 0x10, &old, &r), 0);
+	CHECK_EQ(r.nr, 0);
+	drain_all(p, ~0UL);
 	p2m_destroy(p);
 	arena_teardown();
 }
@@ -297,7 +336,7 @@ TEST(test_enomem_leaves_map_unchanged)
 	CHECK_EQ(p2m_set(p, 0x201, 0x9, 0, p2m_ram_rw, NULL), -ENOMEM);
 	CHECK_EQ(p2m_set(p, 1ULL << 30, 0x9, 0, p2m_ram_rw, NULL), -ENOMEM);
 	CHECK_EQ(p2m_set(p, 1ULL << 30, 0, 9, p2m_ram_rw, NULL), -ENOMEM);
-	CHECK_EQ(p2m_clear(p, 0x201, NULL), -ENOMEM);
+	CHECK_EQ(p2m_clear(p, 0x201, NULL, NULL), -ENOMEM);
 	/* With two of the three pages a new path needs: still nothing. */
 	free_page(pages[--n]);
 	free_page(pages[--n]);
@@ -384,7 +423,7 @@ TEST(test_invalid_arguments)
 	CHECK_EQ(p2m_set(p, 0, 0, 0, p2m_invalid, NULL), -EINVAL);
 	CHECK_EQ(p2m_set(p, 0, 0, 0, P2M_NR_TYPES, NULL), -EINVAL);
 	CHECK_EQ(p2m_set(p, 0, 0, 0, (enum p2m_type)99, NULL), -EINVAL);
-	CHECK_EQ(p2m_clear(p, P2M_MAX_GFN + 1, NULL), -EINVAL);
+	CHECK_EQ(p2m_clear(p, P2M_MAX_GFN + 1, NULL, NULL), -EINVAL);
 	CHECK_EQ(p2m_get(p, ~0ULL, &m), p2m_invalid);
 	/* Nothing was built by the failures. */
 	CHECK_EQ(p2m_table_pages(p), 1);
@@ -468,7 +507,7 @@ static void random_against_model(enum p2m_format fmt)
 				model_type[idx + i] = t;
 			}
 		} else if (order == 0) {
-			CHECK_EQ(p2m_clear(p, gbase + idx, &old), 0);
+			CHECK_EQ(p2m_clear(p, gbase + idx, &old, NULL), 0);
 			if (old.type != model_type[idx] ||
 			    (old.type && old.mfn != model[idx]))
 				bad++;
@@ -500,7 +539,8 @@ TEST(test_random_ept)
 }
 
 UNIT_MAIN(test_npt_encoding, test_ept_encoding, test_set_get_clear_npt,
-	  test_set_get_clear_ept, test_split_npt, test_split_ept,
+	  test_set_get_clear_ept, test_clear_retires_emptied_tables,
+	  test_split_npt, test_split_ept,
 	  test_enomem_leaves_map_unchanged, test_drain_preempted_at_every_step,
 	  test_invalid_arguments, test_type_perms, test_random_npt,
 	  test_random_ept)
