@@ -184,8 +184,11 @@ bin/busybox --list-full | perl -nle '
 	next if $_ eq "bin/busybox" || -l $_;
 	if (m{^(.*)/[^/]+$}) { -d $1 or mkdir $1 or die "mkdir $1: $!" }
 	symlink("/bin/busybox", $_) or die "symlink $_: $!";'
+# The list is read once: grep -q leaving early would kill a pipe's writer
+# with SIGPIPE, which pipefail turns into a false "no applet".
+applets=$(bin/busybox --list)
 for a in sh mount insmod setsid cttyhack poweroff; do
-	bin/busybox --list | grep -qx "$a" || die "busybox has no $a applet"
+	grep -qx "$a" <<<"$applets" || die "busybox has no $a applet"
 done
 printf 'root:x:0:0:root:/root:/bin/sh\n' >etc/passwd
 printf 'root:x:0:\n' >etc/group
