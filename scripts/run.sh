@@ -5,10 +5,11 @@
 #           tests/linux/fetch-kernel.sh) as the PVH initial domain, with
 #           the root of tools/mkdom0root.sh: Debian's Xen 4.17 toolstack
 #           (xenstored, xenconsoled, xl) started as on Xen, then a shell on
-#           hvc0; `xl create /etc/xen/demo.cfg` starts a PVH guest
+#           hvc0; the PVH guest "demo" is started at boot with xl
 #           (tools/examples/demo.cfg: Debian's kernel, a disk image, a vif
-#           on the bridge xenbr0 = 10.0.0.1/24) and `xl console demo`
-#           reaches it; `poweroff` powers the machine off;
+#           on the bridge xenbr0 = 10.0.0.1/24): `xl list`, `xl console
+#           demo` reach it, and more guests start from copies of
+#           /etc/xen/demo.cfg; `poweroff` powers the machine off;
 #   legacy  a real-mode test guest beside it (prints, then halts).
 # The terminal is Amphi's serial line (and dom0's console): Ctrl-C goes to
 # the guest, not to QEMU.  QEMU keeps Ctrl-A as its escape: Ctrl-A X

@@ -299,6 +299,23 @@ linux_xl_devices_case() {
 		pass "$name"
 }
 
+# The rest of a guest's life under xl and what goes wrong
+# (tests/linux/xl-life-test.sh): pause, vcpu-list/-pin, destroy, on_crash,
+# bad kernels, destroy mid-I/O, with every page back.
+linux_xl_life_case() {
+	local name="linux svm: xl pause, vcpu-pin, destroy, on_crash, bad configs, destroy mid-I/O"
+
+	linux_prepare && linux_guest_initrd "$name" || return
+	linux_toolstack_boot "$name" linux-svm-xl-life xl-life \
+		tests/linux/xl-life-test.sh build/linux/vmlinuz=/guest/vmlinuz \
+		"$LINUX_GUEST_INITRD=/guest/initrd" || return
+	expect_lines "$name" "$LOG" \
+		"xl-life: PASS: on_crash=preserve keeps it" \
+		"xl-life: PASS: no domain is left behind" \
+		"xl-life: PASS: all memory back after all that" &&
+		pass "$name"
+}
+
 linux_cases_svm() {
 	linux_dom0_case "linux svm: dom0 1 vCPU to /init, drivers, sleep, poweroff" 1 qemu linux-svm-1
 	linux_dom0_case "linux svm: dom0 2 vCPUs to /init, drivers, sleep, poweroff" 2 qemu linux-svm-2
@@ -307,6 +324,7 @@ linux_cases_svm() {
 	linux_toolstack_case
 	linux_xl_guest_case
 	linux_xl_devices_case
+	linux_xl_life_case
 }
 
 linux_cases_vmx() {

@@ -90,6 +90,16 @@ if [ -n "${guest_peer:-}" ]; then
 	fi
 fi
 echo "guest: ready"
+# guest_io=1: keep xvda busy (the toolstack destroys us mid-I/O);
+# guest_crash=1: panic (on_crash is the toolstack's to honour).
+if [ "${guest_io:-}" = 1 ]; then
+	echo "guest: disk I/O running"
+	while :; do dd if=/dev/zero of=/dev/xvda bs=64k count=256 2>/dev/null; done &
+fi
+if [ "${guest_crash:-}" = 1 ]; then
+	echo "guest: crashing"
+	echo c >/proc/sysrq-trigger
+fi
 # `xl shutdown` / `xl reboot` reach Linux through xenstore, which runs
 # /sbin/poweroff or /sbin/reboot: busybox's signal PID 1 (us).
 trap 'echo "guest: powering off (asked)"; sync; poweroff -f' USR2
