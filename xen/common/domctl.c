@@ -62,11 +62,15 @@ int xenctl_bitmap_to_guest(struct vcpu *v, const struct xenctl_bitmap *b,
 		bytes[i] = mask >> (8 * i);
 	if (copy && copy_to_guest(v, addr, bytes, copy))
 		return -EFAULT;
-	for (unsigned int i = copy; i < guest_bytes; i++) {
-		static const u8 zero;
+	/* The rest of the caller's bitmap is zeroed (Xen's clear_guest),
+	 * a chunk at a time: nr_bits is the caller's, up to 2^32. */
+	for (unsigned int i = copy; i < guest_bytes;) {
+		static const u8 zeros[256];
+		unsigned int n = MIN(guest_bytes - i, (unsigned int)sizeof(zeros));
 
-		if (copy_to_guest(v, addr + i, &zero, 1))
+		if (copy_to_guest(v, addr + i, zeros, n))
 			return -EFAULT;
+		i += n;
 	}
 	return 0;
 }

@@ -170,6 +170,21 @@ static void check_sysctl(void)
 		       cpumap[0] == (1U << nr_vcpus) - 1,
 		       "pool 0: credit, %u domains, CPUs %#x",
 		       sc.u.cpupool_op.n_dom, cpumap[0]);
+	{
+		/* A caller's bitmap wider than the CPUs: the rest is zeroed. */
+		static u8 wide[300];
+		bool zero = true;
+
+		memset(wide, 0xff, sizeof(wide));
+		sc.u.cpupool_op.cpupool_id = 0;
+		sc.u.cpupool_op.cpumap.nr_bits = 8 * sizeof(wide);
+		set_xen_guest_handle(sc.u.cpupool_op.cpumap.bitmap, wide);
+		expect(sysctl(XEN_SYSCTL_cpupool_op), 0, "cpupool info, 2400-bit map");
+		for (unsigned int i = 8; i < sizeof(wide); i++)
+			zero &= !wide[i];
+		report(wide[0] == (1U << nr_vcpus) - 1 && zero,
+		       "the CPUs in byte 0 (%#x), bytes 8-299 zeroed", wide[0]);
+	}
 	sc.u.cpupool_op.cpupool_id = 1;
 	expect(sysctl(XEN_SYSCTL_cpupool_op), -ENOENT, "cpupool info from 1");
 	sc.u.cpupool_op.op = 99;
