@@ -330,8 +330,7 @@ fail:
 	return NULL;
 }
 
-/* Give [gfn, gfn + 2^order) fresh zeroed RAM frames. */
-static int populate_extent(struct domain *d, u64 gfn, unsigned int order)
+int domain_populate_extent(struct domain *d, u64 gfn, unsigned int order)
 {
 	mfn_t mfn = frame_alloc(d, FRAME_RAM, order);
 	int rc;
@@ -356,11 +355,11 @@ int domain_populate_ram(struct domain *d, u64 bytes)
 	while (!rc && gfn < end) {
 		/* 2 MiB where aligned and the allocator still has one. */
 		if (!(gfn & 511) && end - gfn >= 512 &&
-		    !(rc = populate_extent(d, gfn, FRAME_ORDER_2M))) {
+		    !(rc = domain_populate_extent(d, gfn, FRAME_ORDER_2M))) {
 			gfn += 512;
 			continue;
 		}
-		rc = populate_extent(d, gfn, 0);
+		rc = domain_populate_extent(d, gfn, 0);
 		gfn++;
 	}
 	d->ram_bytes = gfn << PAGE_SHIFT;

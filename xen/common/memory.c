@@ -204,29 +204,16 @@ static int populate_one(struct domain *d, u64 gfn)
 }
 
 /* populate_physmap for a 2 MiB extent (the domain builder's first
- * choice after 1 GiB): fresh frames mapped as one large entry, only into
- * an aligned range that is empty (else the builder retries with 4 KiB
- * extents, as it does when Xen cannot give a large page). */
+ * choice after 1 GiB): fresh frames mapped as one large entry.  The p2m
+ * takes it only into an aligned range that is empty (else the builder
+ * retries with 4 KiB extents, as it does when Xen cannot give a large
+ * page). */
 static int populate_2m(struct domain *d, u64 gfn)
 {
-	mfn_t mfn;
-	int rc;
-
-	if (gfn & ((1UL << FRAME_ORDER_2M) - 1) ||
-	    READ_ONCE(d->tot_pages) + (1UL << FRAME_ORDER_2M) > d->max_pages ||
+	if (READ_ONCE(d->tot_pages) + (1UL << FRAME_ORDER_2M) > d->max_pages ||
 	    d->is_dying)
 		return -ENOMEM;
-	for (unsigned int i = 0; i < 1U << FRAME_ORDER_2M; i++)
-		if (arch_p2m_get_entry(d, gfn + i, &mfn) != p2m_invalid)
-			return -EBUSY;
-	mfn = frame_alloc(d, FRAME_RAM, FRAME_ORDER_2M);
-	if (mfn == INVALID_MFN)
-		return -ENOMEM;
-	rc = arch_domain_map_ram(d, gfn, mfn, FRAME_ORDER_2M);
-	if (rc)
-		for (unsigned int i = 0; i < 1U << FRAME_ORDER_2M; i++)
-			frame_put(mfn + i);
-	return rc;
+	return domain_populate_extent(d, gfn, FRAME_ORDER_2M);
 }
 
 /*

@@ -233,6 +233,9 @@ void domain_unpause_sync(struct domain *d);
 /* XEN_DOMCTL_destroydomain, one step: 0 once the domain has let go of
  * everything and left the list, -ERESTART while that is under way. */
 int domain_kill_step(struct domain *d);
+/* Give [gfn, gfn + 2^order) fresh zeroed RAM frames (order 0 or
+ * FRAME_ORDER_2M).  0, -ENOMEM, or the p2m's error (nothing held). */
+int domain_populate_extent(struct domain *d, u64 gfn, unsigned int order);
 /* Allocate and map guest RAM [0, bytes).  Returns 0 or -ENOMEM. */
 int domain_populate_ram(struct domain *d, u64 bytes);
 /* Make @v runnable from @state (Pre: v is down). */
