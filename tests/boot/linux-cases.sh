@@ -249,10 +249,6 @@ linux_toolstack_case() {
 		pass "$name"
 }
 
-# `xl create` of Debian's kernel as a PVH domU from an ordinary xl.cfg
-# (tests/linux/xl-guest-test.sh): it boots to its /init
-# (tests/linux/guest-init.sh) with its console on xenconsoled, and
-# `xl shutdown` ends it with its memory back.
 # The guests' initramfs: tests/linux/guest-init.sh with the front ends
 # and ext4 (which mounts the ext2 test file system, and wants crc32c).
 linux_guest_initrd() {
@@ -263,15 +259,25 @@ linux_guest_initrd() {
 	return 1
 }
 
+# linux_xl_run NAME LOGNAME PREFIX SCRIPT: linux_toolstack_boot with the
+# guests' kernel and initramfs in /guest for SCRIPT's xl.cfg files.
+linux_xl_run() {
+	linux_prepare && linux_guest_initrd "$1" || return 1
+	linux_toolstack_boot "$@" build/linux/vmlinuz=/guest/vmlinuz \
+		"$LINUX_GUEST_INITRD=/guest/initrd"
+}
+
+# `xl create` of Debian's kernel as a PVH domU from an ordinary xl.cfg
+# (tests/linux/xl-guest-test.sh): it boots to its /init
+# (tests/linux/guest-init.sh) with its console on xenconsoled, and
+# `xl shutdown` ends it with its memory back.
 linux_xl_guest_case() {
 	local rig=${1:-qemu} vendor=svm
 	[ "$rig" = bochs ] && vendor=vmx
 	local name="linux $vendor: xl create boots Debian's kernel as a PVH domU, console and disk"
 
-	linux_prepare && linux_guest_initrd "$name" || return
-	LINUX_RIG=$rig linux_toolstack_boot "$name" "linux-$vendor-xl-guest" xl-guest \
-		tests/linux/xl-guest-test.sh build/linux/vmlinuz=/guest/vmlinuz \
-		"$LINUX_GUEST_INITRD=/guest/initrd" || return
+	LINUX_RIG=$rig linux_xl_run "$name" "linux-$vendor-xl-guest" xl-guest \
+		tests/linux/xl-guest-test.sh || return
 	expect_lines "$name" "$LOG" \
 		"xl-guest: PASS: the guest's /init runs" \
 		"xl-guest: PASS: the guest wrote to its disk" \
@@ -287,10 +293,8 @@ linux_xl_guest_case() {
 linux_xl_devices_case() {
 	local name="linux svm: xl guests with PV disk and network through dom0"
 
-	linux_prepare && linux_guest_initrd "$name" || return
-	linux_toolstack_boot "$name" linux-svm-xl-devices xl-devices \
-		tests/linux/xl-devices-test.sh build/linux/vmlinuz=/guest/vmlinuz \
-		"$LINUX_GUEST_INITRD=/guest/initrd" || return
+	linux_xl_run "$name" linux-svm-xl-devices xl-devices \
+		tests/linux/xl-devices-test.sh || return
 	expect_lines "$name" "$LOG" \
 		"xl-devices: PASS: the data survived the reboot" \
 		"xl-devices: PASS: pvh1 pings pvh2" \
@@ -305,10 +309,8 @@ linux_xl_devices_case() {
 linux_xl_life_case() {
 	local name="linux svm: xl pause, vcpu-pin, destroy, on_crash, bad configs, destroy mid-I/O"
 
-	linux_prepare && linux_guest_initrd "$name" || return
-	linux_toolstack_boot "$name" linux-svm-xl-life xl-life \
-		tests/linux/xl-life-test.sh build/linux/vmlinuz=/guest/vmlinuz \
-		"$LINUX_GUEST_INITRD=/guest/initrd" || return
+	linux_xl_run "$name" linux-svm-xl-life xl-life tests/linux/xl-life-test.sh ||
+		return
 	expect_lines "$name" "$LOG" \
 		"xl-life: PASS: on_crash=preserve keeps it" \
 		"xl-life: PASS: no domain is left behind" \

@@ -18,17 +18,6 @@
 CHECKS_PREFIX=xl-devices
 . /test/checks.sh
 
-LOGS=/var/log/xen/console
-wait_for() {	# wait_for FILE PATTERN SECONDS
-	i=0
-	while [ "$i" -lt "$3" ]; do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 1
-		i=$((i + 1))
-	done
-	return 1
-}
-free_mb() { xl info 2>/dev/null | sed -n 's/^free_memory *: *//p'; }
 # The last line of guest $1's console with "guest: $2" (the log has the
 # terminal's CR LF line ends).
 con() { tr -d '\r' <"$LOGS/guest-$1.log" 2>/dev/null | grep -a "guest: $2" | tail -n 1; }
@@ -105,11 +94,8 @@ run_prefixed xl-list-2 xl list
 run_prefixed xl-shutdown xl shutdown -a -w
 check "xl shutdown -a -w exits 0" [ "$RC" = 0 ]
 # xl's per-domain daemons destroy them once shut down (on_poweroff).
-gone() { ! xl list 2>/dev/null | grep -Eq "^pvh[12] "; }
-i=0
-while ! gone && [ "$i" -lt 60 ]; do sleep 1; i=$((i + 1)); done
+check "both guests are gone" wait_gone "^pvh[12] "
 run_prefixed xl-list-3 xl list
-check "both guests are gone" gone
 sleep 2
 run_prefixed losetup-after losetup -a
 check "the loop device is released" sh -c '! grep -q pvh1.img /tmp/out'

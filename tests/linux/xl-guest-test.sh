@@ -7,20 +7,7 @@
 CHECKS_PREFIX=xl-guest
 . /test/checks.sh
 
-CON=/var/log/xen/console/guest-pvh1.log
-
-# wait_for FILE PATTERN SECONDS: grep -E PATTERN in FILE until it appears.
-wait_for() {
-	i=0
-	while [ "$i" -lt "$3" ]; do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-free_mb() { xl info 2>/dev/null | sed -n 's/^free_memory *: *//p'; }
+CON=$LOGS/guest-pvh1.log
 
 cat >/tmp/pvh1.cfg <<CFG
 # An ordinary xl.cfg for a PVH guest (xl.cfg(5)).
@@ -55,11 +42,8 @@ run_prefixed xl-shutdown xl shutdown -w pvh1
 check "xl shutdown -w exits 0" [ "$RC" = 0 ]
 check "the guest powered itself off" grep -q "guest: powering off\|reboot: Power down" "$CON"
 # xl's daemon for the domain destroys it once shut down (on_poweroff).
-gone() { ! xl list 2>/dev/null | grep -q "^pvh1 "; }
-i=0
-while ! gone && [ "$i" -lt 60 ]; do sleep 1; i=$((i + 1)); done
+check "pvh1 is gone" wait_gone "^pvh1 "
 run_prefixed xl-list-after xl list
-check "pvh1 is gone" gone
 sleep 2
 free1=$(free_mb)
 check "its memory is back ($free0 MiB free before, $free1 after)" [ "$free1" -ge "$free0" ]

@@ -12,24 +12,6 @@
 CHECKS_PREFIX=xl-life
 . /test/checks.sh
 
-LOGS=/var/log/xen/console
-wait_for() {	# wait_for FILE PATTERN SECONDS
-	i=0
-	while [ "$i" -lt "$3" ]; do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 1
-		i=$((i + 1))
-	done
-	return 1
-}
-free_mb() { xl info 2>/dev/null | sed -n 's/^free_memory *: *//p'; }
-# Wait until dom0 sees at least $1 MiB free again (the reaper gives pages
-# back shortly after a destroy); prints what it saw.
-wait_free() {
-	i=0
-	while [ "$(free_mb)" -lt "$1" ] && [ "$i" -lt 30 ]; do sleep 1; i=$((i + 1)); done
-	free_mb
-}
 state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 cfg() {	# cfg NAME EXTRA [more xl.cfg lines]
 	name=$1 extra=$2
