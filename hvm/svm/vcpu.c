@@ -64,7 +64,8 @@ struct svm_vcpu {
 	bool triple_fault;		/* exception while delivering #DF */
 	bool want_window;		/* the next entry opens a window */
 	bool window_on;			/* the VMCB has it open */
-	u64 entries;			/* for svm_event_trace() */
+	/* For svm_event_trace(): the last event injected and at which of
+	 * the vCPU's entries (struct hvm_vcpu's count). */
 	u64 last_event, last_event_entry;
 };
 
@@ -330,11 +331,11 @@ void svm_event_trace(struct vcpu *v, struct hvm_event_trace *t)
 	const struct vmcb *vmcb = sv->vmcb;
 
 	*t = (struct hvm_event_trace){
-		.entry = sv->last_event_entry == sv->entries ?
+		.entry = sv->last_event_entry == v->hvm->entries ?
 			 sv->last_event : 0,
 		.exit = vmcb->exitintinfo & VMCB_EVT_V ? vmcb->exitintinfo : 0,
 		.last = sv->last_event,
-		.last_age = sv->entries - sv->last_event_entry,
+		.last_age = v->hvm->entries - sv->last_event_entry,
 	};
 }
 
@@ -483,10 +484,9 @@ static void svm_sync_to_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 	vmcb->rip = r->rip;
 	vmcb->rflags = r->rflags | X86_EFLAGS_FIXED;
 	vmcb->eventinj = sv->pending_event;
-	sv->entries++;
 	if (sv->pending_event & VMCB_EVT_V) {
 		sv->last_event = sv->pending_event;
-		sv->last_event_entry = sv->entries;
+		sv->last_event_entry = v->hvm->entries;
 	}
 	/* Touched only when one is wanted or open: most entries neither. */
 	if (unlikely(sv->want_window | sv->window_on)) {

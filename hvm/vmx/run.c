@@ -188,7 +188,6 @@ static void vmx_inject_pending(struct vcpu *v, struct vmx_vcpu *vx)
 	struct vmx_event *e = NULL;
 
 	vx->want_window = false;
-	vx->entries++;
 	if (vx->pending.info & VMX_INTR_VALID) {
 		e = &vx->pending;
 		window |= vx->deferred.info & VMX_INTR_VALID;
@@ -202,7 +201,7 @@ static void vmx_inject_pending(struct vcpu *v, struct vmx_vcpu *vx)
 	if (e) {
 		vmx_write_event(e);
 		vx->last_event = e->info | (u64)e->error << 32;
-		vx->last_event_entry = vx->entries;
+		vx->last_event_entry = v->hvm->entries;
 		e->info = 0;
 	}
 	vmx_set_proc(vx, window ? vx->proc | VMX_PROC_INTR_WINDOW :
@@ -398,11 +397,11 @@ void vmx_event_trace(struct vcpu *v, struct hvm_event_trace *t)
 	struct vmx_vcpu *vx = vmx_of(v);
 
 	*t = (struct hvm_event_trace){
-		.entry = vx->last_event_entry == vx->entries ?
+		.entry = vx->last_event_entry == v->hvm->entries ?
 			 vx->last_event : 0,
 		.exit = vx->exit_event,
 		.last = vx->last_event,
-		.last_age = vx->entries - vx->last_event_entry,
+		.last_age = v->hvm->entries - vx->last_event_entry,
 	};
 }
 

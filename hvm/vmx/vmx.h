@@ -145,7 +145,8 @@ struct vmx_vcpu {
 	bool flush_vpid;		/* we changed paging bits of CR0/CR4 */
 	bool tsc_dirty;
 	u64 tsc_offset;
-	u64 entries;			/* for vmx_event_trace() */
+	/* For vmx_event_trace(): last_event_entry counts in struct
+	 * hvm_vcpu's entries. */
 	u64 last_event, last_event_entry, exit_event;
 	u64 exit_rip;			/* guest RIP at the last exit */
 	u32 intr_state;			/* interruptibility at the last exit */
