@@ -188,51 +188,13 @@ static enum hvm_disposition exit_inject(struct vcpu *v, u8 vec, bool has_error,
 	return HVM_INJECT;
 }
 
-/*
- * What a triple fault needs explained: the paging and mode state, the
- * stack, the descriptor tables the delivery used, and the events around
- * the exit (struct hvm_event_trace: raw vendor words, vector in 7:0, type
- * in 10:8, valid in 31; SVM's error code in 63:32).
- */
-static void exit_dump_crash(struct vcpu *v, const struct hvm_exit *e)
-{
-	const struct hvm_regs *r = &v->hvm->regs;
-	unsigned int d = v->domain->domain_id;
-	struct hvm_seg cs, ss, gdtr, idtr;
-	struct hvm_event_trace t;
-
-	hvm_ops->get_seg(v, SEG_CS, &cs);
-	hvm_ops->get_seg(v, SEG_SS, &ss);
-	hvm_ops->get_seg(v, SEG_GDTR, &gdtr);
-	hvm_ops->get_seg(v, SEG_IDTR, &idtr);
-	hvm_ops->event_trace(v, &t);
-	printk(KERN_ERR "d%u v%u: CR0 %#lx CR2 %#lx CR3 %#lx CR4 %#lx EFER "
-	       "%#lx RSP %#lx RFLAGS %#lx\n", d, v->vcpu_id,
-	       (unsigned long)hvm_ops->get_cr(v, 0),
-	       (unsigned long)hvm_ops->get_cr(v, 2),
-	       (unsigned long)hvm_ops->get_cr(v, 3),
-	       (unsigned long)hvm_ops->get_cr(v, 4),
-	       (unsigned long)hvm_ops->get_efer(v), (unsigned long)r->rsp,
-	       (unsigned long)r->rflags);
-	printk(KERN_ERR "d%u v%u: CS %04x attr %#x SS %04x attr %#x GDTR "
-	       "%#lx+%#x IDTR %#lx+%#x\n", d, v->vcpu_id, cs.sel, cs.attr,
-	       ss.sel, ss.attr, (unsigned long)gdtr.base, gdtr.limit,
-	       (unsigned long)idtr.base, idtr.limit);
-	printk(KERN_ERR "d%u v%u: exit %#lx; event injected at entry %#lx, "
-	       "cut short by the exit %#lx, last injected %#lx (vector %u, "
-	       "%lu entries before)\n", d, v->vcpu_id,
-	       (unsigned long)e->vendor_code, (unsigned long)t.entry,
-	       (unsigned long)t.exit, (unsigned long)t.last,
-	       (unsigned int)(t.last & 0xff), (unsigned long)t.last_age);
-}
-
 static enum hvm_disposition exit_crash(struct vcpu *v, const struct hvm_exit *e)
 {
 	struct hvm_regs *r = &v->hvm->regs;
 
 	switch (e->reason) {
 	case HVM_EXIT_TRIPLE_FAULT:
-		exit_dump_crash(v, e);
+		hvm_dump_triple_fault(v, e);
 		domain_crash(v->domain, "triple fault on vCPU%u at RIP %#lx",
 			     v->vcpu_id, (unsigned long)r->rip);
 		break;

@@ -15,7 +15,9 @@
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
 #include <xen/errno.h>
+#include <xen/frame.h>
 #include <xen/hypercall.h>
+#include <xen/p2m.h>
 #include <xen/sched.h>
 #include "unit.h"
 
@@ -146,6 +148,18 @@ int fpu_guest_xsetbv(struct vcpu *v, u32 idx, u64 val)
 /* --- The rest of the hypervisor --- */
 
 static unsigned int nr_crashes, nr_blocks, nr_yields, nr_shutdowns;
+
+/* The crash dump's walk finds no guest memory here. */
+enum p2m_type arch_p2m_get_entry(struct domain *d, u64 gfn, mfn_t *mfn)
+{
+	*mfn = INVALID_MFN;
+	return p2m_invalid;
+}
+
+struct frame_info *frame_info_of(mfn_t mfn)
+{
+	return NULL;
+}
 
 void domain_crash(struct domain *d, const char *fmt, ...)
 {
