@@ -378,6 +378,8 @@ static int decode_operands(struct dec *d)
 	}
 	if ((i->desc & D_GROUP) && !group_valid(i, &lockable))
 		return X86EMUL_UNHANDLEABLE;
+	if (i->opcode < 0x40 && (i->opcode >> 3) == ALU_CMP)
+		lockable = false;	/* CMP writes nothing */
 	if (i->opcode == 0xff && (i->reg & 7) == 6)
 		stack_op_size(e);	/* PUSH Ev */
 	/* SDM vol. 2 "LOCK": #UD unless a lockable instruction writes memory. */
