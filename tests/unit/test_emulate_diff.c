@@ -15,7 +15,7 @@
  * stack area must be equal.  The buffer is mapped below 2 GiB (MAP_32BIT)
  * so disp32-only and moffs32 addresses and the 67 (32-bit address)
  * prefix reach it.  Flags the SDM leaves undefined for an instruction
- * are masked out of the comparison, per case (flag_mask()).
+ * are masked out of the comparison, per case (struct gen.undefined).
  */
 #include "emulate_diff.h"
 
