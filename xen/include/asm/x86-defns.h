@@ -55,8 +55,14 @@
 /* RFLAGS (SDM vol. 1 3.4.3, vol. 3 2.3). */
 #define X86_EFLAGS_CF		(1UL << 0)
 #define X86_EFLAGS_FIXED	(1UL << 1)	/* always 1 */
+#define X86_EFLAGS_PF		(1UL << 2)	/* parity of the low byte */
+#define X86_EFLAGS_AF		(1UL << 4)	/* carry out of bit 3 */
+#define X86_EFLAGS_ZF		(1UL << 6)
+#define X86_EFLAGS_SF		(1UL << 7)
 #define X86_EFLAGS_TF		(1UL << 8)
 #define X86_EFLAGS_IF		(1UL << 9)
+#define X86_EFLAGS_DF		(1UL << 10)	/* string direction */
+#define X86_EFLAGS_OF		(1UL << 11)
 #define X86_EFLAGS_IOPL		(3UL << 12)
 #define X86_EFLAGS_NT		(1UL << 14)
 #define X86_EFLAGS_RF		(1UL << 16)
@@ -64,6 +70,9 @@
 #define X86_EFLAGS_AC		(1UL << 18)
 /* Every defined bit; 3, 5, 15 and 63:22 are reserved and 0. */
 #define X86_EFLAGS_KNOWN	0x3f7fd7UL
+/* The status flags arithmetic sets (SDM vol. 1 3.4.3.1). */
+#define X86_EFLAGS_ARITH	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
+				 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_OF)
 
 /* DR6 and DR7 (SDM vol. 3 17.2.3-17.2.4, APM vol. 2 13.1.1): the values
  * at reset, DR6's status bits, DR7's breakpoint enables and GD. */
