@@ -123,7 +123,7 @@ void vcpu_pause_flag_clear(struct vcpu *v, unsigned int bit)
 	__atomic_fetch_and(&v->pause_flags, ~(1UL << bit), __ATOMIC_SEQ_CST);
 }
 
-static bool io_blocked(struct vcpu *v)
+static inline bool io_blocked(struct vcpu *v)
 {
 	return v->pause_flags & (1UL << VPF_blocked_ioreq);
 }
@@ -166,7 +166,7 @@ void evtchn_notify_xen(struct domain *d, evtchn_port_t port)
 }
 
 /* The device model's EVTCHNOP_send on its end of @port of @d. */
-static void dm_send(struct domain *d, evtchn_port_t port)
+static inline void dm_send(struct domain *d, evtchn_port_t port)
 {
 	struct tdom *t = T(d);
 
@@ -246,7 +246,7 @@ static int frames_live(void)
 	return n;
 }
 
-static int frame_refs(mfn_t mfn)
+static inline int frame_refs(mfn_t mfn)
 {
 	int i = frame_slot(mfn);
 
@@ -314,18 +314,18 @@ static void env_teardown(void)
 }
 
 /* The slot of @vcpu in server @s's synchronous page. */
-static ioreq_t *slot_of(struct domain *d, ioservid_t sid, unsigned int vcpu)
+static inline ioreq_t *slot_of(struct domain *d, ioservid_t sid, unsigned int vcpu)
 {
 	return &d->ioreq->server[sid]->ioreq_page->vcpu_ioreq[vcpu];
 }
 
 /* As a device model reads and writes the state nibble. */
-static unsigned int slot_state(const ioreq_t *p)
+static inline unsigned int slot_state(const ioreq_t *p)
 {
 	return ((const u8 *)p)[30] & 0xf;
 }
 
-static void slot_set_state(ioreq_t *p, unsigned int state)
+static inline void slot_set_state(ioreq_t *p, unsigned int state)
 {
 	u8 *b = (u8 *)p + 30;
 
