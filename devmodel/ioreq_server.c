@@ -285,8 +285,10 @@ static struct rangeset *server_range(struct ioreq_server *s, u32 type)
 	return NULL;
 }
 
-int ioreq_server_map_range(struct domain *d, struct domain *caller,
-			   ioservid_t sid, u32 type, u64 start, u64 end)
+/* Map (Xen's ioreq_server_map_io_range()) or unmap a range. */
+static int server_range_op(struct domain *d, struct domain *caller,
+			   ioservid_t sid, u32 type, u64 start, u64 end,
+			   bool map)
 {
 	struct ioreq_domain *id = d->ioreq;
 	struct ioreq_server *s;
@@ -301,37 +303,28 @@ int ioreq_server_map_range(struct domain *d, struct domain *caller,
 	rc = server_lookup(id, caller, sid, &s);
 	if (!rc && !(r = server_range(s, type)))
 		rc = -EINVAL;
-	if (!rc && rangeset_overlaps_range(r, start, end))
+	if (!rc && map && rangeset_overlaps_range(r, start, end))
 		rc = -EEXIST;
+	if (!rc && !map && !rangeset_contains_range(r, start, end))
+		rc = -ENOENT;
 	if (!rc)
-		rc = rangeset_add_range(r, start, end);
+		rc = map ? rangeset_add_range(r, start, end) :
+			   rangeset_remove_range(r, start, end);
 	spin_unlock(&id->lock);
 	/* Xen's rangeset limit runs out as an allocation failure. */
 	return rc == -ENOSPC ? -ENOMEM : rc;
 }
 
+int ioreq_server_map_range(struct domain *d, struct domain *caller,
+			   ioservid_t sid, u32 type, u64 start, u64 end)
+{
+	return server_range_op(d, caller, sid, type, start, end, true);
+}
+
 int ioreq_server_unmap_range(struct domain *d, struct domain *caller,
 			     ioservid_t sid, u32 type, u64 start, u64 end)
 {
-	struct ioreq_domain *id = d->ioreq;
-	struct ioreq_server *s;
-	struct rangeset *r;
-	int rc;
-
-	if (start > end)
-		return -EINVAL;
-	if (!id)
-		return -ENOENT;
-	spin_lock(&id->lock);
-	rc = server_lookup(id, caller, sid, &s);
-	if (!rc && !(r = server_range(s, type)))
-		rc = -EINVAL;
-	if (!rc && !rangeset_contains_range(r, start, end))
-		rc = -ENOENT;
-	if (!rc)
-		rc = rangeset_remove_range(r, start, end);
-	spin_unlock(&id->lock);
-	return rc == -ENOSPC ? -ENOMEM : rc;
+	return server_range_op(d, caller, sid, type, start, end, false);
 }
 
 int ioreq_server_set_state(struct domain *d, struct domain *caller,

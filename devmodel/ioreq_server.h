@@ -7,11 +7,10 @@
  *
  * Locking: one lock per domain (struct ioreq_domain.lock) covers the
  * server table and everything in each server except the shared pages'
- * contents, which the device model changes at will.  Lock order: this
- * lock (a plain spin lock: no interrupt handler takes it), then
- * event-channel locks (port allocation and notification), then
- * scheduler locks (blocking a vCPU).  It is never held while memory is
- * allocated or freed.
+ * contents, which the device model changes at will.  It is a plain spin
+ * lock (no interrupt handler takes it); under it only scheduler locks
+ * are taken (blocking a vCPU).  Ports are allocated, freed and notified,
+ * and memory allocated and freed, outside it.
  */
 #ifndef DEVMODEL_IOREQ_SERVER_H
 #define DEVMODEL_IOREQ_SERVER_H
