@@ -172,6 +172,39 @@ int arch_p2m_clear_entry_if(struct domain *d, u64 gfn, mfn_t mfn,
 	return rc;
 }
 
+int arch_p2m_change_type(struct domain *d, u64 gfn, enum p2m_type ot,
+			 enum p2m_type nt)
+{
+	struct p2m_entry old = { .type = p2m_invalid };
+	unsigned long f;
+	mfn_t mfn;
+	int rc = -EBUSY;
+
+	/* Types that hold a frame keep the same frame; the others map
+	 * none, so the change is only between like kinds. */
+	if (gfn > ARCH_MAX_GFN || nt == p2m_invalid ||
+	    p2m_holds_frame(ot) != p2m_holds_frame(nt))
+		return -EINVAL;
+	f = spin_lock_irqsave(&d->p2m_lock);
+	if (p2m_get(d->p2m, gfn, &mfn) == ot) {
+		/* The new entry takes a reference of its own (the p2m holds
+		 * one, so it may be raised here); the old one's goes in
+		 * retire. */
+		if (p2m_holds_frame(nt) && !frame_get(mfn)) {
+			rc = -ENOMEM;
+		} else {
+			rc = p2m_set(d->p2m, gfn, mfn, 0, nt, &old);
+			/* Not the last: the entry still holds one. */
+			if (rc && p2m_holds_frame(nt))
+				frame_put(mfn);
+		}
+	}
+	spin_unlock_irqrestore(&d->p2m_lock, f);
+	if (!rc)
+		arch_p2m_retire(d, &old);
+	return rc;
+}
+
 enum p2m_type arch_p2m_get_entry(struct domain *d, u64 gfn, mfn_t *mfn)
 {
 	*mfn = INVALID_MFN;

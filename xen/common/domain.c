@@ -38,6 +38,7 @@
 #include <xen/event.h>
 #include <xen/frame.h>
 #include <xen/grant_table.h>
+#include <xen/ioreq.h>
 #include <xen/lib.h>
 #include <xen/p2m.h>
 #include <xen/page_alloc.h>
@@ -265,6 +266,7 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 static void domain_free_structures(struct domain *d)
 {
 	gnttab_domain_free(d);
+	ioreq_domain_free(d);
 	shared_info_domain_destroy(d);
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i])
@@ -453,6 +455,8 @@ static void domain_pause_for_death(struct domain *d)
 static void domain_let_go(struct domain *d)
 {
 	gnttab_release_mappings(d);
+	/* Before the event channels close: the servers free their ports. */
+	ioreq_domain_destroy(d);
 	evtchn_domain_kill(d, d->evtchn);
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];

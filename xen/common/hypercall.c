@@ -82,6 +82,9 @@ static const struct hypercall_def hypercall_table[] = {
 					    "event_channel_op" },
 	[__HYPERVISOR_physdev_op] = { do_physdev_op, false, false, "physdev_op" },
 	[__HYPERVISOR_hvm_op] = { do_hvm_op, false, false, "hvm_op" },
+	/* dm_op checks its caller itself: an unknown target is -ESRCH
+	 * before an unprivileged caller is -EPERM, as in Xen. */
+	[__HYPERVISOR_dm_op] = { do_dm_op, false, false, "dm_op" },
 	[__HYPERVISOR_sysctl] = { do_sysctl, true, true, "sysctl" },
 	[__HYPERVISOR_domctl] = { do_domctl, true, true, "domctl" },
 };

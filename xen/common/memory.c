@@ -12,7 +12,8 @@
  *
  * Foreign memory (a privileged domain mapping another domain's frames):
  * XENMEM_add_to_physmap_batch with XENMAPSPACE_gmfn_foreign, and
- * XENMEM_acquire_resource for a domain's grant-table frames; both make
+ * XENMEM_acquire_resource for a domain's grant-table frames or an ioreq
+ * server's pages (for that server's emulator only); both make
  * p2m_map_foreign entries, each holding a reference on the foreign frame,
  * so the frame outlives its owner's death until the mapping goes.
  *
@@ -28,6 +29,7 @@
 #include <xen/grant_table.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
+#include <xen/ioreq.h>
 #include <xen/lib.h>
 #include <xen/p2m.h>
 #include <xen/sched.h>
@@ -490,16 +492,22 @@ static long remove_from_physmap(struct vcpu *v, struct hypercall_args *args)
 	return rc;
 }
 
-/* The frames of resource @type/@id of @d, from @frame: at most @n, put
- * in @mfns with a reference each.  Count or -errno (Xen's
- * _acquire_resource(); only the grant table's shared frames so far). */
-static int acquire_frames(struct domain *d, unsigned int type,
-			  unsigned int id, u32 frame, unsigned int n,
-			  mfn_t *mfns)
+/* The frames of resource @type/@id of @d for @caller, from @frame: at
+ * most @n, put in @mfns with a reference each.  Count or -errno (Xen's
+ * _acquire_resource(): the grant table's shared frames, an ioreq
+ * server's pages). */
+static int acquire_frames(struct domain *d, struct domain *caller,
+			  unsigned int type, unsigned int id, u32 frame,
+			  unsigned int n, mfn_t *mfns)
 {
-	if (type != XENMEM_resource_grant_table)
-		return -EOPNOTSUPP;
-	return gnttab_acquire_frames(d, id, frame, n, mfns);
+	switch (type) {
+	case XENMEM_resource_grant_table:
+		return gnttab_acquire_frames(d, id, frame, n, mfns);
+	case XENMEM_resource_ioreq_server:
+		return ioreq_server_acquire_frames(d, caller, id, frame, n,
+						   mfns);
+	}
+	return -EOPNOTSUPP;
 }
 
 /* Xen's resource_max_frames(), including its answer for an unknown type:
@@ -509,9 +517,10 @@ static unsigned int resource_max_frames(struct domain *d, unsigned int type,
 {
 	if (type == XENMEM_resource_grant_table)
 		return gnttab_resource_max_frames(d, id);
-	if (type == XENMEM_resource_ioreq_server ||
-	    type == XENMEM_resource_vmtrace_buf)
-		return 0;	/* no ioreq servers, no vmtrace buffers yet */
+	if (type == XENMEM_resource_ioreq_server)
+		return ioreq_server_max_frames(d);
+	if (type == XENMEM_resource_vmtrace_buf)
+		return 0;	/* no vmtrace buffers */
 	return (unsigned int)-EOPNOTSUPP;
 }
 
@@ -523,7 +532,8 @@ static long acquire_chunk(struct vcpu *v, bool compat, struct domain *d,
 {
 	mfn_t mfns[32];
 	u64 gfns[32];
-	int done = acquire_frames(d, x->type, x->id, x->frame, todo, mfns);
+	int done = acquire_frames(d, v->domain, x->type, x->id, x->frame,
+				  todo, mfns);
 	long rc = 0;
 
 	if (done < 0)

@@ -51,6 +51,7 @@ hypercall_fn_t do_sched_op;
 hypercall_fn_t do_event_channel_op;
 hypercall_fn_t do_physdev_op;
 hypercall_fn_t do_hvm_op;
+hypercall_fn_t do_dm_op;		/* devmodel/dm_op.c */
 hypercall_fn_t do_multicall;
 hypercall_fn_t do_sysctl;
 hypercall_fn_t do_domctl;

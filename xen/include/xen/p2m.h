@@ -98,6 +98,11 @@ int arch_p2m_clear_entry(struct domain *d, u64 gfn, enum p2m_type *old);
  * unmap, foreign unmap).  0 if removed, -ENOENT if it no longer does. */
 int arch_p2m_clear_entry_if(struct domain *d, u64 gfn, mfn_t mfn,
 			    enum p2m_type t);
+/* Change @gfn's entry from type @ot to @nt, keeping its frame (Xen's
+ * p2m_change_type_one()): both types map a frame or neither does.  0,
+ * -EBUSY (the entry is not of type @ot any more), -EINVAL, -ENOMEM. */
+int arch_p2m_change_type(struct domain *d, u64 gfn, enum p2m_type ot,
+			 enum p2m_type nt);
 /* What @gfn maps: its type (p2m_invalid if absent) and frame. */
 enum p2m_type arch_p2m_get_entry(struct domain *d, u64 gfn, mfn_t *mfn);
 /*

@@ -54,6 +54,8 @@ struct domain;
 struct hvm_vcpu;
 struct hvm_boot_state;
 struct x86_policy;
+struct ioreq_domain;
+struct virq;
 
 struct vcpu {
 	unsigned int vcpu_id;
@@ -195,6 +197,13 @@ struct domain {
 	/* Event channels (xen/common/event_channel.c); NULL until the
 	 * domain's event-channel table is set up. */
 	struct evtchn_domain *evtchn;
+	/* Ioreq servers (devmodel/, xen/ioreq.h): allocated by the first
+	 * XEN_DMOP_create_ioreq_server, freed at teardown; opaque here. */
+	struct ioreq_domain *ioreq;
+	/* The platform's interrupt wiring (hvm/vdev/virq.h) that dm_op's
+	 * set_isa_irq_level, set_pci_intx_level and set_pci_link_route
+	 * drive; NULL while the domain has no emulated platform devices. */
+	struct virq *virq;
 
 	/* Debug output (port 0xE9, console_io) collected into lines. */
 	char dbg_line[160];
