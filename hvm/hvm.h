@@ -177,6 +177,13 @@ void hvm_msr_vcpu_init(struct vcpu *v);
 void hvm_msr_set_tsc_offset(struct vcpu *v, u64 offset);
 /* Port I/O: @val in/out, low @size bytes.  HVM_DONE (an IN's value is
  * in *val) or HVM_WAIT_IO (hvm_ioreq_wait() was called). */
+/* An MMIO access of @size (1, 2, 4 or 8, within one page) at @gpa,
+ * which is not RAM: an in-hypervisor device's, or nobody's (reads all
+ * ones).  0, or -errno once the domain was crashed (hvm/mmio.c). */
+int hvm_mmio_access(struct vcpu *v, u64 gpa, unsigned int size, bool write,
+		    u64 *val);
+/* Does an in-hypervisor device claim @gpa? */
+bool hvm_mmio_claimed(struct vcpu *v, u64 gpa);
 enum hvm_disposition hvm_portio(struct vcpu *v, u16 port, unsigned int size,
 				bool in, u32 *val);
 

@@ -1,7 +1,8 @@
 /*
  * Port I/O routing.  Nothing is passed through to hardware.  In order:
  * port 0xE9 writes are the per-domain debug console (Bochs/QEMU
- * convention, and Linux's fallback for xen_raw_printk); then the ioreq
+ * convention, and Linux's fallback for xen_raw_printk); then the devices
+ * the hypervisor emulates (hvm/io_handlers.h); then the ioreq
  * servers of the domain's device models (xen/ioreq.h: a port in a
  * server's range, or a PCI configuration cycle through 0xCF8/0xCFC) get
  * the access and the vCPU waits for the answer (HVM_WAIT_IO); a port no
@@ -9,18 +10,44 @@
  * a bus where nothing answers.
  */
 #include <hvm/hvm.h>
+#include <hvm/io_handlers.h>
 #include <xen/ioreq.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 
 #define DEBUG_PORT 0xe9
 
+/* The in-hypervisor port devices (hvm/io_handlers.h), asked in order. */
+static const struct hvm_port_ops *const port_handlers[] = {
+	NULL
+};
+
+/* The first handler that claims the access, or NULL. */
+static const struct hvm_port_ops *port_handler(struct vcpu *v, u16 port,
+					       unsigned int size)
+{
+	for (unsigned int i = 0; port_handlers[i]; i++)
+		if (port_handlers[i]->claims(v, port, size))
+			return port_handlers[i];
+	return NULL;
+}
+
 enum hvm_disposition hvm_portio(struct vcpu *v, u16 port, unsigned int size,
 				bool in, u32 *val)
 {
+	const struct hvm_port_ops *h;
+
 	if (!in && port == DEBUG_PORT) {
 		domain_debug_putc(v->domain, (char)*val);
 		return HVM_DONE;
+	}
+	h = port_handler(v, port, size);
+	if (h) {
+		if (!h->access(v, port, size, in, val))
+			return HVM_DONE;
+		domain_crash(v->domain, "%s: port %#x access failed", h->name,
+			     port);
+		return HVM_CRASH;
 	}
 	switch (ioreq_send_pio(v, port, size, in, *val)) {
 	case IOREQ_SENT:
