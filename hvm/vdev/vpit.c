@@ -421,6 +421,18 @@ void vpit_ack_irq0(struct vpit *p)
 	spin_unlock(&p->lock);
 }
 
+/* Xen's pt_may_unmask_irq() puts a masked timer back on its vCPU's list,
+ * whose next entry re-asserts the ISA IRQ while the tick is pending. */
+void vpit_irq0_resend(struct vpit *p)
+{
+	spin_lock(&p->lock);
+	if (p->irq0_in_flight) {
+		p->set_irq0(p->opaque, false);
+		p->set_irq0(p->opaque, true);
+	}
+	spin_unlock(&p->lock);
+}
+
 void vpit_reset(struct vpit *p)
 {
 	spin_lock(&p->lock);

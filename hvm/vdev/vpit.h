@@ -72,5 +72,8 @@ s_time_t vpit_next_deadline(struct vpit *p);
 void vpit_expire(struct vpit *p);
 /* The guest accepted the IRQ 0 interrupt: the next due tick goes out. */
 void vpit_ack_irq0(struct vpit *p);
+/* The tick in flight may have met a mask (an IO-APIC drops a masked
+ * edge): if one is in flight, pulse IRQ 0 again.  Nothing is counted. */
+void vpit_irq0_resend(struct vpit *p);
 
 #endif

@@ -291,6 +291,25 @@ TEST(test_tick_delivery)
 	CHECK_EQ(vpit_next_deadline(&pit), clock_time(2 * 1193));
 }
 
+TEST(test_resend)
+{
+	setup(0);
+	program_tick(1193);
+	vpit_irq0_resend(&pit);			/* nothing in flight */
+	CHECK_EQ(irq0_edges, 0);
+	clock_ns = clock_time(1193);
+	vpit_expire(&pit);
+	CHECK_EQ(irq0_edges, 1);
+	/* The edge met a mask: sent again, counted once. */
+	vpit_irq0_resend(&pit);
+	CHECK_EQ(irq0_edges, 2);
+	CHECK(irq0);
+	vpit_ack_irq0(&pit);
+	CHECK_EQ(vpit_next_deadline(&pit), clock_time(2 * 1193));
+	vpit_irq0_resend(&pit);			/* taken: nothing to resend */
+	CHECK_EQ(irq0_edges, 2);
+}
+
 TEST(test_missed_ticks)
 {
 	setup(0);
@@ -386,6 +405,6 @@ TEST(test_bad_access)
 UNIT_MAIN(test_linux_pit_calibrate_tsc, test_linux_quick_pit_calibrate,
 	  test_mode2_counts, test_mode3_counts, test_latch_and_readback,
 	  test_access_modes, test_port61, test_gate_mode0,
-	  test_gate_mode2_restarts, test_tick_delivery, test_missed_ticks,
+	  test_gate_mode2_restarts, test_tick_delivery, test_resend, test_missed_ticks,
 	  test_no_drift, test_oneshot_and_stop, test_min_period,
 	  test_bad_access)
