@@ -22,11 +22,18 @@
  * has brought it back up.  Until then the target does not run, so no one
  * can observe the difference.
  *
+ * Level-triggered interrupts come only from the platform's IO-APIC
+ * (vlapic_set_irq_trig()): TMR records them at acceptance, and the EOI of
+ * a TMR vector is broadcast to the IO-APIC (hvm_platform_eoi(), SDM vol.3
+ * 11.8.5), with no lock held.  TMR is written by any pCPU with atomics,
+ * like IRR.
+ *
  * Not modelled: xAPIC MMIO (accesses to the page are not emulated), level-
- * triggered IPIs (TMR reads 0), TSC-deadline mode (hidden by CPUID),
- * directed EOI, SMI, and arbitration among lowest-priority destinations
- * (the lowest-numbered enabled vCPU takes it).
+ * triggered IPIs, TSC-deadline mode (hidden by CPUID), directed EOI, SMI,
+ * and arbitration among lowest-priority destinations (the lowest-numbered
+ * enabled vCPU takes it).
  */
+#include <hvm/platform.h>
 #include <hvm/vcpu.h>
 #include <hvm/vlapic.h>
 #include <hvm/vlapic_internal.h>
@@ -84,6 +91,7 @@
 
 enum { DM_FIXED, DM_LOWEST, DM_SMI, DM_RESERVED3, DM_NMI, DM_INIT,
        DM_STARTUP, DM_RESERVED7 };
+#define DM_EXTINT DM_RESERVED7		/* in LVT LINT0/1: ExtINT */
 enum { SH_NONE, SH_SELF, SH_ALL, SH_OTHERS };
 
 #define ESR_SEND_ILLEGAL (1U << 5)
@@ -234,10 +242,17 @@ void vlapic_ack_irq(struct vcpu *v, u8 vec)
 static void vlapic_eoi(struct vlapic *vl)
 {
 	int vec = highest_vector(vl->isr);
+	u32 bit;
 
 	/* An EOI with nothing in service is ignored. */
-	if (vec >= 0)
-		vl->isr[vec / 32] &= ~(1U << (vec % 32));
+	if (vec < 0)
+		return;
+	bit = 1U << (vec % 32);
+	vl->isr[vec / 32] &= ~bit;
+	/* 11.8.5: a level-triggered vector's EOI goes on to the IO-APIC
+	 * (Xen's vlapic_handle_EOI()), which clears its Remote IRR. */
+	if (__atomic_load_n(&vl->tmr[vec / 32], __ATOMIC_ACQUIRE) & bit)
+		hvm_platform_eoi(vl->vcpu->domain, vec);
 }
 
 /* The flag, then the entry path's work bit, then the kick that makes
@@ -279,6 +294,7 @@ static void vlapic_reset(struct vlapic *vl)
 {
 	for (int i = 0; i < 8; i++) {
 		__atomic_store_n(&vl->irr[i], 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&vl->tmr[i], 0, __ATOMIC_RELAXED);
 		vl->isr[i] = 0;
 	}
 	__atomic_store_n(&vl->pending_esr, 0, __ATOMIC_RELAXED);
@@ -427,6 +443,57 @@ static void send_ipi(struct vlapic *src, u32 lo, u32 dest)
 	}
 }
 
+/* ---- The platform's interrupt messages (hvm/platform_intr.c) ---- */
+
+void vlapic_set_irq_trig(struct vcpu *v, u8 vec, bool level)
+{
+	struct vlapic *vl = v->hvm->vlapic;
+	u32 bit = 1U << (vec % 32);
+
+	if (!vl)
+		return;
+	if (vec < 16) {
+		vlapic_error(vl, ESR_RECV_ILLEGAL);
+		return;
+	}
+	/* 11.8.4: TMR is set for a level-triggered acceptance and cleared
+	 * for an edge one; before IRR, so the EOI of the vector finds it. */
+	if (level)
+		__atomic_fetch_or(&vl->tmr[vec / 32], bit, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(&vl->tmr[vec / 32], ~bit, __ATOMIC_SEQ_CST);
+	accept_fixed(vl, vec);
+}
+
+bool vlapic_match_dest(struct vcpu *v, u32 dest, bool logical)
+{
+	struct vlapic *vl = v->hvm->vlapic;
+
+	return vl && ipi_match(NULL, vl, logical ? ICR_LOGICAL : 0, dest);
+}
+
+bool vlapic_enabled(struct vcpu *v)
+{
+	struct vlapic *vl = v->hvm->vlapic;
+
+	return vl && enabled(vl);
+}
+
+bool vlapic_lint0_extint(struct vcpu *v)
+{
+	struct vlapic *vl = v->hvm->vlapic;
+
+	if (!vl)
+		return false;
+	/* Deliberate difference: Xen's vlapic_accept_pic_intr() refuses the
+	 * PIC while the APIC is hardware-disabled; the SDM (11.4.3) passes
+	 * INTR through, and so do we. */
+	if (!hw_enabled(vl))
+		return true;
+	return (READ_ONCE(vl->lvt[LVT_LINT0]) & (LVT_DM | LVT_MASKED)) ==
+	       (DM_EXTINT << 8);
+}
+
 /* ---- Register access (11.12.1.2, table 11-6) ---- */
 
 u64 vlapic_base_msr(struct vcpu *v)
@@ -500,7 +567,9 @@ int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
 		return 0;
 	}
 	if (msr >= X2APIC_TMR && msr < X2APIC_TMR + 8) {
-		*val = 0;	/* no level-triggered interrupts */
+		*val = __atomic_load_n(&vl->tmr[array_index_nospec(
+					       msr - X2APIC_TMR, 8)],
+				       __ATOMIC_RELAXED);
 		return 0;
 	}
 	if (msr >= X2APIC_IRR && msr < X2APIC_IRR + 8) {
@@ -562,6 +631,10 @@ static int write_lvt(struct vlapic *vl, int lvt, u64 val)
 		vlapic_timer_write_lvt(vl, val);
 	else
 		WRITE_ONCE(vl->lvt[lvt], val);
+	/* LINT0 into ExtINT lets a PIC request already waiting through
+	 * (vlapic_lint0_extint()), with no sender to kick anyone. */
+	if (lvt == LVT_LINT0)
+		vlapic_recheck(vl->vcpu);
 	return 0;
 }
 

@@ -46,6 +46,27 @@ bool vlapic_take_nmi(struct vcpu *v);
 void vlapic_set_irq(struct vcpu *v, u8 vec);
 
 /*
+ * The platform's side (hvm/platform_intr.c).  An interrupt message from
+ * the IO-APIC: a fixed vector, edge or @level (SDM vol.3 11.8.4: TMR set
+ * for level, cleared for edge; the EOI of a TMR vector is broadcast to
+ * the IO-APIC through hvm_platform_eoi()).  Any pCPU; atomics and a kick.
+ */
+void vlapic_set_irq_trig(struct vcpu *v, u8 vec, bool level);
+/* Does @v's APIC accept a message for @dest (32-bit x2APIC destination,
+ * physical, or logical against its LDR)?  A hardware-disabled APIC
+ * accepts none. */
+bool vlapic_match_dest(struct vcpu *v, u32 dest, bool logical);
+/* Hardware- and software-enabled: fixed interrupts are accepted. */
+bool vlapic_enabled(struct vcpu *v);
+/*
+ * Does @v's INTR input reach the core (SDM vol.3 11.5.1, 11.4.3)?  True
+ * when LVT LINT0 is unmasked in ExtINT mode, or when the APIC is
+ * hardware-disabled (IA32_APIC_BASE.EN clear: the processor behaves as
+ * one without an APIC and the INTR pin goes straight to the core).
+ */
+bool vlapic_lint0_extint(struct vcpu *v);
+
+/*
  * INIT/SIPI.  INIT takes the target down (VPF_down) and leaves it waiting
  * for a SIPI; a SIPI to a waiting vCPU records the real-mode start state
  * (CS = vector << 8, IP = 0) and brings it up.  The target applies that

@@ -37,6 +37,7 @@ struct vlapic {
 
 	/* Any pCPU; atomics only. */
 	u32 irr[8];
+	u32 tmr[8];			/* level-triggered vectors (11.8.4) */
 	u32 pending_esr;		/* errors since the last ESR write */
 	bool nmi_pending;
 	u32 startup;			/* STARTUP_* (vlapic.c) */

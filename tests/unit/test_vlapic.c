@@ -138,6 +138,17 @@ void vcpu_pause_flag_clear(struct vcpu *v, unsigned int bit)
 	ups[v->vcpu_id]++;
 }
 
+/* The EOI broadcast to the IO-APIC (hvm/platform.h). */
+static unsigned int eois;
+static u8 eoi_vec;
+
+void hvm_platform_eoi(struct domain *d, u8 vec)
+{
+	CHECK(d == &dom);
+	eois++;
+	eoi_vec = vec;
+}
+
 void *xzalloc_bytes(size_t size)
 {
 	return calloc(1, size);
@@ -519,6 +530,61 @@ TEST(test_fixed_ipi)
 	CHECK(!vlapic_take_nmi(&vc[1]));
 }
 
+/* Messages from the platform's IO-APIC and PIC (hvm/platform_intr.c). */
+TEST(test_platform_messages)
+{
+	setup();
+	eois = 0;
+	sw_enable(1);
+	/* Level: TMR set at acceptance; its EOI is broadcast once. */
+	vlapic_set_irq_trig(&vc[1], 0x71, true);
+	CHECK(irr_has(1, 0x71));
+	CHECK_EQ(rd(1, R_TMR0 + 3), 1U << (0x71 % 32));
+	CHECK_EQ(kicks[1], 1);
+	CHECK_EQ(drain(1), 1);
+	CHECK_EQ(eois, 1);
+	CHECK_EQ(eoi_vec, 0x71);
+	/* Edge on the same vector clears TMR: its EOI is not broadcast. */
+	vlapic_set_irq_trig(&vc[1], 0x71, false);
+	CHECK_EQ(rd(1, R_TMR0 + 3), 0);
+	CHECK_EQ(drain(1), 1);
+	CHECK_EQ(eois, 1);
+	/* An IPI's EOI is not broadcast either. */
+	wr(1, R_SELF_IPI, 0x72);
+	CHECK_EQ(drain(1), 1);
+	CHECK_EQ(eois, 1);
+	/* Illegal vector: ESR only. */
+	vlapic_set_irq_trig(&vc[1], 0x05, false);
+	CHECK(!irr_has(1, 0x05));
+	wr(1, R_ESR, 0);
+	CHECK_EQ(rd(1, R_ESR), 0x40);
+
+	/* Destinations: physical APIC ID, logical against the LDR. */
+	CHECK(vlapic_match_dest(&vc[2], 4, false));
+	CHECK(!vlapic_match_dest(&vc[2], 2, false));
+	CHECK(vlapic_match_dest(&vc[2], 0xffffffff, false));
+	CHECK(vlapic_match_dest(&vc[2], 0x10, true));
+	CHECK(!vlapic_match_dest(&vc[2], 0x04, true));
+	CHECK(!vlapic_match_dest(&vc[9], 0x04, true));	/* cluster 1 */
+	CHECK(vlapic_enabled(&vc[1]) && !vlapic_enabled(&vc[2]));
+
+	/* LINT0: masked at reset; ExtINT unmasked passes INTR, and writing
+	 * it asks the entry path to look. */
+	CHECK(!vlapic_lint0_extint(&vc[1]));
+	vc[1].work = 0;
+	wr(1, R_LVT_LINT0, 0x700);
+	CHECK(vlapic_lint0_extint(&vc[1]));
+	CHECK(vc[1].work & VCPU_WORK_IRQ);
+	wr(1, R_LVT_LINT0, 0x10700);			/* masked */
+	CHECK(!vlapic_lint0_extint(&vc[1]));
+	wr(1, R_LVT_LINT0, 0x400);			/* NMI mode */
+	CHECK(!vlapic_lint0_extint(&vc[1]));
+	/* A hardware-disabled APIC passes INTR straight to the core. */
+	CHECK_EQ(vlapic_set_base_msr(&vc[1], 0xfee00000), 0);
+	CHECK(vlapic_lint0_extint(&vc[1]));
+	CHECK(!vlapic_match_dest(&vc[1], 2, false));
+}
+
 TEST(test_init_sipi)
 {
 	struct hvm_boot_state st;
@@ -873,5 +939,5 @@ TEST(test_zz_teardown)
 
 UNIT_MAIN(test_reset_values, test_bad_accesses, test_apic_base,
 	  test_priority, test_self_ipi_and_esr, test_fixed_ipi,
-	  test_init_sipi, test_timer_oneshot, test_timer_periodic,
+	  test_platform_messages, test_init_sipi, test_timer_oneshot, test_timer_periodic,
 	  test_timer_init, test_concurrent_senders, test_zz_teardown)
