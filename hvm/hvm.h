@@ -87,6 +87,11 @@ struct hvm_function_table {
 	/* Deliver external interrupt @vector at the next entry if the guest
 	 * can take it; returns false (nothing queued) if it cannot now. */
 	bool (*inject_interrupt)(struct vcpu *v, u8 vector);
+	/* Could inject_interrupt() queue one now (RFLAGS.IF, no interrupt
+	 * shadow, no event queued)?  When not, the interrupt window is armed
+	 * as by a refused inject_interrupt().  For an ExtINT, whose INTA
+	 * cycle must run only once the vector will be injected. */
+	bool (*interrupt_ready)(struct vcpu *v);
 	void (*set_tsc_offset)(struct vcpu *v, u64 offset);
 	/* The domain's p2m lost mappings: flush guest TLBs on next entry. */
 	void (*flush_guest_tlb)(struct vcpu *v);

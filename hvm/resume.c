@@ -16,9 +16,13 @@
  * interrupt bit is set, the interrupt to inject: an NMI, else the
  * domain's event-channel callback vector while the vCPU's
  * evtchn_upcall_pending is set (Xen's callback-via-vector: injected
- * directly, no IRR/ISR, no EOI), else the vLAPIC's highest deliverable
+ * directly, no IRR/ISR, no EOI), else the emulated PIC's interrupt when
+ * its INTR reaches this core as an ExtINT (hvm/platform_intr.c; its
+ * vector comes from the INTA cycle, run only once the vendor says an
+ * interrupt can be injected now), else the vLAPIC's highest deliverable
  * vector (which includes a per-vCPU upcall vector, raised on each new
- * upcall by arch_evtchn_upcall()).  A vector the guest cannot take now
+ * upcall by arch_evtchn_upcall()); the platform is told which vector was
+ * injected (a PIT tick is taken then).  A vector the guest cannot take now
  * arms the vendor's interrupt window and is offered again after that
  * exit: whenever a vector was found the interrupt bit stays set, so it
  * is cleared only by a look that found nothing deliverable.  What makes
@@ -26,6 +30,7 @@
  * the APIC) sets the bit itself (hvm/vlapic.c).
  */
 #include <hvm/hvm.h>
+#include <hvm/platform.h>
 #include <hvm/vlapic.h>
 #include <xen/arch_vcpu.h>
 #include <xen/event.h>
@@ -37,27 +42,61 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 
-/* The vector to offer now, or -1; *from_lapic says whether to ack it. */
-static int hvm_next_vector(struct vcpu *v, bool *from_lapic)
+/* Where the interrupt to offer comes from (Xen's enum hvm_intsrc). */
+enum hvm_intsrc { HVM_INTSRC_VECTOR, HVM_INTSRC_PIC, HVM_INTSRC_LAPIC };
+
+/* The PIC's vector is known only at its INTA cycle. */
+#define HVM_VECTOR_EXTINT 256
+
+/* The vector to offer now (HVM_VECTOR_EXTINT for the PIC's), or -1. */
+static int hvm_next_vector(struct vcpu *v, enum hvm_intsrc *src)
 {
 	struct domain *d = v->domain;
 	u8 cb = READ_ONCE(d->callback_vector);
 
-	*from_lapic = false;
+	*src = HVM_INTSRC_VECTOR;
 	/* A per-vCPU upcall vector goes through the vLAPIC instead
 	 * (arch_evtchn_upcall()). */
 	if (cb && !READ_ONCE(v->hvm->evtchn_upcall_vector) &&
 	    evtchn_upcall_pending(d, v->vcpu_id))
 		return cb;
-	*from_lapic = true;
+	*src = HVM_INTSRC_PIC;
+	if (hvm_platform_extint_pending(v))
+		return HVM_VECTOR_EXTINT;
+	*src = HVM_INTSRC_LAPIC;
 	return vlapic_pending_irq(v);
 }
 
 bool arch_vcpu_has_pending_irq(struct vcpu *v)
 {
-	bool lapic;
+	enum hvm_intsrc src;
 
-	return hvm_next_vector(v, &lapic) >= 0;
+	return hvm_next_vector(v, &src) >= 0;
+}
+
+/* Inject what hvm_next_vector() found, if the guest can take it now. */
+static void hvm_inject(struct vcpu *v, int vec, enum hvm_intsrc src)
+{
+	switch (src) {
+	case HVM_INTSRC_VECTOR:
+		hvm_ops->inject_interrupt(v, vec);
+		return;
+	case HVM_INTSRC_PIC:
+		/* Xen's hvm_intr_assist(): blocked is checked before the
+		 * INTA, which changes the PIC. */
+		if (!hvm_ops->interrupt_ready(v))
+			return;
+		vec = hvm_platform_extint_ack(v);
+		if (!hvm_ops->inject_interrupt(v, vec))
+			BUG();		/* ready a moment ago */
+		return;
+	case HVM_INTSRC_LAPIC:
+		if (!hvm_ops->inject_interrupt(v, vec))
+			return;
+		vlapic_ack_irq(v, vec);
+		hvm_platform_intr_post(v, vec);
+		return;
+	}
 }
 
 /* Looked at with interrupts off, just before entry. */
@@ -67,16 +106,15 @@ static void hvm_deliver_interrupts(struct vcpu *v)
 {
 	unsigned long w = __atomic_fetch_and(&v->work, ~HVM_WORK_INTR,
 					     __ATOMIC_SEQ_CST);
-	bool lapic;
+	enum hvm_intsrc src;
 	int vec;
 
 	if ((w & VCPU_WORK_NMI) && vlapic_take_nmi(v))
 		hvm_ops->inject_exception(v, TRAP_NMI, false, 0);
-	vec = hvm_next_vector(v, &lapic);
+	vec = hvm_next_vector(v, &src);
 	if (vec < 0)
 		return;
-	if (hvm_ops->inject_interrupt(v, vec) && lapic)
-		vlapic_ack_irq(v, vec);
+	hvm_inject(v, vec, src);
 	/* Look again after this entry: more may wait, or this one did. */
 	vcpu_work_set(v, VCPU_WORK_IRQ);
 }

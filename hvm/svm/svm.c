@@ -208,6 +208,7 @@ static const struct hvm_function_table svm_ops = {
 	.msr_write = svm_msr_write,
 	.inject_exception = svm_inject_exception,
 	.inject_interrupt = svm_inject_interrupt,
+	.interrupt_ready = svm_interrupt_ready,
 	.set_tsc_offset = svm_set_tsc_offset,
 	.flush_guest_tlb = svm_flush_guest_tlb,
 	.hypercall_insn = { 0x0f, 0x01, 0xd9 },	/* VMMCALL */

@@ -84,6 +84,7 @@ int svm_msr_write(struct vcpu *v, u32 msr, u64 val);
 void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 			  u32 error);
 bool svm_inject_interrupt(struct vcpu *v, u8 vector);
+bool svm_interrupt_ready(struct vcpu *v);
 void svm_set_tsc_offset(struct vcpu *v, u64 offset);
 void svm_flush_guest_tlb(struct vcpu *v);
 

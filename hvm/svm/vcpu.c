@@ -840,7 +840,7 @@ void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 }
 
 /* 15.20: EVENTINJ ignores RFLAGS.IF and the shadow, so check them here. */
-bool svm_inject_interrupt(struct vcpu *v, u8 vector)
+bool svm_interrupt_ready(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_of(v);
 	bool shadow = (sv->vmcb->int_state & VMCB_INT_SHADOW) &&
@@ -851,7 +851,14 @@ bool svm_inject_interrupt(struct vcpu *v, u8 vector)
 		sv->want_window = true;		/* exit once it can */
 		return false;
 	}
-	sv->pending_event = VMCB_EVT(vector, VMCB_EVT_TYPE_INTR);
+	return true;
+}
+
+bool svm_inject_interrupt(struct vcpu *v, u8 vector)
+{
+	if (!svm_interrupt_ready(v))
+		return false;
+	svm_of(v)->pending_event = VMCB_EVT(vector, VMCB_EVT_TYPE_INTR);
 	return true;
 }
 

@@ -134,7 +134,7 @@ static bool vmx_interruptible(struct vcpu *v, struct vmx_vcpu *vx)
 	return (v->hvm->regs.rflags & X86_EFLAGS_IF) && !shadow;
 }
 
-bool vmx_inject_interrupt(struct vcpu *v, u8 vector)
+bool vmx_interrupt_ready(struct vcpu *v)
 {
 	struct vmx_vcpu *vx = vmx_of(v);
 
@@ -143,7 +143,14 @@ bool vmx_inject_interrupt(struct vcpu *v, u8 vector)
 		vx->want_window = true;		/* exit once it can */
 		return false;
 	}
-	vx->pending = (struct vmx_event){
+	return true;
+}
+
+bool vmx_inject_interrupt(struct vcpu *v, u8 vector)
+{
+	if (!vmx_interrupt_ready(v))
+		return false;
+	vmx_of(v)->pending = (struct vmx_event){
 		vector | VMX_INTR_TYPE_EXT | VMX_INTR_VALID, 0, 0 };
 	return true;
 }

@@ -534,6 +534,7 @@ static const struct hvm_function_table vmx_ops = {
 	.msr_write = vmx_msr_write,
 	.inject_exception = vmx_inject_exception,
 	.inject_interrupt = vmx_inject_interrupt,
+	.interrupt_ready = vmx_interrupt_ready,
 	.set_tsc_offset = vmx_set_tsc_offset,
 	.flush_guest_tlb = vmx_flush_guest_tlb,
 	.hypercall_insn = { 0x0f, 0x01, 0xc1 },		/* VMCALL */

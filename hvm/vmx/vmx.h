@@ -113,6 +113,7 @@ int vmx_msr_write(struct vcpu *v, u32 msr, u64 val);
 void vmx_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 			  u32 error);
 bool vmx_inject_interrupt(struct vcpu *v, u8 vector);
+bool vmx_interrupt_ready(struct vcpu *v);
 void vmx_set_tsc_offset(struct vcpu *v, u64 offset);
 void vmx_flush_guest_tlb(struct vcpu *v);
 
