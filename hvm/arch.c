@@ -6,6 +6,7 @@
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
 #include <hvm/p2m/p2m.h>
+#include <hvm/platform.h>
 #include <hvm/vlapic.h>
 #include <hvm/x86.h>
 #include <xen/arch_vcpu.h>
@@ -23,7 +24,14 @@ int arch_domain_create(struct domain *d)
 	if (hvm_cpu_policy_domain_init(d))
 		return -ENOMEM;
 	d->p2m = p2m_create(hvm_p2m_format());
-	return d->p2m ? 0 : -ENOMEM;
+	if (!d->p2m)
+		return -ENOMEM;
+	return hvm_platform_create(d);
+}
+
+void arch_domain_destroy_devices(struct domain *d)
+{
+	hvm_platform_destroy(d);
 }
 
 /* Pre: drained (arch_domain_drain_p2m() returned 0), or never filled;

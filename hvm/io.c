@@ -11,6 +11,7 @@
  */
 #include <hvm/hvm.h>
 #include <hvm/io_handlers.h>
+#include <hvm/platform.h>
 #include <xen/ioreq.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -19,6 +20,8 @@
 
 /* The in-hypervisor port devices (hvm/io_handlers.h), asked in order. */
 static const struct hvm_port_ops *const port_handlers[] = {
+	&hvm_platform_pic_ops,
+	&hvm_platform_pit_ops,
 	NULL
 };
 

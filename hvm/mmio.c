@@ -7,11 +7,13 @@
  */
 #include <hvm/hvm.h>
 #include <hvm/io_handlers.h>
+#include <hvm/platform.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 
 /* The in-hypervisor MMIO devices, asked in order. */
 static const struct hvm_mmio_ops *const mmio_handlers[] = {
+	&hvm_platform_ioapic_ops,
 	NULL
 };
 

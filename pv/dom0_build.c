@@ -130,6 +130,11 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 	cfg.max_vcpus = sp->vcpus;
 	cfg.privileged = flags & SIF_PRIVILEGED;
 	cfg.max_evtchn_port = cfg.privileged ? EVTCHN_MAX_PORTS - 1 : 1023;
+	/* Test guests that ask get the emulated platform; the others (and
+	 * dom0) keep the flags they always had: none. */
+	if (sp->platform)
+		cfg.emulation_flags = XEN_X86_EMU_LAPIC | XEN_X86_EMU_PIC |
+				      XEN_X86_EMU_PIT | XEN_X86_EMU_IOAPIC;
 	d = domain_create(domid, sp->name, &cfg);
 	if (!d) {
 		free_pages(scratch, scratch_order);
@@ -162,10 +167,11 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 		domain_destroy(d);
 		return rc;
 	}
-	printk("d%u: \"%s\" built: %lu MiB, %u vCPU%s, weight %u, cap %u%%%s\n",
+	printk("d%u: \"%s\" built: %lu MiB, %u vCPU%s, weight %u, cap %u%%%s%s\n",
 	       domid, sp->name, (unsigned long)(d->ram_bytes >> 20), d->max_vcpus,
 	       d->max_vcpus > 1 ? "s" : "", sp->weight, sp->cap,
-	       sp->realmode ? ", real mode" : "");
+	       sp->realmode ? ", real mode" : "",
+	       sp->platform ? ", PIC/PIT/IO-APIC" : "");
 	*stp = st;
 	to_start[nr_to_start++].d = d;
 	return 0;

@@ -17,6 +17,7 @@ TEST(defaults)
 	CHECK_EQ(s.cap, 0);
 	CHECK_EQ(s.pin, -1);
 	CHECK(!s.realmode);
+	CHECK(!s.platform);
 	CHECK(!strcmp(s.guest_cmdline, ""));
 }
 
@@ -26,7 +27,7 @@ TEST(all_fields)
 	const char *why;
 
 	CHECK_EQ(domain_spec_parse("domain=a-b,mem=16,vcpus=2,weight=512,cap=25,"
-				   "pin=1,realmode  quiet x=1", &s, &why), 0);
+				   "pin=1,realmode,platform  quiet x=1", &s, &why), 0);
 	CHECK(!strcmp(s.name, "a-b"));
 	CHECK_EQ(s.mem_bytes, 16 << 20);
 	CHECK_EQ(s.vcpus, 2);
@@ -34,6 +35,7 @@ TEST(all_fields)
 	CHECK_EQ(s.cap, 25);
 	CHECK_EQ(s.pin, 1);
 	CHECK(s.realmode);
+	CHECK(s.platform);
 	CHECK(!strcmp(s.guest_cmdline, "quiet x=1"));
 }
 
@@ -45,6 +47,7 @@ TEST(bad)
 		"domain=x,weight=0", "domain=x,weight=70000", "domain=x,cap=101",
 		"domain=x,pin=64", "domain=x,,mem=1", "domain=x,frob=1",
 		"domain=x,mem=16x", "domain=x,mem=", "notdomain=x",
+		"domain=x,platforms", "domain=x,platform=1",
 		"domain=0123456789012345678901234567890123",
 	};
 	struct domain_spec s;

@@ -268,6 +268,7 @@ static void domain_free_structures(struct domain *d)
 	gnttab_domain_free(d);
 	ioreq_domain_free(d);
 	shared_info_domain_destroy(d);
+	arch_domain_destroy_devices(d);
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i])
 			vcpu_free(d->vcpu[i]);
@@ -301,6 +302,7 @@ struct domain *domain_create(u16 domid, const char *name,
 	d->is_privileged = cfg->privileged;
 	d->kept_after_shutdown = cfg->from_toolstack;
 	d->max_vcpus = cfg->max_vcpus;
+	d->emulation_flags = cfg->emulation_flags;
 	d->weight = 256;
 	/* Xen's initial HAP pool (256 pages), what a new domain reports
 	 * until the toolstack sets another size. */

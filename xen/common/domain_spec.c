@@ -30,6 +30,8 @@ static int parse_field(struct domain_spec *sp, const char *f, const char *end,
 #define IS(key) (n > sizeof(key) - 1 && !strncmp(f, key, sizeof(key) - 1))
 	if (n == 8 && !strncmp(f, "realmode", 8)) {
 		sp->realmode = true;
+	} else if (n == 8 && !strncmp(f, "platform", 8)) {
+		sp->platform = true;
 	} else if (IS("mem=")) {
 		if (field_u64(f + 4, end, MAX_DOMAIN_MEM >> 20, &v) || v < 1)
 			return *why = "mem=<MiB> must be 1..65536", -EINVAL;
@@ -52,7 +54,7 @@ static int parse_field(struct domain_spec *sp, const char *f, const char *end,
 		sp->pin = v;
 	} else {
 		return *why = "unknown field (allowed: mem=, vcpus=, weight=, "
-			      "cap=, pin=, realmode)", -EINVAL;
+			      "cap=, pin=, realmode, platform)", -EINVAL;
 	}
 #undef IS
 	return 0;

@@ -234,6 +234,7 @@ static long createdomain(struct vcpu *v, struct xen_domctl *op)
 	struct domain_config cfg = {
 		.max_vcpus = c->max_vcpus,
 		.from_toolstack = true,
+		.emulation_flags = c->arch.emulation_flags,
 	};
 	struct domain *d;
 	unsigned long f;
@@ -260,7 +261,6 @@ static long createdomain(struct vcpu *v, struct xen_domctl *op)
 	if (rc)
 		return rc;
 	memcpy(d->handle, c->handle, sizeof(d->handle));
-	d->emulation_flags = c->arch.emulation_flags;
 	op->domain = id;
 	printk("d%u: created by d%u (%u vCPU%s)\n", id, v->domain->domain_id,
 	       cfg.max_vcpus, cfg.max_vcpus > 1 ? "s" : "");

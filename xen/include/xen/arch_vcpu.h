@@ -28,6 +28,10 @@ int arch_domain_drain_p2m(struct domain *d,
 			  void *ctx, unsigned long *budget);
 void arch_domain_destroy(struct domain *d);
 unsigned long arch_domain_table_pages(const struct domain *d);
+/* The emulated platform devices arch_domain_create() made from
+ * d->emulation_flags go, their timers stopped: before the vCPUs they
+ * deliver to are freed. */
+void arch_domain_destroy_devices(struct domain *d);
 
 /* Hardware virtualization: pick the vendor at boot (fatal without one),
  * enable it on each CPU as it comes up, one line for the summary. */

@@ -10,7 +10,9 @@ struct boot_info;
  * A boot module whose command line starts with "domain=" starts an extra
  * domain at boot:
  *   domain=<name>[,mem=<MiB>][,vcpus=<n>][,weight=<w>][,cap=<pct>]
- *         [,pin=<cpu>][,realmode] [guest command line...]
+ *         [,pin=<cpu>][,realmode][,platform] [guest command line...]
+ * "platform" gives the domain the emulated PIC, PIT and IO-APIC
+ * (hvm/platform.h) beside its LAPIC, as an HVM guest has them.
  */
 struct domain_spec {
 	char name[32];
@@ -20,6 +22,7 @@ struct domain_spec {
 	unsigned int cap;	/* default 0 (none), 1..100 * vcpus */
 	int pin;		/* pCPU, or -1 for any */
 	bool realmode;		/* flat binary below 1 MiB, start at F000:FFF0 */
+	bool platform;		/* the emulated PIC, PIT and IO-APIC */
 	const char *guest_cmdline;	/* points into the parsed string */
 };
 

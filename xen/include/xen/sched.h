@@ -222,6 +222,9 @@ struct domain_config {
 	bool privileged;		/* the initial domain */
 	bool from_toolstack;		/* XEN_DOMCTL_createdomain: starts
 					 * paused, kept after shutdown */
+	/* XEN_X86_EMU_* (public/arch-x86/xen.h): the PIC, PIT or IO-APIC
+	 * give it the emulated platform (hvm/platform.h). */
+	u32 emulation_flags;
 };
 
 /* Domain lifecycle (xen/common/domain.c).  NULL if @domid is taken or
