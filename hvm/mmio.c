@@ -12,6 +12,7 @@
 
 /* The in-hypervisor MMIO devices, asked in order. */
 static const struct hvm_mmio_ops *const mmio_handlers[] = {
+	&vlapic_mmio_ops,	/* the xAPIC page, while in xAPIC mode */
 	NULL
 };
 
