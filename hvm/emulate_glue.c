@@ -372,13 +372,39 @@ static void emul_inject(struct vcpu *v, const struct x86emul_event *ev)
 				  ev->error_code);
 }
 
+/*
+ * The instruction bytes up to the end of RIP's page, with one walk: the
+ * emulator would otherwise fetch them one by one, each a walk of its own.
+ * Nothing on any failure: the emulator's own fetch then raises the fault
+ * (and applies the CS limit to every byte either way).
+ */
+static unsigned int emul_prefetch(struct vcpu *v, struct x86emul_ctxt *c,
+				  u8 *buf)
+{
+	u64 la = c->seg[SEG_CS].base + c->regs.rip, gpa;
+	unsigned int n, fault, pfec = PFEC_insn;
+
+	if (x86emul_mode(c) != X86EMUL_MODE_LONG64)
+		la = (u32)la;
+	n = MIN(15U, PAGE_SIZE - (unsigned int)(la & ~PAGE_MASK));
+	if (c->cpl == 3)
+		pfec |= PFEC_user;
+	if (hvm_translate_linear(v, la, pfec, &gpa, &fault) ||
+	    copy_from_guest_phys(v->domain, buf, gpa, n))
+		return 0;
+	return n;
+}
+
 enum hvm_disposition hvm_emulate_insn(struct vcpu *v)
 {
 	struct x86emul_ctxt c;
 	struct emul_run er = { .v = v, .c = &c };
+	u8 insn[15];
 	int rc;
 
 	emul_load(v, &c);
+	c.insn = insn;
+	c.insn_avail = emul_prefetch(v, &c, insn);
 	v->hvm->emul.used = 0;
 	rc = x86emul_run(&c, &emul_ops, &er);
 	/* Completed REP iterations are kept whatever the result. */
