@@ -239,6 +239,16 @@ guest_mmio() {
 	guest_expect_success "$name" "mmio: rep outsb to port 0xE9 works" && pass "$name"
 }
 
+# xapic: dom0 with 2 vCPUs leaves x2APIC mode and drives its APIC through
+# the xAPIC page (emulated MMIO): ID, version, self IPIs, a periodic timer
+# counted against system time, an IPI to vCPU 1 and its answer.
+guest_xapic() {
+	local rig=$1 t=$2 name="$1: guest xapic (the vLAPIC's MMIO page: timer, IPIs)"
+	guest_run "$rig" xapic "$t" 2 "xapic.elf"
+	guest_expect_success "$name" "xapic: PASS: IPI to vCPU 1 through ICR_HI/ICR_LO" &&
+		pass "$name"
+}
+
 guest_portio() {
 	local rig=$1 t=$2 name="$1: guest portio (all-ones, port 0xE9 line)"
 	guest_run "$rig" portio "$t" 1 "portio.elf"
@@ -601,6 +611,7 @@ guest_cases_svm() {
 	guest_hlt_timer qemu 60
 	guest_portio qemu 60
 	guest_mmio qemu 60
+	guest_xapic qemu 90
 	guest_console_io qemu 90
 	guest_as_domu qemu 60 cpuid
 	guest_as_domu qemu 60 hypercall
@@ -655,6 +666,7 @@ guest_cases_vmx_long() {
 	guest_hlt_timer bochs 300
 	guest_portio bochs 240
 	guest_mmio bochs 240
+	guest_xapic bochs 300
 	guest_as_domu bochs 300 cpuid
 	guest_as_domu bochs 300 hypercall
 	guest_memory_pair bochs 480 2 6000 2
