@@ -166,9 +166,11 @@ static int set_mem_type(struct domain *d, struct xen_dm_op_set_mem_type *m)
 /* XEN_DMOP_inject_msi (Xen's hvm_inject_msi() and vmsi_deliver()).  The
  * MSI address holds the destination in bits 19:12 and the logical mode
  * in bit 2, the data the vector in 7:0 and the delivery mode in 10:8
- * (SDM vol.3 11.11).  The vLAPICs run in x2APIC mode: the physical
- * destination is the x2APIC ID (2 x vCPU id), the logical one matches
- * cluster 0's bit of each ID (SDM vol.3 10.12.10.2). */
+ * (SDM vol.3 11.11).  The physical destination is the APIC ID (2 x vCPU
+ * id, in either APIC mode); the logical one matches cluster 0's bit of
+ * each x2APIC ID (SDM vol.3 10.12.10.2), as the vLAPICs start in x2APIC
+ * mode: a vLAPIC a guest put in xAPIC mode is not matched by its own LDR
+ * and DFR here yet. */
 static int inject_msi(struct domain *d, u64 addr, u32 data)
 {
 	unsigned int dest = ((u32)addr >> 12) & 0xff;

@@ -150,17 +150,14 @@ static const char *send_locked(struct ioreq_server *s, struct vcpu *v,
 	return NULL;
 }
 
-enum ioreq_route ioreq_send_pio(struct vcpu *v, u16 port, unsigned int size,
-				bool in, u32 val)
+/* Offer @p to the servers of @v's domain (Xen's ioreq_send() after
+ * ioreq_server_select()); @cf8: a port write to latch first. */
+static enum ioreq_route ioreq_offer(struct vcpu *v, ioreq_t *p, bool cf8,
+				    u32 val)
 {
 	struct domain *d = v->domain;
 	struct ioreq_domain *id = __atomic_load_n(&d->ioreq, __ATOMIC_ACQUIRE);
-	u32 mask = size >= 4 ? 0xffffffff : (1U << (8 * size)) - 1;
-	ioreq_t p = {
-		.addr = port, .data = in ? 0 : val & mask, .count = 1,
-		.size = size, .dir = in ? IOREQ_READ : IOREQ_WRITE,
-		.type = IOREQ_TYPE_PIO,
-	};
+	u64 addr = p->addr;
 	struct ioreq_server *s;
 	const char *broken = NULL;
 	evtchn_port_t notify = 0;
@@ -172,24 +169,52 @@ enum ioreq_route ioreq_send_pio(struct vcpu *v, u16 port, unsigned int size,
 		return IOREQ_UNCLAIMED;
 	spin_lock(&id->lock);
 	/* Xen's hvm_access_cf8(): latch, then offer the write as well. */
-	if (port == PCI_CONF_ADDRESS && size == 4 && !in)
+	if (cf8)
 		id->pci_cf8 = val;
-	s = ioreq_server_select(id, &p);
+	s = ioreq_server_select(id, p);
 	if (s) {
 		sid = s->id;
-		broken = send_locked(s, v, &p);
+		broken = send_locked(s, v, p);
 		notify = s->vcpu[v->vcpu_id].port;
 	}
 	spin_unlock(&id->lock);
 	if (!s)
 		return IOREQ_UNCLAIMED;
 	if (broken) {
-		domain_crash(d, "ioreq server %u, vCPU %u, port %#x: %s",
-			     sid, v->vcpu_id, port, broken);
+		domain_crash(d, "ioreq server %u, vCPU %u, %s %#lx: %s", sid,
+			     v->vcpu_id, p->type == IOREQ_TYPE_PIO ? "port" :
+			     "address", (unsigned long)addr, broken);
 		return IOREQ_CRASHED;
 	}
 	evtchn_notify_xen(d, notify);
 	return IOREQ_SENT;
+}
+
+enum ioreq_route ioreq_send_pio(struct vcpu *v, u16 port, unsigned int size,
+				bool in, u32 val)
+{
+	u32 mask = size >= 4 ? 0xffffffff : (1U << (8 * size)) - 1;
+	ioreq_t p = {
+		.addr = port, .data = in ? 0 : val & mask, .count = 1,
+		.size = size, .dir = in ? IOREQ_READ : IOREQ_WRITE,
+		.type = IOREQ_TYPE_PIO,
+	};
+
+	return ioreq_offer(v, &p, port == PCI_CONF_ADDRESS && size == 4 && !in,
+			   val);
+}
+
+enum ioreq_route ioreq_send_mmio(struct vcpu *v, u64 gpa, unsigned int size,
+				 bool write, u64 val)
+{
+	u64 mask = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+	ioreq_t p = {
+		.addr = gpa, .data = write ? val & mask : 0, .count = 1,
+		.size = size, .dir = write ? IOREQ_WRITE : IOREQ_READ,
+		.type = IOREQ_TYPE_COPY,
+	};
+
+	return ioreq_offer(v, &p, false, 0);
 }
 
 /* The server and vCPU whose slot @port notifies.  Pre: lock held. */

@@ -28,7 +28,7 @@
  * address width and ARCH_CAPABILITIES.  Deliberate differences from Xen:
  * the rest (family, model, caches, topology, brand) keeps answering from
  * the host and Amphi's topology, the vendor is the host's, and X2APIC
- * cannot be taken away (the vLAPIC is x2APIC-only, hvm/vlapic.h).
+ * cannot be taken away (every vCPU starts in x2APIC mode, hvm/vlapic.h).
  *
  * Lifetime and locking.  d->cpu_policy is allocated with the domain and
  * freed with it, and never moves.  It changes in place, under d->lock,

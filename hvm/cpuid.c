@@ -6,7 +6,7 @@
  * feature words, OSXSAVE and OSPKE mirroring the guest's CR4, the XSAVE
  * leaf sized for the guest's own XCR0, and Xen's leaves at 0x40000000
  * (docs/xen-abi.md §A.4) so guests find "XenVMMXenVMM".  x2APIC is shown:
- * the vLAPIC is x2APIC-only (hvm/vlapic.h).  Topology follows Xen: APIC
+ * every vCPU starts in x2APIC mode (hvm/vlapic.h).  Topology follows Xen: APIC
  * ID = 2 * vcpu_id, one thread per core, one package holding every vCPU.
  * Leaves for power management (5, 6), the PMU (0xA), DCA (9), the
  * serial number (3) and SVM (0x8000000A) are all zero.

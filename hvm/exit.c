@@ -119,12 +119,8 @@ static enum hvm_disposition exit_io(struct vcpu *v, const struct hvm_exit *e)
 	u32 val = v->hvm->regs.rax;
 	enum hvm_disposition disp;
 
-	if (e->io.string) {
-		/* INS/OUTS need the instruction emulator of a later stage. */
-		domain_crash(v->domain, "string port I/O (port %#x) is not "
-			     "emulated yet", e->io.port);
-		return HVM_CRASH;
-	}
+	if (e->io.string)
+		return hvm_emulate_insn(v);	/* INS/OUTS, REP or not */
 	disp = hvm_portio(v, e->io.port, e->io.size, e->io.in, &val);
 	if (disp == HVM_DONE && e->io.in)
 		hvm_io_set_rax(v, e->io.size, val);
@@ -137,6 +133,10 @@ void hvm_io_finish(struct vcpu *v)
 
 	if (!hvm_ioreq_take_answer(v, &req))
 		return;
+	if (req.emulated) {
+		hvm_emulate_answered(v, &req);
+		return;
+	}
 	if (req.in)
 		hvm_io_set_rax(v, req.size, req.data);
 	hvm_complete_insn(v, req.insn_len);

@@ -125,6 +125,16 @@ static void *ga_translate(struct vcpu *v, const struct guest_paging *pg,
 	return ga_map(v->domain, gpa, len, write, mfn);
 }
 
+int hvm_translate_linear(struct vcpu *v, u64 gla, unsigned int pfec,
+			 u64 *gpa, unsigned int *fault_pfec)
+{
+	struct guest_paging pg;
+
+	ga_paging_state(v, &pg);
+	return guest_walk_ad(&pg, gla, pfec, gpa, fault_pfec, ga_read64,
+			     ga_setbits64, v->domain);
+}
+
 /* Bytes from @addr to the end of its page, at most @len. */
 static size_t ga_chunk(u64 addr, size_t len)
 {

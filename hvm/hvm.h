@@ -182,6 +182,23 @@ void hvm_msr_vcpu_init(struct vcpu *v);
 void hvm_msr_set_tsc_offset(struct vcpu *v, u64 offset);
 /* Port I/O: @val in/out, low @size bytes.  HVM_DONE (an IN's value is
  * in *val) or HVM_WAIT_IO (hvm_ioreq_wait() was called). */
+/* Guest linear -> guest physical for @v as it is now (guest_walk_ad()
+ * with @pfec: PFEC_write, PFEC_insn, PFEC_implicit), setting accessed and
+ * dirty bits as the CPU does.  0, or -EFAULT with *@fault_pfec (the
+ * architectural error code plus PFEC_bad_gpa / PFEC_noncanon). */
+int hvm_translate_linear(struct vcpu *v, u64 gla, unsigned int pfec,
+			 u64 *gpa, unsigned int *fault_pfec);
+/*
+ * Emulate the instruction at @v's CS:RIP (hvm/emulate_glue.c): an access
+ * to MMIO (hvm/npf.c) or a string port I/O (hvm/exit.c).  The emulator
+ * moves RIP itself, so success is HVM_RETRY (the guest goes on from the
+ * new RIP); HVM_INJECT, HVM_WAIT_IO (a device model has an access) or
+ * HVM_CRASH otherwise.
+ */
+enum hvm_disposition hvm_emulate_insn(struct vcpu *v);
+/* The entry path: a device model answered an emulated access; run the
+ * instruction again with the answer (hvm_io_finish()). */
+void hvm_emulate_answered(struct vcpu *v, const struct hvm_ioreq *req);
 /* An MMIO access of @size (1, 2, 4 or 8, within one page) at @gpa,
  * which is not RAM: an in-hypervisor device's, or nobody's (reads all
  * ones).  0, or -errno once the domain was crashed (hvm/mmio.c). */

@@ -33,4 +33,7 @@ struct hvm_mmio_ops {
 	int (*write)(struct vcpu *v, u64 gpa, unsigned int size, u64 val);
 };
 
+/* The devices. */
+extern const struct hvm_mmio_ops vlapic_mmio_ops;	/* hvm/vlapic_xapic.c */
+
 #endif

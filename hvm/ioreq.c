@@ -29,6 +29,8 @@ void hvm_ioreq_wait(struct vcpu *v, const struct hvm_ioreq *req)
 	io->data = req->data;
 	io->size = req->size;
 	io->in = req->in;
+	io->emulated = req->emulated;
+	io->mmio = req->mmio;
 	io->insn_len = 0;		/* the dispatcher records it */
 	__atomic_store_n(&io->state, HVM_IOREQ_WAITING, __ATOMIC_RELEASE);
 	/* Blocked before anyone can answer: the caller sends the request

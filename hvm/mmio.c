@@ -14,6 +14,7 @@
 /* The in-hypervisor MMIO devices, asked in order. */
 static const struct hvm_mmio_ops *const mmio_handlers[] = {
 	&hvm_platform_ioapic_ops,
+	&vlapic_mmio_ops,	/* the xAPIC page, while in xAPIC mode */
 	NULL
 };
 

@@ -21,7 +21,7 @@
  * PIC (3), IOAPIC (4), PCI_IRQ (7), ISA_IRQ (8), PCI_LINK (9), PIT (10),
  * RTC (11), HPET (12), PMTIMER (13): no emulated platform devices (a PVH
  * domain has none; HVM guests get them with the device-model stage);
- * LAPIC (5), LAPIC_REGS (6): the x2APIC-only vLAPIC is not saved yet;
+ * LAPIC (5), LAPIC_REGS (6): the vLAPIC is not saved yet;
  * VIRIDIAN_DOMAIN/VCPU (15, 17): not offered; CPU_XSAVE (16): only the
  * legacy x87/SSE region travels, in CPU; VMCE_VCPU (18), TSC_ADJUST (19),
  * CPU_MSR (20): not yet.  libxl's PVH build (docs/xen-toolstack.md §A.1

@@ -267,12 +267,36 @@ enum hvm_ioreq_state {
 };
 
 struct hvm_ioreq {
-	u64 addr;		/* the port */
+	u64 addr;		/* the port, or the guest-physical address */
 	u64 data;		/* OUT: the value; IN: the answer */
-	u8 size;		/* 1, 2 or 4 */
+	u8 size;		/* 1, 2 or 4 (MMIO: up to 8) */
 	bool in;
+	/* The access came from the instruction emulator: the answer goes
+	 * back to it (hvm_emulate_answered()), which completes the
+	 * instruction itself; addr is a gpa when mmio. */
+	bool emulated, mmio;
 	u8 insn_len;		/* completes the instruction afterwards */
 	u32 state;		/* enum hvm_ioreq_state; atomic */
+};
+
+/*
+ * Device-model answers for the instruction being emulated: the
+ * emulator's restart rule (hvm/emulate/emulate.h) runs the instruction
+ * again once an answer is in, and it makes the same accesses in the same
+ * order, so the n-th device-model access of the run takes the n-th
+ * answer.  They belong to the register state they were asked in: a REP
+ * string instruction that committed iterations since starts a new list.
+ */
+#define HVM_EMUL_ANSWERS 4
+struct hvm_emul_answers {
+	u64 rip, rcx, rsi, rdi;		/* the state they belong to */
+	unsigned int nr;		/* answers held */
+	unsigned int used;		/* taken in the current run */
+	struct {
+		u64 addr, data;
+		u8 size;
+		bool in, mmio;
+	} a[HVM_EMUL_ANSWERS];
 };
 
 /* Per-vCPU virtualization state. */
@@ -297,6 +321,7 @@ struct hvm_vcpu {
 	 * (hvm_guest_mode()); cleared at every exit and state load. */
 	unsigned int mode;
 	struct hvm_ioreq io;	/* the access a device model is answering */
+	struct hvm_emul_answers emul;	/* hvm/emulate_glue.c */
 	/* VCPUOP_initialise: a state the vCPU loads itself before entry. */
 	bool boot_state_pending;
 	struct hvm_boot_state boot_state;

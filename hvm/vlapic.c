@@ -1,20 +1,22 @@
 /*
- * The virtual local APIC, x2APIC mode only (hvm/vlapic.h; SDM vol.3 ch.11,
- * x2APIC in 11.12, numbered as in SDMs since 2023; Xen's behaviour in
- * xen/arch/x86/hvm/vlapic.c).
+ * The virtual local APIC (hvm/vlapic.h; SDM vol.3 ch.11, x2APIC in 11.12,
+ * numbered as in SDMs since 2023; Xen's behaviour in
+ * xen/arch/x86/hvm/vlapic.c): the register file both modes share, IPIs,
+ * IA32_APIC_BASE and its mode changes, and the x2APIC MSR front end.  The
+ * xAPIC MMIO front end is vlapic_xapic.c, the timer vlapic_timer.c.
  *
  * Who writes what.  A vLAPIC is changed from three places at once: its own
- * vCPU (MSR exits, the entry path), other vCPUs' ICR writes on other
- * pCPUs, and its timer's callback on the timer's pCPU.
+ * vCPU (MSR and MMIO exits, the entry path), other vCPUs' ICR writes on
+ * other pCPUs, and its timer's callback on the timer's pCPU.
  *  - IRR, the pending ESR bits, the NMI flag and the INIT/SIPI state are
  *    changed by anyone, with locked atomic operations only; the owner reads
  *    them without a lock.
  *  - The timer (LVT timer, initial count, divide configuration and the
  *    counting state) is under timer_lock, which the callback takes too;
  *    all of it lives in vlapic_timer.c.
- *  - Everything else (ISR, TPR, SVR, the other LVTs, ICR, ESR) is written
- *    by the owner alone; other pCPUs only READ_ONCE() the base MSR, SVR and
- *    the LVT error entry.
+ *  - Everything else (the base MSR, ISR, TPR, SVR, the other LVTs, ICR,
+ *    ESR, LDR, DFR) is written by the owner alone; other pCPUs only
+ *    READ_ONCE() the base MSR, SVR, LDR, DFR and the LVT error entry.
  * INIT is the one remote operation that resets owner state, so it is
  * split: the sender takes the target down (VPF_down), marks it waiting
  * for a SIPI and stops its timer (under timer_lock); the register reset
@@ -28,10 +30,18 @@
  * 11.8.5), with no lock held.  TMR is written by any pCPU with atomics,
  * like IRR.
  *
- * Not modelled: xAPIC MMIO (accesses to the page are not emulated), level-
- * triggered IPIs, TSC-deadline mode (hidden by CPUID), directed EOI, SMI,
- * and arbitration among lowest-priority destinations (the lowest-numbered
- * enabled vCPU takes it).
+ * Modes.  Every vCPU starts in x2APIC mode (hvm/vlapic.h says why); a
+ * guest may go to xAPIC mode through "disabled" (11.12.5).  The APIC ID is
+ * 2 * vcpu_id in both (the xAPIC ID is its low 8 bits, in ID 31:24) and
+ * cannot be changed; the logical ID is derived from it in x2APIC mode and
+ * is the guest's LDR 31:24 under the DFR's model in xAPIC mode.  A
+ * destination is read in the sender's format and matched in the target's
+ * mode, as Xen's vlapic_match_dest() does.
+ *
+ * Not modelled: level-triggered IPIs, TSC-deadline mode
+ * (hidden by CPUID), directed EOI, SMI, arbitration among lowest-priority
+ * destinations (the lowest-numbered enabled vCPU takes it), and moving the
+ * xAPIC page (refused, as Xen refuses it).
  */
 #include <hvm/platform.h>
 #include <hvm/vcpu.h>
@@ -45,31 +55,6 @@
 #include <xen/xmalloc.h>
 #include <asm/processor.h>
 
-/* x2APIC registers (SDM vol.3 table 11-6): MSR 0x800 + xAPIC offset / 16. */
-#define X2APIC_ID 0x802
-#define X2APIC_VERSION 0x803
-#define X2APIC_TPR 0x808
-#define X2APIC_PPR 0x80a
-#define X2APIC_EOI 0x80b
-#define X2APIC_LDR 0x80d
-#define X2APIC_SVR 0x80f
-#define X2APIC_ISR 0x810		/* 8 MSRs each */
-#define X2APIC_TMR 0x818
-#define X2APIC_IRR 0x820
-#define X2APIC_ESR 0x828
-#define X2APIC_LVT_CMCI 0x82f
-#define X2APIC_ICR 0x830
-#define X2APIC_LVT_TIMER 0x832		/* ...thermal, PMC, LINT0, LINT1, error */
-#define X2APIC_LVT_ERROR 0x837
-#define X2APIC_TMICT 0x838
-#define X2APIC_TMCCT 0x839
-#define X2APIC_TDCR 0x83e
-#define X2APIC_SELF_IPI 0x83f
-
-/* IA32_APIC_BASE (SDM vol.3 11.4.4, 11.12.1). */
-#define APIC_BASE_ADDR 0x000ffffffffff000ULL
-#define APIC_BASE_DEFAULT 0xfee00000ULL
-
 /* Xen's: version 0x14, max LVT entry 5 (six LVTs; no CMCI, no directed
  * EOI).  Linux then leaves LVT CMCI alone. */
 #define VLAPIC_VERSION 0x00050014
@@ -78,12 +63,6 @@
 #define SVR_ENABLED (1U << 8)
 #define SVR_FOCUS_DISABLED (1U << 9)
 
-#define ICR_VECTOR 0xffU
-#define ICR_DM(lo) (((lo) >> 8) & 7)
-#define ICR_LOGICAL (1U << 11)
-#define ICR_ASSERT (1U << 14)
-#define ICR_LEVEL (1U << 15)
-#define ICR_SHORTHAND(lo) (((lo) >> 18) & 3)
 /* Bits of the low half an x2APIC ICR write may set (11.12.9: no delivery
  * status bit in x2APIC mode). */
 #define ICR_VALID (ICR_VECTOR | (7U << 8) | ICR_LOGICAL | ICR_ASSERT | \
@@ -122,21 +101,10 @@ static u32 x2apic_ldr(u32 id)
 	return ((id >> 4) << 16) | (1U << (id & 0xf));
 }
 
-static bool hw_enabled(const struct vlapic *vl)
-{
-	return READ_ONCE(vl->base) & APIC_BASE_ENABLE;
-}
-
-static bool x2apic_mode(const struct vlapic *vl)
-{
-	return (READ_ONCE(vl->base) & (APIC_BASE_ENABLE | APIC_BASE_EXTD)) ==
-	       (APIC_BASE_ENABLE | APIC_BASE_EXTD);
-}
-
 /* Hardware- and software-enabled: the APIC accepts fixed interrupts. */
 static bool enabled(const struct vlapic *vl)
 {
-	return hw_enabled(vl) && (READ_ONCE(vl->svr) & SVR_ENABLED);
+	return vlapic_hw_enabled(vl) && (READ_ONCE(vl->svr) & SVR_ENABLED);
 }
 
 /* Highest set bit of a 256-bit IRR/ISR, or -1. */
@@ -287,9 +255,9 @@ void vlapic_set_irq(struct vcpu *v, u8 vec)
 
 /* ---- Reset, INIT and SIPI (11.4.7, 10.4) ---- */
 
-/* Registers to their power-up/INIT values (11.4.7.1).  The base MSR, and
- * so the x2APIC mode and ID, survive INIT.  Pre: the owner, or no one
- * else can reach @vl yet. */
+/* Registers to their power-up/INIT values (11.4.7.1; DFR all ones, LDR
+ * zero, 11.6.2.2).  The base MSR, and so the mode and the ID, survive
+ * INIT (11.12.5.1).  Pre: the owner, or no one else can reach @vl yet. */
 static void vlapic_reset(struct vlapic *vl)
 {
 	for (int i = 0; i < 8; i++) {
@@ -301,6 +269,8 @@ static void vlapic_reset(struct vlapic *vl)
 	__atomic_store_n(&vl->nmi_pending, false, __ATOMIC_RELAXED);
 	vl->tpr = vl->esr = 0;
 	vl->icr = 0;
+	WRITE_ONCE(vl->ldr, 0);
+	WRITE_ONCE(vl->dfr, ~0U);
 	WRITE_ONCE(vl->svr, SVR_VECTOR);
 	for (int i = 0; i < NR_LVT; i++)
 		if (i != LVT_TIMER)
@@ -360,13 +330,48 @@ bool vlapic_take_boot_state(struct vcpu *v, struct hvm_boot_state *st)
 
 /* ---- IPIs (11.6, 11.12.9) ---- */
 
+/* Is @dest, a physical destination, @t's ID or a broadcast in @t's mode
+ * (11.6.2.1, 11.12.9)? */
+static bool physical_match(const struct vlapic *t, u32 dest)
+{
+	if (vlapic_x2apic_mode(t))
+		return dest == 0xffffffff || dest == t->id;
+	return dest == 0xff || dest == (t->id & 0xff);
+}
+
+/*
+ * Does the logical destination @dest address @t (11.6.2.2)?  x2APIC: the
+ * cluster in 31:16 and a bitmap of 16 in 15:0 against the derived LDR, and
+ * 0xffffffff is a broadcast (11.12.10.2, 11.12.9).  xAPIC: 8 bits against
+ * LDR 31:24 under the DFR's model, flat (a bitmap of 8) or cluster (the
+ * cluster in the high nibble, a bitmap of 4 in the low one).  Any other
+ * DFR model matches nothing, as in Xen.
+ */
+static bool logical_match(const struct vlapic *t, u32 dest)
+{
+	u32 ldr;
+
+	if (vlapic_x2apic_mode(t)) {
+		ldr = x2apic_ldr(t->id);
+		return dest == 0xffffffff ||
+		       ((dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff));
+	}
+	ldr = READ_ONCE(t->ldr) >> 24;
+	dest &= 0xff;
+	switch (DFR_MODEL(READ_ONCE(t->dfr))) {
+	case DFR_FLAT:
+		return ldr & dest;
+	case DFR_CLUSTER:
+		return (ldr >> 4) == (dest >> 4) && (ldr & dest & 0xf);
+	}
+	return false;
+}
+
 /* Does @t match the destination of an IPI from @src? */
 static bool ipi_match(const struct vlapic *src, const struct vlapic *t,
 		      u32 lo, u32 dest)
 {
-	u32 ldr;
-
-	if (!hw_enabled(t))
+	if (!vlapic_hw_enabled(t))
 		return false;
 	switch (ICR_SHORTHAND(lo)) {
 	case SH_SELF:
@@ -376,12 +381,9 @@ static bool ipi_match(const struct vlapic *src, const struct vlapic *t,
 	case SH_OTHERS:
 		return t != src;
 	}
-	if (dest == 0xffffffff)		/* broadcast, either mode */
-		return true;
-	if (!(lo & ICR_LOGICAL))
-		return dest == t->id;
-	ldr = x2apic_ldr(t->id);
-	return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+	if (lo & ICR_LOGICAL)
+		return logical_match(t, dest);
+	return physical_match(t, dest);
 }
 
 /* Deliver to one matching target.  False: stop looking (lowest priority
@@ -411,7 +413,7 @@ static bool ipi_one(struct vlapic *t, u32 lo)
 	return false;
 }
 
-static void send_ipi(struct vlapic *src, u32 lo, u32 dest)
+void vlapic_send_ipi(struct vlapic *src, u32 lo, u32 dest)
 {
 	struct domain *d = src->vcpu->domain;
 	static bool warned;
@@ -488,13 +490,13 @@ bool vlapic_lint0_extint(struct vcpu *v)
 	/* Deliberate difference: Xen's vlapic_accept_pic_intr() refuses the
 	 * PIC while the APIC is hardware-disabled; the SDM (11.4.3) passes
 	 * INTR through, and so do we. */
-	if (!hw_enabled(vl))
+	if (!vlapic_hw_enabled(vl))
 		return true;
 	return (READ_ONCE(vl->lvt[LVT_LINT0]) & (LVT_DM | LVT_MASKED)) ==
 	       (DM_EXTINT << 8);
 }
 
-/* ---- Register access (11.12.1.2, table 11-6) ---- */
+/* ---- IA32_APIC_BASE (11.4.4, 11.12.5) ---- */
 
 u64 vlapic_base_msr(struct vcpu *v)
 {
@@ -502,11 +504,15 @@ u64 vlapic_base_msr(struct vcpu *v)
 }
 
 /*
- * Mode transitions (SDM vol.3 11.12.5): disabled <-> xAPIC <->
- * x2APIC, x2APIC -> disabled; not x2APIC -> xAPIC, not disabled ->
- * x2APIC, never EXTD without EN.  Like Xen, xAPIC mode must keep the
- * default base.  xAPIC MMIO is not emulated: a guest that goes there is
- * told once in the log.
+ * Mode transitions (SDM vol.3 11.12.5, figure 11-27): disabled <-> xAPIC
+ * -> x2APIC -> disabled; never x2APIC -> xAPIC or disabled -> x2APIC
+ * directly, never EXTD without EN: those are #GP.  Leaving a mode through
+ * "disabled" keeps no register but the ID (11.12.5.1), so disabling
+ * resets the APIC, and enabling resets it again, as Xen does, to drop
+ * what the hypervisor raised meanwhile.  xAPIC -> x2APIC keeps the
+ * registers; the logical ID becomes the derived one.  Like Xen
+ * (guest_wrmsr_apic_base()), xAPIC mode must keep the default base: a
+ * moved xAPIC page is refused with #GP rather than left unemulated.
  */
 int vlapic_set_base_msr(struct vcpu *v, u64 val)
 {
@@ -514,7 +520,6 @@ int vlapic_set_base_msr(struct vcpu *v, u64 val)
 	u64 old = vl->base;
 	bool was_en = old & APIC_BASE_ENABLE, en = val & APIC_BASE_ENABLE;
 	bool was_x2 = old & APIC_BASE_EXTD, x2 = val & APIC_BASE_EXTD;
-	static bool warned;
 
 	if (val & ~(APIC_BASE_ADDR | APIC_BASE_ENABLE | APIC_BASE_EXTD |
 		    APIC_BASE_BSP))
@@ -525,105 +530,112 @@ int vlapic_set_base_msr(struct vcpu *v, u64 val)
 	if (en && !x2 && (val & APIC_BASE_ADDR) != APIC_BASE_DEFAULT)
 		return -EINVAL;
 
-	if (was_en && !en)
-		vlapic_timer_halt(vl);
-	else if (!was_en && en)
+	if (was_en != en)
 		vlapic_reset(vl);
 	vlapic_recheck(v);
-	if (en && !x2 && !warned) {
-		warned = true;
-		printk("d%u v%u: vLAPIC set to xAPIC mode, whose MMIO is not "
-		       "emulated\n", v->domain->domain_id, v->vcpu_id);
-	}
 	WRITE_ONCE(vl->base, val);
 	return 0;
 }
 
-/* The LVT index of an LVT register, or -1. */
-static int lvt_index(u32 msr)
+/* ---- The shared register file (11.4-11.8, table 11-6) ---- */
+
+/* The LVT index of register @reg, or -1. */
+static int lvt_index(unsigned int reg)
 {
-	if (msr == X2APIC_LVT_CMCI)
+	if (reg == REG_LVT_CMCI)
 		return LVT_CMCI;
-	if (msr >= X2APIC_LVT_TIMER && msr <= X2APIC_LVT_ERROR)
-		return LVT_TIMER + array_index_nospec(msr - X2APIC_LVT_TIMER,
-						      X2APIC_LVT_ERROR -
-						      X2APIC_LVT_TIMER + 1);
+	if (reg >= REG_LVT_TIMER && reg <= REG_LVT_ERROR)
+		return LVT_TIMER + array_index_nospec(reg - REG_LVT_TIMER,
+						      REG_LVT_ERROR -
+						      REG_LVT_TIMER + 1);
 	return -1;
 }
 
-int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
+int vlapic_reg_read(struct vlapic *vl, unsigned int reg, u32 *val)
 {
-	struct vlapic *vl = v->hvm->vlapic;
-	int lvt = lvt_index(msr);
+	int lvt = lvt_index(reg);
 
-	if (!vl || !x2apic_mode(vl))
-		return -EINVAL;	/* 11.12.1.2: #GP outside x2APIC mode */
 	if (lvt >= 0) {
-		*val = vl->lvt[lvt];
+		*val = READ_ONCE(vl->lvt[lvt]);
 		return 0;
 	}
-	if (msr >= X2APIC_ISR && msr < X2APIC_ISR + 8) {
-		*val = vl->isr[array_index_nospec(msr - X2APIC_ISR, 8)];
+	if (reg >= REG_ISR && reg < REG_ISR + 8) {
+		*val = vl->isr[array_index_nospec(reg - REG_ISR, 8)];
 		return 0;
 	}
-	if (msr >= X2APIC_TMR && msr < X2APIC_TMR + 8) {
+	if (reg >= REG_TMR && reg < REG_TMR + 8) {
 		*val = __atomic_load_n(&vl->tmr[array_index_nospec(
-					       msr - X2APIC_TMR, 8)],
+					       reg - REG_TMR, 8)],
 				       __ATOMIC_RELAXED);
 		return 0;
 	}
-	if (msr >= X2APIC_IRR && msr < X2APIC_IRR + 8) {
+	if (reg >= REG_IRR && reg < REG_IRR + 8) {
 		*val = __atomic_load_n(&vl->irr[array_index_nospec(
-					       msr - X2APIC_IRR, 8)],
+					       reg - REG_IRR, 8)],
 				       __ATOMIC_RELAXED);
 		return 0;
 	}
-	switch (msr) {
-	case X2APIC_ID:
-		*val = vl->id;
-		return 0;
-	case X2APIC_VERSION:
+	switch (reg) {
+	case REG_VERSION:
 		*val = VLAPIC_VERSION;
 		return 0;
-	case X2APIC_TPR:
+	case REG_TPR:
 		*val = vl->tpr;
 		return 0;
-	case X2APIC_PPR:
+	case REG_PPR:
 		*val = vlapic_ppr(vl);
 		return 0;
-	case X2APIC_LDR:
-		*val = x2apic_ldr(vl->id);
-		return 0;
-	case X2APIC_SVR:
+	case REG_SVR:
 		*val = vl->svr;
 		return 0;
-	case X2APIC_ESR:
+	case REG_ESR:
 		*val = vl->esr;
 		return 0;
-	case X2APIC_ICR:
-		*val = vl->icr;
-		return 0;
-	case X2APIC_TMICT:
+	case REG_TMICT:
 		*val = READ_ONCE(vl->tmict);
 		return 0;
-	case X2APIC_TMCCT:
+	case REG_TMCCT:
 		*val = vlapic_timer_read_tmcct(vl);
 		return 0;
-	case X2APIC_TDCR:
+	case REG_TDCR:
 		*val = READ_ONCE(vl->tdcr);
 		return 0;
 	}
-	/* EOI and SELF_IPI are write-only; the rest is reserved. */
 	return -EINVAL;
 }
 
-static int write_lvt(struct vlapic *vl, int lvt, u64 val)
+bool vlapic_reg_bits(unsigned int reg, u32 *bits)
 {
-	if (val & ~(u64)lvt_valid[lvt])
-		return -EINVAL;
-	if (lvt == LVT_TIMER && (val & LVT_TIMER_MODE) == LVT_TIMER_MODE)
-		return -EINVAL;		/* mode 3 is reserved */
-	val &= ~(u64)(LVT_STATUS | LVT_REMOTE_IRR);
+	int lvt = lvt_index(reg);
+
+	if (lvt >= 0) {
+		*bits = lvt_valid[lvt];
+		return true;
+	}
+	switch (reg) {
+	case REG_TPR:
+		*bits = 0xff;
+		return true;
+	case REG_EOI:
+	case REG_ESR:
+		*bits = 0;	/* x2APIC: non-zero is #GP (11.12.1.2) */
+		return true;
+	case REG_SVR:
+		*bits = SVR_VECTOR | SVR_ENABLED | SVR_FOCUS_DISABLED;
+		return true;
+	case REG_TMICT:
+		*bits = ~0U;
+		return true;
+	case REG_TDCR:
+		*bits = 0xb;
+		return true;
+	}
+	return false;
+}
+
+static void write_lvt(struct vlapic *vl, int lvt, u32 val)
+{
+	val &= ~(LVT_STATUS | LVT_REMOTE_IRR);
 	/* 11.4.7.2: while software-disabled, the masks stay set. */
 	if (!(vl->svr & SVR_ENABLED))
 		val |= LVT_MASKED;
@@ -635,13 +647,10 @@ static int write_lvt(struct vlapic *vl, int lvt, u64 val)
 	 * (vlapic_lint0_extint()), with no sender to kick anyone. */
 	if (lvt == LVT_LINT0)
 		vlapic_recheck(vl->vcpu);
-	return 0;
 }
 
-static int write_svr(struct vlapic *vl, u64 val)
+static void write_svr(struct vlapic *vl, u32 val)
 {
-	if (val & ~(u64)(SVR_VECTOR | SVR_ENABLED | SVR_FOCUS_DISABLED))
-		return -EINVAL;
 	WRITE_ONCE(vl->svr, val);
 	if (!(val & SVR_ENABLED)) {
 		/* 11.4.7.2: software disable masks every LVT. */
@@ -650,67 +659,105 @@ static int write_svr(struct vlapic *vl, u64 val)
 				WRITE_ONCE(vl->lvt[i], vl->lvt[i] | LVT_MASKED);
 		vlapic_timer_mask(vl);
 	}
+}
+
+void vlapic_reg_write(struct vlapic *vl, unsigned int reg, u32 val)
+{
+	int lvt = lvt_index(reg);
+
+	if (lvt >= 0) {
+		write_lvt(vl, lvt, val);
+		return;
+	}
+	switch (reg) {
+	case REG_TPR:
+		vl->tpr = val;
+		vlapic_recheck(vl->vcpu);
+		return;
+	case REG_EOI:
+		vlapic_eoi(vl);
+		vlapic_recheck(vl->vcpu);
+		return;
+	case REG_SVR:
+		write_svr(vl, val);
+		vlapic_recheck(vl->vcpu);
+		return;
+	case REG_ESR:
+		/* 11.5.3: a write latches the errors seen since the last. */
+		vl->esr = __atomic_exchange_n(&vl->pending_esr, 0,
+					      __ATOMIC_SEQ_CST);
+		return;
+	case REG_TMICT:
+		vlapic_timer_write_tmict(vl, val);
+		return;
+	case REG_TDCR:
+		vlapic_timer_write_tdcr(vl, val);
+		return;
+	}
+	BUG();
+}
+
+/* ---- The x2APIC front end: MSRs 0x800-0x8ff (11.12.1.2) ---- */
+
+int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
+{
+	struct vlapic *vl = v->hvm->vlapic;
+	unsigned int reg = msr - MSR_X2APIC_FIRST;
+	u32 r;
+
+	if (!vl || !vlapic_x2apic_mode(vl))
+		return -EINVAL;	/* 11.12.1.2: #GP outside x2APIC mode */
+	switch (reg) {
+	case REG_ID:
+		*val = vl->id;
+		return 0;
+	case REG_LDR:
+		*val = x2apic_ldr(vl->id);
+		return 0;
+	case REG_ICR:
+		*val = vl->icr;
+		return 0;
+	}
+	/* EOI and SELF_IPI are write-only; DFR, ICR_HI and the rest are
+	 * reserved. */
+	if (vlapic_reg_read(vl, reg, &r))
+		return -EINVAL;
+	*val = r;
 	return 0;
 }
 
 int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val)
 {
 	struct vlapic *vl = v->hvm->vlapic;
-	int lvt = lvt_index(msr);
+	unsigned int reg = msr - MSR_X2APIC_FIRST;
+	u32 bits;
 
-	if (!vl || !x2apic_mode(vl))
+	if (!vl || !vlapic_x2apic_mode(vl))
 		return -EINVAL;
-	if (lvt >= 0)
-		return write_lvt(vl, lvt, val);
-	switch (msr) {
-	case X2APIC_TPR:
-		if (val & ~0xffULL)
-			return -EINVAL;
-		vl->tpr = val;
-		vlapic_recheck(v);
-		return 0;
-	case X2APIC_EOI:
-		if (val)
-			return -EINVAL;	/* 11.12.1.2: non-zero EOI is #GP */
-		vlapic_eoi(vl);
-		vlapic_recheck(v);
-		return 0;
-	case X2APIC_SVR:
-		vlapic_recheck(v);
-		return write_svr(vl, val);
-	case X2APIC_ESR:
-		if (val)
-			return -EINVAL;
-		/* 11.5.3: a write latches the errors seen since the last. */
-		vl->esr = __atomic_exchange_n(&vl->pending_esr, 0,
-					      __ATOMIC_SEQ_CST);
-		return 0;
-	case X2APIC_ICR:
+	switch (reg) {
+	case REG_ICR:
 		if ((u32)val & ~ICR_VALID)
 			return -EINVAL;
 		vl->icr = val;
-		send_ipi(vl, (u32)val, val >> 32);
+		vlapic_send_ipi(vl, (u32)val, val >> 32);
 		return 0;
-	case X2APIC_TMICT:
-		if (val >> 32)
-			return -EINVAL;
-		vlapic_timer_write_tmict(vl, val);
-		return 0;
-	case X2APIC_TDCR:
-		if (val & ~0xbULL)
-			return -EINVAL;
-		vlapic_timer_write_tdcr(vl, val);
-		return 0;
-	case X2APIC_SELF_IPI:
+	case REG_SELF_IPI:
 		if (val & ~0xffULL)
 			return -EINVAL;
 		/* 11.12.11: a fixed, edge, self-addressed IPI. */
-		send_ipi(vl, (u32)val | (SH_SELF << 18), 0);
+		vlapic_send_ipi(vl, (u32)val | (SH_SELF << 18), 0);
 		return 0;
+	case REG_LVT_TIMER:
+		if ((val & LVT_TIMER_MODE) == LVT_TIMER_MODE)
+			return -EINVAL;		/* mode 3 is reserved */
+		break;
 	}
-	/* Read-only (ID, version, PPR, LDR, ISR/TMR/IRR, current count)
-	 * and reserved registers. */
-	return -EINVAL;
+	/* Read-only (ID, version, PPR, LDR, ISR/TMR/IRR, current count),
+	 * reserved registers and reserved bits (EOI and ESR take 0 only). */
+	if (!vlapic_reg_bits(reg, &bits) || (val & ~(u64)bits))
+		return -EINVAL;
+	vlapic_reg_write(vl, reg, val);
+	return 0;
 }
 
 /* ---- Lifetime ---- */

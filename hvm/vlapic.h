@@ -1,9 +1,12 @@
 /*
  * The virtual local APIC of an HVM/PVH vCPU (docs/xen-abi.md §A.9(b),
- * §F.5).  x2APIC only: every vCPU starts with IA32_APIC_BASE.EXTD|EN set,
- * so Linux keeps x2APIC mode ("x2apic: enabled by BIOS") and all APIC
- * accesses are MSR exits (0x800-0x8ff); the xAPIC MMIO page is not
- * emulated.  APIC ID = 2 * vcpu_id, as Xen (the dom0 MADT lists the same).
+ * §F.5).  Every vCPU starts with IA32_APIC_BASE.EXTD|EN set, so Linux
+ * keeps x2APIC mode ("x2apic: enabled by BIOS") and its APIC accesses are
+ * MSR exits (0x800-0x8ff).  A guest may leave x2APIC mode through
+ * "disabled" for xAPIC mode (SDM vol.3 11.12.5); then the APIC is the
+ * 4 KiB MMIO page at the default base 0xfee00000, served through
+ * hvm/mmio.c's table (vlapic_mmio_ops, hvm/io_handlers.h).  APIC ID =
+ * 2 * vcpu_id in both modes, as Xen (the dom0 MADT lists the same).
  *
  * Delivery: hvm/resume.c asks vlapic_pending_irq() before each entry and
  * calls vlapic_ack_irq() once the vendor accepted the vector; senders
@@ -27,7 +30,8 @@ void vlapic_migrate_timer(struct vcpu *v, unsigned int cpu);
 
 /* IA32_APIC_BASE (MSR 0x1b) and the x2APIC registers.  0, or -EINVAL
  * when the access must raise #GP (reserved register, bad value,
- * read-only register...). */
+ * read-only register, an invalid mode transition, an x2APIC register
+ * outside x2APIC mode...). */
 u64 vlapic_base_msr(struct vcpu *v);
 int vlapic_set_base_msr(struct vcpu *v, u64 val);
 int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val);

@@ -1,8 +1,9 @@
 /*
- * What hvm/vlapic.c and hvm/vlapic_timer.c share, and no one else: the
- * vLAPIC's state and the calls between the two files.  Everyone else uses
- * hvm/vlapic.h.  Who may write which field, and under what, is set out
- * atop vlapic.c.
+ * What the vLAPIC's files share, and no one else: the state, the register
+ * numbers and the calls between vlapic.c (the register file, IPIs, the
+ * x2APIC MSRs), vlapic_xapic.c (the xAPIC MMIO page) and vlapic_timer.c.
+ * Everyone else uses hvm/vlapic.h.  Who may write which field, and under
+ * what, is set out atop vlapic.c.
  */
 #ifndef HVM_VLAPIC_INTERNAL_H
 #define HVM_VLAPIC_INTERNAL_H
@@ -11,8 +12,60 @@
 #include <xen/time.h>
 #include <xen/timer.h>
 #include <xen/types.h>
+#include <asm/msr-index.h>	/* APIC_BASE_* */
+#include <asm/processor.h>	/* READ_ONCE() */
 
 struct vcpu;
+
+/*
+ * The registers by number: xAPIC offset / 16 = x2APIC MSR - 0x800 (SDM
+ * vol.3 table 11-6).  One register file serves both modes; DFR and ICR_HI
+ * exist in xAPIC mode only, SELF_IPI in x2APIC mode only (11.12.1.2).
+ */
+#define REG_ID 0x02
+#define REG_VERSION 0x03
+#define REG_TPR 0x08
+#define REG_PPR 0x0a
+#define REG_EOI 0x0b
+#define REG_LDR 0x0d
+#define REG_DFR 0x0e
+#define REG_SVR 0x0f
+#define REG_ISR 0x10			/* 8 registers each */
+#define REG_TMR 0x18
+#define REG_IRR 0x20
+#define REG_ESR 0x28
+#define REG_LVT_CMCI 0x2f
+#define REG_ICR 0x30			/* x2APIC: all 64 bits; xAPIC: ICR_LO */
+#define REG_ICR_HI 0x31
+#define REG_LVT_TIMER 0x32		/* ...thermal, PMC, LINT0, LINT1, error */
+#define REG_LVT_ERROR 0x37
+#define REG_TMICT 0x38
+#define REG_TMCCT 0x39
+#define REG_TDCR 0x3e
+#define REG_SELF_IPI 0x3f
+#define NR_REGS 0x40
+
+/* IA32_APIC_BASE (SDM vol.3 11.4.4, 11.12.1). */
+#define APIC_BASE_ADDR 0x000ffffffffff000ULL
+#define APIC_BASE_DEFAULT 0xfee00000ULL
+
+/* ICR (11.6.1). */
+#define ICR_VECTOR 0xffU
+#define ICR_DM(lo) (((lo) >> 8) & 7)
+#define ICR_LOGICAL (1U << 11)
+#define ICR_STATUS (1U << 12)		/* xAPIC: delivery status */
+#define ICR_ASSERT (1U << 14)
+#define ICR_LEVEL (1U << 15)
+#define ICR_SHORTHAND(lo) (((lo) >> 18) & 3)
+#define ICR_XAPIC_DEST 0xff000000U	/* ICR_HI: 8-bit destination */
+
+/* xAPIC logical addressing (11.6.2.2): LDR 31:24 holds the logical ID;
+ * DFR 31:28 the model (flat 0xf, cluster 0), the rest reads as ones. */
+#define XAPIC_LDR_ID 0xff000000U
+#define DFR_MODEL(dfr) ((dfr) >> 28)
+#define DFR_FLAT 0xfU
+#define DFR_CLUSTER 0x0U
+#define DFR_ONES 0x0fffffffU
 
 /* LVT entries (SDM vol.3 11.5.1). */
 #define LVT_VECTOR 0xffU
@@ -32,7 +85,8 @@ enum { LVT_TIMER, LVT_THERMAL, LVT_PMC, LVT_LINT0, LVT_LINT1, LVT_ERROR,
 
 struct vlapic {
 	struct vcpu *vcpu;
-	u32 id;				/* x2APIC ID = 2 * vcpu_id */
+	u32 id;				/* x2APIC ID = 2 * vcpu_id; the xAPIC
+					 * ID is its low 8 bits; fixed */
 	u64 base;			/* IA32_APIC_BASE; owner writes */
 
 	/* Any pCPU; atomics only. */
@@ -45,7 +99,8 @@ struct vlapic {
 	/* The owner only. */
 	u32 isr[8];
 	u32 tpr, svr, esr;
-	u64 icr;
+	u64 icr;			/* xAPIC: ICR_HI in 63:32 */
+	u32 ldr, dfr;			/* xAPIC mode's; others READ_ONCE() */
 	u32 lvt[NR_LVT];		/* LVT_TIMER: also under timer_lock */
 
 	/* The timer, under timer_lock (taken in vlapic_timer.c only). */
@@ -57,9 +112,46 @@ struct vlapic {
 	s_time_t expires;		/* set_timer() deadline, 0: not armed */
 };
 
+static inline bool vlapic_hw_enabled(const struct vlapic *vl)
+{
+	return READ_ONCE(vl->base) & APIC_BASE_ENABLE;
+}
+
+static inline bool vlapic_x2apic_mode(const struct vlapic *vl)
+{
+	return (READ_ONCE(vl->base) & (APIC_BASE_ENABLE | APIC_BASE_EXTD)) ==
+	       (APIC_BASE_ENABLE | APIC_BASE_EXTD);
+}
+
+static inline bool vlapic_xapic_mode(const struct vlapic *vl)
+{
+	return (READ_ONCE(vl->base) & (APIC_BASE_ENABLE | APIC_BASE_EXTD)) ==
+	       APIC_BASE_ENABLE;
+}
+
 /* vlapic.c: an interrupt from a local source or the hypervisor (11.5.2:
  * vectors 0-15 are illegal and only set ESR). */
 void vlapic_deliver_local(struct vlapic *vl, u8 vec);
+
+/*
+ * vlapic.c: the registers both modes share (every one but ID, LDR, DFR,
+ * ICR, ICR_HI and SELF_IPI, which each mode's front end keeps itself).
+ * Pre: the owner.
+ *  - vlapic_reg_read(): the value, or -EINVAL for a write-only, reserved
+ *    or front-end register.
+ *  - vlapic_reg_bits(): false if @reg is not a shared writable register,
+ *    else true with the bits a write may set in *@bits (11.4-11.6): an
+ *    x2APIC write beyond them is #GP, an xAPIC write loses them.
+ *  - vlapic_reg_write(): Pre: vlapic_reg_bits(@reg) and @val within them.
+ */
+int vlapic_reg_read(struct vlapic *vl, unsigned int reg, u32 *val);
+bool vlapic_reg_bits(unsigned int reg, u32 *bits);
+void vlapic_reg_write(struct vlapic *vl, unsigned int reg, u32 val);
+
+/* vlapic.c: send the IPI of ICR low half @lo to @dest, a destination in
+ * the sender's mode's format (x2APIC: 32 bits; xAPIC: 8).  Pre: the
+ * owner of @src. */
+void vlapic_send_ipi(struct vlapic *src, u32 lo, u32 dest);
 
 /*
  * vlapic_timer.c: the APIC timer (11.5.4).  Each call takes timer_lock

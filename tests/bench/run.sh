@@ -39,17 +39,23 @@ figure() {	# figure LOG NAME -> ticks/op of the first matching line
 run_guest hypercall 1 "$G/bench.elf"
 hc=$(figure "$OUT/hypercall.log" null-hypercall)
 cpuid=$(figure "$OUT/hypercall.log" cpuid-exit)
+portrd=$(figure "$OUT/hypercall.log" port-read)
+mmiord=$(figure "$OUT/hypercall.log" mmio-read)
 run_guest yield-alone 2 "$G/controller.elf sleep=1000,$G/bench.elf domain=y1,,pin=1 yield yields=20000"
 y1=$(figure "$OUT/yield-alone.log" yield)
 run_guest yield-pair 2 "$G/controller.elf sleep=1500,$G/bench.elf domain=y1,,pin=1 yield yields=20000,$G/bench.elf domain=y2,,pin=1 yield yields=20000"
 y2=$(figure "$OUT/yield-pair.log" yield)
-for v in hc cpuid y1 y2; do
+for v in hc cpuid portrd mmiord y1 y2; do
 	[ -n "${!v}" ] || { echo "bench: a guest figure is missing (see $OUT/*.log)" >&2; exit 1; }
 done
 echo
 printf '%-40s %10s\n' "guest round trip (-icount shift=0)" "instr/op"
 printf '%-40s %10s\n' "null hypercall (xen_version)" "$hc"
 printf '%-40s %10s\n' "CPUID exit (leaf 0x40000000)" "$cpuid"
+printf '%-40s %10s\n' "port read, unclaimed (in the hypervisor)" "$portrd"
+printf '%-40s %10s\n' "MMIO read of a hole (emulator, null)" "$mmiord"
+printf '%-40s %10s\n' "  ratio MMIO read : null hypercall" \
+	"$(awk -v a="$mmiord" -v b="$hc" 'BEGIN { printf "%.2f", a / b }')"
 printf '%-40s %10s\n' "SCHEDOP_yield, alone on its pCPU" "$y1"
 # Paired, each op is one yield by each domain: two switches per op.
 printf '%-40s %10s\n' "context switch (yield pair: op / 2)" "$((y2 / 2))"

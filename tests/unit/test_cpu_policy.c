@@ -429,7 +429,7 @@ TEST(beyond_max_is_dropped)
 	cpuid_of(&vcpu1, 1, 0, &r);
 	CHECK(!(r.ecx & (1U << (F(VMX) % 32))));
 	CHECK(!(r.ecx & (1U << (F(SSE4_1) % 32))));
-	/* X2APIC stays (the vLAPIC has no xAPIC mode). */
+	/* X2APIC stays (every vCPU starts in x2APIC mode). */
 	CHECK_EQ(set_leaf1(0, 1U << (F(X2APIC) % 32)), 0);
 	CHECK(offers(dom.cpu_policy, F(X2APIC)));
 	/* ARCH_CAPABILITIES: only the maximum's bits. */

@@ -3,8 +3,11 @@
  * where the TSC advances one tick per guest instruction, so these figures
  * count instructions through the hypervisor, not host speed):
  *   null hypercall round trip (xen_version XENVER_version, direct VMCALL/
- *   VMMCALL), CPUID exit round trip (leaf 0x40000000), and SCHEDOP_yield
- *   (with `yield`: run two of these on one pCPU to measure a switch).
+ *   VMMCALL), CPUID exit round trip (leaf 0x40000000), a port read and an
+ *   MMIO read the hypervisor answers itself (a port and an address nobody
+ *   claims: the port exit alone, then the nested page fault, instruction
+ *   emulator and null handler), and SCHEDOP_yield (with `yield`: run two
+ *   of these on one pCPU to measure a switch).
  * Each result is one line "bench: <name> <ticks> ticks/op over <n> ops".
  */
 #include "lib.h"
@@ -36,6 +39,33 @@ static void bench_cpuid(void)
 	       per_op(t0, rdtsc(), OPS), OPS);
 }
 
+static void bench_port_read(void)
+{
+	u64 t0 = rdtsc();
+
+	for (int i = 0; i < OPS; i++)
+		inl(0x2a0);
+	printf("bench: port-read %lu ticks/op over %u ops\n",
+	       per_op(t0, rdtsc(), OPS), OPS);
+}
+
+/* A 2 MiB slot of the identity map well above RAM: nothing is there. */
+static void bench_mmio_read(void)
+{
+	u64 hole = ((memmap_ram_end() + (4UL << 20) - 1) & ~((2UL << 20) - 1)) +
+		   (2UL << 20);
+	volatile u32 *m = (volatile u32 *)hole;
+	u64 t0;
+
+	if (hole + 4096 > IDENTITY_MAP_END)
+		return;
+	t0 = rdtsc();
+	for (int i = 0; i < OPS; i++)
+		(void)*m;
+	printf("bench: mmio-read %lu ticks/op over %u ops\n",
+	       per_op(t0, rdtsc(), OPS), OPS);
+}
+
 static void bench_yield(void)
 {
 	u64 n = OPS, t0;
@@ -55,6 +85,8 @@ int main(void)
 	} else {
 		bench_hypercall();
 		bench_cpuid();
+		bench_port_read();
+		bench_mmio_read();
 	}
 	return report_result();
 }

@@ -259,6 +259,9 @@ int wrmsr_safe(u32 msr, u64 val);
 /* Deliver @vec on interrupt stack @ist (1-7), which starts at @stack_top. */
 void trap_set_ist(unsigned int vec, unsigned int ist, void *stack_top);
 
+/* Interrupts: @fn runs for vector @vec (32-255) with IF = 0 and does its
+ * own EOI; without a handler an interrupt is unexpected (ERROR). */
+void irq_set_handler(unsigned int vec, void (*fn)(unsigned int vec));
 /* Replace the IDT by a zero-limit one: any exception then triple-faults. */
 void idt_disable(void);
 

@@ -96,6 +96,14 @@ void trap_set_ist(unsigned int vec, unsigned int ist, void *stack_top)
 	idt[vec].ist = ist;
 }
 
+static void (*irq_handlers[256])(unsigned int vec);
+
+void irq_set_handler(unsigned int vec, void (*fn)(unsigned int vec))
+{
+	if (vec >= 32 && vec < 256)
+		__atomic_store_n(&irq_handlers[vec], fn, __ATOMIC_RELEASE);
+}
+
 void idt_disable(void)
 {
 	struct desc_ptr p = { 0, 0 };
@@ -138,7 +146,14 @@ void trap_handle(struct trap_frame *f);
 void trap_handle(struct trap_frame *f)
 {
 	const struct extable_entry *e;
+	void (*irq)(unsigned int vec);
 
+	if (f->vector >= 32 && f->vector < 256 &&
+	    (irq = __atomic_load_n(&irq_handlers[f->vector],
+				   __ATOMIC_ACQUIRE))) {
+		irq(f->vector);
+		return;
+	}
 	for (e = __start_extable; e < __stop_extable; e++) {
 		if (e->from == f->rip && f->vector < 32) {
 			record(f);

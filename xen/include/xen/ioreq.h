@@ -47,6 +47,12 @@ enum ioreq_route {
 enum ioreq_route ioreq_send_pio(struct vcpu *v, u16 port, unsigned int size,
 				bool in, u32 val);
 
+/* The same for an MMIO access of @size (1, 2, 4 or 8) at guest-physical
+ * @gpa, decoded by the instruction emulator (an IOREQ_TYPE_COPY request;
+ * @val: what a write stores). */
+enum ioreq_route ioreq_send_mmio(struct vcpu *v, u64 gpa, unsigned int size,
+				 bool write, u64 val);
+
 /* XENMEM_acquire_resource: Xen's ioreq_server_max_frames() (the buffered
  * page and the synchronous pages, whatever the id). */
 unsigned int ioreq_server_max_frames(const struct domain *d);
