@@ -5,7 +5,7 @@
 #   guest_cases_vmx       Bochs (Intel VMX + EPT): cpuid, hypercall,
 #                         x86_policy, sensitive, hlt_timer, realmode,
 #                         fpu, hostile domUs triplefault and db_loop,
-#                         hostile_dom0, many_timers, timer_window
+#                         hostile_dom0, many_timers, timer_window, pit
 #   guest_cases_vmx_long  Bochs: every case (make test-long)
 #
 # The hypervisor's log lines relied on:
@@ -246,6 +246,22 @@ guest_xapic() {
 	local rig=$1 t=$2 name="$1: guest xapic (the vLAPIC's MMIO page: timer, IPIs)"
 	guest_run "$rig" xapic "$t" 2 "xapic.elf"
 	guest_expect_success "$name" "xapic: PASS: IPI to vCPU 1 through ICR_HI/ICR_LO" &&
+		pass "$name"
+}
+
+# pit: a domain with the emulated platform (domain=pit,platform) beside
+# dom0: PIT channel 2 polled as Linux calibrates, channel 0 at 1 kHz
+# through the PIC and the BSP's LINT0 (VIA pic) or through IO-APIC pin 2
+# (VIA ioapic), counted against system time (tests/guests/pit).
+guest_pit() {
+	local rig=$1 t=$2 via=$3 sleep=$4 name="$1: guest pit (PIT ticks through the ${3^^})" id
+	guest_run "$rig" "pit-$via" "$t" 1 "controller.elf sleep=$sleep" \
+		"pit.elf domain=pit,platform via=$via"
+	guest_expect_success "$name" || return
+	id=$(guest_domid "$LOG" pit)
+	[ -n "$id" ] || { fail "$name" "no 'd<id>: \"pit\" built' line" "$LOG"; return; }
+	expect_lines "$name" "$LOG" "\(d$id\) pit: PASS: channel 2 mode 0" \
+		"\(d$id\) pit: PASS: .*ticks in [0-9]+ ms" "\(d$id\) Test result: SUCCESS" &&
 		pass "$name"
 }
 
@@ -612,6 +628,8 @@ guest_cases_svm() {
 	guest_portio qemu 60
 	guest_mmio qemu 60
 	guest_xapic qemu 90
+	guest_pit qemu 90 pic 4000
+	guest_pit qemu 90 ioapic 4000
 	guest_console_io qemu 90
 	guest_as_domu qemu 60 cpuid
 	guest_as_domu qemu 60 hypercall
@@ -648,6 +666,7 @@ guest_cases_vmx() {
 	guest_hlt_timer bochs 240
 	guest_realmode bochs 240
 	guest_mmio bochs 240
+	guest_pit bochs 300 pic 15000
 	guest_fpu bochs 300 1 3000 200
 	guest_hostile bochs 300 1500 20 triplefault
 	guest_hostile bochs 300 1500 20 db_loop
@@ -666,6 +685,8 @@ guest_cases_vmx_long() {
 	guest_hlt_timer bochs 300
 	guest_portio bochs 240
 	guest_mmio bochs 240
+	guest_pit bochs 300 pic 15000
+	guest_pit bochs 300 ioapic 15000
 	guest_xapic bochs 300
 	guest_as_domu bochs 300 cpuid
 	guest_as_domu bochs 300 hypercall
