@@ -93,6 +93,25 @@ struct domain *domain_by_id(u16 domid)
 	return d;
 }
 
+struct domain *domain_first_from(u16 domid)
+{
+	struct domain *d, *best = NULL;
+	unsigned long f;
+
+	f = spin_lock_irqsave(&domlist_lock);
+	/* The list is unsorted: one pass for the smallest id at or above,
+	 * skipping the dying whose last reference is gone. */
+	for (d = domain_list; d; d = d->next_in_list)
+		if (d->domain_id >= domid && d->domain_id < DOMID_FIRST_RESERVED &&
+		    (!best || d->domain_id < best->domain_id) &&
+		    ref_read(&d->refcnt))
+			best = d;
+	if (best && !ref_get_live(&best->refcnt))
+		best = NULL;
+	spin_unlock_irqrestore(&domlist_lock, f);
+	return best;
+}
+
 void get_domain(struct domain *d)
 {
 	/* Saturation would need 2^30 simultaneous holders: a bug. */

@@ -406,17 +406,6 @@ static bool copies_back(u32 cmd)
 	return false;
 }
 
-/* getdomaininfo: Xen answers the first domain with an id >= the one
- * asked (that is how the tools enumerate). */
-static struct domain *first_domain_from(domid_t id)
-{
-	struct domain *best = NULL;
-
-	for (domid_t i = id; i < DOMID_FIRST_RESERVED && !best; i++)
-		best = domain_by_id(i);
-	return best;
-}
-
 /* The largest save image accepted from the toolstack: header, a CPU and
  * an MTRR record per vCPU, end, with room to spare (Xen bounds it only
  * by its heap). */
@@ -573,7 +562,7 @@ long do_domctl(struct vcpu *v, struct hypercall_args *args)
 			return op.cmd == XEN_DOMCTL_getdomaininfo ? -EINVAL :
 								    -ESRCH;
 		d = op.cmd == XEN_DOMCTL_getdomaininfo ?
-		    first_domain_from(op.domain) : domain_by_id(op.domain);
+		    domain_first_from(op.domain) : domain_by_id(op.domain);
 		if (!d)
 			return -ESRCH;
 		if (not_on_self(op.cmd) && d == v->domain)

@@ -106,18 +106,18 @@ static long getdomaininfolist(struct vcpu *v,
 	u32 n = 0;
 
 	/* In domid order, as Xen's sorted list gives them. */
-	for (domid_t id = l->first_domain; id < DOMID_FIRST_RESERVED &&
-					   n < l->max_domains; id++) {
-		struct domain *d = domain_by_id(id);
+	for (u32 id = l->first_domain; id < DOMID_FIRST_RESERVED &&
+				       n < l->max_domains; n++) {
+		struct domain *d = domain_first_from(id);
 
 		if (!d)
-			continue;
+			break;
+		id = d->domain_id + 1;
 		domain_get_info(d, &info);
 		put_domain(d);
 		if (copy_to_guest(v, buf + (u64)n * sizeof(info), &info,
 				  sizeof(info)))
 			return -EFAULT;
-		n++;
 	}
 	l->num_domains = n;
 	return 0;
@@ -187,13 +187,13 @@ static long cpupool_op(struct vcpu *v, struct xen_sysctl_cpupool_op *cp)
 		/* "The first pool with an id >= cpupool_id". */
 		if (cp->cpupool_id > 0)
 			return -ENOENT;
-		for (domid_t id = 0; id < DOMID_FIRST_RESERVED; id++) {
-			struct domain *d = domain_by_id(id);
+		for (u32 id = 0; id < DOMID_FIRST_RESERVED; n_dom++) {
+			struct domain *d = domain_first_from(id);
 
-			if (d) {
-				n_dom++;
-				put_domain(d);
-			}
+			if (!d)
+				break;
+			id = d->domain_id + 1;
+			put_domain(d);
 		}
 		cp->cpupool_id = 0;
 		cp->sched_id = XEN_SCHEDULER_CREDIT;

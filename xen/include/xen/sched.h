@@ -270,6 +270,9 @@ void domain_print_runstates(void);
  * domain here).  Dying domains are found too (callers that must refuse
  * them check is_dying).  Drop the reference with put_domain(). */
 struct domain *domain_by_id(u16 domid);
+/* The live domain with the smallest id >= @domid (referenced; put it),
+ * or NULL: how Xen's getdomaininfo and getdomaininfolist enumerate. */
+struct domain *domain_first_from(u16 domid);
 /* Another reference to a domain the caller holds one on (or runs in). */
 void get_domain(struct domain *d);
 void put_domain(struct domain *d);
