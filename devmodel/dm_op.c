@@ -166,11 +166,9 @@ static int set_mem_type(struct domain *d, struct xen_dm_op_set_mem_type *m)
 /* XEN_DMOP_inject_msi (Xen's hvm_inject_msi() and vmsi_deliver()).  The
  * MSI address holds the destination in bits 19:12 and the logical mode
  * in bit 2, the data the vector in 7:0 and the delivery mode in 10:8
- * (SDM vol.3 11.11).  The physical destination is the APIC ID (2 x vCPU
- * id, in either APIC mode); the logical one matches cluster 0's bit of
- * each x2APIC ID (SDM vol.3 10.12.10.2), as the vLAPICs start in x2APIC
- * mode: a vLAPIC a guest put in xAPIC mode is not matched by its own LDR
- * and DFR here yet. */
+ * (SDM vol.3 11.11).  Each vLAPIC matches the destination in its own mode
+ * (vlapic_match_dest(), as the IO-APIC's messages are matched), so a
+ * guest that put its APICs in xAPIC mode is reached by its LDR/DFR. */
 static int inject_msi(struct domain *d, u64 addr, u32 data)
 {
 	unsigned int dest = ((u32)addr >> 12) & 0xff;
@@ -188,11 +186,9 @@ static int inject_msi(struct domain *d, u64 addr, u32 data)
 		return -EINVAL;
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
-		unsigned int id = 2 * i;
-		bool match = logical ? !(id >> 4) && (dest & (1U << (id & 0xf))) :
-				       dest == id;
 
-		if (!v || !match)
+		if (!v || !vlapic_enabled(v) ||
+		    !vlapic_match_dest(v, dest, logical))
 			continue;
 		vlapic_set_irq(v, vector);
 		/* Lowest priority: any one of the matches (Xen picks by

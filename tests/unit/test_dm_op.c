@@ -19,6 +19,21 @@ static struct {
 	unsigned int count;
 } msi[NDOMS][NV];
 
+/* The vLAPICs: enabled, in x2APIC mode with ID 2 x vCPU id (physical
+ * destinations) and the LDR's cluster 0 bit (logical ones). */
+bool vlapic_enabled(struct vcpu *v)
+{
+	return true;
+}
+
+bool vlapic_match_dest(struct vcpu *v, u32 dest, bool logical)
+{
+	unsigned int id = 2 * v->vcpu_id;
+
+	return logical ? !(id >> 4) && (dest & (1U << (id & 0xf))) :
+			 dest == id;
+}
+
 void vlapic_set_irq(struct vcpu *v, u8 vec)
 {
 	msi[v->domain->domain_id][v->vcpu_id].vec = vec;
