@@ -667,6 +667,8 @@ guest_cases_vmx() {
 	guest_realmode bochs 240
 	guest_mmio bochs 240
 	guest_pit bochs 300 pic 15000
+	guest_pit bochs 300 ioapic 15000
+	guest_xapic bochs 300
 	guest_fpu bochs 300 1 3000 200
 	guest_hostile bochs 300 1500 20 triplefault
 	guest_hostile bochs 300 1500 20 db_loop
