@@ -27,7 +27,7 @@ cfg() {	# cfg NAME CMDLINE
 	kernel = "/test/dmtest.elf"
 	cmdline = "$2"
 	memory = 32
-	vcpus = 1
+	vcpus = 2
 	EOF
 }
 state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
@@ -69,6 +69,8 @@ check "no check failed in the guest" sh -c "! xl dmesg | grep -q '(d$DOMID) dmte
 kill "$DM" 2>/dev/null
 wait "$DM" 2>/dev/null
 dm_log dm1
+check "a second server lived and died" grep -q "test-dm: a second server" /tmp/dm1-dm.log
+check "the device model bound both vCPUs' ports" grep -q "test-dm: ready: .* 2 vCPU(s)" /tmp/dm1-dm.log
 check "the device model saw nothing unexpected" sh -c "! grep -q FAIL /tmp/dm1-dm.log"
 check "out 1/2/4 bytes arrived" sh -c "grep -qxF 'test-dm: w port 0xc001 1 0x5a' /tmp/dm1-dm.log &&
 	grep -qxF 'test-dm: w port 0xc002 2 0xbeef' /tmp/dm1-dm.log &&

@@ -205,6 +205,47 @@ static void handle_slot(unsigned int v)
 		die("xenevtchn_notify");
 }
 
+/*
+ * The rest of a server's life, on a second server that serves nothing:
+ * with the buffered ring (two frames through acquire_resource, ring
+ * first), a range claimed and given back, enabled, disabled, destroyed -
+ * what QEMU does at its exit - while the domain is still paused.
+ */
+static void server_lifecycle(void)
+{
+	xenforeignmemory_resource_handle *res;
+	evtchn_port_t bufport = 0;
+	ioservid_t id;
+	void *addr = NULL;
+
+	if (xendevicemodel_create_ioreq_server(dmod, domid,
+					       HVM_IOREQSRV_BUFIOREQ_ATOMIC, &id) < 0)
+		die("second server: create");
+	if (xendevicemodel_get_ioreq_server_info(dmod, domid, id, NULL, NULL,
+						 &bufport) < 0 || !bufport)
+		die("second server: no buffered port");
+	res = xenforeignmemory_map_resource(fmem, domid,
+					    XENMEM_resource_ioreq_server, id,
+					    XENMEM_resource_ioreq_server_frame_bufioreq,
+					    2, &addr, PROT_READ | PROT_WRITE, 0);
+	if (!res)
+		die("second server: map the ring and the slots");
+	if (xendevicemodel_map_io_range_to_ioreq_server(dmod, domid, id, 1,
+			DMT_MMIO, DMT_MMIO + DMT_MMIO_LEN - 1) < 0 ||
+	    xendevicemodel_unmap_io_range_from_ioreq_server(dmod, domid, id, 1,
+			DMT_MMIO, DMT_MMIO + DMT_MMIO_LEN - 1) < 0)
+		die("second server: claim and give back a range");
+	if (xendevicemodel_set_ioreq_server_state(dmod, domid, id, 1) < 0 ||
+	    xendevicemodel_set_ioreq_server_state(dmod, domid, id, 0) < 0)
+		die("second server: enable and disable");
+	if (xenforeignmemory_unmap_resource(fmem, res) < 0)
+		die("second server: unmap");
+	if (xendevicemodel_destroy_ioreq_server(dmod, domid, id) < 0)
+		die("second server: destroy");
+	printf("test-dm: a second server (%u, buffered port %u) created, "
+	       "mapped, enabled, disabled, destroyed\n", id, bufport);
+}
+
 static void setup(void)
 {
 	xenforeignmemory_resource_handle *res;
@@ -220,6 +261,7 @@ static void setup(void)
 		die("xendevicemodel_nr_vcpus");
 	if (nr_vcpus > MAX_VCPUS)
 		nr_vcpus = MAX_VCPUS;
+	server_lifecycle();
 	if (xendevicemodel_create_ioreq_server(dmod, domid,
 					       HVM_IOREQSRV_BUFIOREQ_OFF, &sid) < 0)
 		die("xendevicemodel_create_ioreq_server");
