@@ -323,7 +323,9 @@ linux_xl_life_case() {
 # libxenforeignmemory and libxenevtchn, serves the ports, MMIO page and
 # PCI device of the test guest tests/guests/dmtest, which checks every
 # answer; then two guests whose device model is killed (or exits) while
-# their vCPU waits on a request are destroyed, with all memory back.
+# their vCPU waits on a request are destroyed, a device model that resets
+# the slot answers all ones, one that sets a state that is none crashes
+# its guest (only it), with all memory back.
 linux_xl_dm_case() {
 	local name="linux svm: a device model in dom0 serves an xl guest's ports, MMIO and PCI config"
 
@@ -337,8 +339,10 @@ linux_xl_dm_case() {
 		"xl-dm: PASS: add \[mmio\]: the read, then the sum written" \
 		"xl-dm: PASS: dm2: xl destroy exits 0" \
 		"xl-dm: PASS: dm3: xl destroy exits 0" \
+		"xl-dm: PASS: dm4: a reset slot answered all ones" \
+		"d[0-9]+: crashed: ioreq server 0, vCPU 0: device model set ioreq state 7" \
 		"xl-dm: PASS: all memory back" \
-		"!\(d[0-9]+\) dmtest: FAIL|d[0-9]+: crashed|FATAL|Panic" &&
+		"!\(d[0-9]+\) dmtest: FAIL|d0: crashed|FATAL|Panic" &&
 		pass "$name"
 }
 

@@ -9,6 +9,9 @@
 #   - a guest whose device model is killed (kill -9) while its vCPU waits
 #     on a request, and one whose device model exits in the middle of a
 #     request: the guest stays blocked, xl destroy removes it;
+#   - a device model that sets the slot back to NONE (the read gives all
+#     ones) and one that answers with a state that is none (the guest is
+#     crashed, preserved by on_crash, destroyed);
 #   - all memory back at the end.
 # One "xl-dm: PASS|FAIL" line per check (tests/linux/checks.sh); the
 # device models' logs and the guests' lines of xl dmesg are copied into
@@ -121,7 +124,37 @@ check "dm3: still there after its device model died ($(state dm3))" sh -c "xl li
 run_prefixed xl-destroy-dm3 xl destroy dm3
 check "dm3: xl destroy exits 0" [ "$RC" = 0 ]
 check "dm3 is gone" sh -c '! xl list | grep -q "^dm3 "'
-xl dmesg | grep -E "\(d[0-9]+\) dmtest: (reading|it answered)|ioreq" | sed 's/^/dmesg: /'
+
+# --- Resets the slot: the read gives all ones, the device model goes on ----
+start dm4 ones --reset 0x300007e0
+xl unpause dm4
+i=0
+while xl list dm4 >/dev/null 2>&1 && [ "$i" -lt 120 ]; do sleep 1; i=$((i + 1)); done
+kill "$DM" 2>/dev/null
+wait "$DM" 2>/dev/null
+dm_log dm4
+xl dmesg | grep "(d$DOMID) " | sed 's/^/guest4: /'
+check "dm4: a reset slot answered all ones and the next request was served" \
+	sh -c "xl dmesg | grep -q '(d$DOMID) Test result: SUCCESS'"
+
+# --- Answers with a state that is none: the guest is crashed, nothing else --
+cfg dm5 stall
+echo 'on_crash = "preserve"' >>/tmp/dm5.cfg
+run_prefixed xl-create-dm5 xl create -p /tmp/dm5.cfg
+DOMID=$(xl domid dm5 2>/dev/null)
+/test/test-dm --bad-state 0x300007e0 "$DOMID" >/tmp/dm5-dm.log 2>&1 &
+DM=$!
+check "dm5: the device model is ready for d$DOMID" wait_for /tmp/dm5-dm.log "test-dm: ready" 30
+xl unpause dm5
+i=0
+while ! state dm5 | grep -q c && [ "$i" -lt 60 ]; do sleep 1; i=$((i + 1)); done
+check "dm5: a slot with no state crashes the guest ($(state dm5))" sh -c "xl list dm5 | awk 'NR == 2 { print \$5 }' | grep -q c"
+kill "$DM" 2>/dev/null
+wait "$DM" 2>/dev/null
+dm_log dm5
+run_prefixed xl-destroy-dm5 xl destroy dm5
+check "dm5 is gone" sh -c '! xl list | grep -q "^dm5 "'
+xl dmesg | grep -E "\(d[0-9]+\) dmtest: (reading|it answered)|ioreq|crash" | sed 's/^/dmesg: /'
 
 free1=$(wait_free "$free0")
 check "all memory back ($free0 MiB free before, $free1 after)" [ "$free1" -ge "$free0" ]

@@ -13,7 +13,9 @@
  * Command line: "mmio2=ADDR" - the device model claims a second page at
  * ADDR, right after the guest's RAM, for a load across the two;
  * "stall" - read DMT_STALL, which the device model never answers (the
- * hostile half of the scenario), and do nothing else.
+ * hostile half of the scenario), and do nothing else; "ones" - the same,
+ * from a device model that resets the slot instead of answering: the
+ * read must give all ones.
  */
 #include "lib.h"
 #include "device.h"
@@ -344,6 +346,15 @@ int main(void)
 		report_info("reading the register the device model never answers");
 		report_info("it answered %#x", *(volatile u32 *)DMT_STALL);
 		return TEST_FAILURE;
+	}
+	if (cmdline_has("ones")) {
+		u32 v = *(volatile u32 *)DMT_STALL;
+
+		report(v == 0xffffffff, "a slot reset to NONE answers all ones: "
+		       "%#x", v);
+		report(inl(DMT_PORT_COUNTER) == next_count,
+		       "the device model still serves the next request");
+		return report_result();
 	}
 	ports();
 	port_strings();

@@ -4,7 +4,7 @@
  * libxenforeignmemory and libxenevtchn (dynamically linked: the libraries
  * under test are the ones QEMU would use):
  *
- *   test-dm [--stall ADDR] [--die ADDR] [--mmio2 ADDR] DOMID
+ *   test-dm [--stall|--die|--reset|--bad-state ADDR] [--mmio2 ADDR] DOMID
  *
  * It creates an ioreq server for DOMID (no buffered ring), maps its
  * synchronous page with XENMEM_acquire_resource, claims the device of
@@ -16,7 +16,10 @@
  *
  * For the hostile cases: --stall ADDR never answers a read of ADDR (the
  * guest's vCPU stays blocked until the test kills this process), --die
- * ADDR _exit()s in the middle of a request for ADDR (state INPROCESS).
+ * ADDR _exit()s in the middle of a request for ADDR (state INPROCESS),
+ * --reset ADDR sets the slot back to NONE instead of answering (Xen
+ * answers all ones), --bad-state ADDR answers with state 7, which is no
+ * state at all (Xen crashes the guest).
  *
  * The slot protocol (public/hvm/ioreq.h), as QEMU's
  * cpu_get_ioreq_from_shared_memory() and cpu_handle_ioreq():
@@ -51,6 +54,7 @@ static shared_iopage_t *page;
 static unsigned int nr_vcpus;
 static evtchn_port_t local_port[MAX_VCPUS];
 static uint64_t stall_addr = ~0ULL, die_addr = ~0ULL, mmio2 = ~0ULL;
+static uint64_t reset_addr = ~0ULL, bad_state_addr = ~0ULL;
 
 /* The device's state. */
 static uint8_t port_scratch[4];
@@ -200,7 +204,15 @@ static void handle_slot(unsigned int v)
 	req->state = STATE_IOREQ_INPROCESS;
 	serve(req);
 	__atomic_thread_fence(__ATOMIC_RELEASE);	/* xen_wmb() */
-	req->state = STATE_IORESP_READY;
+	if (req->addr == reset_addr) {
+		printf("test-dm: resetting the slot instead of answering\n");
+		req->state = STATE_IOREQ_NONE;
+	} else if (req->addr == bad_state_addr) {
+		printf("test-dm: answering with state 7\n");
+		req->state = 7;
+	} else {
+		req->state = STATE_IORESP_READY;
+	}
 	if (xenevtchn_notify(xce, local_port[v]) < 0)
 		die("xenevtchn_notify");
 }
@@ -339,12 +351,16 @@ int main(int argc, char **argv)
 			die_addr = a;
 		else if (!strcmp(argv[i], "--mmio2"))
 			mmio2 = a;
+		else if (!strcmp(argv[i], "--reset"))
+			reset_addr = a;
+		else if (!strcmp(argv[i], "--bad-state"))
+			bad_state_addr = a;
 		else
 			break;
 	}
 	if (i + 1 != argc) {
-		fprintf(stderr, "usage: %s [--stall ADDR] [--die ADDR] "
-			"[--mmio2 ADDR] DOMID\n", argv[0]);
+		fprintf(stderr, "usage: %s [--stall|--die|--reset|--bad-state "
+			"ADDR] [--mmio2 ADDR] DOMID\n", argv[0]);
 		return 2;
 	}
 	domid = atoi(argv[i]);
