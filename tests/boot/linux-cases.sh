@@ -335,6 +335,7 @@ linux_xl_dm_case() {
 		build/guests/dmtest.elf=/test/dmtest.elf || return
 	expect_lines "$name" "$LOG" \
 		"\(d[0-9]+\) dmtest: PASS: the counter is where the guest expects it" \
+		"\(d[0-9]+\) dmtest: PASS: two vCPUs at the device at once" \
 		"xl-dm: PASS: the guest's checks all passed" \
 		"xl-dm: PASS: add \[mmio\]: the read, then the sum written" \
 		"xl-dm: PASS: dm2: xl destroy exits 0" \

@@ -19,6 +19,7 @@
  */
 #include "lib.h"
 #include "device.h"
+#include "dmtest.h"
 
 #define M(off) ((volatile void *)(DMT_MMIO + (off)))
 #define S(off) ((volatile void *)(DMT_SCRATCH + (off)))
@@ -370,5 +371,6 @@ int main(void)
 	/* Nothing was asked twice, nothing skipped. */
 	report(inl(DMT_PORT_COUNTER) == next_count, "the counter is where "
 	       "the guest expects it: every read reached the device once");
+	dmtest_two_vcpus();
 	return report_result();
 }
