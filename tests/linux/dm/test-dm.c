@@ -87,7 +87,7 @@ static void bytes_put(uint8_t *b, unsigned int off, unsigned int size,
 		b[off + i] = v >> (8 * i);
 }
 
-/* A port access; false if it is outside the device. */
+/* A port access of the device: what a read returns. */
 static uint64_t port_io(uint64_t port, unsigned int size, int write,
 			uint64_t data)
 {
