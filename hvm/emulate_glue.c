@@ -43,6 +43,8 @@ struct emul_run {
 	struct x86emul_ctxt *c;
 	bool sent;		/* an access went to a device model */
 	bool crashed;		/* a callback crashed the domain */
+	bool stepped;		/* a REP step was committed */
+	unsigned int step_used;	/* answers taken by committed REP steps */
 };
 
 /* --- Device-model answers --------------------------------------------- */
@@ -55,6 +57,24 @@ static bool answers_match(const struct hvm_emul_answers *a,
 	       a->rdi == r->rdi;
 }
 
+static void answers_key(struct hvm_emul_answers *a, const struct hvm_regs *r)
+{
+	a->rip = r->rip;
+	a->rcx = r->rcx;
+	a->rsi = r->rsi;
+	a->rdi = r->rdi;
+}
+
+/* Before a run: the answers held, if they belong to this state. */
+static void answers_start(struct hvm_emul_answers *a, const struct hvm_regs *r)
+{
+	if (!answers_match(a, r)) {
+		a->nr = 0;
+		answers_key(a, r);
+	}
+	a->used = 0;
+}
+
 /*
  * A device-model access of this run: true with *@data if an answer for it
  * is held (taken in order), false if it must be asked.
@@ -64,14 +84,6 @@ static bool answer_take(struct emul_run *er, u64 addr, unsigned int size,
 {
 	struct hvm_emul_answers *a = &er->v->hvm->emul;
 
-	if (!answers_match(a, &er->c->regs)) {
-		/* REP iterations committed since: a new list. */
-		a->nr = a->used = 0;
-		a->rip = er->c->regs.rip;
-		a->rcx = er->c->regs.rcx;
-		a->rsi = er->c->regs.rsi;
-		a->rdi = er->c->regs.rdi;
-	}
 	if (a->used < a->nr) {
 		typeof(a->a[0]) *e = &a->a[a->used];
 
@@ -109,6 +121,35 @@ static int answer_wait(struct emul_run *er, u64 addr, unsigned int size,
 	er->v->hvm->io.mmio = mmio;
 	er->sent = true;
 	return X86EMUL_RETRY;
+}
+
+/*
+ * A REP instruction stopped (RETRY) with iterations committed: the
+ * answers those took are spent, and the rest - the ones the stopped
+ * iteration took before it waited, and the place of the one it waits
+ * for - belong to the state it stopped in.  Without this the next run
+ * would find the list keyed to the old state, drop it and ask the device
+ * model again for every access of that iteration: each element of a REP
+ * INS from a device would be read twice.
+ */
+static void answers_rebase(struct emul_run *er)
+{
+	struct hvm_emul_answers *a = &er->v->hvm->emul;
+	unsigned int drop = er->step_used;
+	unsigned int keep = a->nr - drop + (er->sent ? 1 : 0);
+
+	memmove(&a->a[0], &a->a[drop], keep * sizeof(a->a[0]));
+	a->nr -= drop;
+	a->used = 0;
+	answers_key(a, &er->c->regs);
+}
+
+static void emul_rep_step_done(void *priv)
+{
+	struct emul_run *er = priv;
+
+	er->stepped = true;
+	er->step_used = er->v->hvm->emul.used;
 }
 
 void hvm_emulate_answered(struct vcpu *v, const struct hvm_ioreq *req)
@@ -343,6 +384,7 @@ static const struct x86emul_ops emul_ops = {
 	.fetch = emul_fetch,
 	.read_io = emul_read_io,
 	.write_io = emul_write_io,
+	.rep_step_done = emul_rep_step_done,
 };
 
 /* --- The run ------------------------------------------------------------ */
@@ -405,7 +447,7 @@ enum hvm_disposition hvm_emulate_insn(struct vcpu *v)
 	emul_load(v, &c);
 	c.insn = insn;
 	c.insn_avail = emul_prefetch(v, &c, insn);
-	v->hvm->emul.used = 0;
+	answers_start(&v->hvm->emul, &c.regs);
 	rc = x86emul_run(&c, &emul_ops, &er);
 	/* Completed REP iterations are kept whatever the result. */
 	v->hvm->regs = c.regs;
@@ -423,7 +465,10 @@ enum hvm_disposition hvm_emulate_insn(struct vcpu *v)
 		return HVM_INJECT;
 	case X86EMUL_RETRY:
 		/* A device model has an access, or a RAM copy raced a p2m
-		 * change: either way the guest state is as before it. */
+		 * change: either way the guest state is as before it, but
+		 * for the REP iterations done. */
+		if (er.stepped)
+			answers_rebase(&er);
 		return er.sent ? HVM_WAIT_IO : HVM_RETRY;
 	}
 	domain_crash(v->domain, "emulation: instruction at RIP %#lx not "

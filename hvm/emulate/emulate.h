@@ -98,6 +98,11 @@ struct x86emul_ops {
 	 * 19.5.2)?  Asked only when CPL > IOPL or in virtual-8086 mode;
 	 * without it those accesses raise #GP(0). */
 	bool (*io_permitted)(void *priv, u16 port, unsigned int bytes);
+	/* Optional: a REP iteration completed.  Its accesses are done for
+	 * good (it is committed even if a later iteration of this run
+	 * faults or waits), which a caller that answers accesses from a
+	 * replay list needs to know to drop their answers. */
+	void (*rep_step_done)(void *priv);
 };
 
 /* A decoded instruction (SDM vol. 2 ch. 2). */

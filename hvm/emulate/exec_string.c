@@ -155,6 +155,8 @@ int exec_string(struct emul *e)
 			return rc;
 		emul_set_gpr(e, R_CX, ab, --count);
 		e->partial = true;
+		if (e->ops->rep_step_done)
+			e->ops->rep_step_done(e->priv);
 		if (rep_stops(e))
 			break;
 	}

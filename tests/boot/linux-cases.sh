@@ -318,6 +318,35 @@ linux_xl_life_case() {
 		pass "$name"
 }
 
+# A device model in dom0 user space (tests/linux/xl-dm-test.sh):
+# tests/linux/dm/test-dm.c, against Debian's libxendevicemodel,
+# libxenforeignmemory and libxenevtchn, serves the ports, MMIO page and
+# PCI device of the test guest tests/guests/dmtest, which checks every
+# answer; then two guests whose device model is killed (or exits) while
+# their vCPU waits on a request are destroyed, a device model that resets
+# the slot answers all ones, one that sets a state that is none crashes
+# its guest (only it), with all memory back.
+linux_xl_dm_case() {
+	local name="linux svm: a device model in dom0 serves an xl guest's ports, MMIO and PCI config"
+
+	make -s -C tests/guests >/dev/null 2>&1 || { fail "$name" "test guests do not build"; return; }
+	linux_toolstack_boot "$name" linux-svm-xl-dm xl-dm tests/linux/xl-dm-test.sh \
+		build/linux/bin/test-dm=/test/test-dm \
+		build/guests/dmtest.elf=/test/dmtest.elf || return
+	expect_lines "$name" "$LOG" \
+		"\(d[0-9]+\) dmtest: PASS: the counter is where the guest expects it" \
+		"\(d[0-9]+\) dmtest: PASS: two vCPUs at the device at once" \
+		"xl-dm: PASS: the guest's checks all passed" \
+		"xl-dm: PASS: add \[mmio\]: the read, then the sum written" \
+		"xl-dm: PASS: dm2: xl destroy exits 0" \
+		"xl-dm: PASS: dm3: xl destroy exits 0" \
+		"xl-dm: PASS: dm4: a reset slot answered all ones" \
+		"d[0-9]+: crashed: ioreq server 0, vCPU 0: device model set ioreq state 7" \
+		"xl-dm: PASS: all memory back" \
+		"!\(d[0-9]+\) dmtest: FAIL|d0: crashed|FATAL|Panic" &&
+		pass "$name"
+}
+
 linux_cases_svm() {
 	linux_dom0_case "linux svm: dom0 1 vCPU to /init, drivers, sleep, poweroff" 1 qemu linux-svm-1
 	linux_dom0_case "linux svm: dom0 2 vCPUs to /init, drivers, sleep, poweroff" 2 qemu linux-svm-2
@@ -327,6 +356,7 @@ linux_cases_svm() {
 	linux_xl_guest_case
 	linux_xl_devices_case
 	linux_xl_life_case
+	linux_xl_dm_case
 }
 
 linux_cases_svm_long() {

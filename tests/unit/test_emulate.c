@@ -31,11 +31,14 @@ static struct env {
 	struct { u16 port; u8 bytes; bool in; u32 val; } port[64];
 	u32 in_val;		/* what IN reads (incremented by each) */
 	bool io_ok;		/* io_permitted()'s answer */
+	unsigned int steps;	/* rep_step_done() calls */
+	unsigned int steps_at_access;	/* ... seen by the last access */
 } env;
 
 static int mem_access(u64 la, unsigned int bytes, struct x86emul_event *ev)
 {
 	env.accesses++;
+	env.steps_at_access = env.steps;
 	if (env.fault_at != NO_ADDR && la <= env.fault_at && env.fault_at < la + bytes) {
 		*ev = (struct x86emul_event){ .vector = TRAP_PF,
 			.has_error_code = true, .error_code = 7, .cr2 = env.fault_at };
@@ -94,9 +97,14 @@ static bool io_permitted(void *priv, u16 port, unsigned int bytes)
 	return env.io_ok;
 }
 
+static void rep_step_done(void *priv)
+{
+	env.steps++;
+}
+
 static const struct x86emul_ops ops = {
 	.read = mem_read, .write = mem_write, .fetch = mem_read,
-	.read_io = io_read, .write_io = io_write,
+	.read_io = io_read, .write_io = io_write, .rep_step_done = rep_step_done,
 };
 
 static const struct x86emul_ops ops_iobitmap = {
@@ -545,6 +553,10 @@ TEST(rep_commits_each_iteration)
 	env.retry_at = 0x8008;
 	env.retries = 1;
 	CHECK_EQ(RUN(&c, "\xf3\xa5"), X86EMUL_RETRY);
+	/* the two done are reported before the third's access: a caller
+	 * replaying device-model answers drops theirs (hvm/emulate_glue.c) */
+	CHECK_EQ(env.steps, 2);
+	CHECK_EQ(env.steps_at_access, 2);
 	CHECK_EQ(c.regs.rcx, 3);
 	CHECK_EQ(c.regs.rsi, 0x8008);
 	CHECK_EQ(c.regs.rdi, 0x9008);
@@ -552,6 +564,7 @@ TEST(rep_commits_each_iteration)
 	CHECK(!memcmp(mem + 0x9000, "AAAABBBB\0", 9));
 	/* run again: it continues with the third element */
 	CHECK_EQ(RUN(&c, "\xf3\xa5"), X86EMUL_OKAY);
+	CHECK_EQ(env.steps, 5);
 	CHECK_EQ(c.regs.rcx, 0);
 	CHECK_EQ(c.regs.rip, 0x1002);
 	CHECK(!memcmp(mem + 0x9000, "AAAABBBBCCCCDDDDEEEE", 20));

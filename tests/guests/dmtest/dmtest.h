@@ -1,0 +1,8 @@
+/* The parts of the device-model test guest (main.c, smp.c). */
+#ifndef DMTEST_H
+#define DMTEST_H
+
+/* Both vCPUs at the device at once (skipped with one vCPU). */
+void dmtest_two_vcpus(void);
+
+#endif
