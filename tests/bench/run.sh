@@ -133,3 +133,28 @@ printf '%-44s %8s s\n' "xl destroy -> memory back" "$(awk -v a="$destroy" 'BEGIN
 printf '%-44s %7s MB/s %5s MB/s %8s\n' "disk write 64 MiB O_DIRECT (blkback)" "$(mbs "$gw" 64)" "$(mbs "$dw" 64)" "$(ratio "$gw" "$dw")"
 printf '%-44s %7s MB/s %5s MB/s %8s\n' "disk read 64 MiB O_DIRECT (blkback)" "$(mbs "$gr" 64)" "$(mbs "$dr" 64)" "$(ratio "$gr" "$dr")"
 printf '%-44s %7s MB/s %5s MB/s %8s\n' "HTTP 32 MiB from dom0 (netback, bridge)" "$(mbs "$gn" 32)" "$(mbs "$dn" 32)" "$(ratio "$gn" "$dn")"
+
+# The device-model path (tests/linux/xl-dm-test.sh, tests/guests/dmtest):
+# a port read and an MMIO read answered by the hypervisor itself and by
+# test-dm in dom0 (Debian's libxendevicemodel and friends), next to the
+# null hypercall, all measured by the same guest in the same run (wall
+# time under QEMU TCG, Xen system time).
+make -s -C tests/guests >/dev/null 2>&1 && tests/linux/build-test-programs.sh >/dev/null ||
+	{ echo "bench: the device-model test does not build" >&2; exit 1; }
+tools/mkdom0root.sh "$LINUX_TOOLSTACK_ROOT" tests/linux/xl-dm-test.sh=/test/run \
+	tests/linux/checks.sh=/test/checks.sh build/linux/bin/test-dm=/test/test-dm \
+	build/guests/dmtest.elf=/test/dmtest.elf >"$OUT/dm-root.log" 2>&1 ||
+	{ echo "bench: tools/mkdom0root.sh failed" >&2; exit 1; }
+tests/boot/qemu.sh "$OUT/dm.log" 1500 -smp 2 -m 2048 \
+	-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_test=/test/run,$LINUX_TOOLSTACK_ROOT" \
+	-- console=com1 dom0_mem=1024M dom0_max_vcpus=2
+dm=$(grep -a "dmtest: bench:" "$OUT/dm.log" | head -n1)
+[ -n "$dm" ] || { echo "bench: no device-model figures (see $OUT/dm.log)" >&2; exit 1; }
+dmf() { sed -E "s/.* $1 ([0-9]+).*/\1/" <<<"$dm"; }
+hcn=$(dmf null-hypercall)
+echo
+printf '%-44s %10s %8s\n' "device-model round trip (wall, TCG)" "ns/op" "/ hcall"
+for f in null-hypercall hv-port-read hv-mmio-read dm-port-read dm-mmio-read; do
+	printf '%-44s %10s %8s\n' "$f" "$(dmf $f)" \
+		"$(awk -v a="$(dmf $f)" -v b="$hcn" 'BEGIN { printf "%.1f", b ? a / b : 0 }')"
+done

@@ -30,6 +30,7 @@
 #define DMT_PORT_SCRATCH	(DMT_PORT + 8)
 #define DMT_PORT_COUNTER	(DMT_PORT + 12)
 #define DMT_PORT_TEXT		(DMT_PORT + 14)
+#define DMT_PORT_BENCH		(DMT_PORT + 6)	/* inw, not logged: timing */
 #define DMT_PORT_LEN		16
 
 /* Above a small guest's RAM, inside its 1 GiB identity map. */
@@ -38,6 +39,7 @@
 #define DMT_STALL		(DMT_MMIO + 0x7e0)	/* see test-dm --stall */
 #define DMT_COUNTER		(DMT_MMIO + 0x7f0)
 #define DMT_SCRATCH		(DMT_MMIO + 0x800)
+#define DMT_BENCH		(DMT_MMIO + 0x700)	/* read, not logged */
 
 /* 0000:00:05.0 */
 #define DMT_PCI_DEV		5
