@@ -314,6 +314,13 @@ long hyp_yield(void);
 long hyp_block(void);
 long hyp_set_timer_op(u64 deadline_ns);
 
+/* ---- secondary vCPUs (lib/smp.c) -------------------------------------------- */
+long hyp_vcpu_op(int cmd, unsigned int id, void *arg);
+/* Start vCPU @id in 64-bit mode on our page tables, GDT and IDT, running
+ * fn(id) on the stack ending at @stack_top (a return halts it).  0, or the
+ * VCPUOP_initialise/up error. */
+long vcpu_start(unsigned int id, void (*fn)(unsigned int id), void *stack_top);
+
 /* ---- time (CPUID 0x40000003) ------------------------------------------------ */
 struct time_info {
 	bool valid;

@@ -23,7 +23,6 @@
  */
 #include "lib.h"
 #include <public/vcpu.h>
-#include <public/hvm/hvm_vcpu.h>
 
 #define MAX_VCPUS 64
 #define AP_STACK 8192
@@ -36,7 +35,6 @@
 #define MSR_X2APIC_TMICT 0x838
 #define MSR_X2APIC_TMCCT 0x839
 #define LVT_MASKED (1U << 16)
-#define MSR_EFER 0xc0000080
 
 struct vcpu_result {
 	unsigned int failures;
@@ -50,11 +48,6 @@ static struct vcpu_result results[MAX_VCPUS];
 static u8 ap_stacks[MAX_VCPUS][AP_STACK] __attribute__((aligned(16)));
 static unsigned int nr_vcpus, rounds = 5;
 static volatile unsigned int nr_armed;
-
-static long vcpu_op(int cmd, unsigned int id, void *arg)
-{
-	return hypercall(__HYPERVISOR_vcpu_op, cmd, id, (unsigned long)arg, 0, 0);
-}
 
 static __printf(3, 4) void check(unsigned int id, bool ok,
 				 const char *fmt, ...)
@@ -95,7 +88,7 @@ static long set_periodic(unsigned int id, u64 period_ns)
 {
 	struct vcpu_set_periodic_timer set = { .period_ns = period_ns };
 
-	return vcpu_op(VCPUOP_set_periodic_timer, id, &set);
+	return hyp_vcpu_op(VCPUOP_set_periodic_timer, id, &set);
 }
 
 static void phase_arm(unsigned int id)
@@ -142,7 +135,7 @@ static void phase_periodic_and_wake(unsigned int id)
 	      "set_periodic_timer(20 ms)");
 	safe_halt();
 	check_woke(id, "HLT, periodic 20 ms", now_ns() - t0, 20 * NS_PER_MS);
-	check(id, vcpu_op(VCPUOP_stop_periodic_timer, id, NULL) == 0,
+	check(id, hyp_vcpu_op(VCPUOP_stop_periodic_timer, id, NULL) == 0,
 	      "stop_periodic_timer");
 	t0 = now_ns();
 	hyp_set_timer_op(t0 + 15 * NS_PER_MS);
@@ -161,58 +154,11 @@ static void vcpu_work(unsigned int id)
 	__atomic_store_n(&results[id].done, true, __ATOMIC_RELEASE);
 }
 
-/* C entry of a secondary vCPU (from ap_entry below). */
-__noreturn void ap_main(u64 id);
-__noreturn void ap_main(u64 id)
+/* A secondary vCPU (vcpu_start()). */
+static void ap_main(unsigned int id)
 {
 	vcpu_work(id);
-	vcpu_op(VCPUOP_down, id, NULL);
-	for (;;)
-		asm volatile("cli; hlt");
-}
-
-/*
- * A secondary vCPU starts here in 64-bit mode with flat segments (selector
- * 0), our CR3 and its stack; RDI = its id, RSI = our GDT's descriptor,
- * RDX = our IDT's.  Load both and real selectors, then run ap_main(id).
- */
-asm(".pushsection .text\n"
-    "ap_entry:\n\t"
-    "lgdt (%rsi)\n\t"
-    "lidt (%rdx)\n\t"
-    "pushq $0x08\n\t"
-    "leaq 1f(%rip), %rax\n\t"
-    "pushq %rax\n\t"
-    "lretq\n"
-    "1:\tmovl $0x10, %eax\n\t"
-    "movl %eax, %ds\n\tmovl %eax, %es\n\tmovl %eax, %ss\n\t"
-    "movl %eax, %fs\n\tmovl %eax, %gs\n\t"
-    "xorl %ebp, %ebp\n\t"
-    "call ap_main\n"
-    ".popsection");
-extern char ap_entry[];
-extern u64 gdt[];
-
-static struct desc_ptr ap_gdt, ap_idt;
-
-static long start_ap(unsigned int id)
-{
-	struct vcpu_hvm_context ctx = { .mode = VCPU_HVM_MODE_64B };
-	struct vcpu_hvm_x86_64 *r = &ctx.cpu_regs.x86_64;
-	long rc;
-
-	r->rip = (u64)ap_entry;
-	r->rsp = (u64)&ap_stacks[id][AP_STACK];
-	r->rdi = id;
-	r->rsi = (u64)&ap_gdt;
-	r->rdx = (u64)&ap_idt;
-	r->rflags = 2;
-	r->cr0 = read_cr0();
-	r->cr3 = read_cr3();
-	r->cr4 = read_cr4();
-	r->efer = rdmsr(MSR_EFER);
-	rc = vcpu_op(VCPUOP_initialise, id, &ctx);
-	return rc ? rc : vcpu_op(VCPUOP_up, id, NULL);
+	hyp_vcpu_op(VCPUOP_down, id, NULL);
 }
 
 /* VCPUOP_is_up answers -ENOENT past the last vCPU. */
@@ -220,7 +166,7 @@ static unsigned int count_vcpus(void)
 {
 	unsigned int n = 1;
 
-	while (n < MAX_VCPUS && vcpu_op(VCPUOP_is_up, n, NULL) >= 0)
+	while (n < MAX_VCPUS && hyp_vcpu_op(VCPUOP_is_up, n, NULL) >= 0)
 		n++;
 	return n;
 }
@@ -248,10 +194,8 @@ int main(void)
 		rounds = rounds_arg;
 	nr_vcpus = count_vcpus();
 	report_info("%u vCPUs, %u poll rounds each", nr_vcpus, rounds);
-	asm volatile("sgdt %0" : "=m"(ap_gdt));
-	sidt(&ap_idt);
 	for (unsigned int id = 1; id < nr_vcpus; id++) {
-		long rc = start_ap(id);
+		long rc = vcpu_start(id, ap_main, &ap_stacks[id][AP_STACK]);
 
 		report(rc == 0, "vCPU %u: initialise + up = %ld", id, rc);
 		if (rc)

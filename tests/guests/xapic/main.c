@@ -14,10 +14,8 @@
  */
 #include "lib.h"
 #include <public/vcpu.h>
-#include <public/hvm/hvm_vcpu.h>
 
 #define MSR_APIC_BASE 0x1b
-#define MSR_EFER 0xc0000080
 #define BASE_BSP (1ULL << 8)
 #define BASE_EXTD (1ULL << 10)
 #define BASE_EN (1ULL << 11)
@@ -50,7 +48,6 @@
 
 static u64 apic_pd[512] __attribute__((aligned(4096)));
 static u8 ap_stack[8192] __attribute__((aligned(16)));
-static struct desc_ptr ap_gdt, ap_idt;
 static volatile unsigned int count[256];
 static volatile unsigned int ap_ready;
 static volatile bool ap_failed;
@@ -111,9 +108,9 @@ static bool leave_x2apic(bool quiet)
 	return ok;
 }
 
-/* vCPU 1: into xAPIC mode, then wait for pings with interrupts on. */
-__noreturn void ap_main(void);
-__noreturn void ap_main(void)
+/* vCPU 1 (vcpu_start()): into xAPIC mode, then wait for pings with
+ * interrupts on. */
+static void ap_main(unsigned int id)
 {
 	if (!leave_x2apic(true) || apic_read(APIC_ID) != 2U << 24)
 		ap_failed = true;
@@ -121,49 +118,6 @@ __noreturn void ap_main(void)
 	__atomic_store_n(&ap_ready, 1, __ATOMIC_RELEASE);
 	for (;;)
 		safe_halt();
-}
-
-/* As tests/guests/timers: 64-bit start, then our GDT and IDT. */
-asm(".pushsection .text\n"
-    "ap_entry:\n\t"
-    "lgdt (%rsi)\n\t"
-    "lidt (%rdx)\n\t"
-    "pushq $0x08\n\t"
-    "leaq 1f(%rip), %rax\n\t"
-    "pushq %rax\n\t"
-    "lretq\n"
-    "1:\tmovl $0x10, %eax\n\t"
-    "movl %eax, %ds\n\tmovl %eax, %es\n\tmovl %eax, %ss\n\t"
-    "movl %eax, %fs\n\tmovl %eax, %gs\n\t"
-    "xorl %ebp, %ebp\n\t"
-    "call ap_main\n"
-    ".popsection");
-extern char ap_entry[];
-
-static long vcpu_op(int cmd, unsigned int id, void *arg)
-{
-	return hypercall(__HYPERVISOR_vcpu_op, cmd, id, (unsigned long)arg, 0, 0);
-}
-
-static long start_ap(void)
-{
-	struct vcpu_hvm_context ctx = { .mode = VCPU_HVM_MODE_64B };
-	struct vcpu_hvm_x86_64 *r = &ctx.cpu_regs.x86_64;
-	long rc;
-
-	asm volatile("sgdt %0" : "=m"(ap_gdt));
-	sidt(&ap_idt);
-	r->rip = (u64)ap_entry;
-	r->rsp = (u64)&ap_stack[sizeof(ap_stack)];
-	r->rsi = (u64)&ap_gdt;
-	r->rdx = (u64)&ap_idt;
-	r->rflags = 2;
-	r->cr0 = read_cr0();
-	r->cr3 = read_cr3();
-	r->cr4 = read_cr4();
-	r->efer = rdmsr(MSR_EFER);
-	rc = vcpu_op(VCPUOP_initialise, 1, &ctx);
-	return rc ? rc : vcpu_op(VCPUOP_up, 1, NULL);
 }
 
 /* Wait with interrupts on until *@c reaches @n or @ms pass. */
@@ -240,7 +194,7 @@ int main(void)
 	timer_periodic();
 
 	/* vCPU 1 in xAPIC mode: ping it at ID 2, it pongs back to ID 0. */
-	if (start_ap()) {
+	if (vcpu_start(1, ap_main, &ap_stack[sizeof(ap_stack)])) {
 		report_skip("one vCPU: no IPI to another vCPU");
 		return report_result();
 	}
