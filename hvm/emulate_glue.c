@@ -76,25 +76,36 @@ static void answers_start(struct hvm_emul_answers *a, const struct hvm_regs *r)
 }
 
 /*
- * A device-model access of this run: true with *@data if an answer for it
- * is held (taken in order), false if it must be asked.
+ * A device-model access of this run: X86EMUL_OKAY with *@data if an
+ * answer for it is held (taken in order), X86EMUL_RETRY if it must be
+ * asked, X86EMUL_UNHANDLEABLE (the domain crashed) if the held answer is
+ * for another access.  The guest can cause that - another vCPU rewrote
+ * the instruction or the page tables while this one waited - and Xen
+ * crashes the domain then too ("invalid second half" of a request).
  */
-static bool answer_take(struct emul_run *er, u64 addr, unsigned int size,
-			bool in, bool mmio, u64 *data)
+static int answer_take(struct emul_run *er, u64 addr, unsigned int size,
+		       bool in, bool mmio, u64 *data)
 {
 	struct hvm_emul_answers *a = &er->v->hvm->emul;
+	typeof(a->a[0]) *e;
 
-	if (a->used < a->nr) {
-		typeof(a->a[0]) *e = &a->a[a->used];
-
-		/* Same state, same accesses: anything else is a bug. */
-		BUG_ON(e->addr != addr || e->size != size || e->in != in ||
-		       e->mmio != mmio);
-		a->used++;
-		*data = e->data;
-		return true;
+	if (a->used >= a->nr)
+		return X86EMUL_RETRY;
+	e = &a->a[a->used];
+	if (e->addr != addr || e->size != size || e->in != in ||
+	    e->mmio != mmio) {
+		domain_crash(er->v->domain, "emulation: the instruction's "
+			     "access changed while it waited for the device "
+			     "model (%s %#lx, now %#lx)", e->mmio ? "MMIO" :
+			     "port", (unsigned long)e->addr,
+			     (unsigned long)addr);
+		a->nr = a->used = 0;
+		er->crashed = true;
+		return X86EMUL_UNHANDLEABLE;
 	}
-	return false;
+	a->used++;
+	*data = e->data;
+	return X86EMUL_OKAY;
 }
 
 /* After a request was sent: the answer's place, filled on completion. */
@@ -169,9 +180,10 @@ static int mmio_access(struct emul_run *er, u64 gpa, unsigned int size,
 		       bool write, u64 *val)
 {
 	struct vcpu *v = er->v;
+	int rc = answer_take(er, gpa, size, !write, true, val);
 
-	if (answer_take(er, gpa, size, !write, true, val))
-		return X86EMUL_OKAY;
+	if (rc != X86EMUL_RETRY)
+		return rc;
 	if (hvm_mmio_claimed(v, gpa)) {
 		if (!hvm_mmio_access(v, gpa, size, write, val))
 			return X86EMUL_OKAY;
@@ -351,12 +363,12 @@ static int emul_port(struct emul_run *er, u16 port, unsigned int bytes,
 		     bool in, u32 *val)
 {
 	u64 data;
+	int rc = answer_take(er, port, bytes, in, false, &data);
 
-	if (answer_take(er, port, bytes, in, false, &data)) {
-		if (in)
-			*val = data;
-		return X86EMUL_OKAY;
-	}
+	if (rc == X86EMUL_OKAY && in)
+		*val = data;
+	if (rc != X86EMUL_RETRY)
+		return rc;
 	switch (hvm_portio(er->v, port, bytes, in, val)) {
 	case HVM_DONE:
 		return X86EMUL_OKAY;
