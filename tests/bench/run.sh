@@ -145,16 +145,27 @@ tools/mkdom0root.sh "$LINUX_TOOLSTACK_ROOT" tests/linux/xl-dm-test.sh=/test/run 
 	tests/linux/checks.sh=/test/checks.sh build/linux/bin/test-dm=/test/test-dm \
 	build/guests/dmtest.elf=/test/dmtest.elf >"$OUT/dm-root.log" 2>&1 ||
 	{ echo "bench: tools/mkdom0root.sh failed" >&2; exit 1; }
-tests/boot/qemu.sh "$OUT/dm.log" 1500 -smp 2 -m 2048 \
-	-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_test=/test/run,$LINUX_TOOLSTACK_ROOT" \
-	-- console=com1 dom0_mem=1024M dom0_max_vcpus=2
-dm=$(grep -a "dmtest: bench:" "$OUT/dm.log" | head -n1)
-[ -n "$dm" ] || { echo "bench: no device-model figures (see $OUT/dm.log)" >&2; exit 1; }
-dmf() { sed -E "s/.* $1 ([0-9]+).*/\1/" <<<"$dm"; }
-hcn=$(dmf null-hypercall)
+dm_boot() {	# dm_boot LOG [qemu args]
+	local log=$1
+	shift
+	tests/boot/qemu.sh "$log" 3000 -smp 2 -m 2048 "$@" \
+		-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_test=/test/run,$LINUX_TOOLSTACK_ROOT" \
+		-- console=com1 dom0_mem=1024M dom0_max_vcpus=2
+	grep -a "dmtest: bench:" "$log" | head -n1
+}
+dm=$(dm_boot "$OUT/dm.log")
+# Under -icount shift=0 one nanosecond of guest time is one instruction:
+# the same line then counts instructions, dom0's device model included.
+dmi=$(dm_boot "$OUT/dm-icount.log" -icount shift=0)
+[ -n "$dm" ] && [ -n "$dmi" ] ||
+	{ echo "bench: no device-model figures (see $OUT/dm*.log)" >&2; exit 1; }
+dmf() { sed -E "s/.* $2 ([0-9]+).*/\1/" <<<"$1"; }
 echo
-printf '%-44s %10s %8s\n' "device-model round trip (wall, TCG)" "ns/op" "/ hcall"
+printf '%-34s %12s %8s %14s %8s\n' "device-model round trip" "wall ns/op" "/ hcall" \
+	"instr/op" "/ hcall"
 for f in null-hypercall hv-port-read hv-mmio-read dm-port-read dm-mmio-read; do
-	printf '%-44s %10s %8s\n' "$f" "$(dmf $f)" \
-		"$(awk -v a="$(dmf $f)" -v b="$hcn" 'BEGIN { printf "%.1f", b ? a / b : 0 }')"
+	printf '%-34s %12s %8s %14s %8s\n' "$f" "$(dmf "$dm" $f)" \
+		"$(awk -v a="$(dmf "$dm" $f)" -v b="$(dmf "$dm" null-hypercall)" 'BEGIN { printf "%.1f", b ? a / b : 0 }')" \
+		"$(dmf "$dmi" $f)" \
+		"$(awk -v a="$(dmf "$dmi" $f)" -v b="$(dmf "$dmi" null-hypercall)" 'BEGIN { printf "%.1f", b ? a / b : 0 }')"
 done
