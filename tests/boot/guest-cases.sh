@@ -321,6 +321,23 @@ guest_realmode() {
 		"d$id: shut down" "!d$id: crashed" && pass "$name"
 }
 
+# Firmware-style real mode on the emulated platform: the PIT's IRQ 0
+# through the 8259 and the IVT, string port I/O through the emulator.
+guest_rmirq() {
+	local rig=$1 t=$2 name="$1: guest rmirq (real mode: PIT through the PIC and the IVT, REP INS/OUTS)" id
+	guest_run "$rig" rmirq "$t" 1 "controller.elf sleep=${GUEST_DOMU_SLEEP:-1500}" \
+		"rmirq.bin domain=rmi,realmode,platform"
+	guest_expect_success "$name" || return
+	id=$(guest_domid "$LOG" rmi)
+	[ -n "$id" ] || { fail "$name" "domain rmi was not built" "$LOG"; return; }
+	expect_lines "$name" "$LOG" \
+		"\(d$id\) rmirq: PASS: 100 PIT ticks through the PIC and the real-mode IVT" \
+		"\(d$id\) rmirq: PASS: rep insw from an unclaimed port" \
+		"\(d$id\) rmirq: PASS: rep outsb from DS:SI in real mode" \
+		"\(d$id\) Test result: SUCCESS" "d$id: shut down" "!d$id: crashed" &&
+		pass "$name"
+}
+
 # INVLPGA from one domain must not reach another's TLB: a victim keeping a
 # stale translation and an attacker trying INVLPGA on every ASID share
 # pCPU 0 (tests/guests/sensitive).  Under SVM only: INVLPGA is AMD's.
@@ -628,6 +645,7 @@ guest_cases_svm() {
 	guest_portio qemu 60
 	guest_mmio qemu 60
 	guest_xapic qemu 90
+	guest_rmirq qemu 60
 	guest_pit qemu 90 pic 4000
 	guest_pit qemu 90 ioapic 4000
 	guest_console_io qemu 90
@@ -669,6 +687,7 @@ guest_cases_vmx() {
 	guest_pit bochs 300 pic 15000
 	guest_pit bochs 300 ioapic 15000
 	guest_xapic bochs 300
+	guest_rmirq bochs 240
 	guest_fpu bochs 300 1 3000 200
 	guest_hostile bochs 300 1500 20 triplefault
 	guest_hostile bochs 300 1500 20 db_loop
