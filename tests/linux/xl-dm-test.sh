@@ -156,6 +156,27 @@ run_prefixed xl-destroy-dm5 xl destroy dm5
 check "dm5 is gone" sh -c '! xl list | grep -q "^dm5 "'
 xl dmesg | grep -E "\(d[0-9]+\) dmtest: (reading|it answered)|ioreq|crash" | sed 's/^/dmesg: /'
 
+# --- The waiting instruction rewritten by another vCPU: that guest only --
+cfg dm6 rewrite
+echo 'on_crash = "preserve"' >>/tmp/dm6.cfg
+run_prefixed xl-create-dm6 xl create -p /tmp/dm6.cfg
+DOMID=$(xl domid dm6 2>/dev/null)
+/test/test-dm --slow 0x300007e8 "$DOMID" >/tmp/dm6-dm.log 2>&1 &
+DM=$!
+check "dm6: the device model is ready for d$DOMID" wait_for /tmp/dm6-dm.log "test-dm: ready" 30
+xl unpause dm6
+i=0
+while ! state dm6 | grep -q c && [ "$i" -lt 60 ]; do sleep 1; i=$((i + 1)); done
+check "dm6: an instruction rewritten while it waited crashes the guest ($(state dm6))" \
+	sh -c "xl list dm6 | awk 'NR == 2 { print \$5 }' | grep -q c"
+check "dm6: the hypervisor says why" sh -c \
+	"xl dmesg | grep -q 'd$DOMID: crashed: emulation: the instruction.s access changed'"
+kill "$DM" 2>/dev/null
+wait "$DM" 2>/dev/null
+dm_log dm6
+run_prefixed xl-destroy-dm6 xl destroy dm6
+check "dm6 is gone" sh -c '! xl list | grep -q "^dm6 "'
+
 free1=$(wait_free "$free0")
 check "all memory back ($free0 MiB free before, $free1 after)" [ "$free1" -ge "$free0" ]
 check "xenstored still running" alive "${XENSTORED_PID:-}"

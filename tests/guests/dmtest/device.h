@@ -37,6 +37,7 @@
 #define DMT_MMIO		0x30000000ULL
 #define DMT_MMIO_LEN		0x1000
 #define DMT_STALL		(DMT_MMIO + 0x7e0)	/* see test-dm --stall */
+#define DMT_SLOW		(DMT_MMIO + 0x7e8)	/* see test-dm --slow */
 #define DMT_COUNTER		(DMT_MMIO + 0x7f0)
 #define DMT_SCRATCH		(DMT_MMIO + 0x800)
 #define DMT_BENCH		(DMT_MMIO + 0x700)	/* read, not logged */

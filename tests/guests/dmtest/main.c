@@ -385,6 +385,10 @@ int main(void)
 		report_info("it answered %#x", *(volatile u32 *)DMT_STALL);
 		return TEST_FAILURE;
 	}
+	if (cmdline_has("rewrite")) {
+		dmtest_rewrite();
+		return TEST_FAILURE;
+	}
 	if (cmdline_has("ones")) {
 		u32 v = *(volatile u32 *)DMT_STALL;
 

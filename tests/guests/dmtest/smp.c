@@ -63,3 +63,45 @@ void dmtest_two_vcpus(void)
 	       "wrong answers%s", ROUNDS, errors[0], errors[1],
 	       done[1] ? "" : ", vCPU 1 did not finish");
 }
+
+/*
+ * Hostile ("rewrite"): vCPU 0 runs a MOV from the device's slow register
+ * out of a RAM buffer and waits for the device model (test-dm --slow
+ * answers after 2 s); meanwhile vCPU 1 rewrites the MOV's address.  The
+ * hypervisor runs the instruction again with the answer, finds another
+ * access and must crash this domain - nothing else.
+ */
+static u8 rewrite_code[16] __attribute__((aligned(16))) = {
+	0x8b, 0x04, 0x25, 0, 0, 0, 0,	/* mov (abs32), %eax */
+	0xc3,				/* ret */
+};
+
+static void put_abs32(u64 addr)
+{
+	for (unsigned int i = 0; i < 4; i++)
+		__atomic_store_n(&rewrite_code[3 + i], (u8)(addr >> (8 * i)),
+				 __ATOMIC_RELEASE);
+}
+
+static void rewriter(unsigned int id)
+{
+	u64 t0 = now_ns();
+
+	while (now_ns() - t0 < 500 * NS_PER_MS)
+		cpu_relax();
+	put_abs32(DMT_SLOW + 4);
+	hyp_vcpu_op(VCPUOP_down, id, NULL);
+}
+
+void dmtest_rewrite(void)
+{
+	u32 (*fn)(void) = (u32 (*)(void))(void *)rewrite_code;
+	long rc;
+
+	put_abs32(DMT_SLOW);
+	rc = vcpu_start(1, rewriter, &ap_stack[sizeof(ap_stack)]);
+	report_info("vCPU 1 started (%ld); reading the slow register from a "
+		    "buffer vCPU 1 rewrites meanwhile", rc);
+	console_flush();
+	report_info("ERROR: the read completed with %#x", fn());
+}

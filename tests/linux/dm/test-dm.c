@@ -4,7 +4,7 @@
  * libxenforeignmemory and libxenevtchn (dynamically linked: the libraries
  * under test are the ones QEMU would use):
  *
- *   test-dm [--stall|--die|--reset|--bad-state ADDR] [--mmio2 ADDR] DOMID
+ *   test-dm [--stall|--die|--reset|--bad-state|--slow ADDR] [--mmio2 ADDR] DOMID
  *
  * It creates an ioreq server for DOMID (no buffered ring), maps its
  * synchronous page with XENMEM_acquire_resource, claims the device of
@@ -19,7 +19,9 @@
  * ADDR _exit()s in the middle of a request for ADDR (state INPROCESS),
  * --reset ADDR sets the slot back to NONE instead of answering (Xen
  * answers all ones), --bad-state ADDR answers with state 7, which is no
- * state at all (Xen crashes the guest).
+ * state at all (Xen crashes the guest), --slow ADDR answers a read of
+ * ADDR after two seconds (time for the guest's other vCPU to rewrite the
+ * waiting instruction).
  *
  * The slot protocol (public/hvm/ioreq.h), as QEMU's
  * cpu_get_ioreq_from_shared_memory() and cpu_handle_ioreq():
@@ -54,6 +56,7 @@ static shared_iopage_t *page;
 static unsigned int nr_vcpus;
 static evtchn_port_t local_port[MAX_VCPUS];
 static uint64_t stall_addr = ~0ULL, die_addr = ~0ULL, mmio2 = ~0ULL;
+static uint64_t slow_addr = ~0ULL;
 static uint64_t reset_addr = ~0ULL, bad_state_addr = ~0ULL;
 
 /* The device's state. */
@@ -176,6 +179,12 @@ static void serve(ioreq_t *req)
 		fflush(stdout);
 		for (;;)
 			pause();
+	}
+	if (addr == slow_addr && !write) {
+		printf("test-dm: answering a read of %#" PRIx64 " in 2 s\n",
+		       addr);
+		fflush(stdout);
+		sleep(2);
 	}
 	if (type == IOREQ_TYPE_PIO)
 		data = port_io(addr, size, write, data);
@@ -360,12 +369,14 @@ int main(int argc, char **argv)
 			reset_addr = a;
 		else if (!strcmp(argv[i], "--bad-state"))
 			bad_state_addr = a;
+		else if (!strcmp(argv[i], "--slow"))
+			slow_addr = a;
 		else
 			break;
 	}
 	if (i + 1 != argc) {
-		fprintf(stderr, "usage: %s [--stall|--die|--reset|--bad-state "
-			"ADDR] [--mmio2 ADDR] DOMID\n", argv[0]);
+		fprintf(stderr, "usage: %s [--stall|--die|--reset|--bad-state"
+			"|--slow ADDR] [--mmio2 ADDR] DOMID\n", argv[0]);
 		return 2;
 	}
 	domid = atoi(argv[i]);
