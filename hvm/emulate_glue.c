@@ -241,8 +241,9 @@ static void emul_page_fault(struct x86emul_event *ev, u64 la,
 }
 
 /*
- * Translate [la, la + n) (within a page).  X86EMUL_OKAY with *gpa, an
- * EXCEPTION with @ev filled, or UNHANDLEABLE (the domain was crashed).
+ * Translate linear @la for an access described by @pfec.  X86EMUL_OKAY
+ * with *gpa, an EXCEPTION with @ev filled, or UNHANDLEABLE (the domain
+ * was crashed).
  */
 static int emul_translate(struct emul_run *er, u64 la, unsigned int pfec,
 			  u64 *gpa, struct x86emul_event *ev)
