@@ -21,8 +21,12 @@
  *
  *  - NPT (APM vol.2 15.25) uses ordinary long-mode entries.  Every entry,
  *    table or leaf, has U/S set because the nested walk is a user access
- *    (APM 15.25.5); tables are P|RW|US; leaves P|US, RW for P2M_W, NX
- *    (bit 63) unless P2M_X, PS (bit 7) for 2 MiB.  RAM leaves keep
+ *    (APM 15.25.5); tables are P|RW|US|A; leaves P|US|A|D, RW for P2M_W,
+ *    NX (bit 63) unless P2M_X, PS (bit 7) for 2 MiB.  Accessed and dirty
+ *    come preset, so the nested walker never writes an entry back: no
+ *    write of ours can race with one of its (QEMU 7.2's TCG, our SVM
+ *    rig, sets them with a plain read-modify-write of the low 32 bits,
+ *    which can bring back the half of an entry we just replaced).  RAM leaves keep
  *    PAT/PCD/PWT at 0, so the host memory type is WB and the guest's PAT
  *    decides; direct MMIO sets PCD|PWT (UC).
  *  - EPT (SDM vol.3 29.3.2): tables R|W|X; leaves their R/W/X bits, memory
@@ -69,6 +73,8 @@ BUILD_BUG_ON(sizeof(((struct p2m_retired *)0)->table) / sizeof(u64 *) !=
 #define NPT_US (1ULL << 2)
 #define NPT_PWT (1ULL << 3)
 #define NPT_PCD (1ULL << 4)
+#define NPT_A (1ULL << 5)
+#define NPT_D (1ULL << 6)
 #define NPT_NX (1ULL << 63)
 /* SDM vol.3 29.3.2, tables 29-2 to 29-6. */
 #define EPT_R (1ULL << 0)
@@ -131,7 +137,7 @@ static u64 p2m_table_entry(const struct p2m *p, const u64 *table)
 	u64 ma = (uintptr_t)table;
 
 	if (p->fmt == P2M_NPT)
-		return ma | NPT_P | NPT_RW | NPT_US;
+		return ma | NPT_P | NPT_RW | NPT_US | NPT_A;
 	return ma | EPT_R | EPT_W | EPT_X;
 }
 
@@ -145,7 +151,7 @@ static u64 p2m_leaf_entry(const struct p2m *p, mfn_t mfn, unsigned int order,
 		return e;		/* typed, not present */
 	e |= mfn << PAGE_SHIFT;
 	if (p->fmt == P2M_NPT) {
-		e |= NPT_P | NPT_US;
+		e |= NPT_P | NPT_US | NPT_A | NPT_D;
 		if (perms & P2M_W)
 			e |= NPT_RW;
 		if (!(perms & P2M_X))

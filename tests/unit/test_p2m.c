@@ -86,23 +86,24 @@ TEST(test_npt_encoding)
 	CHECK_EQ(p2m_table_pages(p), 1);
 	CHECK_EQ(p2m_root(p) % PAGE_SIZE, 0);
 
-	/* Grant RW: P|RW|US|NX, type 3; tables P|RW|US. */
+	/* Grant RW: P|RW|US|A|D|NX, type 3; tables P|RW|US|A.  Accessed
+	 * and dirty come preset: no walker ever has to write an entry. */
 	CHECK_EQ(p2m_set(p, 0x12345, 0xabcde, 0, p2m_grant_map_rw, NULL), 0);
-	CHECK_EQ(raw_entry(p, 0x12345, 1), (0xabcdeULL << 12) | 0x7 |
+	CHECK_EQ(raw_entry(p, 0x12345, 1), (0xabcdeULL << 12) | 0x67 |
 		 (1ULL << 63) | ((u64)p2m_grant_map_rw << 52));
 	for (unsigned int l = 4; l >= 2; l--) {
 		e = raw_entry(p, 0x12345, l);
-		CHECK_EQ(e & ~ADDR_MASK, 0x7);
+		CHECK_EQ(e & ~ADDR_MASK, 0x27);
 	}
 	CHECK_EQ(p2m_table_pages(p), 4);
 	CHECK(maps_to(p, 0x12345, 0xabcde, p2m_grant_map_rw));
 
-	/* RAM read-only (RX): P|US; 2 MiB RAM: P|RW|US|PS. */
+	/* RAM read-only (RX): P|US|A|D; 2 MiB RAM: P|RW|US|A|D|PS. */
 	CHECK_EQ(p2m_set(p, 0x12346, 0x777, 0, p2m_ram_ro, NULL), 0);
-	CHECK_EQ(raw_entry(p, 0x12346, 1), (0x777ULL << 12) | 0x5 |
+	CHECK_EQ(raw_entry(p, 0x12346, 1), (0x777ULL << 12) | 0x65 |
 		 ((u64)p2m_ram_ro << 52));
 	CHECK_EQ(p2m_set(p, 0x40000, 0x80000, 9, p2m_ram_rw, NULL), 0);
-	CHECK_EQ(raw_entry(p, 0x40000, 2), (0x80000ULL << 12) | 0x87 |
+	CHECK_EQ(raw_entry(p, 0x40000, 2), (0x80000ULL << 12) | 0xe7 |
 		 ((u64)p2m_ram_rw << 52));
 	CHECK(maps_to(p, 0x401ff, 0x801ff, p2m_ram_rw));
 
