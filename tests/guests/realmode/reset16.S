@@ -84,27 +84,7 @@ start16:
 	call	puts
 	jmp	down
 
-fail:
-	push	%si
-	mov	$msg_fail, %si
-	call	puts
-	pop	%si
-	call	puts
-	mov	$msg_failure, %si
-	call	puts
-down:
-	cli
-	hlt
-	jmp	down
 
-/* puts: write the NUL-terminated string at DS:SI to port 0xE9. */
-puts:
-	lodsb
-	test	%al, %al
-	jz	1f
-	out	%al, $0xe9
-	jmp	puts
-1:	ret
 
 msg_hello:	.asciz "realmode: started at F000:FFF0\n"
 msg_ok_cs:	.asciz "realmode: PASS: CS = F000\n"
@@ -112,17 +92,11 @@ msg_ok_pe:	.asciz "realmode: PASS: CR0.PE clear (smsw)\n"
 msg_ok_seg:	.asciz "realmode: PASS: ES=1000:0 and FS=0FFF:10 are both linear 0x10000\n"
 msg_ok_sel:	.asciz "realmode: PASS: selector 0x1234 loads (no descriptor tables)\n"
 msg_ok_cpuid:	.asciz "realmode: PASS: CPUID 0x40000000 says XenVMMXenVMM\n"
-msg_success:	.asciz "Test result: SUCCESS\n"
 msg_fail:	.asciz "realmode: FAIL: "
 msg_fail_cs:	.asciz "CS is not F000\n"
 msg_fail_pe:	.asciz "CR0.PE is set\n"
 msg_fail_seg:	.asciz "segment arithmetic: ES:0 and FS:10 differ\n"
 msg_fail_sel:	.asciz "GS=0x1234 does not address linear 0x12340\n"
 msg_fail_cpuid:	.asciz "no Xen signature at CPUID 0x40000000\n"
-msg_failure:	.asciz "Test result: FAILURE\n"
 
-	.section .reset, "ax"
-	.globl reset_vector
-reset_vector:				/* F000:FFF0 */
-	ljmp	$0xf000, $start16
-	.fill 16 - (. - reset_vector), 1, 0xf4	/* hlt */
+#include "../lib/reset16_tail.inc"

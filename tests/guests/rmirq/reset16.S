@@ -118,18 +118,6 @@ start16:
 	call	puts
 	jmp	down
 
-fail:
-	push	%si
-	mov	$msg_fail, %si
-	call	puts
-	pop	%si
-	call	puts
-	mov	$msg_failure, %si
-	call	puts
-down:
-	cli
-	hlt
-	jmp	down
 
 /* IRQ 0: count, EOI to the master PIC. */
 irq0:
@@ -144,14 +132,6 @@ irq0:
 	pop	%ax
 	iret
 
-/* puts: write the NUL-terminated string at DS:SI to port 0xE9. */
-puts:
-	lodsb
-	test	%al, %al
-	jz	1f
-	out	%al, $0xe9
-	jmp	puts
-1:	ret
 
 msg_hello:	.asciz "rmirq: started at F000:FFF0\n"
 msg_wait:	.asciz "rmirq: PIC, PIT and LINT0 set up; STI, HLT\n"
@@ -159,14 +139,8 @@ msg_ok_ticks:	.asciz "rmirq: PASS: 100 PIT ticks through the PIC and the real-mo
 msg_ok_ins:	.asciz "rmirq: PASS: rep insw from an unclaimed port fills ES:DI with ones\n"
 msg_outs:	.ascii "rmirq: PASS: rep outsb from DS:SI in real mode\n"
 msg_outs_end:
-msg_success:	.asciz "Test result: SUCCESS\n"
 msg_fail:	.asciz "rmirq: FAIL: "
 msg_fail_ins:	.asciz "rep insw did not fill 8 words with ones\n"
 msg_fail_outs:	.asciz "rep outsb left CX non-zero\n"
-msg_failure:	.asciz "Test result: FAILURE\n"
 
-	.section .reset, "ax"
-	.globl reset_vector
-reset_vector:				/* F000:FFF0 */
-	ljmp	$0xf000, $start16
-	.fill 16 - (. - reset_vector), 1, 0xf4	/* hlt */
+#include "../lib/reset16_tail.inc"
