@@ -770,8 +770,13 @@ int vlapic_init(struct vcpu *v)
 		return -ENOMEM;
 	vl->vcpu = v;
 	vl->id = v->vcpu_id * 2;
-	vl->base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | APIC_BASE_EXTD |
+	/* A PC platform's firmware expects the APIC as a reset leaves it,
+	 * in xAPIC mode (SDM vol. 3 11.4.4); PVH kernels find it in x2APIC
+	 * mode already (docs/xen-abi.md). */
+	vl->base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE |
 		   (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
+	if (!(v->domain->emulation_flags & XEN_X86_EMU_PIC))
+		vl->base |= APIC_BASE_EXTD;
 	vlapic_timer_init(vl);
 	vlapic_reset(vl);
 	/* vCPUs but the first start down (domain.c): a SIPI starts them. */

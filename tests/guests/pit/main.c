@@ -25,6 +25,8 @@
 #define VEC_IOAPIC 0x30
 
 /* x2APIC registers as MSRs (SDM vol.3 11.12.1.2). */
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_EXTD (1ULL << 10)
 #define MSR_X2APIC_EOI 0x80b
 #define MSR_X2APIC_SVR 0x80f
 #define MSR_X2APIC_LVT_LINT0 0x835
@@ -189,8 +191,11 @@ int main(void)
 
 	cmdline_get_str("via", via, sizeof(via));
 	cmdline_get_u64("ms", &ms);
-	/* Fixed interrupts need a software-enabled APIC; LINT0 writes are
-	 * forced masked until then (SDM vol.3 11.4.7.2). */
+	/* The platform's APIC starts in xAPIC mode, as after a reset: into
+	 * x2APIC mode (SDM vol.3 11.12.5).  Fixed interrupts need it
+	 * software-enabled; LINT0 writes are forced masked until then
+	 * (11.4.7.2). */
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_EXTD);
 	wrmsr(MSR_X2APIC_SVR, 0x1ff);
 	check_calibration();
 	if (!strcmp(via, "ioapic"))

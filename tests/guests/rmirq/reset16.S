@@ -12,6 +12,8 @@
  */
 #define PIT_HZ		1193182
 #define TICKS		100
+#define MSR_APIC_BASE	0x1b
+#define APIC_BASE_EXTD	0x400
 #define MSR_X2APIC_SVR	0x80f
 #define MSR_X2APIC_LINT0 0x835
 #define ticks		0x500	/* a word in the BIOS data area */
@@ -58,8 +60,13 @@ start16:
 	out	%al, $0xa1
 
 	/* The PIC reaches the core through LINT0 as ExtINT (SDM vol. 3
-	 * 11.5.1); the vLAPIC software-enabled.  x2APIC MSRs work in any
-	 * CPU mode. */
+	 * 11.5.1); the vLAPIC, in xAPIC mode as after a reset, switched to
+	 * x2APIC mode (11.12.5: its MSRs work in any CPU mode) and
+	 * software-enabled. */
+	mov	$MSR_APIC_BASE, %ecx
+	rdmsr
+	or	$APIC_BASE_EXTD, %eax
+	wrmsr
 	mov	$MSR_X2APIC_SVR, %ecx
 	mov	$0x1ff, %eax
 	xor	%edx, %edx
