@@ -44,9 +44,17 @@
 # for the candidate versions).  Output bytes depend only on the inputs
 # (tools/mkinitramfs.sh normalises timestamps and owners).
 #
+# With DOM0ROOT_HVM=1 the root also serves HVM guests (docs/xen-toolstack.md,
+# "HVM guests"): qemu-system-xen (the device model libxl spawns,
+# /usr/libexec/xen-qemu-system-i386), seabios (bios-256k.bin, which libxl
+# hands hvmloader, and the VGA BIOSes QEMU loads) and, from
+# qemu-system-data, only the en-us keymap QEMU reads at start.
+#
 # Environment: DOM0ROOT_BUILD (default build/dom0root), DOM0ROOT_PACKAGES
-# (more whole packages, e.g. "strace" for a debug run), LINUX_BUILD (see
-# tools/mkinitramfs.sh).
+# (more whole packages, e.g. "strace" for a debug run), DOM0ROOT_HVM,
+# LINUX_BUILD (see tools/mkinitramfs.sh).  Roots of different contents can
+# share DOM0ROOT_BUILD's package cache: each is assembled in its own tree,
+# named after the output.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +67,11 @@ WHOLE="xen-utils-4.17 xen-utils-common xenstore-utils bash ${DOM0ROOT_PACKAGES:-
 # the tests drive it through script).
 PICK="util-linux:usr/bin/flock bsdutils:usr/bin/script
 	libgcc-s1:lib/x86_64-linux-gnu/libgcc_s.so.1"
+if [ "${DOM0ROOT_HVM:-0}" = 1 ]; then
+	WHOLE="$WHOLE qemu-system-xen seabios"
+	PICK="$PICK qemu-system-data:usr/share/qemu/keymaps/en-us
+		qemu-system-data:usr/share/qemu/linuxboot.bin"
+fi
 MODULES="xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs
 	xen-blkback xen-netback bridge loop"
 
@@ -156,14 +169,17 @@ for p in $ALL; do
 	fi
 	DIR[$p]=$d
 done
-# Older versions of these packages are not needed any more.
+# Older versions of these packages are not needed any more (the cache may
+# hold other packages, for another root: they stay).
 keep=$(for p in $ALL; do basename "${DIR[$p]}"; basename "$(debfile "$p")"; done)
 find "$B/pkgs" "$B/debs" -mindepth 1 -maxdepth 1 | while read -r f; do
-	grep -qxF "$(basename "$f")" <<<"$keep" || rm -rf "$f"
+	n=$(basename "$f")
+	grep -qxF "$n" <<<"$keep" && continue
+	grep -qxF "${n%%_*}" <<<"$ALL" && rm -rf "$f"
 done
 
 # --- the tree -------------------------------------------------------------------------
-T=$B/tree
+T=$B/tree-$(basename "$OUT" .cpio.gz)
 rm -rf "$T" && mkdir -p "$T"
 for p in $WHOLE; do cp -a "${DIR[$p]}/." "$T/"; done
 rm -f "$T/.unpacked"

@@ -348,6 +348,27 @@ linux_xl_dm_case() {
 		pass "$name"
 }
 
+# HVM guests (tests/linux/xl-hvm-test.sh) under Debian's toolstack with
+# qemu-system-xen and SeaBIOS in dom0 (a DOM0ROOT_HVM=1 root): xl create
+# builds the guest, hvmloader and SeaBIOS run on Amphi's platform with
+# QEMU's devices, SeaBIOS finds nothing to boot; xl destroy removes guest
+# and device model with all memory back.
+linux_xl_hvm_case() {
+	local name="linux svm: xl create of an HVM guest runs hvmloader and SeaBIOS with QEMU in dom0"
+	local LINUX_TOOLSTACK_ROOT=build/dom0root/dom0root-hvm.cpio.gz
+	local -x DOM0ROOT_HVM=1
+
+	linux_toolstack_boot "$name" linux-svm-xl-hvm xl-hvm tests/linux/xl-hvm-test.sh ||
+		return
+	expect_lines "$name" "$LOG" \
+		"\(d[0-9]+\) HVM Loader" \
+		"\(d[0-9]+\) Invoking SeaBIOS" \
+		"xl-hvm: PASS: hvm-fw: SeaBIOS found no bootable device" \
+		"xl-hvm: PASS: hvm-fw: its device model is gone" \
+		"xl-hvm: PASS: all memory back" &&
+		pass "$name"
+}
+
 linux_cases_svm() {
 	linux_dom0_case "linux svm: dom0 1 vCPU to /init, drivers, sleep, poweroff" 1 qemu linux-svm-1
 	linux_dom0_case "linux svm: dom0 2 vCPUs to /init, drivers, sleep, poweroff" 2 qemu linux-svm-2
@@ -357,6 +378,7 @@ linux_cases_svm() {
 	linux_xl_guest_case
 	linux_xl_devices_case
 	linux_xl_dm_case
+	linux_xl_hvm_case
 }
 
 # The life-cycle scenario creates and destroys two dozen guests; a guest
