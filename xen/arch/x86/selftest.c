@@ -219,7 +219,7 @@ void domain_oom_selftest(void)
  * from the state the images gave it.  A real-mode domain (no PVH entry)
  * gets its own saved CPU record back instead of libxl's.
  */
-#define HVMCTX_MAX 8192
+#define HVMCTX_MAX 65536	/* 16 vCPUs' records fit */
 
 static u8 *hvmctx_find(u8 *img, long len, u16 type, u16 inst)
 {
