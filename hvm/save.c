@@ -1,307 +1,148 @@
 /*
  * HVM save images: the framing of XEN_DOMCTL_gethvmcontext and
- * sethvmcontext (public/hvm/save.h), and the records Amphi keeps state
- * for.  Pure: vCPUs are reached through struct hvm_save_env (hvm/save.h),
- * so this file links unchanged into tests/unit/test_hvm_save.c.
+ * sethvmcontext (public/hvm/save.h), and which records a domain's image
+ * holds.  Pure: the domain is reached through struct hvm_save_env
+ * (hvm/save.h), so this file links unchanged into the unit tests
+ * (tests/unit/test_hvm_save*.c).  The CPU and MTRR records are converted
+ * and checked by hvm/save_cpu.c, the device records by their devices.
  *
  * An image is a run of records, each a struct hvm_save_descriptor
  * (typecode, instance, length) and then its body.  Saved in Xen 4.17's
  * order (xen/arch/x86/hvm/save.c hvm_save(): the header, each type in
  * typecode order with per-vCPU types once per vCPU, the end marker):
  *
- *   HEADER (1)  magic, version, changeset ~0 ("unknown", what Xen writes
- *               without a changeset), the host's CPUID.1:EAX (Xen's
- *               arch_hvm_save()), the domain's TSC kHz;
- *   CPU (2)     struct hvm_hw_cpu for each vCPU that is up: Xen saves
- *               none for a vCPU that is down, and a load leaves it down;
- *   MTRR (14)   struct hvm_hw_mtrr for each vCPU;
+ *   HEADER (1)      magic, version, changeset ~0 ("unknown", what Xen
+ *                   writes without a changeset), the host's CPUID.1:EAX
+ *                   (Xen's arch_hvm_save()), the domain's TSC kHz;
+ *   CPU (2)         struct hvm_hw_cpu for each vCPU that is up: Xen saves
+ *                   none for a vCPU that is down, and a load leaves it
+ *                   down;
+ *   PIC (3)         instance 0 the master 8259, 1 the slave, IOAPIC (4):
+ *                   with the emulated platform's PIC, IO-APIC;
+ *   LAPIC (5), LAPIC_REGS (6): each vCPU's vLAPIC (every Amphi vCPU has
+ *                   one; a Xen PVH domain has them too);
+ *   PCI_IRQ (7), ISA_IRQ (8), PCI_LINK (9): the interrupt wiring, for
+ *                   every domain, as Xen writes them for every HVM and PVH
+ *                   domain (empty without the platform);
+ *   PIT (10)        with the platform's PIT;
+ *   MTRR (14)       struct hvm_hw_mtrr for each vCPU;
  *   END (0).
  *
- * Not emitted, as Amphi has no such state or does not save it yet:
- * PIC (3), IOAPIC (4), PCI_IRQ (7), ISA_IRQ (8), PCI_LINK (9), PIT (10),
- * RTC (11), HPET (12), PMTIMER (13): no emulated platform devices (a PVH
- * domain has none; HVM guests get them with the device-model stage);
- * LAPIC (5), LAPIC_REGS (6): the vLAPIC is not saved yet;
+ * So a PVH domain's image is HEADER, CPU, LAPIC, LAPIC_REGS, the three
+ * routing records, MTRR and END, as from Xen 4.17.  Not emitted, as Amphi
+ * has no such state or does not save it yet: RTC (11), HPET (12),
+ * PMTIMER (13) (device-model devices here: QEMU saves them);
  * VIRIDIAN_DOMAIN/VCPU (15, 17): not offered; CPU_XSAVE (16): only the
  * legacy x87/SSE region travels, in CPU; VMCE_VCPU (18), TSC_ADJUST (19),
- * CPU_MSR (20): not yet.  libxl's PVH build (docs/xen-toolstack.md §A.1
- * step 8) needs only HEADER, CPU, MTRR and END, and a load accepts only
- * those: any other typecode is -EINVAL, as Xen answers a type it has no
- * handler for.
+ * CPU_MSR (20): not yet.  A load refuses those types with -EINVAL, as Xen
+ * answers a type it has no handler for.
  *
  * Loading is Xen's hvm_load() with one deliberate difference: the whole
  * image is decoded and checked first, and only then applied (a second
  * pass over the same bytes, which cannot fail), so a bad image changes
  * nothing; Xen applies record by record and stops at the first bad one.
- * Error codes are Xen's: -ENODATA for a missing or short header or a
- * missing end marker, -EINVAL for the rest.
+ * Each record type answers as Xen's handler for it does: -ENODEV for a
+ * device the domain lacks (PIC, IOAPIC, LAPIC, PIT), -ENOENT for a PIC
+ * instance past 1, -EINVAL for a vCPU that does not exist, a bad length
+ * -EINVAL, but -ENODATA for IOAPIC and PIT; shorter CPU and LAPIC records
+ * are zero-extended.  The instance of a per-domain record other than the
+ * PIC is not looked at, as in Xen.  -ENODATA for a missing or short
+ * header or a missing end marker, -EINVAL for the rest, including every
+ * value a device refuses (vpic_check() and the like say which; Xen takes
+ * device records as they are).
+ *
+ * Applying: CPU and MTRR records in image order; then each vLAPIC with a
+ * record (the last LAPIC and LAPIC_REGS for it, a missing half taken
+ * from its current state); then the platform, the last record of each
+ * type laid over its current state.  The devices then recompute what
+ * follows from the loaded state, as Xen's load handlers do (the routing
+ * counts) and as any input change would (PIC and IO-APIC outputs); the
+ * PIT and vLAPIC timers start again from their loaded counts, as Xen's
+ * pit_load() and lapic_rearm() restart them.  Records that never came
+ * leave their state alone.  A device record that is in the image twice
+ * (same type and instance) is applied once, the last one, where Xen
+ * applies both in turn.
  */
 #include <hvm/save.h>
-#include <hvm/x86.h>
+#include <hvm/vdev/vioapic.h>
+#include <hvm/vdev/virq.h>
+#include <hvm/vdev/vpic.h>
+#include <hvm/vdev/vpit.h>
+#include <hvm/vlapic.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
+#include <public/xen.h>
 
 #define DESC_LEN sizeof(struct hvm_save_descriptor)
+#define FIRST_RECORD (DESC_LEN + sizeof(struct hvm_save_header))
+#define ANY_INSTANCE (-1)
 
-/* ---- CPU records ---- */
+/* The device records (typecodes 3-10), as Xen's handlers frame them. */
+static const struct dev_type {
+	u32 len;		/* the record's length */
+	u32 emu;		/* XEN_X86_EMU_* needed (else -ENODEV), or 0 */
+	int len_err;		/* Xen's answer to another length */
+	bool per_vcpu;		/* the instance is a vCPU id */
+	bool zero_extend;	/* shorter lengths accepted */
+} dev_types[] = {
+	[HVM_SAVE_CODE(PIC)] = { sizeof(struct hvm_hw_vpic),
+				 XEN_X86_EMU_PIC, -EINVAL },
+	[HVM_SAVE_CODE(IOAPIC)] = { sizeof(struct hvm_hw_vioapic),
+				    XEN_X86_EMU_IOAPIC, -ENODATA },
+	[HVM_SAVE_CODE(LAPIC)] = { sizeof(struct hvm_hw_lapic),
+				   XEN_X86_EMU_LAPIC, -EINVAL, true, true },
+	[HVM_SAVE_CODE(LAPIC_REGS)] = { sizeof(struct hvm_hw_lapic_regs),
+					XEN_X86_EMU_LAPIC, -EINVAL, true },
+	[HVM_SAVE_CODE(PCI_IRQ)] = { sizeof(struct hvm_hw_pci_irqs), 0,
+				     -EINVAL },
+	[HVM_SAVE_CODE(ISA_IRQ)] = { sizeof(struct hvm_hw_isa_irqs), 0,
+				     -EINVAL },
+	[HVM_SAVE_CODE(PCI_LINK)] = { sizeof(struct hvm_hw_pci_link), 0,
+				      -EINVAL },
+	[HVM_SAVE_CODE(PIT)] = { sizeof(struct hvm_hw_pit), XEN_X86_EMU_PIT,
+				 -ENODATA },
+};
 
-/* Record fields of each segment register, in enum hvm_seg_reg order. */
-#define SEG_FIELDS(r, f)						\
-	{ &(r)->es_##f, &(r)->cs_##f, &(r)->ss_##f, &(r)->ds_##f,	\
-	  &(r)->fs_##f, &(r)->gs_##f, &(r)->ldtr_##f, &(r)->tr_##f }
+/* Any device record's body. */
+union dev_record {
+	struct hvm_hw_vpic pic;
+	struct hvm_hw_vioapic ioapic;
+	struct hvm_hw_lapic lapic;
+	struct hvm_hw_lapic_regs lapic_regs;
+	struct hvm_hw_pci_irqs pci_irq;
+	struct hvm_hw_isa_irqs isa_irq;
+	struct hvm_hw_pci_link pci_link;
+	struct hvm_hw_pit pit;
+};
 
-void hvm_cpu_to_record(const struct hvm_cpu_ctx *c, struct hvm_hw_cpu *r)
+static bool has_device(const struct hvm_save_env *env, u32 emu)
 {
-	const struct hvm_regs *g = &c->st.regs;
-	u32 *sel[] = SEG_FIELDS(r, sel), *limit[] = SEG_FIELDS(r, limit);
-	u32 *attr[] = SEG_FIELDS(r, arbytes);
-	u64 *base[] = SEG_FIELDS(r, base);
-
-	*r = (struct hvm_hw_cpu){
-		.rax = g->rax, .rbx = g->rbx, .rcx = g->rcx, .rdx = g->rdx,
-		.rbp = g->rbp, .rsi = g->rsi, .rdi = g->rdi, .rsp = g->rsp,
-		.r8 = g->r8, .r9 = g->r9, .r10 = g->r10, .r11 = g->r11,
-		.r12 = g->r12, .r13 = g->r13, .r14 = g->r14, .r15 = g->r15,
-		.rip = g->rip, .rflags = g->rflags,
-		.cr0 = c->st.cr0, .cr2 = c->aux.cr2, .cr3 = c->st.cr3,
-		.cr4 = c->st.cr4,
-		.dr0 = c->aux.dr[0], .dr1 = c->aux.dr[1], .dr2 = c->aux.dr[2],
-		.dr3 = c->aux.dr[3], .dr6 = c->aux.dr6, .dr7 = c->aux.dr7,
-		.idtr_limit = c->st.seg[SEG_IDTR].limit,
-		.idtr_base = c->st.seg[SEG_IDTR].base,
-		.gdtr_limit = c->st.seg[SEG_GDTR].limit,
-		.gdtr_base = c->st.seg[SEG_GDTR].base,
-		.sysenter_cs = c->sysenter_cs, .sysenter_esp = c->sysenter_esp,
-		.sysenter_eip = c->sysenter_eip, .shadow_gs = c->kernel_gs_base,
-		.msr_lstar = c->lstar, .msr_star = c->star,
-		.msr_cstar = c->cstar, .msr_syscall_mask = c->sfmask,
-		.msr_efer = c->st.efer, .msr_tsc_aux = c->tsc_aux,
-		.tsc = c->tsc,
-		.pending_event = c->aux.event, .error_code = c->aux.error,
-	};
-	for (unsigned int s = 0; s < ARRAY_SIZE(sel); s++) {
-		*sel[s] = c->st.seg[s].sel;
-		*limit[s] = c->st.seg[s].limit;
-		*base[s] = c->st.seg[s].base;
-		*attr[s] = c->st.seg[s].attr;
-	}
-	if (c->fpu_initialised) {
-		memcpy(r->fpu_regs, c->fxsave, sizeof(r->fpu_regs));
-		r->flags = XEN_X86_FPU_INITIALISED;
-	}
+	if (emu == XEN_X86_EMU_LAPIC)
+		return env->get_lapic;
+	return !emu || (env->platform_emu & emu);
 }
 
-/*
- * Older Xen saved VMX access rights as they are, attribute bits 8-11 in
- * 12-15 (Xen's hvm_load_cpu_ctxt() "UNFOLD_ARBYTES"): fold them back.
- */
-static u32 seg_unfold(u32 ar)
+static bool vcpu_ok(const struct hvm_save_env *env, unsigned int id)
 {
-	if ((ar & 0xf000) && !(ar & 0x0f00))
-		return (ar & 0xff) | ((ar >> 4) & 0xf00);
-	return ar;
-}
-
-/*
- * What VM entry would refuse of the segments (SDM vol. 3 26.3.1.2-3;
- * APM vol. 2 15.5.1 is laxer): attributes in the 12 bits both formats
- * have, a present code segment for protected-mode CS, bases that fit,
- * descriptor-table limits of 16 bits.  Xen checks none of these and would
- * crash the domain at its first entry; refusing the image is kinder.
- */
-static const char *seg_check(const struct hvm_boot_state *st)
-{
-	const struct hvm_seg *cs = &st->seg[SEG_CS];
-
-	for (unsigned int s = 0; s < NR_SEGS; s++) {
-		const struct hvm_seg *sg = &st->seg[s];
-		bool present = sg->attr & X86_SEG_ATTR_P;
-
-		if (s >= SEG_LDTR && !x86_is_canonical(sg->base))
-			return "non-canonical system segment base";
-		if ((s == SEG_FS || s == SEG_GS) && !x86_is_canonical(sg->base))
-			return "non-canonical FS/GS base";
-		if ((s == SEG_CS || (present && s < SEG_FS)) && sg->base >> 32)
-			return "CS/SS/DS/ES base above 4 GiB";
-		if (s >= SEG_GDTR && sg->limit > 0xffff)
-			return "GDTR/IDTR limit above 64 KiB";
-	}
-	if ((st->cr0 & X86_CR0_PE) && !(st->regs.rflags & X86_EFLAGS_VM) &&
-	    (!(cs->attr & X86_SEG_ATTR_P) || !(cs->attr & X86_SEG_ATTR_S) ||
-	     !(X86_SEG_ATTR_TYPE(cs->attr) & 8)))
-		return "CS not a present code segment";
-	return NULL;
-}
-
-/* The record's pending event (Xen's svm/vmx_vmcb_restore() checks;
- * software types 5 and 6 exist on VMX only, and are accepted on both:
- * neither re-injects a software event). */
-static const char *event_check(u32 ev, u32 error)
-{
-	if (!(ev & (1U << 31)))
-		return NULL;
-	if (((ev >> 8) & 7) == 1 || ((ev >> 8) & 7) == 7)
-		return "pending event of a reserved type";
-	if (ev & 0x7ffff000)
-		return "pending event with reserved bits";
-	if ((ev & (1U << 11)) && error > 0xffff)
-		return "pending event error code above 16 bits";
-	return NULL;
-}
-
-/* Xen's hvm_load_cpu_ctxt() checks, in its order, then the state as a
- * whole (hvm/x86.c) and what the hardware would refuse. */
-static const char *cpu_check(const struct hvm_save_env *env,
-			     const struct hvm_hw_cpu *r,
-			     const struct hvm_cpu_ctx *c)
-{
-	static const u32 msr[] = { MSR_SYSENTER_CS, MSR_SYSENTER_ESP,
-		MSR_SYSENTER_EIP, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
-		MSR_KERNEL_GS_BASE, MSR_TSC_AUX };
-	const u64 val[] = { c->sysenter_cs, c->sysenter_esp, c->sysenter_eip,
-		c->star, c->lstar, c->cstar, c->sfmask, c->kernel_gs_base,
-		c->tsc_aux };
-	u64 efer = r->msr_efer;
-	u16 cs = c->st.seg[SEG_CS].attr;
-	const char *why;
-
-	if (r->pad0)
-		return "pad0 set";
-	if ((r->cr0 & ~X86_CR0_KNOWN) || !(r->cr0 & X86_CR0_ET))
-		return "reserved CR0 bit, or CR0.ET clear";
-	/* Xen's hvm_efer_valid(): LMA needs LME and paging; LMA may be
-	 * clear with both, the vendors set it when they load the state. */
-	if ((efer & EFER_LMA) &&
-	    (!(efer & EFER_LME) || !(r->cr0 & X86_CR0_PG)))
-		return "EFER.LMA without LME and CR0.PG";
-	efer &= ~EFER_LMA;
-	if ((efer & EFER_LME) && (r->cr0 & X86_CR0_PG))
-		efer |= EFER_LMA;
-	why = x86_state_check(env->policy, &(struct x86_cr_state){
-		.cr0 = r->cr0, .cr3 = r->cr3, .cr4 = r->cr4, .efer = efer,
-		.cs_l = cs & X86_SEG_ATTR_L, .cs_db = cs & X86_SEG_ATTR_DB });
-	if (why)
-		return why;
-	if (r->flags & ~XEN_X86_FPU_INITIALISED)
-		return "unknown flags";
-	/* Amphi loads these into the hardware (VMX, TSC_AUX): values WRMSR
-	 * refuses would fault in the hypervisor.  Xen checks TSC_AUX only. */
-	for (unsigned int i = 0; i < ARRAY_SIZE(msr); i++)
-		if (!x86_msr_write_valid(msr[i], val[i]))
-			return "MSR value WRMSR would refuse";
-	why = event_check(r->pending_event, r->error_code);
-	if (why)
-		return why;
-	for (unsigned int s = 0; s < SEG_GDTR; s++)
-		if (c->st.seg[s].attr > 0xfff)
-			return "segment attributes beyond 12 bits";
-	why = seg_check(&c->st);
-	if (why)
-		return why;
-	/* 26.3.1.4: RIP fits the mode; RFLAGS reserved bits clear. */
-	if (((efer & EFER_LMA) && (cs & X86_SEG_ATTR_L)) ?
-	    !x86_is_canonical(r->rip) : r->rip >> 32)
-		return "RIP does not fit the mode";
-	if (r->rflags & ~X86_EFLAGS_KNOWN)
-		return "reserved RFLAGS bit";
-	/* MOV DR: DR6/DR7[63:32] must be 0 (SDM vol. 3 17.2.4); Amphi loads
-	 * DR0-3 itself, so they must be addresses the CPU takes. */
-	if ((r->dr6 | r->dr7) >> 32 || !x86_is_canonical(r->dr0) ||
-	    !x86_is_canonical(r->dr1) || !x86_is_canonical(r->dr2) ||
-	    !x86_is_canonical(r->dr3))
-		return "bad debug register";
-	/* FXRSTOR faults on MXCSR bits outside MXCSR_MASK (SDM vol. 1
-	 * 11.6.6): Amphi restores the image as it is. */
-	if (c->fpu_initialised &&
-	    (*(const u32 *)&r->fpu_regs[24] & ~env->mxcsr_mask))
-		return "reserved MXCSR bit";
-	return NULL;
-}
-
-const char *hvm_cpu_from_record(const struct hvm_save_env *env,
-				const struct hvm_hw_cpu *r,
-				struct hvm_cpu_ctx *c)
-{
-	const u32 *sel[] = SEG_FIELDS(r, sel), *limit[] = SEG_FIELDS(r, limit);
-	const u32 *attr[] = SEG_FIELDS(r, arbytes);
-	const u64 *base[] = SEG_FIELDS(r, base);
-
-	*c = (struct hvm_cpu_ctx){
-		.st.regs = { .rax = r->rax, .rbx = r->rbx, .rcx = r->rcx,
-			.rdx = r->rdx, .rbp = r->rbp, .rsi = r->rsi,
-			.rdi = r->rdi, .rsp = r->rsp, .r8 = r->r8, .r9 = r->r9,
-			.r10 = r->r10, .r11 = r->r11, .r12 = r->r12,
-			.r13 = r->r13, .r14 = r->r14, .r15 = r->r15,
-			.rip = r->rip,
-			.rflags = r->rflags | X86_EFLAGS_FIXED },
-		.st.cr0 = r->cr0, .st.cr3 = r->cr3, .st.cr4 = r->cr4,
-		.st.efer = r->msr_efer & ~EFER_LMA,
-		.aux = { .cr2 = r->cr2, .dr = { r->dr0, r->dr1, r->dr2, r->dr3 },
-			 .dr6 = r->dr6, .dr7 = r->dr7 },
-		.sysenter_cs = r->sysenter_cs, .sysenter_esp = r->sysenter_esp,
-		.sysenter_eip = r->sysenter_eip, .star = r->msr_star,
-		.lstar = r->msr_lstar, .cstar = r->msr_cstar,
-		.sfmask = r->msr_syscall_mask, .kernel_gs_base = r->shadow_gs,
-		.tsc_aux = r->msr_tsc_aux, .tsc = r->tsc,
-		.fpu_initialised = r->flags & XEN_X86_FPU_INITIALISED,
-	};
-	if (r->pending_event & (1U << 31)) {
-		c->aux.event = r->pending_event;
-		c->aux.error = r->pending_error_valid ? r->error_code : 0;
-	}
-	for (unsigned int s = 0; s < ARRAY_SIZE(sel); s++) {
-		u32 ar = seg_unfold(*attr[s]);
-
-		/* More than 12 bits: kept as 0xffff, which cpu_check()
-		 * refuses. */
-		c->st.seg[s] = (struct hvm_seg){ .sel = *sel[s],
-			.attr = ar > 0xfff ? 0xffff : ar, .limit = *limit[s],
-			.base = *base[s] };
-	}
-	c->st.seg[SEG_GDTR] = (struct hvm_seg){ .limit = r->gdtr_limit,
-						.base = r->gdtr_base };
-	c->st.seg[SEG_IDTR] = (struct hvm_seg){ .limit = r->idtr_limit,
-						.base = r->idtr_base };
-	if (c->fpu_initialised)
-		memcpy(c->fxsave, r->fpu_regs, sizeof(c->fxsave));
-	return cpu_check(env, r, c);
-}
-
-/* ---- MTRR records ---- */
-
-/* Xen's hvm_load_mtrr_msr() refuses more than MTRR_VCNT variable ranges
- * and skips values its MTRR code refuses; Amphi refuses those as well
- * (deliberately: a load that half happens is worse).  Only the ranges
- * MTRRcap counts are applied, as in Xen. */
-const char *hvm_mtrr_check(const struct hvm_save_env *env,
-			   const struct hvm_hw_mtrr *m)
-{
-	const struct x86_policy *p = env->policy;
-
-	if (hvm_mtrr_vcnt(m) > MTRR_VCNT)
-		return "more variable ranges than MTRR_VCNT";
-	if (!x86_pat_valid(m->msr_pat_cr))
-		return "bad PAT";
-	if (!x86_mtrr_msr_valid(p, MSR_MTRR_DEF_TYPE, m->msr_mtrr_def_type))
-		return "bad MTRRdefType";
-	for (unsigned int i = 0; i < NUM_FIXED_MSR; i++)
-		if (!x86_mtrr_msr_valid(p, hvm_mtrr_fixed_msr(i),
-					m->msr_mtrr_fixed[i]))
-			return "bad fixed-range MTRR";
-	for (unsigned int i = 0; i < 2 * hvm_mtrr_vcnt(m); i++)
-		if (!x86_mtrr_msr_valid(p, MSR_MTRR_PHYS_BASE0 + i,
-					m->msr_mtrr_var[i]))
-			return "bad variable-range MTRR";
-	return NULL;
+	return id < env->max_vcpus && env->vcpu_exists(env->ctx, id);
 }
 
 /* ---- Saving ---- */
 
 size_t hvm_save_size(unsigned int nr_vcpus)
 {
-	return 2 * DESC_LEN + sizeof(struct hvm_save_header) +
-	       nr_vcpus * (2 * DESC_LEN + sizeof(struct hvm_hw_cpu) +
-			   sizeof(struct hvm_hw_mtrr));
+	size_t per_vcpu = 4 * DESC_LEN + sizeof(struct hvm_hw_cpu) +
+			  sizeof(struct hvm_hw_mtrr) +
+			  sizeof(struct hvm_hw_lapic) +
+			  sizeof(struct hvm_hw_lapic_regs);
+	size_t platform = 7 * DESC_LEN + 2 * sizeof(struct hvm_hw_vpic) +
+			  sizeof(struct hvm_hw_vioapic) +
+			  sizeof(struct hvm_hw_pci_irqs) +
+			  sizeof(struct hvm_hw_isa_irqs) +
+			  sizeof(struct hvm_hw_pci_link) +
+			  sizeof(struct hvm_hw_pit);
+
+	return FIRST_RECORD + DESC_LEN + platform + nr_vcpus * per_vcpu;
 }
 
 /* One record at @buf + *off.  Pre: it fits (hvm_save_size()). */
@@ -317,122 +158,327 @@ static void put_record(u8 *buf, size_t *off, u16 type, u16 inst,
 	*off += DESC_LEN + len;
 }
 
+static void put_cpus(const struct hvm_save_env *env, u8 *buf, size_t *off)
+{
+	struct hvm_cpu_ctx c;
+	struct hvm_hw_cpu r;
+
+	for (unsigned int id = 0; id < env->max_vcpus; id++) {
+		if (!env->vcpu_exists(env->ctx, id) ||
+		    !env->vcpu_up(env->ctx, id))
+			continue;
+		env->get_cpu(env->ctx, id, &c);
+		hvm_cpu_to_record(&c, &r);
+		put_record(buf, off, HVM_SAVE_CODE(CPU), id, &r, sizeof(r));
+	}
+}
+
+/* LAPIC for every vCPU, then LAPIC_REGS for every vCPU. */
+static void put_lapics(const struct hvm_save_env *env, u8 *buf, size_t *off)
+{
+	struct hvm_save_lapic l;
+	size_t regs_off = *off;
+	unsigned int n = 0;
+
+	if (!env->get_lapic)
+		return;
+	for (unsigned int id = 0; id < env->max_vcpus; id++)
+		n += env->vcpu_exists(env->ctx, id);
+	regs_off += n * (DESC_LEN + sizeof(l.hw));
+	for (unsigned int id = 0; id < env->max_vcpus; id++) {
+		if (!env->vcpu_exists(env->ctx, id))
+			continue;
+		env->get_lapic(env->ctx, id, &l);
+		put_record(buf, off, HVM_SAVE_CODE(LAPIC), id, &l.hw,
+			   sizeof(l.hw));
+		put_record(buf, &regs_off, HVM_SAVE_CODE(LAPIC_REGS), id,
+			   &l.regs, sizeof(l.regs));
+	}
+	*off = regs_off;
+}
+
+static void put_mtrrs(const struct hvm_save_env *env, u8 *buf, size_t *off)
+{
+	struct hvm_hw_mtrr m;
+
+	for (unsigned int id = 0; id < env->max_vcpus; id++) {
+		if (!env->vcpu_exists(env->ctx, id))
+			continue;
+		env->get_mtrr(env->ctx, id, &m);
+		put_record(buf, off, HVM_SAVE_CODE(MTRR), id, &m, sizeof(m));
+	}
+}
+
 long hvm_save_image(const struct hvm_save_env *env, void *buf, size_t size)
 {
 	struct hvm_save_header hdr = {
 		.magic = HVM_FILE_MAGIC, .version = HVM_FILE_VERSION,
 		.changeset = ~0ULL, .cpuid = env->cpuid1_eax,
 		.gtsc_khz = env->gtsc_khz };
-	unsigned int n = 0, id;
+	struct hvm_save_platform p = { 0 };
+	unsigned int n = 0;
 	size_t off = 0;
 
-	for (id = 0; id < env->max_vcpus; id++)
+	for (unsigned int id = 0; id < env->max_vcpus; id++)
 		n += env->vcpu_exists(env->ctx, id);
 	if (!buf)
 		return hvm_save_size(n);
 	if (size < hvm_save_size(n))
 		return -ENOSPC;
+	if (env->get_platform)
+		env->get_platform(env->ctx, &p);
 	put_record(buf, &off, HVM_SAVE_CODE(HEADER), 0, &hdr, sizeof(hdr));
-	for (id = 0; id < env->max_vcpus; id++) {
-		struct hvm_cpu_ctx c;
-		struct hvm_hw_cpu r;
-
-		if (!env->vcpu_exists(env->ctx, id) || !env->vcpu_up(env->ctx, id))
-			continue;
-		env->get_cpu(env->ctx, id, &c);
-		hvm_cpu_to_record(&c, &r);
-		put_record(buf, &off, HVM_SAVE_CODE(CPU), id, &r, sizeof(r));
-	}
-	for (id = 0; id < env->max_vcpus; id++) {
-		struct hvm_hw_mtrr m;
-
-		if (!env->vcpu_exists(env->ctx, id))
-			continue;
-		env->get_mtrr(env->ctx, id, &m);
-		put_record(buf, &off, HVM_SAVE_CODE(MTRR), id, &m, sizeof(m));
-	}
+	put_cpus(env, buf, &off);
+	if (has_device(env, XEN_X86_EMU_PIC))
+		for (u16 i = 0; i < 2; i++)
+			put_record(buf, &off, HVM_SAVE_CODE(PIC), i, &p.pic[i],
+				   sizeof(p.pic[i]));
+	if (has_device(env, XEN_X86_EMU_IOAPIC))
+		put_record(buf, &off, HVM_SAVE_CODE(IOAPIC), 0, &p.ioapic,
+			   sizeof(p.ioapic));
+	put_lapics(env, buf, &off);
+	put_record(buf, &off, HVM_SAVE_CODE(PCI_IRQ), 0, &p.pci_irq,
+		   sizeof(p.pci_irq));
+	put_record(buf, &off, HVM_SAVE_CODE(ISA_IRQ), 0, &p.isa_irq,
+		   sizeof(p.isa_irq));
+	put_record(buf, &off, HVM_SAVE_CODE(PCI_LINK), 0, &p.pci_link,
+		   sizeof(p.pci_link));
+	if (has_device(env, XEN_X86_EMU_PIT))
+		put_record(buf, &off, HVM_SAVE_CODE(PIT), 0, &p.pit,
+			   sizeof(p.pit));
+	put_mtrrs(env, buf, &off);
 	put_record(buf, &off, HVM_SAVE_CODE(END), 0, NULL, 0);
 	return off;
 }
 
-/* ---- Loading ---- */
+/* ---- Loading: one record ---- */
 
-/*
- * A CPU record of @len bytes at @body into @r, as Xen's
- * hvm_load_entry_zeroextend(CPU) reads it: any length up to the full
- * record, zero-extended; the pre-3.4 layout (struct hvm_hw_cpu_compat,
- * without msr_tsc_aux) rearranged; and a record shorter than the full
- * one marked FPU-initialised, as old Xen always was (_hvm_hw_fix_cpu()).
- */
-static void cpu_record_read(const u8 *body, u32 len, struct hvm_hw_cpu *r)
+static int bad(const struct hvm_save_descriptor *d, const char *why, int rc)
 {
-	struct hvm_hw_cpu_compat old;
-
-	memset(r, 0, sizeof(*r));
-	memcpy(r, body, len);
-	if (len == sizeof(struct hvm_hw_cpu))
-		return;
-	if (len == sizeof(old)) {
-		memcpy(&old, body, sizeof(old));
-		r->msr_tsc_aux = 0;
-		r->tsc = old.tsc;
-		r->pending_event = old.pending_event;
-		r->error_code = old.error_code;
-	}
-	r->flags = XEN_X86_FPU_INITIALISED;
+	printk(KERN_WARNING "HVM restore: record type %u instance %u length "
+	       "%u: %s\n", d->typecode, d->instance, d->length, why);
+	return rc;
 }
 
-static bool vcpu_ok(const struct hvm_save_env *env, unsigned int id)
-{
-	return id < env->max_vcpus && env->vcpu_exists(env->ctx, id);
-}
-
-/* The record after the descriptor @d at @body (@left bytes remain):
- * checked, and applied if @apply.  0 or -EINVAL. */
-static int load_record(const struct hvm_save_env *env,
+/* A CPU or MTRR record: checked, and applied if @apply.  0 or -EINVAL. */
+static int vcpu_record(const struct hvm_save_env *env,
 		       const struct hvm_save_descriptor *d, const u8 *body,
 		       size_t left, bool apply)
 {
-	const char *why = "unknown typecode";
+	const char *why;
 	struct hvm_cpu_ctx c;
 	struct hvm_hw_cpu r;
 	struct hvm_hw_mtrr m;
 
+	if (!vcpu_ok(env, d->instance))
+		return bad(d, "no such vCPU", -EINVAL);
 	if (d->typecode == HVM_SAVE_CODE(CPU)) {
-		why = "no such vCPU";
-		if (!vcpu_ok(env, d->instance))
-			goto bad;
-		why = "bad length";
 		if (d->length > sizeof(r) || d->length > left)
-			goto bad;
-		cpu_record_read(body, d->length, &r);
+			return bad(d, "bad length", -EINVAL);
+		hvm_cpu_record_read(body, d->length, &r);
 		why = hvm_cpu_from_record(env, &r, &c);
 		if (why)
-			goto bad;
+			return bad(d, why, -EINVAL);
 		if (apply)
 			env->set_cpu(env->ctx, d->instance, &c);
 		return 0;
 	}
-	if (d->typecode == HVM_SAVE_CODE(MTRR)) {
-		why = "no such vCPU";
-		if (!vcpu_ok(env, d->instance))
-			goto bad;
-		why = "bad length";
-		if (d->length != sizeof(m) || d->length > left)
-			goto bad;
-		memcpy(&m, body, sizeof(m));
-		why = hvm_mtrr_check(env, &m);
-		if (why)
-			goto bad;
-		if (apply)
-			env->set_mtrr(env->ctx, d->instance, &m);
-		return 0;
-	}
-bad:
-	printk(KERN_WARNING "HVM restore: record type %u instance %u length "
-	       "%u: %s\n", d->typecode, d->instance, d->length, why);
-	return -EINVAL;
+	if (d->length != sizeof(m) || d->length > left)
+		return bad(d, "bad length", -EINVAL);
+	memcpy(&m, body, sizeof(m));
+	why = hvm_mtrr_check(env, &m);
+	if (why)
+		return bad(d, why, -EINVAL);
+	if (apply)
+		env->set_mtrr(env->ctx, d->instance, &m);
+	return 0;
 }
+
+/* Device record @d in @rec, zero-extended as its type allows.  Pre: its
+ * length passed dev_record(). */
+static void dev_read(const struct hvm_save_descriptor *d, const u8 *body,
+		     union dev_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec, body, d->length);
+}
+
+/*
+ * A device record (typecodes 3-10), checked as far as it can be alone:
+ * Xen's handler's checks in its order (the device, the instance, the
+ * length), then the device's own.  The vLAPIC's two records are checked
+ * together once the whole image is framed (check_lapics()).  Nothing is
+ * applied here (apply_devices()).
+ */
+static int dev_record(const struct hvm_save_env *env,
+		      const struct hvm_save_descriptor *d, const u8 *body,
+		      size_t left)
+{
+	const struct dev_type *t = &dev_types[d->typecode];
+	union dev_record rec;
+	const char *why = NULL;
+
+	if (!has_device(env, t->emu))
+		return bad(d, "the domain has no such device", -ENODEV);
+	if (d->typecode == HVM_SAVE_CODE(PIC) && d->instance > 1)
+		return bad(d, "no such PIC", -ENOENT);
+	if (t->per_vcpu && !vcpu_ok(env, d->instance))
+		return bad(d, "no such vCPU", -EINVAL);
+	if (d->length > left || d->length > t->len ||
+	    (!t->zero_extend && d->length != t->len))
+		return bad(d, "bad length", t->len_err);
+	dev_read(d, body, &rec);
+	switch (d->typecode) {
+	case HVM_SAVE_CODE(PIC):
+		why = vpic_check(&rec.pic, d->instance);
+		break;
+	case HVM_SAVE_CODE(IOAPIC):
+		why = vioapic_check(&rec.ioapic);
+		break;
+	case HVM_SAVE_CODE(ISA_IRQ):
+		why = virq_check_isa(&rec.isa_irq);
+		break;
+	case HVM_SAVE_CODE(PCI_LINK):
+		why = virq_check_link(&rec.pci_link);
+		break;
+	case HVM_SAVE_CODE(PIT):
+		why = vpit_check(&rec.pit);
+		break;
+	}
+	return why ? bad(d, why, -EINVAL) : 0;
+}
+
+static int load_record(const struct hvm_save_env *env,
+		       const struct hvm_save_descriptor *d, const u8 *body,
+		       size_t left, bool apply)
+{
+	if (d->typecode == HVM_SAVE_CODE(CPU) ||
+	    d->typecode == HVM_SAVE_CODE(MTRR))
+		return vcpu_record(env, d, body, left, apply);
+	if (d->typecode < ARRAY_SIZE(dev_types) && dev_types[d->typecode].len)
+		return apply ? 0 : dev_record(env, d, body, left);
+	return bad(d, "unknown typecode", -EINVAL);
+}
+
+/* ---- Loading: the devices, once the image is framed ---- */
+
+/*
+ * The body of the last record of @type (and @inst, unless ANY_INSTANCE)
+ * in @buf, or NULL; its descriptor in *@d.  Pre: the records up to END
+ * passed load_record().
+ */
+static const u8 *find_last(const u8 *buf, u16 type, int inst,
+			   struct hvm_save_descriptor *d)
+{
+	struct hvm_save_descriptor x;
+	const u8 *found = NULL;
+
+	for (size_t off = FIRST_RECORD;; off += DESC_LEN + x.length) {
+		memcpy(&x, buf + off, DESC_LEN);
+		if (x.typecode == HVM_SAVE_CODE(END))
+			return found;
+		if (x.typecode == type &&
+		    (inst == ANY_INSTANCE || x.instance == inst)) {
+			found = buf + off + DESC_LEN;
+			*d = x;
+		}
+	}
+}
+
+/* vCPU @id's vLAPIC as the image leaves it: its last records over its
+ * current state.  False if the image has none for it. */
+static bool merge_lapic(const struct hvm_save_env *env, const u8 *buf,
+			unsigned int id, struct hvm_save_lapic *l,
+			struct hvm_save_descriptor *d)
+{
+	struct hvm_save_descriptor dr;
+	const u8 *hw = find_last(buf, HVM_SAVE_CODE(LAPIC), id, d);
+	const u8 *regs = find_last(buf, HVM_SAVE_CODE(LAPIC_REGS), id, &dr);
+
+	if (!hw && !regs)
+		return false;
+	env->get_lapic(env->ctx, id, l);
+	if (hw) {
+		memset(&l->hw, 0, sizeof(l->hw));
+		memcpy(&l->hw, hw, d->length);
+	} else {
+		*d = dr;
+	}
+	if (regs)
+		memcpy(&l->regs, regs, sizeof(l->regs));
+	return true;
+}
+
+static int check_lapics(const struct hvm_save_env *env, const u8 *buf)
+{
+	struct hvm_save_descriptor d;
+	struct hvm_save_lapic l;
+	const char *why;
+
+	if (!env->get_lapic)
+		return 0;
+	for (unsigned int id = 0; id < env->max_vcpus; id++) {
+		if (!vcpu_ok(env, id) || !merge_lapic(env, buf, id, &l, &d))
+			continue;
+		why = vlapic_check(id, &l.hw, &l.regs);
+		if (why)
+			return bad(&d, why, -EINVAL);
+	}
+	return 0;
+}
+
+/* The platform as the image leaves it; the types that came, as a mask. */
+static u32 merge_platform(const struct hvm_save_env *env, const u8 *buf,
+			  struct hvm_save_platform *p)
+{
+#define AT(field) offsetof(struct hvm_save_platform, field)
+	static const struct { u16 type; int inst; size_t off; } recs[] = {
+		{ HVM_SAVE_CODE(PIC), 0, AT(pic[0]) },
+		{ HVM_SAVE_CODE(PIC), 1, AT(pic[1]) },
+		{ HVM_SAVE_CODE(IOAPIC), ANY_INSTANCE, AT(ioapic) },
+		{ HVM_SAVE_CODE(PCI_IRQ), ANY_INSTANCE, AT(pci_irq) },
+		{ HVM_SAVE_CODE(ISA_IRQ), ANY_INSTANCE, AT(isa_irq) },
+		{ HVM_SAVE_CODE(PCI_LINK), ANY_INSTANCE, AT(pci_link) },
+		{ HVM_SAVE_CODE(PIT), ANY_INSTANCE, AT(pit) },
+	};
+#undef AT
+	struct hvm_save_descriptor d;
+	const u8 *body;
+	u32 loaded = 0;
+
+	env->get_platform(env->ctx, p);
+	for (unsigned int i = 0; i < ARRAY_SIZE(recs); i++) {
+		body = find_last(buf, recs[i].type, recs[i].inst, &d);
+		if (!body)
+			continue;
+		memcpy((u8 *)p + recs[i].off, body, d.length);
+		loaded |= 1U << recs[i].type;
+	}
+	return loaded;
+}
+
+/* After CPU and MTRR: the vLAPICs, then the platform, whose restored
+ * outputs may reach them. */
+static void apply_devices(const struct hvm_save_env *env, const u8 *buf)
+{
+	struct hvm_save_descriptor d;
+	union {
+		struct hvm_save_lapic l;
+		struct hvm_save_platform p;
+	} u;
+	u32 loaded;
+
+	for (unsigned int id = 0; env->get_lapic && id < env->max_vcpus; id++)
+		if (vcpu_ok(env, id) && merge_lapic(env, buf, id, &u.l, &d))
+			env->set_lapic(env->ctx, id, &u.l);
+	if (!env->get_platform)
+		return;
+	loaded = merge_platform(env, buf, &u.p);
+	if (loaded)
+		env->set_platform(env->ctx, &u.p, loaded);
+}
+
+/* ---- Loading: the image ---- */
 
 /* One pass over the image (file note): checks only, or applies. */
 static int load_pass(const struct hvm_save_env *env, const u8 *buf,
@@ -440,7 +486,7 @@ static int load_pass(const struct hvm_save_env *env, const u8 *buf,
 {
 	struct hvm_save_descriptor d;
 	struct hvm_save_header hdr;
-	size_t off = DESC_LEN + sizeof(hdr);
+	size_t off = FIRST_RECORD;
 	int rc;
 
 	/* Xen's hvm_load(): a header first, exactly its size, or -ENODATA. */
@@ -469,12 +515,16 @@ static int load_pass(const struct hvm_save_env *env, const u8 *buf,
 		memcpy(&d, buf + off, DESC_LEN);
 		off += DESC_LEN;
 		if (d.typecode == HVM_SAVE_CODE(END))
-			return 0;		/* what follows is ignored */
+			break;			/* what follows is ignored */
 		rc = load_record(env, &d, buf + off, size - off, apply);
 		if (rc)
 			return rc;
 		off += d.length;
 	}
+	if (!apply)
+		return check_lapics(env, buf);
+	apply_devices(env, buf);
+	return 0;
 }
 
 int hvm_load_image(const struct hvm_save_env *env, const void *buf,

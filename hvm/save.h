@@ -1,9 +1,12 @@
 /*
  * HVM save images (public/hvm/save.h, public/arch-x86/hvm/save.h): what
  * XEN_DOMCTL_gethvmcontext produces and XEN_DOMCTL_sethvmcontext accepts.
- * hvm/save.c frames, converts and checks the records and is pure (unit-
- * tested); it reaches vCPUs only through struct hvm_save_env, which
- * hvm/save_vcpu.c fills for a real domain (arch_hvm_save/arch_hvm_load).
+ * hvm/save.c frames the records and hvm/save_cpu.c converts and checks
+ * the CPU and MTRR ones; both are pure (unit-tested) and reach the domain
+ * only through struct hvm_save_env.  The devices check their own records
+ * (vpic_check(), vlapic_check()...).  hvm/save_vcpu.c fills the env for a
+ * real domain (arch_hvm_save/arch_hvm_load), hvm/save_devices.c its
+ * platform and vLAPIC hooks.
  */
 #ifndef HVM_SAVE_H
 #define HVM_SAVE_H
@@ -28,6 +31,26 @@ struct hvm_cpu_ctx {
 							 * region */
 };
 
+/* The emulated platform's records (hvm/platform.h), one of each type as
+ * a domain holds them. */
+struct hvm_save_platform {
+	struct hvm_hw_vpic pic[2];		/* master, slave */
+	struct hvm_hw_vioapic ioapic;
+	struct hvm_hw_pci_irqs pci_irq;
+	struct hvm_hw_isa_irqs isa_irq;
+	struct hvm_hw_pci_link pci_link;
+	struct hvm_hw_pit pit;
+};
+
+/* One vCPU's local APIC records. */
+struct hvm_save_lapic {
+	struct hvm_hw_lapic hw;
+	struct hvm_hw_lapic_regs regs;
+};
+
+/* A mask of typecodes, as set_platform() is told what came. */
+#define HVM_SAVE_MASK(x) (1U << HVM_SAVE_CODE(x))
+
 /*
  * A domain as the framing sees it.  The hooks take @ctx and a vCPU id
  * below @max_vcpus.  The get hooks are used by hvm_save_image(); the set
@@ -50,7 +73,41 @@ struct hvm_save_env {
 	void (*down_all)(void *ctx);
 	void (*set_cpu)(void *ctx, unsigned int id, const struct hvm_cpu_ctx *c);
 	void (*set_mtrr)(void *ctx, unsigned int id, const struct hvm_hw_mtrr *m);
+	/*
+	 * The vLAPICs (NULL: the domain has none, as a Xen domain without
+	 * XEN_X86_EMU_LAPIC).  set_lapic() gets a pair vlapic_check()
+	 * accepted and re-derives what follows from it (the timer).
+	 */
+	void (*get_lapic)(void *ctx, unsigned int id, struct hvm_save_lapic *l);
+	void (*set_lapic)(void *ctx, unsigned int id,
+			  const struct hvm_save_lapic *l);
+	/*
+	 * The emulated platform: the XEN_X86_EMU_PIC, _IOAPIC and _PIT
+	 * devices it offers, and its state; 0 and NULL without one (then
+	 * its IRQ routing records are saved empty, as Xen's, and loaded ones
+	 * are checked and dropped, as dm_op's levels for such a domain).
+	 * set_platform() gets the whole state, the records that came
+	 * (@loaded, HVM_SAVE_MASK()s) laid over the current ones, and
+	 * restores what came and what follows from it.
+	 */
+	u32 platform_emu;
+	void (*get_platform)(void *ctx, struct hvm_save_platform *p);
+	void (*set_platform)(void *ctx, const struct hvm_save_platform *p,
+			     u32 loaded);
 };
+
+/*
+ * A real domain's hooks (hvm/save_vcpu.c, hvm/save_devices.c) find this
+ * at env->ctx.
+ */
+struct domain;
+struct hvm_save_ctx {
+	struct domain *d;
+	u64 tsc;		/* the host TSC the image's TSCs refer to */
+};
+/* hvm/save_devices.c: @env's vLAPIC and platform hooks for @env->ctx's
+ * domain. */
+void hvm_save_env_devices(struct hvm_save_env *env, struct domain *d);
 
 /* The length a save of @nr_vcpus vCPUs may need (Xen's hvm_save_size():
  * the size query's answer, counting vCPUs that are down as well). */
@@ -75,6 +132,15 @@ const char *hvm_cpu_from_record(const struct hvm_save_env *env,
 				struct hvm_cpu_ctx *c);
 const char *hvm_mtrr_check(const struct hvm_save_env *env,
 			   const struct hvm_hw_mtrr *m);
+/*
+ * A CPU record of @len bytes at @body into @r, as Xen's
+ * hvm_load_entry_zeroextend(CPU) reads it: any length up to the full
+ * record, zero-extended; the pre-3.4 layout (struct hvm_hw_cpu_compat,
+ * without msr_tsc_aux) rearranged; and a record shorter than the full
+ * one marked FPU-initialised, as old Xen always was (_hvm_hw_fix_cpu()).
+ * Pre: @len <= sizeof(*r).
+ */
+void hvm_cpu_record_read(const u8 *body, u32 len, struct hvm_hw_cpu *r);
 
 /* MTRRcap.VCNT: the variable ranges a record carries (SDM vol. 3
  * 11.11.1). */

@@ -1,7 +1,8 @@
 /*
  * XEN_DOMCTL_gethvmcontext / sethvmcontext for real domains
  * (xen/include/xen/arch_vcpu.h arch_hvm_save()/arch_hvm_load()): the
- * hooks of hvm/save.c over the vendor ops, hvm/msr.c and hvm/fpu.c.
+ * CPU and MTRR hooks of hvm/save.c over the vendor ops, hvm/msr.c and
+ * hvm/fpu.c; hvm/save_devices.c adds the vLAPIC and platform ones.
  *
  * The caller has paused the domain, so no vCPU runs while its state is
  * read or written; the vendor accessors may still find a VMCS active on
@@ -25,11 +26,6 @@
 #include <xen/time.h>
 #include <asm/processor.h>
 
-struct save_ctx {
-	struct domain *d;
-	u64 tsc;		/* the host TSC the image's TSCs refer to */
-};
-
 /* MSRs of a CPU record that the vendor holds (hvm.h msr_read). */
 static const u32 save_msrs[] = {
 	MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_STAR,
@@ -49,7 +45,7 @@ static u64 *save_msr_slot(struct hvm_cpu_ctx *c, unsigned int i)
 /* Pre: @id < d->max_vcpus (hvm/save.c checks it first). */
 static struct vcpu *save_vcpu(void *ctx, unsigned int id)
 {
-	struct domain *d = ((struct save_ctx *)ctx)->d;
+	struct domain *d = ((struct hvm_save_ctx *)ctx)->d;
 
 	return d->vcpu[array_index_nospec(id, d->max_vcpus)];
 }
@@ -80,7 +76,7 @@ static void save_get_cpu(void *ctx, unsigned int id, struct hvm_cpu_ctx *c)
 	for (unsigned int i = 0; i < ARRAY_SIZE(save_msrs); i++)
 		BUG_ON(hvm_ops->msr_read(v, save_msrs[i], save_msr_slot(c, i)));
 	c->tsc_aux = v->hvm->msr_tsc_aux;
-	c->tsc = ((struct save_ctx *)ctx)->tsc + v->hvm->tsc_offset;
+	c->tsc = ((struct hvm_save_ctx *)ctx)->tsc + v->hvm->tsc_offset;
 	/* Amphi's FPU area holds a valid state from vCPU creation on. */
 	c->fpu_initialised = true;
 	fpu_vcpu_get_fxsave(v, c->fxsave);
@@ -105,7 +101,7 @@ static void save_get_mtrr(void *ctx, unsigned int id, struct hvm_hw_mtrr *m)
 /* Xen's hvm_load(): every vCPU goes down; CPU records bring theirs up. */
 static void save_down_all(void *ctx)
 {
-	struct domain *d = ((struct save_ctx *)ctx)->d;
+	struct domain *d = ((struct hvm_save_ctx *)ctx)->d;
 
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i])
@@ -126,7 +122,7 @@ static void save_set_cpu(void *ctx, unsigned int id,
 					  *save_msr_slot((struct hvm_cpu_ctx *)c,
 							 i)));
 	v->hvm->msr_tsc_aux = c->tsc_aux;
-	hvm_msr_set_tsc_offset(v, c->tsc - ((struct save_ctx *)ctx)->tsc);
+	hvm_msr_set_tsc_offset(v, c->tsc - ((struct hvm_save_ctx *)ctx)->tsc);
 	fpu_vcpu_set_fxsave(v, c->fpu_initialised ? c->fxsave : NULL);
 	/* A new state: the entry path looks at its interrupts afresh. */
 	vcpu_work_set(v, VCPU_WORK_IRQ);
@@ -151,10 +147,10 @@ static void save_set_mtrr(void *ctx, unsigned int id,
 				     m->msr_mtrr_var[i]));
 }
 
-static void save_env(struct hvm_save_env *env, struct save_ctx *ctx,
+static void save_env(struct hvm_save_env *env, struct hvm_save_ctx *ctx,
 		     struct domain *d)
 {
-	*ctx = (struct save_ctx){ .d = d, .tsc = rdtsc() };
+	*ctx = (struct hvm_save_ctx){ .d = d, .tsc = rdtsc() };
 	*env = (struct hvm_save_env){
 		.ctx = ctx, .policy = hvm_cpu_policy(d),
 		.max_vcpus = d->max_vcpus, .cpuid1_eax = cpuid_eax(1),
@@ -164,12 +160,13 @@ static void save_env(struct hvm_save_env *env, struct save_ctx *ctx,
 		.down_all = save_down_all, .set_cpu = save_set_cpu,
 		.set_mtrr = save_set_mtrr,
 	};
+	hvm_save_env_devices(env, d);
 }
 
 long arch_hvm_save(struct domain *d, void *buf, size_t size)
 {
 	struct hvm_save_env env;
-	struct save_ctx ctx;
+	struct hvm_save_ctx ctx;
 
 	save_env(&env, &ctx, d);
 	return hvm_save_image(&env, buf, size);
@@ -178,7 +175,7 @@ long arch_hvm_save(struct domain *d, void *buf, size_t size)
 int arch_hvm_load(struct domain *d, const void *buf, size_t size)
 {
 	struct hvm_save_env env;
-	struct save_ctx ctx;
+	struct hvm_save_ctx ctx;
 
 	save_env(&env, &ctx, d);
 	return hvm_load_image(&env, buf, size);

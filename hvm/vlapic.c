@@ -55,14 +55,6 @@
 #include <xen/xmalloc.h>
 #include <asm/processor.h>
 
-/* Xen's: version 0x14, max LVT entry 5 (six LVTs; no CMCI, no directed
- * EOI).  Linux then leaves LVT CMCI alone. */
-#define VLAPIC_VERSION 0x00050014
-
-#define SVR_VECTOR 0xffU
-#define SVR_ENABLED (1U << 8)
-#define SVR_FOCUS_DISABLED (1U << 9)
-
 /* Bits of the low half an x2APIC ICR write may set (11.12.9: no delivery
  * status bit in x2APIC mode). */
 #define ICR_VALID (ICR_VECTOR | (7U << 8) | ICR_LOGICAL | ICR_ASSERT | \
@@ -72,9 +64,6 @@ enum { DM_FIXED, DM_LOWEST, DM_SMI, DM_RESERVED3, DM_NMI, DM_INIT,
        DM_STARTUP, DM_RESERVED7 };
 #define DM_EXTINT DM_RESERVED7		/* in LVT LINT0/1: ExtINT */
 enum { SH_NONE, SH_SELF, SH_ALL, SH_OTHERS };
-
-#define ESR_SEND_ILLEGAL (1U << 5)
-#define ESR_RECV_ILLEGAL (1U << 6)
 
 /* Bits each LVT accepts (11.5.1); the read-only ones are dropped. */
 static const u32 lvt_valid[NR_LVT] = {
@@ -94,12 +83,6 @@ static const u32 lvt_valid[NR_LVT] = {
 #define STARTUP_RUNNING 0U
 #define STARTUP_WAIT_SIPI 1U
 #define STARTUP_SIPI 0x100U
-
-static u32 x2apic_ldr(u32 id)
-{
-	/* 11.12.10.2: cluster ID in 31:16, one bit of 16 in 15:0. */
-	return ((id >> 4) << 16) | (1U << (id & 0xf));
-}
 
 /* Hardware- and software-enabled: the APIC accepts fixed interrupts. */
 static bool enabled(const struct vlapic *vl)
@@ -352,7 +335,7 @@ static bool logical_match(const struct vlapic *t, u32 dest)
 	u32 ldr;
 
 	if (vlapic_x2apic_mode(t)) {
-		ldr = x2apic_ldr(t->id);
+		ldr = vlapic_x2apic_ldr(t->id);
 		return dest == 0xffffffff ||
 		       ((dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff));
 	}
@@ -712,7 +695,7 @@ int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = vl->id;
 		return 0;
 	case REG_LDR:
-		*val = x2apic_ldr(vl->id);
+		*val = vlapic_x2apic_ldr(vl->id);
 		return 0;
 	case REG_ICR:
 		*val = vl->icr;

@@ -79,4 +79,23 @@ bool vlapic_lint0_extint(struct vcpu *v);
  */
 bool vlapic_take_boot_state(struct vcpu *v, struct hvm_boot_state *st);
 
+/*
+ * Save images: the LAPIC and LAPIC_REGS records of a vCPU (public/arch-
+ * x86/hvm/save.h; hvm/vlapic_save.c).  Pre: the domain is paused.
+ *  - vlapic_save(): both records, as Xen 4.17 writes them.
+ *  - vlapic_check(): why the pair, for vCPU @vcpu_id, holds a state its
+ *    vLAPIC cannot be in, or NULL.  Pure.
+ *  - vlapic_restore(): the pair (checked) becomes @v's state; its timer
+ *    counts again from the initial count and its entry path looks for
+ *    interrupts afresh.
+ */
+struct hvm_hw_lapic;
+struct hvm_hw_lapic_regs;
+void vlapic_save(struct vcpu *v, struct hvm_hw_lapic *hw,
+		 struct hvm_hw_lapic_regs *regs);
+const char *vlapic_check(unsigned int vcpu_id, const struct hvm_hw_lapic *hw,
+			 const struct hvm_hw_lapic_regs *regs);
+void vlapic_restore(struct vcpu *v, const struct hvm_hw_lapic *hw,
+		    const struct hvm_hw_lapic_regs *regs);
+
 #endif

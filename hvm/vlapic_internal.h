@@ -45,6 +45,17 @@ struct vcpu;
 #define REG_SELF_IPI 0x3f
 #define NR_REGS 0x40
 
+/* Xen's: version 0x14, max LVT entry 5 (six LVTs; no CMCI, no directed
+ * EOI).  Linux then leaves LVT CMCI alone. */
+#define VLAPIC_VERSION 0x00050014
+
+/* SVR (11.9) and ESR (11.5.3). */
+#define SVR_VECTOR 0xffU
+#define SVR_ENABLED (1U << 8)
+#define SVR_FOCUS_DISABLED (1U << 9)
+#define ESR_SEND_ILLEGAL (1U << 5)
+#define ESR_RECV_ILLEGAL (1U << 6)
+
 /* IA32_APIC_BASE (SDM vol.3 11.4.4, 11.12.1). */
 #define APIC_BASE_ADDR 0x000ffffffffff000ULL
 #define APIC_BASE_DEFAULT 0xfee00000ULL
@@ -129,6 +140,22 @@ static inline bool vlapic_xapic_mode(const struct vlapic *vl)
 	       APIC_BASE_ENABLE;
 }
 
+/* The x2APIC logical ID of APIC ID @id (11.12.10.2): cluster ID in 31:16,
+ * one bit of 16 in 15:0. */
+static inline u32 vlapic_x2apic_ldr(u32 id)
+{
+	return ((id >> 4) << 16) | (1U << (id & 0xf));
+}
+
+/* The timer's divisor for divide configuration @tdcr (11.5.4, figure
+ * 11-10): bits 0, 1 and 3 encode 2^(n+1), and 0b111 is 1. */
+static inline u32 vlapic_timer_divisor(u32 tdcr)
+{
+	u32 v = (tdcr & 3) | ((tdcr & 8) >> 1);
+
+	return v == 7 ? 1 : 2U << v;
+}
+
 /* vlapic.c: an interrupt from a local source or the hypervisor (11.5.2:
  * vectors 0-15 are illegal and only set ESR). */
 void vlapic_deliver_local(struct vlapic *vl, u8 vec);
@@ -166,6 +193,11 @@ void vlapic_timer_halt(struct vlapic *vl);
 /* Set the LVT timer mask (software disable). */
 void vlapic_timer_mask(struct vlapic *vl);
 u32 vlapic_timer_read_tmcct(struct vlapic *vl);
+/* A save image's timer registers (values vlapic_check() accepted) and,
+ * on an APIC that is @enabled, its count started again now from @tmict
+ * in one-shot or periodic mode (Xen's lapic_rearm()). */
+void vlapic_timer_restore(struct vlapic *vl, u32 lvt, u32 tmict, u32 tdcr,
+			  bool enabled);
 void vlapic_timer_write_tmict(struct vlapic *vl, u32 val);
 void vlapic_timer_write_tdcr(struct vlapic *vl, u32 val);
 void vlapic_timer_write_lvt(struct vlapic *vl, u32 val);

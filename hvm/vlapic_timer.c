@@ -24,16 +24,9 @@
 #define APIC_BUS_NS 10
 #define TIMER_MIN_PERIOD MICROSECS(100)
 
-static u32 timer_divisor(u32 tdcr)
-{
-	u32 v = (tdcr & 3) | ((tdcr & 8) >> 1);
-
-	return v == 7 ? 1 : 2U << v;
-}
-
 static u64 tick_ns(const struct vlapic *vl)
 {
-	return (u64)APIC_BUS_NS * timer_divisor(vl->tdcr);
+	return (u64)APIC_BUS_NS * vlapic_timer_divisor(vl->tdcr);
 }
 
 static bool counting_mode(u32 lvt)
@@ -226,4 +219,22 @@ u32 vlapic_timer_read_tmcct(struct vlapic *vl)
 	cur = timer_current(vl, NOW());
 	spin_unlock(&vl->timer_lock);
 	return cur;
+}
+
+void vlapic_timer_restore(struct vlapic *vl, u32 lvt, u32 tmict, u32 tdcr,
+			  bool enabled)
+{
+	s_time_t now = NOW();
+
+	spin_lock(&vl->timer_lock);
+	timer_stop(vl);
+	WRITE_ONCE(vl->lvt[LVT_TIMER], lvt);
+	WRITE_ONCE(vl->tmict, tmict);
+	WRITE_ONCE(vl->tdcr, tdcr);
+	/* The count left is not in the record: Xen starts it again. */
+	vl->counting = enabled && tmict && counting_mode(lvt);
+	vl->start = now;
+	if (vl->counting)
+		timer_arm(vl, now + (s_time_t)((u64)tmict * tick_ns(vl)));
+	spin_unlock(&vl->timer_lock);
 }

@@ -245,3 +245,50 @@ u64 vioapic_redir(struct vioapic *v, unsigned int pin)
 	spin_unlock(&v->lock);
 	return bits;
 }
+
+/* ---- Save images ---- */
+
+void vioapic_save(struct vioapic *v, struct hvm_hw_vioapic *rec)
+{
+	spin_lock(&v->lock);
+	*rec = v->hw;
+	spin_unlock(&v->lock);
+}
+
+/*
+ * Xen's ioapic_load() takes the record as it is.  Refused here: a base
+ * other than the one this IO-APIC has (nothing moves it, and the MMIO
+ * handler and the guest's MADT know it there), an ID wider than its 4
+ * bits, and entries no register write produces: delivery status set
+ * (delivery is immediate) or Remote IRR on an edge pin (cleared when the
+ * pin became edge-triggered; an EOI would be needed to clear it, and an
+ * edge pin never waits for one).
+ */
+const char *vioapic_check(const struct hvm_hw_vioapic *rec)
+{
+	if (rec->base_address != VIOAPIC_BASE)
+		return "IO-APIC base other than 0xfec00000";
+	if (rec->id > ID_MASK)
+		return "IO-APIC ID wider than 4 bits";
+	for (unsigned int pin = 0; pin < VIOAPIC_NUM_PINS; pin++) {
+		const union vioapic_redir_entry *e = &rec->redirtbl[pin];
+
+		if (e->fields.delivery_status)
+			return "a redirection entry with delivery status set";
+		if (e->fields.remote_irr && e->fields.trig_mode == EDGE)
+			return "Remote IRR on an edge-triggered pin";
+	}
+	return NULL;
+}
+
+void vioapic_restore(struct vioapic *v, const struct hvm_hw_vioapic *rec,
+		     u64 lines)
+{
+	spin_lock(&v->lock);
+	if (rec)
+		v->hw = *rec;
+	v->lines = lines & ((1ULL << VIOAPIC_NUM_PINS) - 1);
+	for (unsigned int pin = 0; pin < VIOAPIC_NUM_PINS; pin++)
+		level_recheck(v, pin);
+	spin_unlock(&v->lock);
+}

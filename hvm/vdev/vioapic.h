@@ -88,4 +88,20 @@ void vioapic_mmio_write(struct vioapic *v, unsigned int offset,
  * hypervisor's ExtINT decisions). */
 u64 vioapic_redir(struct vioapic *v, unsigned int pin);
 
+/*
+ * Save images (HVM_SAVE_CODE(IOAPIC)).
+ *  - vioapic_save(): the record.
+ *  - vioapic_check(): why @rec holds a state this IO-APIC cannot be in,
+ *    or NULL.  Pure.
+ *  - vioapic_restore(): the registers from @rec (checked; NULL: keep
+ *    them) and the pin levels from @lines (bit per pin), then every
+ *    level pin that is asserted, unmasked and not awaiting an EOI
+ *    interrupts, as it would have when it last changed.  Pre: the lock
+ *    order of the file note.
+ */
+void vioapic_save(struct vioapic *v, struct hvm_hw_vioapic *rec);
+const char *vioapic_check(const struct hvm_hw_vioapic *rec);
+void vioapic_restore(struct vioapic *v, const struct hvm_hw_vioapic *rec,
+		     u64 lines);
+
 #endif

@@ -160,3 +160,84 @@ int virq_set_pci_link_route(struct virq *r, u8 link, u8 isa_irq)
 	spin_unlock(&r->lock);
 	return 0;
 }
+
+/* ---- Save images ---- */
+
+void virq_save(struct virq *r, struct hvm_hw_isa_irqs *isa,
+	       struct hvm_hw_pci_irqs *pci, struct hvm_hw_pci_link *link)
+{
+	spin_lock(&r->lock);
+	*isa = r->isa;
+	*pci = r->pci;
+	*link = r->link;
+	spin_unlock(&r->lock);
+}
+
+static bool bit_set(const unsigned long *map, unsigned int nr)
+{
+	return (map[nr / (8 * sizeof(long))] >> (nr % (8 * sizeof(long)))) & 1;
+}
+
+/* Xen keeps ISA_IRQ bits 16-63 and counts only 0-15; no dm_op sets them. */
+const char *virq_check_isa(const struct hvm_hw_isa_irqs *isa)
+{
+	return isa->pad[0] >> VIRQ_NR_ISA_IRQS ? "ISA IRQ bits above 15" : NULL;
+}
+
+/* Xen's irq_load_link() check, and the padding it leaves alone. */
+const char *virq_check_link(const struct hvm_hw_pci_link *link)
+{
+	for (unsigned int l = 0; l < VIRQ_NR_LINKS; l++)
+		if (link->route[l] >= VIRQ_NR_ISA_IRQS)
+			return "PCI link routed past ISA IRQ 15";
+	for (unsigned int i = 0; i < sizeof(link->pad0); i++)
+		if (link->pad0[i])
+			return "PCI_LINK padding set";
+	return NULL;
+}
+
+/* The counts from the records, as Xen's load handlers rebuild them.
+ * Pre: r->lock held. */
+static void recount(struct virq *r)
+{
+	memset(r->link_count, 0, sizeof(r->link_count));
+	memset(r->gsi_count, 0, sizeof(r->gsi_count));
+	for (unsigned int dev = 0; dev < VIRQ_NR_PCI_DEVICES; dev++)
+		for (unsigned int intx = 0; intx < 4; intx++)
+			if (bit_set(r->pci.i, dev * 4 + intx)) {
+				r->gsi_count[virq_pci_intx_gsi(dev, intx)]++;
+				r->link_count[virq_pci_intx_link(dev, intx)]++;
+			}
+	for (unsigned int irq = 0; irq < VIRQ_NR_ISA_IRQS; irq++)
+		if (bit_set(r->isa.i, irq))
+			r->gsi_count[virq_isa_irq_to_gsi(irq)]++;
+	for (unsigned int l = 0; l < VIRQ_NR_LINKS; l++)
+		if (r->link_count[l] && r->link.route[l])
+			r->gsi_count[r->link.route[l]]++;
+}
+
+void virq_restore(struct virq *r, const struct hvm_hw_isa_irqs *isa,
+		  const struct hvm_hw_pci_irqs *pci,
+		  const struct hvm_hw_pci_link *link,
+		  const struct hvm_hw_vpic *pic,
+		  const struct hvm_hw_vioapic *ioapic)
+{
+	u64 gsis = 0;
+	u16 irqs = 0;
+
+	spin_lock(&r->lock);
+	r->isa = *isa;
+	r->pci = *pci;
+	r->link = *link;
+	recount(r);
+	for (unsigned int gsi = 0; gsi < VIOAPIC_NUM_PINS; gsi++)
+		if (r->gsi_count[gsi])
+			gsis |= 1ULL << gsi;
+	/* PIC input n follows the GSI of ISA IRQ n (gsi_changed()). */
+	for (unsigned int irq = 0; irq < VIRQ_NR_ISA_IRQS; irq++)
+		if (irq != 2 && (gsis >> virq_isa_irq_to_gsi(irq)) & 1)
+			irqs |= 1U << irq;
+	vpic_restore(r->pic, pic, irqs);
+	vioapic_restore(r->ioapic, ioapic, gsis);
+	spin_unlock(&r->lock);
+}

@@ -62,4 +62,26 @@ int virq_set_pci_intx_level(struct virq *r, u16 domain, u8 bus, u8 device,
 /* XEN_DMOP_set_pci_link_route: @link <= 3, @isa_irq <= 15 (0: none). */
 int virq_set_pci_link_route(struct virq *r, u8 link, u8 isa_irq);
 
+/*
+ * Save images (HVM_SAVE_CODE(PCI_IRQ), ISA_IRQ, PCI_LINK).
+ *  - virq_save(): the three records.
+ *  - virq_check_isa(), virq_check_link(): why a record holds what no
+ *    dm_op sets, or NULL (every PCI_IRQ bit is a wire).  Pure.
+ *  - virq_restore(): the wiring from the three records (checked), the
+ *    counts recomputed from them (Xen's irq_load_pci/isa/link()), and the
+ *    vPIC and vIOAPIC restored under this lock with their input levels
+ *    taken from the GSIs: their registers from @pic (both chips) and
+ *    @ioapic, each NULL to keep the current ones (vpic_restore(),
+ *    vioapic_restore()).
+ */
+void virq_save(struct virq *r, struct hvm_hw_isa_irqs *isa,
+	       struct hvm_hw_pci_irqs *pci, struct hvm_hw_pci_link *link);
+const char *virq_check_isa(const struct hvm_hw_isa_irqs *isa);
+const char *virq_check_link(const struct hvm_hw_pci_link *link);
+void virq_restore(struct virq *r, const struct hvm_hw_isa_irqs *isa,
+		  const struct hvm_hw_pci_irqs *pci,
+		  const struct hvm_hw_pci_link *link,
+		  const struct hvm_hw_vpic *pic,
+		  const struct hvm_hw_vioapic *ioapic);
+
 #endif

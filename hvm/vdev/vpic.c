@@ -422,3 +422,86 @@ int vpic_portio(void *dev, bool write, u16 port, unsigned int size,
 	spin_unlock(&p->lock);
 	return 0;
 }
+
+/* ---- Save images ---- */
+
+void vpic_save(struct vpic *p, struct hvm_hw_vpic rec[2])
+{
+	spin_lock(&p->lock);
+	rec[MASTER] = p->chip[MASTER];
+	rec[SLAVE] = p->chip[SLAVE];
+	spin_unlock(&p->lock);
+}
+
+/* @r with only its named fields copied: any other bit (the bit after
+ * is_master) differs. */
+static bool only_fields(const struct hvm_hw_vpic *r)
+{
+	struct hvm_hw_vpic f;
+
+	memset(&f, 0, sizeof(f));
+	f.irr = r->irr;
+	f.imr = r->imr;
+	f.isr = r->isr;
+	f.irq_base = r->irq_base;
+	f.init_state = r->init_state;
+	f.priority_add = r->priority_add;
+	f.readsel_isr = r->readsel_isr;
+	f.poll = r->poll;
+	f.auto_eoi = r->auto_eoi;
+	f.rotate_on_auto_eoi = r->rotate_on_auto_eoi;
+	f.special_fully_nested_mode = r->special_fully_nested_mode;
+	f.special_mask_mode = r->special_mask_mode;
+	f.is_master = r->is_master;
+	f.elcr = r->elcr;
+	f.int_output = r->int_output;
+	return !memcmp(&f, r, sizeof(f));
+}
+
+/*
+ * Xen's vpic_load() takes the record as it is.  These states no sequence
+ * of port writes reaches, and the ones the code above relies on never
+ * meeting, are refused instead: a chip that is not the one its instance
+ * says, ELCR bits the PIIX does not have (the master's IR2 is always
+ * level, internally), ICW2 bits 2-0 (ignored in 8086 mode), an ICW step
+ * without the step bits, a rotation past IR7, an INT that is not a level.
+ */
+const char *vpic_check(const struct hvm_hw_vpic *r, unsigned int inst)
+{
+	bool master = inst == MASTER;
+
+	if (!only_fields(r))
+		return "bits outside the record's fields";
+	if (r->is_master != master)
+		return "is_master does not match the instance";
+	if (master ? (r->elcr & ~ELCR_MASK_MASTER) != (1U << CASCADE_IR)
+		   : r->elcr & ~ELCR_MASK_SLAVE)
+		return "ELCR bits the chip does not have";
+	if (r->irq_base & 7)
+		return "ICW2 bits 2-0 set";
+	if (r->init_state && !(r->init_state & INIT_NEXT))
+		return "an initialisation state with no next ICW";
+	if (r->priority_add > 7)
+		return "priority rotation past IR7";
+	if (r->int_output > 1)
+		return "INT output not 0 or 1";
+	return NULL;
+}
+
+void vpic_restore(struct vpic *p, const struct hvm_hw_vpic *rec, u16 lines)
+{
+	spin_lock(&p->lock);
+	if (rec) {
+		p->chip[MASTER] = rec[MASTER];
+		p->chip[SLAVE] = rec[SLAVE];
+	}
+	/* IR2's input is the slave's INT, which update_outputs() sets. */
+	p->lines[MASTER] = (u8)lines & (u8)~(1U << CASCADE_IR);
+	p->lines[SLAVE] = lines >> 8;
+	for (unsigned int c = MASTER; c <= SLAVE; c++)
+		p->chip[c].irr |= p->lines[c] & p->chip[c].elcr;
+	/* From low, so an asserted INT is reported to the vLAPIC. */
+	p->chip[MASTER].int_output = 0;
+	update_outputs(p);
+	spin_unlock(&p->lock);
+}

@@ -66,4 +66,20 @@ u8 vpic_irq_vector(struct vpic *p, unsigned int irq);
 int vpic_portio(void *dev, bool write, u16 port, unsigned int size,
 		u32 *val);
 
+/*
+ * Save images (HVM_SAVE_CODE(PIC), instance 0 master, 1 slave).
+ *  - vpic_save(): both chips' records.
+ *  - vpic_check(): why the record for chip @inst (0, 1) holds a state the
+ *    chips cannot be in, or NULL.  Pure.
+ *  - vpic_restore(): both chips from @rec (checked; NULL: keep them) and
+ *    the input levels from @lines (bit n: ISA IRQ n; IRQ 2 ignored), then
+ *    what they imply, as an input change would: level IRs request, the
+ *    cascade follows the slave, and INT is recomputed and reported to
+ *    @intr when it is asserted (the vCPU then looks).  Pre: the lock
+ *    order of the file note (hvm/vdev/virq.c calls it under its lock).
+ */
+void vpic_save(struct vpic *p, struct hvm_hw_vpic rec[2]);
+const char *vpic_check(const struct hvm_hw_vpic *r, unsigned int inst);
+void vpic_restore(struct vpic *p, const struct hvm_hw_vpic *rec, u16 lines);
+
 #endif

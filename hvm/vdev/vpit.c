@@ -461,3 +461,75 @@ void vpit_init(struct vpit *p, s_time_t (*now)(void *opaque),
 	p->opaque = opaque;
 	vpit_reset(p);
 }
+
+/* ---- Save images ---- */
+
+/* Xen's pit_reset() leaves a channel in this mode until the guest writes
+ * a control word; images from Xen carry it for channels no one set up. */
+#define MODE_XEN_INIT 0xff
+
+void vpit_save(struct vpit *p, struct hvm_hw_pit *rec)
+{
+	spin_lock(&p->lock);
+	*rec = p->hw;
+	spin_unlock(&p->lock);
+}
+
+/*
+ * Xen's pit_load() takes the record as it is.  Refused here: a count
+ * above the 8254's 65536 (0 is accepted and means 65536, as in Xen), a
+ * mode above 5 but Xen's initial one, read/write states no control word
+ * produces, flags that are not 0 or 1, GATE low where it is tied high
+ * (channels 0 and 1), and the padding.
+ */
+const char *vpit_check(const struct hvm_hw_pit *rec)
+{
+	for (unsigned int ch = 0; ch < 3; ch++) {
+		const struct hvm_hw_pit_channel *c = &rec->channels[ch];
+
+		if (c->count > 0x10000)
+			return "a PIT count above 65536";
+		if (c->mode > 5 && c->mode != MODE_XEN_INIT)
+			return "a PIT mode above 5";
+		if (c->rw_mode > RW_WORD0 || c->count_latched > RW_WORD0 ||
+		    c->read_state > RW_WORD1 || c->write_state > RW_WORD1)
+			return "a PIT read/write state no control word sets";
+		if (c->status_latched > 1 || c->bcd > 1 || c->gate > 1)
+			return "a PIT flag other than 0 or 1";
+		if (ch < 2 && !c->gate)
+			return "GATE low on PIT channel 0 or 1 (tied high)";
+	}
+	if (rec->speaker_data_on > 1 || rec->pad0)
+		return "port 0x61 speaker bit other than 0 or 1, or padding";
+	return NULL;
+}
+
+/*
+ * Xen's pit_load() reloads every channel's count at the time of the load
+ * (pit_load_count()): the counts start again, channel 0's ticks with
+ * them.  A channel still in Xen's initial mode, or in mode 0 between the
+ * two bytes of a count (which stops it, datasheet mode 0), does not
+ * count.  A channel that had not counted since a control word is counted
+ * from now on (the record cannot tell it apart); only channel 2's OUT
+ * could show it, and only if the guest raised GATE without a count.
+ */
+void vpit_restore(struct vpit *p, const struct hvm_hw_pit *rec)
+{
+	u64 now;
+
+	spin_lock(&p->lock);
+	now = clock_now(p);
+	p->hw = *rec;
+	for (unsigned int ch = 0; ch < 3; ch++) {
+		struct hvm_hw_pit_channel *c = &p->hw.channels[ch];
+
+		if (!c->count)
+			c->count = 0x10000;
+		p->load_tick[ch] = now;
+		p->frozen[ch] = 0;
+		p->counting[ch] = c->mode <= 5 &&
+				  !(c->mode == 0 && c->write_state == RW_WORD1);
+	}
+	irq0_program(p);
+	spin_unlock(&p->lock);
+}

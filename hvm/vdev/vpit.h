@@ -76,4 +76,17 @@ void vpit_ack_irq0(struct vpit *p);
  * edge): if one is in flight, pulse IRQ 0 again.  Nothing is counted. */
 void vpit_irq0_resend(struct vpit *p);
 
+/*
+ * Save images (HVM_SAVE_CODE(PIT)).
+ *  - vpit_save(): the record.
+ *  - vpit_check(): why @rec holds what the 8254 cannot, or NULL.  Pure.
+ *  - vpit_restore(): the registers from @rec (checked), and every channel
+ *    that was counting starts its count again now (Xen's pit_load()), so
+ *    IRQ 0 ticks from now on at the loaded rate, none in flight.  The
+ *    caller re-arms its timer (vpit_next_deadline()).
+ */
+void vpit_save(struct vpit *p, struct hvm_hw_pit *rec);
+const char *vpit_check(const struct hvm_hw_pit *rec);
+void vpit_restore(struct vpit *p, const struct hvm_hw_pit *rec);
+
 #endif

@@ -555,7 +555,10 @@ guest_timer_window() {
 # peer whose memory dom0 maps (foreign maps, its grant table through
 # acquire_resource) before shutting it down: d1's teardown must find its
 # two frames still mapped by dom0, and the last must return to the
-# allocator once dom0 unmaps it.  Dom0's 100,000-op grant batches must
+# allocator once dom0 unmaps it.  The peer has the emulated platform:
+# before that, dom0 takes its HVM save image and sets it back (the same
+# bytes come back; bad PIC, IOAPIC, PIT and LAPIC records are refused and
+# change nothing).  Dom0's 100,000-op grant batches must
 # have been continued (the d0 summary counts continuations).
 # EXTRA (optional) is appended to the hypervisor command line, e.g.
 # selftest=preempt: every continuable hypercall then stops after each
@@ -566,9 +569,11 @@ guest_hostile_dom0() {
 	[ -n "$extra" ] && name="$name, $extra"
 	GUEST_XEN_CMDLINE="$GUEST_XEN_CMDLINE${extra:+ $extra}" \
 		guest_run "$rig" "hostile_dom0${extra:+-${extra//[^a-z]/}}" "$t" "$cpus" \
-		"hostile_dom0.elf" "spin.elf domain=peer,mem=8"
+		"hostile_dom0.elf" "spin.elf domain=peer,mem=8,platform"
 	guest_expect_success "$name" "Powering off" \
 		"hostile_dom0: PASS: alive: set_timer_op \+ HLT slept" \
+		"hostile_dom0: PASS: d1's image \([0-9]+ bytes\) holds PIC 0 and 1" \
+		"hostile_dom0: PASS: and read again: the same [0-9]+ bytes" \
 		"hostile_dom0: PASS: the peer is gone" \
 		"d1: destroyed: .* 2 of its frames still mapped elsewhere" \
 		"d1: its last frame returned to the allocator" || return

@@ -41,6 +41,7 @@
 #define EFAULT 14
 #define EBUSY 16
 #define EEXIST 17
+#define ENODEV 19
 #define EINVAL 22
 #define ENOSPC 28
 #define EDOM 33
@@ -168,9 +169,11 @@ void check_evtchn_op(void);
 void check_sched_op(void);
 void check_small_ops(void);	/* xen_version, platform, physdev, ... */
 void check_grant_table_op(void);
+void check_platform_context(void);	/* the peer's HVM save image */
 void check_foreign_memory(void);	/* and continuations */
 void check_compat(void);
 void check_toolstack(void);	/* domctl, sysctl */
+void check_hvmcontext(domid_t d);	/* from check_toolstack() */
 void check_user_mode(void);
 void check_still_alive(void);
 

@@ -26,7 +26,7 @@ static const struct { int e; const char *name; } errnames[] = {
 	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
 	{ ENXIO, "ENXIO" }, { E2BIG, "E2BIG" }, { ENOMEM, "ENOMEM" },
 	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
+	{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
 	{ EDOM, "EDOM" }, { ERANGE, "ERANGE" }, { ENOBUFS, "ENOBUFS" }, { ENOSYS, "ENOSYS" }, { ENODATA, "ENODATA" },
 	{ ETIME, "ETIME" }, { EILSEQ, "EILSEQ" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 };
@@ -136,6 +136,7 @@ int main(void)
 	check_sched_op();
 	check_small_ops();
 	check_grant_table_op();
+	check_platform_context();
 	check_foreign_memory();
 	check_compat();
 	check_toolstack();

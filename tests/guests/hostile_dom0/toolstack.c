@@ -17,7 +17,6 @@
 #include <public/sysctl.h>
 #include <public/sched.h>
 #include <public/version.h>
-#include <public/hvm/save.h>
 
 #define DOMID_ANY 0x7ff0	/* >= DOMID_FIRST_RESERVED: "pick one" */
 
@@ -390,42 +389,6 @@ static void check_cpu_policy(domid_t d)
 	report(dp->err_leaf == 0x1234, "err_leaf %#x", dp->err_leaf);
 	dp->nr_leaves = 1000;
 	expect(domctl(XEN_DOMCTL_set_cpu_policy, d), -E2BIG, "policy of 1000 leaves");
-}
-
-/* The builder's vCPU set-up: read the image, send back a header + END. */
-static void check_hvmcontext(domid_t d)
-{
-	static u8 img[4096];
-	struct xen_domctl_hvmcontext *h = &dc.u.hvmcontext;
-	const struct hvm_save_descriptor *desc = (const void *)img;
-	u32 size;
-
-	memset(&dc, 0, sizeof(dc));
-	if (!expect(domctl(XEN_DOMCTL_gethvmcontext, d), 0, "hvmcontext size"))
-		return;
-	size = h->size;
-	report(size > sizeof(*desc) && size <= sizeof(img), "image of %u bytes", size);
-	set_xen_guest_handle(h->buffer, img);
-	h->size = 8;
-	expect(domctl(XEN_DOMCTL_gethvmcontext, d), -ENOSPC, "hvmcontext into 8 bytes");
-	h->size = sizeof(img);
-	if (expect(domctl(XEN_DOMCTL_gethvmcontext, d), 0, "gethvmcontext"))
-		report(desc->typecode == HVM_SAVE_CODE(HEADER) &&
-		       ((const struct hvm_save_header *)(desc + 1))->magic ==
-		       HVM_FILE_MAGIC, "the image starts with Xen's header");
-	expect(domctl(XEN_DOMCTL_gethvmcontext, 0), -EINVAL, "gethvmcontext of dom0 itself");
-	h->size = 4;
-	expect2(domctl(XEN_DOMCTL_sethvmcontext, d), -EINVAL, -ENODATA,
-		"sethvmcontext of 4 bytes");
-	h->size = 1U << 30;
-	expect(domctl(XEN_DOMCTL_sethvmcontext, d), -ENOMEM, "sethvmcontext of 1 GiB");
-	img[0] ^= 0xff;
-	h->size = size;
-	expect2(domctl(XEN_DOMCTL_sethvmcontext, d), -EINVAL, -ENODATA,
-		"sethvmcontext with a bad first record");
-	img[0] ^= 0xff;
-	set_xen_guest_handle(h->buffer, P(VA_UNMAPPED));
-	expect(domctl(XEN_DOMCTL_sethvmcontext, d), -EFAULT, "sethvmcontext unmapped");
 }
 
 /* Bind the global VIRQ_DOM_EXC, as xenstored does. */

@@ -214,12 +214,14 @@ void domain_oom_selftest(void)
  * image, MTRR images for every vCPU, then HEADER + CPU + END.  Then the
  * image is saved again and must show that state, a bad image must change
  * nothing, and a full save/load round trip must come back identical.
- * VPF_blocked stands in for the toolstack's domain pause: the vCPU is up
- * and initialised throughout, but runs only after the checks, and then
- * from the state the images gave it.  A real-mode domain (no PVH entry)
+ * The domain is paused around it all (domain_pause_sync(), as by the
+ * toolstack and the domctl handler): the vCPU is up and initialised
+ * throughout, but runs only after the checks, and then from the state
+ * the images gave it (loaded vLAPICs wake a vCPU in HLT, so VPF_blocked
+ * would not hold it).  A real-mode domain (no PVH entry)
  * gets its own saved CPU record back instead of libxl's.
  */
-#define HVMCTX_MAX 8192
+#define HVMCTX_MAX 65536	/* 16 vCPUs' records fit */
 
 static u8 *hvmctx_find(u8 *img, long len, u16 type, u16 inst)
 {
@@ -354,7 +356,7 @@ void hvm_context_selftest(struct vcpu *v, const struct hvm_boot_state *st)
 	u8 *tmp = xmalloc_bytes(HVMCTX_MAX);
 	const char *why = "out of memory";
 
-	vcpu_pause_flag_set(v, VPF_blocked);
+	domain_pause_sync(d);
 	vcpu_start(v, st);
 	if (img && img2 && tmp)
 		why = hvmctx_check(d, img, img2, tmp);
@@ -367,5 +369,5 @@ void hvm_context_selftest(struct vcpu *v, const struct hvm_boot_state *st)
 	xfree(img);
 	xfree(img2);
 	xfree(tmp);
-	vcpu_wake(v);
+	domain_unpause_sync(d);
 }
