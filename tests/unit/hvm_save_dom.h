@@ -122,6 +122,11 @@ static inline void setup(u32 emu)
 				       .hvm = &hv[i], .processor = i };
 		dom.vcpu[i] = &vc[i];
 		CHECK_EQ(vlapic_init(&vc[i]), 0);
+		/* A platform's APIC starts in xAPIC mode; these tests drive
+		 * it through the x2APIC MSRs, so switch as a guest would. */
+		if (emu & XEN_X86_EMU_PIC)
+			CHECK_EQ(vlapic_set_base_msr(&vc[i],
+				 vlapic_base_msr(&vc[i]) | APIC_EXTD), 0);
 	}
 	env = (struct hvm_save_env){ .ctx = &sctx, .policy = &policy,
 		.max_vcpus = NV, .cpuid1_eax = 0x00a20f12, .gtsc_khz = 2000000,

@@ -408,9 +408,10 @@ static bool copies_back(u32 cmd)
 	return false;
 }
 
-/* The largest save image accepted from the toolstack: header, a CPU and
- * an MTRR record per vCPU, end, with room to spare (Xen bounds it only
- * by its heap). */
+/* The largest save image accepted from the toolstack: what
+ * hvm_save_size() allows for the most vCPUs (their CPU, LAPIC, LAPIC_REGS
+ * and MTRR records, the platform's devices; about 38 KiB at 16 vCPUs),
+ * with room to spare (Xen bounds it only by its heap). */
 #define HVMCONTEXT_MAX (64 * 1024)
 
 /* XEN_DOMCTL_get/sethvmcontext (Xen's arch/x86/domctl.c): the image goes
