@@ -17,6 +17,7 @@
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
 #include <hvm/save.h>
+#include <hvm/vlapic.h>
 #include <hvm/x86.h>
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
@@ -127,6 +128,8 @@ static void save_set_cpu(void *ctx, unsigned int id,
 	/* A new state: the entry path looks at its interrupts afresh. */
 	vcpu_work_set(v, VCPU_WORK_IRQ);
 	v->is_initialised = true;
+	/* Up by its record: no longer waiting for a startup IPI. */
+	vlapic_started(v);
 	vcpu_pause_flag_clear(v, VPF_down);
 }
 

@@ -288,6 +288,14 @@ static void sipi_one(struct vlapic *t, u8 vec)
 	}
 }
 
+void vlapic_started(struct vcpu *v)
+{
+	struct vlapic *vl = v->hvm->vlapic;
+
+	if (vl)
+		__atomic_store_n(&vl->startup, STARTUP_RUNNING, __ATOMIC_SEQ_CST);
+}
+
 bool vlapic_take_boot_state(struct vcpu *v, struct hvm_boot_state *st)
 {
 	struct vlapic *vl = v->hvm->vlapic;

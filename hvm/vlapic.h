@@ -78,6 +78,9 @@ bool vlapic_lint0_extint(struct vcpu *v);
  * with *st filled.
  */
 bool vlapic_take_boot_state(struct vcpu *v, struct hvm_boot_state *st);
+/* @v was started by other means than INIT/SIPI (a loaded CPU record): a
+ * later SIPI finds it running and is ignored, as on hardware. */
+void vlapic_started(struct vcpu *v);
 
 /*
  * Save images: the LAPIC and LAPIC_REGS records of a vCPU (public/arch-
