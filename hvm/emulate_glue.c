@@ -22,6 +22,9 @@
  * handed to a device model stops the run (X86EMUL_RETRY, nothing
  * committed); when the answer is in, the entry path runs the instruction
  * again and the same access takes the answer (struct hvm_emul_answers).
+ * Accesses nobody claimed are kept in the list too, answered all ones,
+ * so that they replay in their place; in-hypervisor devices are asked
+ * again on every run.
  *
  * The emulator moves RIP itself, so a completed instruction is
  * HVM_RETRY for the dispatcher ("run on from the guest's RIP").
@@ -44,7 +47,6 @@ struct emul_run {
 	bool sent;		/* an access went to a device model */
 	bool crashed;		/* a callback crashed the domain */
 	bool stepped;		/* a REP step was committed */
-	unsigned int step_used;	/* answers taken by committed REP steps */
 };
 
 /* --- Device-model answers --------------------------------------------- */
@@ -75,6 +77,21 @@ static void answers_start(struct hvm_emul_answers *a, const struct hvm_regs *r)
 	a->used = 0;
 }
 
+/* An access as the answers key it. */
+static struct hvm_emul_access one_access(u64 addr, unsigned int size,
+					 bool in, bool mmio)
+{
+	return (struct hvm_emul_access){ .addr = addr, .size = size,
+					 .in = in, .mmio = mmio };
+}
+
+static bool access_same(const struct hvm_emul_access *a,
+			const struct hvm_emul_access *b)
+{
+	return a->addr == b->addr && a->size == b->size &&
+	       a->in == b->in && a->mmio == b->mmio;
+}
+
 /*
  * A device-model access of this run: X86EMUL_OKAY with *@data if an
  * answer for it is held (taken in order), X86EMUL_RETRY if it must be
@@ -83,8 +100,8 @@ static void answers_start(struct hvm_emul_answers *a, const struct hvm_regs *r)
  * the instruction or the page tables while this one waited - and Xen
  * crashes the domain then too ("invalid second half" of a request).
  */
-static int answer_take(struct emul_run *er, u64 addr, unsigned int size,
-		       bool in, bool mmio, u64 *data)
+static int answer_take(struct emul_run *er, const struct hvm_emul_access *k,
+		       u64 *data)
 {
 	struct hvm_emul_answers *a = &er->v->hvm->emul;
 	typeof(a->a[0]) *e;
@@ -92,13 +109,12 @@ static int answer_take(struct emul_run *er, u64 addr, unsigned int size,
 	if (a->used >= a->nr)
 		return X86EMUL_RETRY;
 	e = &a->a[a->used];
-	if (e->addr != addr || e->size != size || e->in != in ||
-	    e->mmio != mmio) {
+	if (!access_same(&e->k, k)) {
 		domain_crash(er->v->domain, "emulation: the instruction's "
 			     "access changed while it waited for the device "
-			     "model (%s %#lx, now %#lx)", e->mmio ? "MMIO" :
-			     "port", (unsigned long)e->addr,
-			     (unsigned long)addr);
+			     "model (%s %#lx, now %#lx)",
+			     e->k.mmio ? "MMIO" : "port",
+			     (unsigned long)e->k.addr, (unsigned long)k->addr);
 		a->nr = a->used = 0;
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
@@ -108,59 +124,82 @@ static int answer_take(struct emul_run *er, u64 addr, unsigned int size,
 	return X86EMUL_OKAY;
 }
 
-/* After a request was sent: the answer's place, filled on completion. */
-static int answer_wait(struct emul_run *er, u64 addr, unsigned int size,
-		       bool in, bool mmio)
+/* The next free place in the list, for @k; NULL (the domain crashed)
+ * if the instruction has made more accesses than it can hold. */
+static typeof(((struct hvm_emul_answers *)0)->a[0]) *
+answer_place(struct emul_run *er, const struct hvm_emul_access *k)
 {
 	struct hvm_emul_answers *a = &er->v->hvm->emul;
-	typeof(a->a[0]) *e;
 
 	if (a->nr == HVM_EMUL_ANSWERS) {
 		domain_crash(er->v->domain, "emulation: more than %u "
 			     "device-model accesses in one instruction",
 			     HVM_EMUL_ANSWERS);
 		er->crashed = true;
-		return X86EMUL_UNHANDLEABLE;
+		return NULL;
 	}
-	e = &a->a[a->nr];
-	e->addr = addr;
-	e->size = size;
-	e->in = in;
-	e->mmio = mmio;
-	e->data = ~0ULL;
+	a->a[a->nr].k = *k;
+	a->a[a->nr].data = ~0ULL;
+	return &a->a[a->nr];
+}
+
+/* After a request was sent: the answer's place, filled on completion. */
+static int answer_wait(struct emul_run *er, const struct hvm_emul_access *k)
+{
+	if (!answer_place(er, k))
+		return X86EMUL_UNHANDLEABLE;
 	er->v->hvm->io.emulated = true;
-	er->v->hvm->io.mmio = mmio;
+	er->v->hvm->io.mmio = k->mmio;
 	er->sent = true;
 	return X86EMUL_RETRY;
 }
 
 /*
+ * An access no device model claimed (reads all ones, writes dropped):
+ * recorded as answered, so that when a later access of the same element
+ * waits for a device model the run that takes that answer finds this
+ * one in its place, as Xen's per-instruction MMIO cache does.  Without
+ * it a REP OUTS from a hole to a device model's port would meet the
+ * port's answer at the hole and crash the domain.
+ */
+static int answer_null(struct emul_run *er, const struct hvm_emul_access *k)
+{
+	if (!answer_place(er, k))
+		return X86EMUL_UNHANDLEABLE;
+	er->v->hvm->emul.nr++;
+	er->v->hvm->emul.used++;
+	return X86EMUL_OKAY;
+}
+
+/*
  * A REP instruction stopped (RETRY) with iterations committed: the
- * answers those took are spent, and the rest - the ones the stopped
- * iteration took before it waited, and the place of the one it waits
- * for - belong to the state it stopped in.  Without this the next run
- * would find the list keyed to the old state, drop it and ask the device
- * model again for every access of that iteration: each element of a REP
- * INS from a device would be read twice.
+ * answers the stopped iteration took before it waited, and the place of
+ * the one it waits for, belong to the state it stopped in (those of the
+ * committed iterations are gone, emul_rep_step_done()).  Without this
+ * the next run would find the list keyed to the old state, drop it and
+ * ask the device model again for every access of that iteration: each
+ * element of a REP INS from a device would be read twice.
  */
 static void answers_rebase(struct emul_run *er)
 {
 	struct hvm_emul_answers *a = &er->v->hvm->emul;
-	unsigned int drop = er->step_used;
-	unsigned int keep = a->nr - drop + (er->sent ? 1 : 0);
 
-	memmove(&a->a[0], &a->a[drop], keep * sizeof(a->a[0]));
-	a->nr -= drop;
 	a->used = 0;
 	answers_key(a, &er->c->regs);
 }
 
+/* A REP iteration committed: the answers it took are spent.
+ * Nothing else is held for it (a run stops at its first access without
+ * an answer) unless the guest changed what the iteration does, e.g. a
+ * page from MMIO to RAM: then those answers are for accesses that did
+ * not happen, and go too. */
 static void emul_rep_step_done(void *priv)
 {
 	struct emul_run *er = priv;
+	struct hvm_emul_answers *a = &er->v->hvm->emul;
 
+	a->nr = a->used = 0;
 	er->stepped = true;
-	er->step_used = er->v->hvm->emul.used;
 }
 
 void hvm_emulate_answered(struct vcpu *v, const struct hvm_ioreq *req)
@@ -180,19 +219,25 @@ static int mmio_access(struct emul_run *er, u64 gpa, unsigned int size,
 		       bool write, u64 *val)
 {
 	struct vcpu *v = er->v;
-	int rc = answer_take(er, gpa, size, !write, true, val);
+	struct hvm_emul_access k = one_access(gpa, size, !write, true);
+	u64 data;
+	int rc;
 
-	if (rc != X86EMUL_RETRY)
-		return rc;
+	/* In-hypervisor devices answer at once, every run. */
 	if (hvm_mmio_claimed(v, gpa)) {
 		if (!hvm_mmio_access(v, gpa, size, write, val))
 			return X86EMUL_OKAY;
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
 	}
+	rc = answer_take(er, &k, &data);
+	if (rc == X86EMUL_OKAY && !write)
+		*val = data;
+	if (rc != X86EMUL_RETRY)
+		return rc;
 	switch (ioreq_send_mmio(v, gpa, size, write, write ? *val : 0)) {
 	case IOREQ_SENT:
-		return answer_wait(er, gpa, size, !write, true);
+		return answer_wait(er, &k);
 	case IOREQ_CRASHED:
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
@@ -201,7 +246,7 @@ static int mmio_access(struct emul_run *er, u64 gpa, unsigned int size,
 	}
 	if (!write)
 		*val = ~0ULL;
-	return X86EMUL_OKAY;
+	return answer_null(er, &k);
 }
 
 /* @n bytes of MMIO at @gpa (within a page) in naturally sized pieces. */
@@ -363,18 +408,27 @@ static int emul_fetch(void *priv, u64 la, void *buf, unsigned int bytes,
 static int emul_port(struct emul_run *er, u16 port, unsigned int bytes,
 		     bool in, u32 *val)
 {
+	struct hvm_emul_access k = one_access(port, bytes, in, false);
 	u64 data;
-	int rc = answer_take(er, port, bytes, in, false, &data);
+	int rc;
 
+	/* In-hypervisor devices answer at once, every run. */
+	if (hvm_port_internal(er->v, port, bytes, in)) {
+		if (hvm_portio(er->v, port, bytes, in, val) == HVM_DONE)
+			return X86EMUL_OKAY;
+		er->crashed = true;
+		return X86EMUL_UNHANDLEABLE;
+	}
+	rc = answer_take(er, &k, &data);
 	if (rc == X86EMUL_OKAY && in)
 		*val = data;
 	if (rc != X86EMUL_RETRY)
 		return rc;
 	switch (hvm_portio(er->v, port, bytes, in, val)) {
-	case HVM_DONE:
-		return X86EMUL_OKAY;
+	case HVM_DONE:		/* nobody claimed it: all ones */
+		return answer_null(er, &k);
 	case HVM_WAIT_IO:
-		return answer_wait(er, port, bytes, in, false);
+		return answer_wait(er, &k);
 	default:
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
