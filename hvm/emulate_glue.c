@@ -26,10 +26,14 @@
  * so that they replay in their place; in-hypervisor devices are asked
  * again on every run.
  *
+ * REP INS/OUTS/MOVS/STOS between a device model and RAM go to it as
+ * one request for many elements where they can (hvm/emulate_rep.c).
+ *
  * The emulator moves RIP itself, so a completed instruction is
  * HVM_RETRY for the dispatcher ("run on from the guest's RIP").
  */
 #include <hvm/emulate/emulate.h>
+#include <hvm/emulate_glue.h>
 #include <hvm/guest_walk.h>
 #include <hvm/hvm.h>
 #include <xen/errno.h>
@@ -40,14 +44,6 @@
 #include <xen/sched.h>
 #include <xen/string.h>
 #include <asm/x86-defns.h>
-
-struct emul_run {
-	struct vcpu *v;
-	struct x86emul_ctxt *c;
-	bool sent;		/* an access went to a device model */
-	bool crashed;		/* a callback crashed the domain */
-	bool stepped;		/* a REP step was committed */
-};
 
 /* --- Device-model answers --------------------------------------------- */
 
@@ -77,19 +73,29 @@ static void answers_start(struct hvm_emul_answers *a, const struct hvm_regs *r)
 	a->used = 0;
 }
 
-/* An access as the answers key it. */
+/* A single access (not a REP batch), as the answers key it. */
 static struct hvm_emul_access one_access(u64 addr, unsigned int size,
 					 bool in, bool mmio)
 {
-	return (struct hvm_emul_access){ .addr = addr, .size = size,
-					 .in = in, .mmio = mmio };
+	return (struct hvm_emul_access){ .addr = addr, .count = 1,
+					 .size = size, .in = in, .mmio = mmio };
 }
 
 static bool access_same(const struct hvm_emul_access *a,
 			const struct hvm_emul_access *b)
 {
-	return a->addr == b->addr && a->size == b->size &&
-	       a->in == b->in && a->mmio == b->mmio;
+	return a->addr == b->addr && a->buf == b->buf &&
+	       a->count == b->count && a->size == b->size &&
+	       a->in == b->in && a->mmio == b->mmio && a->rep == b->rep &&
+	       a->ptr == b->ptr && a->df == b->df;
+}
+
+/* The held answer the next device-model access of this run takes. */
+const struct hvm_emul_access *hvm_emul_answer_next(struct emul_run *er)
+{
+	struct hvm_emul_answers *a = &er->v->hvm->emul;
+
+	return a->used < a->nr ? &a->a[a->used].k : NULL;
 }
 
 /*
@@ -100,8 +106,8 @@ static bool access_same(const struct hvm_emul_access *a,
  * the instruction or the page tables while this one waited - and Xen
  * crashes the domain then too ("invalid second half" of a request).
  */
-static int answer_take(struct emul_run *er, const struct hvm_emul_access *k,
-		       u64 *data)
+int hvm_emul_answer_take(struct emul_run *er,
+			 const struct hvm_emul_access *k, u64 *data)
 {
 	struct hvm_emul_answers *a = &er->v->hvm->emul;
 	typeof(a->a[0]) *e;
@@ -112,9 +118,10 @@ static int answer_take(struct emul_run *er, const struct hvm_emul_access *k,
 	if (!access_same(&e->k, k)) {
 		domain_crash(er->v->domain, "emulation: the instruction's "
 			     "access changed while it waited for the device "
-			     "model (%s %#lx, now %#lx)",
+			     "model (%s %#lx x%u, now %#lx x%u)",
 			     e->k.mmio ? "MMIO" : "port",
-			     (unsigned long)e->k.addr, (unsigned long)k->addr);
+			     (unsigned long)e->k.addr, e->k.count,
+			     (unsigned long)k->addr, k->count);
 		a->nr = a->used = 0;
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
@@ -144,7 +151,7 @@ answer_place(struct emul_run *er, const struct hvm_emul_access *k)
 }
 
 /* After a request was sent: the answer's place, filled on completion. */
-static int answer_wait(struct emul_run *er, const struct hvm_emul_access *k)
+int hvm_emul_answer_wait(struct emul_run *er, const struct hvm_emul_access *k)
 {
 	if (!answer_place(er, k))
 		return X86EMUL_UNHANDLEABLE;
@@ -188,7 +195,7 @@ static void answers_rebase(struct emul_run *er)
 	answers_key(a, &er->c->regs);
 }
 
-/* A REP iteration committed: the answers it took are spent.
+/* A REP iteration (or batch) committed: the answers it took are spent.
  * Nothing else is held for it (a run stops at its first access without
  * an answer) unless the guest changed what the iteration does, e.g. a
  * page from MMIO to RAM: then those answers are for accesses that did
@@ -230,14 +237,14 @@ static int mmio_access(struct emul_run *er, u64 gpa, unsigned int size,
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
 	}
-	rc = answer_take(er, &k, &data);
+	rc = hvm_emul_answer_take(er, &k, &data);
 	if (rc == X86EMUL_OKAY && !write)
 		*val = data;
 	if (rc != X86EMUL_RETRY)
 		return rc;
 	switch (ioreq_send_mmio(v, gpa, size, write, write ? *val : 0)) {
 	case IOREQ_SENT:
-		return answer_wait(er, &k);
+		return hvm_emul_answer_wait(er, &k);
 	case IOREQ_CRASHED:
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
@@ -290,8 +297,8 @@ static void emul_page_fault(struct x86emul_event *ev, u64 la,
  * with *gpa, an EXCEPTION with @ev filled, or UNHANDLEABLE (the domain
  * was crashed).
  */
-static int emul_translate(struct emul_run *er, u64 la, unsigned int pfec,
-			  u64 *gpa, struct x86emul_event *ev)
+int hvm_emul_translate(struct emul_run *er, u64 la, unsigned int pfec,
+		       u64 *gpa, struct x86emul_event *ev)
 {
 	unsigned int fault;
 
@@ -356,9 +363,9 @@ static int emul_access(struct emul_run *er, u64 la, u8 *buf,
 	int rc;
 
 	/* Both pages translate before either is touched (SDM vol. 3 4.7). */
-	rc = emul_translate(er, la, pfec, &gpa[0], ev);
+	rc = hvm_emul_translate(er, la, pfec, &gpa[0], ev);
 	if (rc == X86EMUL_OKAY && first < bytes)
-		rc = emul_translate(er, la + first, pfec, &gpa[1], ev);
+		rc = hvm_emul_translate(er, la + first, pfec, &gpa[1], ev);
 	if (rc != X86EMUL_OKAY)
 		return rc;
 	rc = emul_phys(er, gpa[0], buf, first, write);
@@ -389,7 +396,7 @@ static int emul_fetch(void *priv, u64 la, void *buf, unsigned int bytes,
 {
 	struct emul_run *er = priv;
 	u64 gpa;
-	int rc = emul_translate(er, la, PFEC_insn, &gpa, ev);
+	int rc = hvm_emul_translate(er, la, PFEC_insn, &gpa, ev);
 
 	if (rc != X86EMUL_OKAY)
 		return rc;
@@ -419,7 +426,7 @@ static int emul_port(struct emul_run *er, u16 port, unsigned int bytes,
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
 	}
-	rc = answer_take(er, &k, &data);
+	rc = hvm_emul_answer_take(er, &k, &data);
 	if (rc == X86EMUL_OKAY && in)
 		*val = data;
 	if (rc != X86EMUL_RETRY)
@@ -428,7 +435,7 @@ static int emul_port(struct emul_run *er, u16 port, unsigned int bytes,
 	case HVM_DONE:		/* nobody claimed it: all ones */
 		return answer_null(er, &k);
 	case HVM_WAIT_IO:
-		return answer_wait(er, &k);
+		return hvm_emul_answer_wait(er, &k);
 	default:
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
@@ -452,6 +459,7 @@ static const struct x86emul_ops emul_ops = {
 	.read_io = emul_read_io,
 	.write_io = emul_write_io,
 	.rep_step_done = emul_rep_step_done,
+	.rep = hvm_emul_rep,
 };
 
 /* --- The run ------------------------------------------------------------ */

@@ -291,8 +291,12 @@ struct hvm_ioreq {
 #define HVM_EMUL_ANSWERS 16	/* an element's, at most */
 struct hvm_emul_access {	/* one access as it was asked */
 	u64 addr;		/* port, or guest-physical address */
+	u64 buf;		/* a batch's data: its RAM address, or the
+				 * value a REP STOS stores */
+	u32 count;		/* elements: 1, or a REP batch's */
 	u8 size;
 	bool in, mmio;
+	bool rep, ptr, df;	/* a REP batch; buf is an address; DF */
 };
 
 struct hvm_emul_answers {
