@@ -8,7 +8,8 @@
  * that no request reached the device model twice (the hypervisor runs an
  * instruction again after each answer and must replay the answers it
  * has, not ask again).  Writes are checked by reading scratch areas back
- * and, for the rest, by the scenario in the device model's log.
+ * and, for the rest, by the scenario in the device model's log.  REP
+ * string instructions in batches, their round trips counted: batch.c.
  *
  * Command line: "mmio2=ADDR" - the device model claims a second page at
  * ADDR, right after the guest's RAM, for a load across the two;
@@ -25,7 +26,7 @@
 #define S(off) ((volatile void *)(DMT_SCRATCH + (off)))
 
 static u8 buf[256] __attribute__((aligned(64)));
-static u32 next_count = DMT_COUNTER_START;	/* the device's counter */
+u32 next_count = DMT_COUNTER_START;	/* the device's counter */
 
 static u64 pio(u64 port, unsigned int size)
 {
@@ -404,6 +405,7 @@ int main(void)
 	mmio_stores();
 	scratch_rmw();
 	mmio_strings();
+	dmtest_batches();
 	if (cmdline_get_u64("mmio2", &mmio2))
 		straddle(mmio2);
 	else
