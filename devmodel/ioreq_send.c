@@ -217,6 +217,25 @@ enum ioreq_route ioreq_send_mmio(struct vcpu *v, u64 gpa, unsigned int size,
 	return ioreq_offer(v, &p, false, 0);
 }
 
+enum ioreq_route ioreq_send_rep(struct vcpu *v, const ioreq_t *rep)
+{
+	unsigned int size = rep->size;
+	ioreq_t p = {
+		.addr = rep->addr, .data = rep->data, .count = rep->count,
+		.size = size, .dir = rep->dir, .df = rep->df,
+		.data_is_ptr = rep->data_is_ptr, .type = rep->type,
+	};
+
+	BUG_ON(!p.count || !size || size > 8 || (size & (size - 1)) ||
+	       (p.type != IOREQ_TYPE_PIO && p.type != IOREQ_TYPE_COPY));
+	if (p.type == IOREQ_TYPE_PIO &&
+	    p.addr + size > PCI_CONF_ADDRESS && p.addr < PCI_CONF_DATA + 4)
+		return IOREQ_UNCLAIMED;
+	if (!p.data_is_ptr && p.dir == IOREQ_WRITE && size < 8)
+		p.data &= (1ULL << (8 * size)) - 1;
+	return ioreq_offer(v, &p, false, 0);
+}
+
 /* The server and vCPU whose slot @port notifies.  Pre: lock held. */
 static struct ioreq_server *port_owner(struct ioreq_domain *id,
 				       evtchn_port_t port, unsigned int *vcpu)

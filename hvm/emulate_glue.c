@@ -22,11 +22,18 @@
  * handed to a device model stops the run (X86EMUL_RETRY, nothing
  * committed); when the answer is in, the entry path runs the instruction
  * again and the same access takes the answer (struct hvm_emul_answers).
+ * Accesses nobody claimed are kept in the list too, answered all ones,
+ * so that they replay in their place; in-hypervisor devices are asked
+ * again on every run.
+ *
+ * REP INS/OUTS/MOVS/STOS between a device model and RAM go to it as
+ * one request for many elements where they can (hvm/emulate_rep.c).
  *
  * The emulator moves RIP itself, so a completed instruction is
  * HVM_RETRY for the dispatcher ("run on from the guest's RIP").
  */
 #include <hvm/emulate/emulate.h>
+#include <hvm/emulate_glue.h>
 #include <hvm/guest_walk.h>
 #include <hvm/hvm.h>
 #include <xen/errno.h>
@@ -37,15 +44,6 @@
 #include <xen/sched.h>
 #include <xen/string.h>
 #include <asm/x86-defns.h>
-
-struct emul_run {
-	struct vcpu *v;
-	struct x86emul_ctxt *c;
-	bool sent;		/* an access went to a device model */
-	bool crashed;		/* a callback crashed the domain */
-	bool stepped;		/* a REP step was committed */
-	unsigned int step_used;	/* answers taken by committed REP steps */
-};
 
 /* --- Device-model answers --------------------------------------------- */
 
@@ -75,6 +73,31 @@ static void answers_start(struct hvm_emul_answers *a, const struct hvm_regs *r)
 	a->used = 0;
 }
 
+/* A single access (not a REP batch), as the answers key it. */
+static struct hvm_emul_access one_access(u64 addr, unsigned int size,
+					 bool in, bool mmio)
+{
+	return (struct hvm_emul_access){ .addr = addr, .count = 1,
+					 .size = size, .in = in, .mmio = mmio };
+}
+
+static bool access_same(const struct hvm_emul_access *a,
+			const struct hvm_emul_access *b)
+{
+	return a->addr == b->addr && a->buf == b->buf &&
+	       a->count == b->count && a->size == b->size &&
+	       a->in == b->in && a->mmio == b->mmio && a->rep == b->rep &&
+	       a->ptr == b->ptr && a->df == b->df;
+}
+
+/* The held answer the next device-model access of this run takes. */
+const struct hvm_emul_access *hvm_emul_answer_next(struct emul_run *er)
+{
+	struct hvm_emul_answers *a = &er->v->hvm->emul;
+
+	return a->used < a->nr ? &a->a[a->used].k : NULL;
+}
+
 /*
  * A device-model access of this run: X86EMUL_OKAY with *@data if an
  * answer for it is held (taken in order), X86EMUL_RETRY if it must be
@@ -83,8 +106,8 @@ static void answers_start(struct hvm_emul_answers *a, const struct hvm_regs *r)
  * the instruction or the page tables while this one waited - and Xen
  * crashes the domain then too ("invalid second half" of a request).
  */
-static int answer_take(struct emul_run *er, u64 addr, unsigned int size,
-		       bool in, bool mmio, u64 *data)
+int hvm_emul_answer_take(struct emul_run *er,
+			 const struct hvm_emul_access *k, u64 *data)
 {
 	struct hvm_emul_answers *a = &er->v->hvm->emul;
 	typeof(a->a[0]) *e;
@@ -92,13 +115,13 @@ static int answer_take(struct emul_run *er, u64 addr, unsigned int size,
 	if (a->used >= a->nr)
 		return X86EMUL_RETRY;
 	e = &a->a[a->used];
-	if (e->addr != addr || e->size != size || e->in != in ||
-	    e->mmio != mmio) {
+	if (!access_same(&e->k, k)) {
 		domain_crash(er->v->domain, "emulation: the instruction's "
 			     "access changed while it waited for the device "
-			     "model (%s %#lx, now %#lx)", e->mmio ? "MMIO" :
-			     "port", (unsigned long)e->addr,
-			     (unsigned long)addr);
+			     "model (%s %#lx x%u, now %#lx x%u)",
+			     e->k.mmio ? "MMIO" : "port",
+			     (unsigned long)e->k.addr, e->k.count,
+			     (unsigned long)k->addr, k->count);
 		a->nr = a->used = 0;
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
@@ -108,59 +131,82 @@ static int answer_take(struct emul_run *er, u64 addr, unsigned int size,
 	return X86EMUL_OKAY;
 }
 
-/* After a request was sent: the answer's place, filled on completion. */
-static int answer_wait(struct emul_run *er, u64 addr, unsigned int size,
-		       bool in, bool mmio)
+/* The next free place in the list, for @k; NULL (the domain crashed)
+ * if the instruction has made more accesses than it can hold. */
+static typeof(((struct hvm_emul_answers *)0)->a[0]) *
+answer_place(struct emul_run *er, const struct hvm_emul_access *k)
 {
 	struct hvm_emul_answers *a = &er->v->hvm->emul;
-	typeof(a->a[0]) *e;
 
 	if (a->nr == HVM_EMUL_ANSWERS) {
 		domain_crash(er->v->domain, "emulation: more than %u "
 			     "device-model accesses in one instruction",
 			     HVM_EMUL_ANSWERS);
 		er->crashed = true;
-		return X86EMUL_UNHANDLEABLE;
+		return NULL;
 	}
-	e = &a->a[a->nr];
-	e->addr = addr;
-	e->size = size;
-	e->in = in;
-	e->mmio = mmio;
-	e->data = ~0ULL;
+	a->a[a->nr].k = *k;
+	a->a[a->nr].data = ~0ULL;
+	return &a->a[a->nr];
+}
+
+/* After a request was sent: the answer's place, filled on completion. */
+int hvm_emul_answer_wait(struct emul_run *er, const struct hvm_emul_access *k)
+{
+	if (!answer_place(er, k))
+		return X86EMUL_UNHANDLEABLE;
 	er->v->hvm->io.emulated = true;
-	er->v->hvm->io.mmio = mmio;
+	er->v->hvm->io.mmio = k->mmio;
 	er->sent = true;
 	return X86EMUL_RETRY;
 }
 
 /*
+ * An access no device model claimed (reads all ones, writes dropped):
+ * recorded as answered, so that when a later access of the same element
+ * waits for a device model the run that takes that answer finds this
+ * one in its place, as Xen's per-instruction MMIO cache does.  Without
+ * it a REP OUTS from a hole to a device model's port would meet the
+ * port's answer at the hole and crash the domain.
+ */
+static int answer_null(struct emul_run *er, const struct hvm_emul_access *k)
+{
+	if (!answer_place(er, k))
+		return X86EMUL_UNHANDLEABLE;
+	er->v->hvm->emul.nr++;
+	er->v->hvm->emul.used++;
+	return X86EMUL_OKAY;
+}
+
+/*
  * A REP instruction stopped (RETRY) with iterations committed: the
- * answers those took are spent, and the rest - the ones the stopped
- * iteration took before it waited, and the place of the one it waits
- * for - belong to the state it stopped in.  Without this the next run
- * would find the list keyed to the old state, drop it and ask the device
- * model again for every access of that iteration: each element of a REP
- * INS from a device would be read twice.
+ * answers the stopped iteration took before it waited, and the place of
+ * the one it waits for, belong to the state it stopped in (those of the
+ * committed iterations are gone, emul_rep_step_done()).  Without this
+ * the next run would find the list keyed to the old state, drop it and
+ * ask the device model again for every access of that iteration: each
+ * element of a REP INS from a device would be read twice.
  */
 static void answers_rebase(struct emul_run *er)
 {
 	struct hvm_emul_answers *a = &er->v->hvm->emul;
-	unsigned int drop = er->step_used;
-	unsigned int keep = a->nr - drop + (er->sent ? 1 : 0);
 
-	memmove(&a->a[0], &a->a[drop], keep * sizeof(a->a[0]));
-	a->nr -= drop;
 	a->used = 0;
 	answers_key(a, &er->c->regs);
 }
 
+/* A REP iteration (or batch) committed: the answers it took are spent.
+ * Nothing else is held for it (a run stops at its first access without
+ * an answer) unless the guest changed what the iteration does, e.g. a
+ * page from MMIO to RAM: then those answers are for accesses that did
+ * not happen, and go too. */
 static void emul_rep_step_done(void *priv)
 {
 	struct emul_run *er = priv;
+	struct hvm_emul_answers *a = &er->v->hvm->emul;
 
+	a->nr = a->used = 0;
 	er->stepped = true;
-	er->step_used = er->v->hvm->emul.used;
 }
 
 void hvm_emulate_answered(struct vcpu *v, const struct hvm_ioreq *req)
@@ -180,19 +226,25 @@ static int mmio_access(struct emul_run *er, u64 gpa, unsigned int size,
 		       bool write, u64 *val)
 {
 	struct vcpu *v = er->v;
-	int rc = answer_take(er, gpa, size, !write, true, val);
+	struct hvm_emul_access k = one_access(gpa, size, !write, true);
+	u64 data;
+	int rc;
 
-	if (rc != X86EMUL_RETRY)
-		return rc;
+	/* In-hypervisor devices answer at once, every run. */
 	if (hvm_mmio_claimed(v, gpa)) {
 		if (!hvm_mmio_access(v, gpa, size, write, val))
 			return X86EMUL_OKAY;
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
 	}
+	rc = hvm_emul_answer_take(er, &k, &data);
+	if (rc == X86EMUL_OKAY && !write)
+		*val = data;
+	if (rc != X86EMUL_RETRY)
+		return rc;
 	switch (ioreq_send_mmio(v, gpa, size, write, write ? *val : 0)) {
 	case IOREQ_SENT:
-		return answer_wait(er, gpa, size, !write, true);
+		return hvm_emul_answer_wait(er, &k);
 	case IOREQ_CRASHED:
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
@@ -201,7 +253,7 @@ static int mmio_access(struct emul_run *er, u64 gpa, unsigned int size,
 	}
 	if (!write)
 		*val = ~0ULL;
-	return X86EMUL_OKAY;
+	return answer_null(er, &k);
 }
 
 /* @n bytes of MMIO at @gpa (within a page) in naturally sized pieces. */
@@ -245,8 +297,8 @@ static void emul_page_fault(struct x86emul_event *ev, u64 la,
  * with *gpa, an EXCEPTION with @ev filled, or UNHANDLEABLE (the domain
  * was crashed).
  */
-static int emul_translate(struct emul_run *er, u64 la, unsigned int pfec,
-			  u64 *gpa, struct x86emul_event *ev)
+int hvm_emul_translate(struct emul_run *er, u64 la, unsigned int pfec,
+		       u64 *gpa, struct x86emul_event *ev)
 {
 	unsigned int fault;
 
@@ -311,9 +363,9 @@ static int emul_access(struct emul_run *er, u64 la, u8 *buf,
 	int rc;
 
 	/* Both pages translate before either is touched (SDM vol. 3 4.7). */
-	rc = emul_translate(er, la, pfec, &gpa[0], ev);
+	rc = hvm_emul_translate(er, la, pfec, &gpa[0], ev);
 	if (rc == X86EMUL_OKAY && first < bytes)
-		rc = emul_translate(er, la + first, pfec, &gpa[1], ev);
+		rc = hvm_emul_translate(er, la + first, pfec, &gpa[1], ev);
 	if (rc != X86EMUL_OKAY)
 		return rc;
 	rc = emul_phys(er, gpa[0], buf, first, write);
@@ -344,7 +396,7 @@ static int emul_fetch(void *priv, u64 la, void *buf, unsigned int bytes,
 {
 	struct emul_run *er = priv;
 	u64 gpa;
-	int rc = emul_translate(er, la, PFEC_insn, &gpa, ev);
+	int rc = hvm_emul_translate(er, la, PFEC_insn, &gpa, ev);
 
 	if (rc != X86EMUL_OKAY)
 		return rc;
@@ -363,18 +415,27 @@ static int emul_fetch(void *priv, u64 la, void *buf, unsigned int bytes,
 static int emul_port(struct emul_run *er, u16 port, unsigned int bytes,
 		     bool in, u32 *val)
 {
+	struct hvm_emul_access k = one_access(port, bytes, in, false);
 	u64 data;
-	int rc = answer_take(er, port, bytes, in, false, &data);
+	int rc;
 
+	/* In-hypervisor devices answer at once, every run. */
+	if (hvm_port_internal(er->v, port, bytes, in)) {
+		if (hvm_portio(er->v, port, bytes, in, val) == HVM_DONE)
+			return X86EMUL_OKAY;
+		er->crashed = true;
+		return X86EMUL_UNHANDLEABLE;
+	}
+	rc = hvm_emul_answer_take(er, &k, &data);
 	if (rc == X86EMUL_OKAY && in)
 		*val = data;
 	if (rc != X86EMUL_RETRY)
 		return rc;
 	switch (hvm_portio(er->v, port, bytes, in, val)) {
-	case HVM_DONE:
-		return X86EMUL_OKAY;
+	case HVM_DONE:		/* nobody claimed it: all ones */
+		return answer_null(er, &k);
 	case HVM_WAIT_IO:
-		return answer_wait(er, port, bytes, in, false);
+		return hvm_emul_answer_wait(er, &k);
 	default:
 		er->crashed = true;
 		return X86EMUL_UNHANDLEABLE;
@@ -398,6 +459,7 @@ static const struct x86emul_ops emul_ops = {
 	.read_io = emul_read_io,
 	.write_io = emul_write_io,
 	.rep_step_done = emul_rep_step_done,
+	.rep = hvm_emul_rep,
 };
 
 /* --- The run ------------------------------------------------------------ */

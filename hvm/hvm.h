@@ -208,6 +208,10 @@ int hvm_mmio_access(struct vcpu *v, u64 gpa, unsigned int size, bool write,
 bool hvm_mmio_claimed(struct vcpu *v, u64 gpa);
 enum hvm_disposition hvm_portio(struct vcpu *v, u16 port, unsigned int size,
 				bool in, u32 *val);
+/* Does hvm_portio() handle such an access in the hypervisor (the debug
+ * port, an in-hypervisor device), rather than offer it to the ioreq
+ * servers? */
+bool hvm_port_internal(struct vcpu *v, u16 port, unsigned int size, bool in);
 
 /*
  * Device-model requests, the vCPU side (hvm/ioreq.c).  hvm_ioreq_wait():

@@ -35,6 +35,11 @@ static const struct hvm_port_ops *port_handler(struct vcpu *v, u16 port,
 	return NULL;
 }
 
+bool hvm_port_internal(struct vcpu *v, u16 port, unsigned int size, bool in)
+{
+	return (!in && port == DEBUG_PORT) || port_handler(v, port, size);
+}
+
 enum hvm_disposition hvm_portio(struct vcpu *v, u16 port, unsigned int size,
 				bool in, u32 *val)
 {

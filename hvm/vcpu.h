@@ -284,18 +284,28 @@ struct hvm_ioreq {
  * emulator's restart rule (hvm/emulate/emulate.h) runs the instruction
  * again once an answer is in, and it makes the same accesses in the same
  * order, so the n-th device-model access of the run takes the n-th
- * answer.  They belong to the register state they were asked in: a REP
- * string instruction that committed iterations since starts a new list.
+ * answer (accesses nobody claimed are kept too, answered all ones).
+ * They belong to the register state they were asked in: a REP string
+ * instruction that committed iterations since starts a new list.
  */
-#define HVM_EMUL_ANSWERS 4
+#define HVM_EMUL_ANSWERS 16	/* an element's, at most */
+struct hvm_emul_access {	/* one access as it was asked */
+	u64 addr;		/* port, or guest-physical address */
+	u64 buf;		/* a batch's data: its RAM address, or the
+				 * value a REP STOS stores */
+	u32 count;		/* elements: 1, or a REP batch's */
+	u8 size;
+	bool in, mmio;
+	bool rep, ptr, df;	/* a REP batch; buf is an address; DF */
+};
+
 struct hvm_emul_answers {
 	u64 rip, rcx, rsi, rdi;		/* the state they belong to */
 	unsigned int nr;		/* answers held */
 	unsigned int used;		/* taken in the current run */
 	struct {
-		u64 addr, data;
-		u8 size;
-		bool in, mmio;
+		struct hvm_emul_access k;
+		u64 data;
 	} a[HVM_EMUL_ANSWERS];
 };
 

@@ -91,8 +91,8 @@ static bool in_limit(const struct hvm_seg *s, bool prot, u64 off,
 }
 
 /* The linear address of @bytes at @seg:@off, or the fault. */
-static int linear(struct emul *e, u8 seg, u64 off, unsigned int bytes,
-		  bool write, u64 *la)
+int emul_linear(struct emul *e, u8 seg, u64 off, unsigned int bytes,
+		bool write, u64 *la)
 {
 	const struct hvm_seg *s = &e->c->seg[seg];
 	bool prot = e->mode != X86EMUL_MODE_REAL && e->mode != X86EMUL_MODE_VM86;
@@ -114,7 +114,7 @@ static int linear(struct emul *e, u8 seg, u64 off, unsigned int bytes,
 int emul_read(struct emul *e, u8 seg, u64 off, void *buf, unsigned int bytes)
 {
 	u64 la;
-	int rc = linear(e, seg, off, bytes, false, &la);
+	int rc = emul_linear(e, seg, off, bytes, false, &la);
 
 	if (rc)
 		return rc;
@@ -125,7 +125,7 @@ int emul_write(struct emul *e, u8 seg, u64 off, const void *buf,
 	       unsigned int bytes)
 {
 	u64 la;
-	int rc = linear(e, seg, off, bytes, true, &la);
+	int rc = emul_linear(e, seg, off, bytes, true, &la);
 
 	if (rc)
 		return rc;
@@ -138,7 +138,7 @@ int emul_check_write(struct emul *e, u8 seg, u64 off, unsigned int bytes)
 {
 	u64 la;
 
-	return linear(e, seg, off, bytes, true, &la);
+	return emul_linear(e, seg, off, bytes, true, &la);
 }
 
 void emul_opnd_reg(struct emul *e, unsigned int reg, unsigned int bytes,

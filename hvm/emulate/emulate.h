@@ -69,6 +69,36 @@ struct x86emul_ctxt {
 };
 
 /*
+ * A REP INS/OUTS/MOVS/STOS batch the caller may carry out as one request
+ * to a device model (public/hvm/ioreq.h: count, df, data_is_ptr).  The
+ * emulator offers it before an element it would otherwise run alone, and
+ * only when the whole batch is architecturally one run of that many
+ * elements: it has checked segmentation (limits, types, canonical form)
+ * for every element, and cut the batch so that each memory operand stays
+ * in the 4 KiB page of its first element and no index register wraps
+ * before the last one.  Element i of an operand is at its first element's
+ * address + i * bytes, or - i * bytes when @df.
+ */
+enum x86emul_rep_op {
+	X86EMUL_REP_INS,	/* port -> [dst] */
+	X86EMUL_REP_OUTS,	/* [src] -> port */
+	X86EMUL_REP_MOVS,	/* [src] -> [dst] */
+	X86EMUL_REP_STOS,	/* val -> [dst] */
+};
+
+struct x86emul_rep {
+	enum x86emul_rep_op op;
+	unsigned int bytes;	/* element size: 1, 2, 4 (MOVS/STOS: or 8) */
+	bool df;		/* RFLAGS.DF: elements run downwards */
+	u16 port;		/* INS, OUTS */
+	u64 src;		/* OUTS, MOVS: linear address, first element */
+	u64 dst;		/* INS, MOVS, STOS: the same */
+	u64 val;		/* STOS: what each element stores */
+	u64 reps;		/* in: elements offered (2 or more);
+				 * out: elements done (see ops->rep) */
+};
+
+/*
  * The callbacks.  @priv is x86emul_run()'s.  Memory is reached by guest
  * *linear* address (segmentation already applied, canonical in 64-bit
  * mode); the callback walks the guest page tables (a user access when
@@ -103,6 +133,16 @@ struct x86emul_ops {
 	 * faults or waits), which a caller that answers accesses from a
 	 * replay list needs to know to drop their answers. */
 	void (*rep_step_done)(void *priv);
+	/* Optional: carry out @r's batch, or some leading part of it, in
+	 * one go.  X86EMUL_OKAY with r->reps set to the elements done (at
+	 * most those offered; 0: none, the emulator runs the next element
+	 * on its own through the callbacks above, which also raise any
+	 * fault), RETRY (handed to a device model: nothing is done until
+	 * the run that takes the answer), or UNHANDLEABLE.  The emulator
+	 * commits the elements done (RCX, RSI, RDI) and ends the run,
+	 * RIP on the instruction if elements remain, as an interrupted
+	 * REP (SDM vol. 2 "REP"); rep_step_done() is called once for them. */
+	int (*rep)(void *priv, struct x86emul_rep *r);
 };
 
 /* A decoded instruction (SDM vol. 2 ch. 2). */
@@ -142,7 +182,8 @@ int x86emul_decode(struct x86emul_ctxt *c, const struct x86emul_ops *ops,
  * at most X86EMUL_REP_BATCH iterations per call, committing RCX/RSI/RDI
  * after each: a fault or RETRY leaves the completed iterations done and
  * RIP on the instruction, as an interrupted REP does on the CPU (SDM
- * vol. 2 "REP"), so running it again continues where it stopped.
+ * vol. 2 "REP"), so running it again continues where it stopped.  A
+ * batch taken by ops->rep ends the call the same way.
  */
 #define X86EMUL_REP_BATCH 256
 int x86emul_run(struct x86emul_ctxt *c, const struct x86emul_ops *ops,

@@ -72,6 +72,8 @@ int emul_fault(struct emul *e, unsigned int vector, u32 error_code);
 u64 emul_gpr(struct emul *e, unsigned int reg, unsigned int bytes);
 void emul_set_gpr(struct emul *e, unsigned int reg, unsigned int bytes,
 		  u64 val);
+int emul_linear(struct emul *e, u8 seg, u64 off, unsigned int bytes,
+		bool write, u64 *la);
 int emul_read(struct emul *e, u8 seg, u64 off, void *buf, unsigned int bytes);
 int emul_write(struct emul *e, u8 seg, u64 off, const void *buf,
 	       unsigned int bytes);
@@ -109,6 +111,8 @@ int exec_xchg(struct emul *e);
 int exec_push(struct emul *e);
 int exec_pop(struct emul *e);
 int exec_string(struct emul *e);
+u64 emul_rep_room(u64 off, u64 la, unsigned int bytes, unsigned int ad_bytes,
+		  bool df);
 int exec_io(struct emul *e);
 int emul_io_permitted(struct emul *e, u16 port, unsigned int bytes);
 

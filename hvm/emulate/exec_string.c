@@ -13,8 +13,22 @@
  * physical CPU nor holds off its interrupts.  F2 with MOVS/STOS/LODS/INS
  * /OUTS repeats as F3 does; with CMPS/SCAS, F3 stops on ZF = 0 and F2 on
  * ZF = 1.
+ *
+ * Batches.  Before each element of REP INS/OUTS/MOVS/STOS the caller may
+ * take a run of elements in one go (ops->rep), as Xen 4.17 hands them to
+ * a device model in one request (its hvmemul_rep_ins() and siblings).
+ * The run is what the CPU would do element by element: the emulator cuts
+ * it to the page of each memory operand's first element and to where the
+ * index register would wrap, and checks segmentation for all of it
+ * first; an element that crosses a page, or a run segmentation refuses,
+ * goes alone, and so raises its fault exactly where the CPU would.  A
+ * batch ends the run, committing its elements; RIP stays on the
+ * instruction while elements remain, as after a REP interrupted between
+ * elements (SDM vol. 2 "REP").  Under RFLAGS.TF each element goes alone
+ * (a single-step trap follows each, SDM vol. 3 17.3.1.4).
  */
 #include <hvm/emulate/emulate_internal.h>
+#include <xen/lib.h>
 
 static u64 step_delta(const struct emul *e)
 {
@@ -115,6 +129,125 @@ static int string_step(struct emul *e)
 	}
 }
 
+/*
+ * Elements of @bytes, the first at offset @off (linear @la) of an operand
+ * whose index register is @ad_bytes wide, that one batch may cover: all
+ * in @la's page, and the index reaching the last element without
+ * wrapping (it may wrap just after it).  0 if the first element alone
+ * crosses a page or wraps.
+ */
+u64 emul_rep_room(u64 off, u64 la, unsigned int bytes, unsigned int ad_bytes,
+		  bool df)
+{
+	u64 top = emul_mask(ad_bytes), pg = la & ~PAGE_MASK, idx, page;
+
+	if (off > top || top - off < bytes - 1 || pg + bytes > PAGE_SIZE)
+		return 0;
+	if (df) {	/* element i at off - i * bytes */
+		idx = off / bytes + 1;
+		page = pg / bytes + 1;
+	} else {
+		idx = (top - off - (bytes - 1)) / bytes + 1;
+		page = (PAGE_SIZE - pg) / bytes;
+	}
+	return MIN(idx, page);
+}
+
+/* A memory operand of a batch: its first element's linear address in
+ * *@la, and *@n cut to its room.  False if it cannot be batched. */
+static bool rep_operand(struct emul *e, u8 seg, unsigned int reg, bool write,
+			u64 *n, u64 *la)
+{
+	unsigned int bytes = e->i.op_bytes, ab = e->i.ad_bytes;
+	u64 off = emul_gpr(e, reg, ab);
+
+	if (emul_linear(e, seg, off, bytes, write, la))
+		return false;
+	*n = MIN(*n, emul_rep_room(off, *la, bytes, ab,
+				   e->r.rflags & X86_EFLAGS_DF));
+	return *n >= 2;
+}
+
+/* Segmentation of all @n elements of the operand at @seg:@reg. */
+static bool rep_range_ok(struct emul *e, u8 seg, unsigned int reg,
+			 bool write, u64 n)
+{
+	unsigned int bytes = e->i.op_bytes;
+	u64 lo = emul_gpr(e, reg, e->i.ad_bytes), la;
+
+	if (e->r.rflags & X86_EFLAGS_DF)
+		lo -= (n - 1) * bytes;	/* no wrap: rep_operand() cut n */
+	return !emul_linear(e, seg, lo, n * bytes, write, &la);
+}
+
+/* Offer the caller the next elements, at most @count, as a batch: OKAY
+ * with *@done of them done (0: the next element goes alone), or the
+ * callback's RETRY or UNHANDLEABLE. */
+static int string_batch(struct emul *e, u64 count, u64 *done)
+{
+	struct x86emul_insn *i = &e->i;
+	unsigned int op = i->opcode & ~1;
+	bool src = op == 0x6e || op == 0xa4, dst = op != 0x6e;
+	struct x86emul_rep r = {
+		.bytes = i->op_bytes, .df = e->r.rflags & X86_EFLAGS_DF,
+		.port = emul_gpr(e, R_DX, 2),
+		.val = emul_gpr(e, R_AX, i->op_bytes),
+	};
+	u64 n = count;
+	int rc;
+
+	*done = 0;
+	if (!e->ops->rep || count < 2 || (e->r.rflags & X86_EFLAGS_TF))
+		return X86EMUL_OKAY;
+	switch (op) {
+	case 0x6c:
+		r.op = X86EMUL_REP_INS;
+		break;
+	case 0x6e:
+		r.op = X86EMUL_REP_OUTS;
+		break;
+	case 0xa4:
+		r.op = X86EMUL_REP_MOVS;
+		break;
+	case 0xaa:
+		r.op = X86EMUL_REP_STOS;
+		break;
+	default:
+		return X86EMUL_OKAY;	/* CMPS SCAS LODS: one by one */
+	}
+	if ((src && !rep_operand(e, i->seg, R_SI, false, &n, &r.src)) ||
+	    (dst && !rep_operand(e, SEG_ES, R_DI, true, &n, &r.dst)) ||
+	    (src && !rep_range_ok(e, i->seg, R_SI, false, n)) ||
+	    (dst && !rep_range_ok(e, SEG_ES, R_DI, true, n)))
+		return X86EMUL_OKAY;
+	r.reps = n;
+	rc = e->ops->rep(e->priv, &r);
+	if (rc != X86EMUL_OKAY)
+		return rc;
+	if (r.reps > n)
+		return X86EMUL_UNHANDLEABLE;	/* more than offered */
+	*done = r.reps;
+	return X86EMUL_OKAY;
+}
+
+/* @done of @count elements went as a batch: commit them, end the run. */
+static int rep_commit(struct emul *e, u64 count, u64 done)
+{
+	unsigned int op = e->i.opcode & ~1, ab = e->i.ad_bytes;
+	u64 delta = done * step_delta(e);
+
+	if (op == 0x6e || op == 0xa4)
+		emul_set_gpr(e, R_SI, ab, emul_gpr(e, R_SI, ab) + delta);
+	if (op != 0x6e)
+		emul_set_gpr(e, R_DI, ab, emul_gpr(e, R_DI, ab) + delta);
+	emul_set_gpr(e, R_CX, ab, count - done);
+	e->partial = true;
+	e->rip_stays = done < count;
+	if (e->ops->rep_step_done)
+		e->ops->rep_step_done(e->priv);
+	return X86EMUL_OKAY;
+}
+
 static bool rep_stops(const struct emul *e)
 {
 	unsigned int op = e->i.opcode & ~1;
@@ -146,10 +279,17 @@ int exec_string(struct emul *e)
 	 * CPU does (the differential test checks this). */
 	emul_set_gpr(e, R_CX, ab, count);
 	for (n = 0; count; n++) {
+		u64 done;
+
 		if (n == X86EMUL_REP_BATCH) {
 			e->rip_stays = true;	/* the rest on the next run */
 			return X86EMUL_OKAY;
 		}
+		rc = string_batch(e, count, &done);
+		if (rc)
+			return rc;
+		if (done)
+			return rep_commit(e, count, done);
 		rc = string_step(e);
 		if (rc)
 			return rc;

@@ -138,7 +138,9 @@ printf '%-44s %7s MB/s %5s MB/s %8s\n' "HTTP 32 MiB from dom0 (netback, bridge)"
 # a port read and an MMIO read answered by the hypervisor itself and by
 # test-dm in dom0 (Debian's libxendevicemodel and friends), next to the
 # null hypercall, all measured by the same guest in the same run (wall
-# time under QEMU TCG, Xen system time).
+# time under QEMU TCG, Xen system time); and a REP INSW of 256 words from
+# test-dm (a disk sector of ATA PIO), one data_is_ptr request for all of
+# them, next to 256 single port reads.
 make -s -C tests/guests >/dev/null 2>&1 && tests/linux/build-test-programs.sh >/dev/null ||
 	{ echo "bench: the device-model test does not build" >&2; exit 1; }
 tools/mkdom0root.sh "$LINUX_TOOLSTACK_ROOT" tests/linux/xl-dm-test.sh=/test/run \
@@ -163,9 +165,13 @@ dmf() { sed -E "s/.* $2 ([0-9]+).*/\1/" <<<"$1"; }
 echo
 printf '%-34s %12s %8s %14s %8s\n' "device-model round trip" "wall ns/op" "/ hcall" \
 	"instr/op" "/ hcall"
-for f in null-hypercall hv-port-read hv-mmio-read dm-port-read dm-mmio-read; do
+for f in null-hypercall hv-port-read hv-mmio-read dm-port-read dm-mmio-read \
+	dm-rep-insw256; do
 	printf '%-34s %12s %8s %14s %8s\n' "$f" "$(dmf "$dm" $f)" \
 		"$(awk -v a="$(dmf "$dm" $f)" -v b="$(dmf "$dm" null-hypercall)" 'BEGIN { printf "%.1f", b ? a / b : 0 }')" \
 		"$(dmf "$dmi" $f)" \
 		"$(awk -v a="$(dmf "$dmi" $f)" -v b="$(dmf "$dmi" null-hypercall)" 'BEGIN { printf "%.1f", b ? a / b : 0 }')"
 done
+printf '%-34s %12s %8s %14s %8s\n' "  rep insw x256 : 256 port reads" \
+	"$(awk -v a="$(dmf "$dm" dm-rep-insw256)" -v b="$(dmf "$dm" dm-port-read)" 'BEGIN { printf "%.3f", b ? a / (256 * b) : 0 }')" "" \
+	"$(awk -v a="$(dmf "$dmi" dm-rep-insw256)" -v b="$(dmf "$dmi" dm-port-read)" 'BEGIN { printf "%.3f", b ? a / (256 * b) : 0 }')" ""

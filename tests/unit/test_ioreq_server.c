@@ -341,6 +341,78 @@ TEST(test_hostile_device_model)
 	env_teardown();
 }
 
+/* A REP batch from d1's vCPU @vcpu (ioreq_send_rep()). */
+static enum ioreq_route rep(unsigned int vcpu, u8 type, u64 addr, u8 size,
+			    u32 count, bool df, bool read, bool ptr, u64 data)
+{
+	ioreq_t p = {
+		.type = type, .addr = addr, .size = size, .count = count,
+		.df = df, .dir = read ? IOREQ_READ : IOREQ_WRITE,
+		.data_is_ptr = ptr, .data = data,
+	};
+
+	return ioreq_send_rep(d1->vcpu[vcpu], &p);
+}
+
+TEST(test_rep_batches)
+{
+	ioservid_t ports, mmio;
+	ioreq_t *p;
+	u64 data;
+
+	env_setup();
+	ports = port_server(0x1f0, 0x1f7);
+	mmio = create(0);
+	CHECK_EQ(ioreq_server_map_range(d1, d0, mmio, XEN_DMOP_IO_RANGE_MEMORY,
+					0xa0000, 0xa0fff), 0);
+	CHECK_EQ(ioreq_server_set_state(d1, d0, mmio, true), 0);
+	/* rep insw x256 into RAM at 0x7000: one request, as Xen's. */
+	CHECK_EQ(rep(0, IOREQ_TYPE_PIO, 0x1f0, 2, 256, false, true, true,
+		     0x7000), IOREQ_SENT);
+	p = slot_of(d1, ports, 0);
+	CHECK_EQ(p->type, IOREQ_TYPE_PIO);
+	CHECK_EQ(p->addr, 0x1f0);
+	CHECK_EQ(p->size, 2);
+	CHECK_EQ(p->count, 256);
+	CHECK_EQ(p->dir, IOREQ_READ);
+	CHECK_EQ(p->df, 0);
+	CHECK_EQ(p->data_is_ptr, 1);
+	CHECK_EQ(p->data, 0x7000);
+	CHECK(io_blocked(d1->vcpu[0]));
+	dm_answer(ports, 0, 0x1234);
+	CHECK(vcpu_answer(0, &data));
+	/* MMIO downwards: the whole run [0xa0000, 0xa0ffe] is the
+	 * server's; one more element below 0xa0000 is nobody's whole. */
+	CHECK_EQ(rep(1, IOREQ_TYPE_COPY, 0xa0ffe, 2, 0x800, true, false, true,
+		     0x8ffe), IOREQ_SENT);
+	p = slot_of(d1, mmio, 1);
+	CHECK_EQ(p->count, 0x800);
+	CHECK_EQ(p->df, 1);
+	CHECK_EQ(p->dir, IOREQ_WRITE);
+	dm_answer(mmio, 1, 0);
+	CHECK(vcpu_answer(1, &data));
+	CHECK_EQ(rep(1, IOREQ_TYPE_COPY, 0xa0ffe, 2, 0x801, true, false, true,
+		     0x8ffe), IOREQ_UNCLAIMED);
+	CHECK(!io_blocked(d1->vcpu[1]));
+	/* A REP STOS into MMIO carries the value, cut to its size. */
+	CHECK_EQ(rep(1, IOREQ_TYPE_COPY, 0xa0100, 2, 16, false, false, false,
+		     0xdead6b6b), IOREQ_SENT);
+	CHECK_EQ(p->data, 0x6b6b);
+	CHECK_EQ(p->data_is_ptr, 0);
+	dm_answer(mmio, 1, 0);
+	CHECK(vcpu_answer(1, &data));
+	/* The PCI configuration ports go element by element, even to a
+	 * server that claims them as ports. */
+	port_server(0xcf8, 0xcff);
+	CHECK_EQ(rep(0, IOREQ_TYPE_PIO, 0xcfc, 4, 2, false, true, true,
+		     0x7000), IOREQ_UNCLAIMED);
+	CHECK_EQ(rep(0, IOREQ_TYPE_PIO, 0xcf8, 1, 2, false, false, true,
+		     0x7000), IOREQ_UNCLAIMED);
+	CHECK(!io_blocked(d1->vcpu[0]));
+	CHECK_EQ(dom[1].crashes, 0);
+	env_teardown();
+}
+
 TEST(test_destroy_releases_waiters)
 {
 	mfn_t mfns[2];
@@ -433,5 +505,5 @@ TEST(test_get_info)
 
 UNIT_MAIN(test_create_destroy_limits, test_create_failures_leave_nothing,
 	  test_ranges, test_select_overlapping, test_pci_config_cycles,
-	  test_slot_protocol, test_hostile_device_model,
+	  test_slot_protocol, test_hostile_device_model, test_rep_batches,
 	  test_destroy_releases_waiters, test_acquire_frames, test_get_info)

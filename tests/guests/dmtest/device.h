@@ -7,10 +7,15 @@
  *
  * The device has three faces, each claimed by the device model's ioreq
  * server:
- *   ports  DMT_PORT .. +15   reads: dmt_value(); 8..11 a scratch register
+ *   ports  DMT_PORT .. +31   reads: dmt_value(); 8..11 a scratch register
  *                            that reads back what was written; 12 a
  *                            counter (each read returns the next value);
- *                            14 a byte sink the device model logs as text
+ *                            14 a byte sink the device model logs as text;
+ *                            16 how many requests the device model served
+ *                            before this read (a REP batch is one);
+ *                            20 a hash of the values written to it, in
+ *                            order (dmt_hash()), which a read returns
+ *                            and resets to 0
  *   MMIO   DMT_MMIO .. +4095 reads below DMT_SCRATCH: dmt_value();
  *                            DMT_COUNTER: the counter; from DMT_SCRATCH:
  *                            memory that reads back what was written
@@ -31,7 +36,9 @@
 #define DMT_PORT_COUNTER	(DMT_PORT + 12)
 #define DMT_PORT_TEXT		(DMT_PORT + 14)
 #define DMT_PORT_BENCH		(DMT_PORT + 6)	/* inw, not logged: timing */
-#define DMT_PORT_LEN		16
+#define DMT_PORT_SERVED		(DMT_PORT + 16)
+#define DMT_PORT_HASH		(DMT_PORT + 20)
+#define DMT_PORT_LEN		32
 
 /* Above a small guest's RAM, inside its 1 GiB identity map. */
 #define DMT_MMIO		0x30000000ULL
@@ -69,6 +76,16 @@ static inline unsigned long long dmt_value(unsigned int type,
 	x *= 0x94d049bb133111ebULL;
 	x ^= x >> 29;
 	return size >= 8 ? x : x & ((1ULL << 8 * size) - 1);
+}
+
+/* The hash after writing @val of @size bytes to DMT_PORT_HASH, from
+ * @h: order matters, so elements that arrive out of order, twice or not
+ * at all give another hash. */
+static inline unsigned int dmt_hash(unsigned int h, unsigned int val,
+				    unsigned int size)
+{
+	return (h ^ (val & (size >= 4 ? ~0U : (1U << 8 * size) - 1))) *
+	       16777619U + size;
 }
 
 /* The scratch memory's contents before any write: byte i of it. */

@@ -53,6 +53,22 @@ enum ioreq_route ioreq_send_pio(struct vcpu *v, u16 port, unsigned int size,
 enum ioreq_route ioreq_send_mmio(struct vcpu *v, u64 gpa, unsigned int size,
 				 bool write, u64 val);
 
+/*
+ * A REP string batch (Xen's hvmemul_do_io() with a count): @rep->type
+ * IOREQ_TYPE_PIO (port @rep->addr, size 1, 2 or 4) or IOREQ_TYPE_COPY
+ * (guest-physical @rep->addr of the first element, size 1 to 8),
+ * @rep->count elements (1 or more) running downwards if @rep->df, in
+ * direction @rep->dir; @rep->data the guest-physical address of the
+ * first element in RAM when @rep->data_is_ptr (the device model reads or
+ * writes guest memory itself), else what every element writes.  The
+ * caller has checked that each side lies in one page and that the RAM is
+ * the guest's own.  IOREQ_UNCLAIMED means not sent: no server takes the
+ * whole batch, or the port is one of the PCI configuration ports, whose
+ * latch and decoding go element by element; the caller then runs the
+ * elements one at a time.
+ */
+enum ioreq_route ioreq_send_rep(struct vcpu *v, const ioreq_t *rep);
+
 /* XENMEM_acquire_resource: Xen's ioreq_server_max_frames() (the buffered
  * page and the synchronous pages, whatever the id). */
 unsigned int ioreq_server_max_frames(const struct domain *d);
