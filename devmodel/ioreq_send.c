@@ -152,8 +152,7 @@ static const char *send_locked(struct ioreq_server *s, struct vcpu *v,
 
 /* Offer @p to the servers of @v's domain (Xen's ioreq_send() after
  * ioreq_server_select()); @cf8: a port write to latch first. */
-static enum ioreq_route ioreq_offer(struct vcpu *v, ioreq_t *p, bool cf8,
-				    u32 val)
+static enum ioreq_route ioreq_offer(struct vcpu *v, ioreq_t *p)
 {
 	struct domain *d = v->domain;
 	struct ioreq_domain *id = __atomic_load_n(&d->ioreq, __ATOMIC_ACQUIRE);
@@ -168,9 +167,6 @@ static enum ioreq_route ioreq_offer(struct vcpu *v, ioreq_t *p, bool cf8,
 	if (!id)
 		return IOREQ_UNCLAIMED;
 	spin_lock(&id->lock);
-	/* Xen's hvm_access_cf8(): latch, then offer the write as well. */
-	if (cf8)
-		id->pci_cf8 = val;
 	s = ioreq_server_select(id, p);
 	if (s) {
 		sid = s->id;
@@ -200,8 +196,46 @@ enum ioreq_route ioreq_send_pio(struct vcpu *v, u16 port, unsigned int size,
 		.type = IOREQ_TYPE_PIO,
 	};
 
-	return ioreq_offer(v, &p, port == PCI_CONF_ADDRESS && size == 4 && !in,
-			   val);
+	return ioreq_offer(v, &p);
+}
+
+/*
+ * CONFIG_ADDRESS, a 4-byte access to port 0xCF8, is the hypervisor's
+ * alone: it latches a write (the SBDF of the next configuration cycle,
+ * ioreq_server_select()) and answers a read from the latch.  Xen latches
+ * and offers the write to the device model too (hvm_access_cf8()), which
+ * costs a round trip to dom0 for every configuration cycle (Linux scans
+ * all 65536 functions of a PC for an AGP bridge) and tells QEMU nothing
+ * it uses: the cycles reach it as PCI_CONFIG requests that carry their
+ * SBDF, and 0xCFC-0xCFF while the latch is disabled reach it as plain port
+ * accesses, which its host bridge, whose own latch stays clear, answers
+ * as a disabled one (all ones, writes dropped), as before.  Other sizes
+ * and 0xCF9 (the reset control register) stay the device model's.
+ * True if @port/@size is CONFIG_ADDRESS (*@val read or written).
+ */
+bool ioreq_pci_cf8(struct vcpu *v, u16 port, unsigned int size, bool in,
+		   u32 *val)
+{
+	struct ioreq_domain *id;
+
+	if (port != PCI_CONF_ADDRESS || size != 4)
+		return false;
+	/* A write makes the domain's ioreq state (it is small); a read
+	 * before any write or server answers as nobody: all ones. */
+	id = in ? __atomic_load_n(&v->domain->ioreq, __ATOMIC_ACQUIRE) :
+		  ioreq_domain_get(v->domain);
+	if (!id) {
+		if (in)
+			*val = 0xffffffff;
+		return true;
+	}
+	spin_lock(&id->lock);
+	if (in)
+		*val = id->pci_cf8;
+	else
+		id->pci_cf8 = *val;
+	spin_unlock(&id->lock);
+	return true;
 }
 
 enum ioreq_route ioreq_send_mmio(struct vcpu *v, u64 gpa, unsigned int size,
@@ -214,7 +248,7 @@ enum ioreq_route ioreq_send_mmio(struct vcpu *v, u64 gpa, unsigned int size,
 		.type = IOREQ_TYPE_COPY,
 	};
 
-	return ioreq_offer(v, &p, false, 0);
+	return ioreq_offer(v, &p);
 }
 
 enum ioreq_route ioreq_send_rep(struct vcpu *v, const ioreq_t *rep)
@@ -233,7 +267,7 @@ enum ioreq_route ioreq_send_rep(struct vcpu *v, const ioreq_t *rep)
 		return IOREQ_UNCLAIMED;
 	if (!p.data_is_ptr && p.dir == IOREQ_WRITE && size < 8)
 		p.data &= (1ULL << (8 * size)) - 1;
-	return ioreq_offer(v, &p, false, 0);
+	return ioreq_offer(v, &p);
 }
 
 /* The server and vCPU whose slot @port notifies.  Pre: lock held. */

@@ -2,9 +2,10 @@
  * Port I/O routing.  Nothing is passed through to hardware.  In order:
  * port 0xE9 writes are the per-domain debug console (Bochs/QEMU
  * convention, and Linux's fallback for xen_raw_printk); then the devices
- * the hypervisor emulates (hvm/io_handlers.h); then the ioreq
+ * the hypervisor emulates (hvm/io_handlers.h) and CONFIG_ADDRESS (a 4-byte
+ * 0xCF8, latched in the hypervisor: ioreq_pci_cf8()); then the ioreq
  * servers of the domain's device models (xen/ioreq.h: a port in a
- * server's range, or a PCI configuration cycle through 0xCF8/0xCFC) get
+ * server's range, or a PCI configuration cycle through 0xCFC) get
  * the access and the vCPU waits for the answer (HVM_WAIT_IO); a port no
  * one claims reads all ones and drops writes, as Xen's null handler and
  * a bus where nothing answers.
@@ -17,6 +18,7 @@
 #include <xen/sched.h>
 
 #define DEBUG_PORT 0xe9
+#define PCI_CONF_ADDRESS 0xcf8	/* CONFIG_ADDRESS, xen/ioreq.h */
 
 /* The in-hypervisor port devices (hvm/io_handlers.h), asked in order. */
 static const struct hvm_port_ops *const port_handlers[] = {
@@ -37,7 +39,8 @@ static const struct hvm_port_ops *port_handler(struct vcpu *v, u16 port,
 
 bool hvm_port_internal(struct vcpu *v, u16 port, unsigned int size, bool in)
 {
-	return (!in && port == DEBUG_PORT) || port_handler(v, port, size);
+	return (!in && port == DEBUG_PORT) || port_handler(v, port, size) ||
+	       (port == PCI_CONF_ADDRESS && size == 4);
 }
 
 enum hvm_disposition hvm_portio(struct vcpu *v, u16 port, unsigned int size,
@@ -57,6 +60,8 @@ enum hvm_disposition hvm_portio(struct vcpu *v, u16 port, unsigned int size,
 			     port);
 		return HVM_CRASH;
 	}
+	if (ioreq_pci_cf8(v, port, size, in, val))
+		return HVM_DONE;
 	switch (ioreq_send_pio(v, port, size, in, *val)) {
 	case IOREQ_SENT:
 		return HVM_WAIT_IO;

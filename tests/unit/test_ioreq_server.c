@@ -125,6 +125,15 @@ static enum ioreq_route pio(unsigned int vcpu, u16 port, unsigned int size,
 	return ioreq_send_pio(d1->vcpu[vcpu], port, size, in, val);
 }
 
+/* A 4-byte access to CONFIG_ADDRESS (answered in the hypervisor). */
+static bool cf8(unsigned int vcpu, bool in, u32 val, u64 *out)
+{
+	bool mine = ioreq_pci_cf8(d1->vcpu[vcpu], 0xcf8, 4, in, &val);
+
+	*out = val;
+	return mine;
+}
+
 /* The device model answers @sid's slot of @vcpu with @data. */
 static void dm_answer(ioservid_t sid, unsigned int vcpu, u64 data)
 {
@@ -190,6 +199,7 @@ TEST(test_pci_config_cycles)
 	ioservid_t pci, ports;
 	ioreq_t *p;
 	u64 data;
+	u32 val = 0x1810;
 
 	env_setup();
 	/* One server takes the config ports as ports, another device
@@ -200,14 +210,13 @@ TEST(test_pci_config_cycles)
 					XEN_DMOP_PCI_SBDF(0, 0, 3, 0),
 					XEN_DMOP_PCI_SBDF(0, 0, 3, 0)), 0);
 	CHECK_EQ(ioreq_server_set_state(d1, d0, pci, true), 0);
-	/* The CF8 write is latched and still goes out as a port write. */
-	CHECK_EQ(pio(0, 0xcf8, 4, false, 0x80001810), IOREQ_SENT);
-	p = slot_of(d1, ports, 0);
-	CHECK_EQ(p->type, IOREQ_TYPE_PIO);
-	CHECK_EQ(p->addr, 0xcf8);
-	CHECK_EQ(p->data, 0x80001810);
-	dm_answer(ports, 0, 0);
-	CHECK(vcpu_answer(0, &data));
+	/* CONFIG_ADDRESS is the hypervisor's: a 4-byte write is latched,
+	 * not sent; a 4-byte read answers the latch. */
+	CHECK(cf8(0, false, 0x80001810, &data));
+	CHECK_EQ(d1->ioreq->pci_cf8, 0x80001810);
+	CHECK(cf8(0, true, 0, &data));
+	CHECK_EQ(data, 0x80001810);
+	CHECK_EQ(slot_of(d1, ports, 0)->state, STATE_IOREQ_NONE);
 	/* A 2-byte read of 0xCFE: register 0x12 of 00:03.0. */
 	CHECK_EQ(pio(0, 0xcfe, 2, true, 0), IOREQ_SENT);
 	p = slot_of(d1, pci, 0);
@@ -220,19 +229,18 @@ TEST(test_pci_config_cycles)
 	CHECK_EQ(data, 0x7000);
 	/* Enabled latch, unregistered device: nobody, not even the port
 	 * server (Xen looks only at PCI ranges then). */
-	CHECK_EQ(pio(0, 0xcf8, 4, false, 0x80002000), IOREQ_SENT);
-	dm_answer(ports, 0, 0);
-	CHECK(vcpu_answer(0, &data));
+	CHECK(cf8(0, false, 0x80002000, &data));
 	CHECK_EQ(pio(0, 0xcfc, 4, true, 0), IOREQ_UNCLAIMED);
-	/* A 1- or 2-byte write to 0xCF8 does not latch; a disabled latch
-	 * makes 0xCFC a plain port. */
+	/* Other sizes, and 0xCF9 (reset control), are ports as any other:
+	 * the device model's, and they do not latch. */
+	CHECK(!ioreq_pci_cf8(d1->vcpu[0], 0xcf8, 2, false, &val));
+	CHECK(!ioreq_pci_cf8(d1->vcpu[0], 0xcf9, 1, false, &val));
 	CHECK_EQ(pio(0, 0xcf8, 2, false, 0x1810), IOREQ_SENT);
 	dm_answer(ports, 0, 0);
 	CHECK(vcpu_answer(0, &data));
 	CHECK_EQ(d1->ioreq->pci_cf8, 0x80002000);
-	CHECK_EQ(pio(0, 0xcf8, 4, false, 0x00001810), IOREQ_SENT);
-	dm_answer(ports, 0, 0);
-	CHECK(vcpu_answer(0, &data));
+	/* A disabled latch makes 0xCFC a plain port. */
+	CHECK(cf8(0, false, 0x00001810, &data));
 	CHECK_EQ(pio(0, 0xcfc, 4, true, 0), IOREQ_SENT);
 	CHECK_EQ(slot_of(d1, ports, 0)->type, IOREQ_TYPE_PIO);
 	dm_answer(ports, 0, 0);

@@ -332,6 +332,11 @@ static void pci_config(void)
 	outl(0xcf8, DMT_PCI_DEV << 11);
 	l = inl(0xcfc);
 	report(l == 0xffffffff, "0xCFC with 0xCF8 disabled: %#x", l);
+	/* CONFIG_ADDRESS reads back what was written (the hypervisor's
+	 * latch: no device model sees it). */
+	outl(0xcf8, addr | 0x3c);
+	l = inl(0xcf8);
+	report(l == (addr | 0x3c), "0xCF8 reads back %#x", l);
 }
 
 /*

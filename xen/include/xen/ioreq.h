@@ -46,6 +46,10 @@ enum ioreq_route {
  */
 enum ioreq_route ioreq_send_pio(struct vcpu *v, u16 port, unsigned int size,
 				bool in, u32 val);
+/* Port 0xCF8 with @size 4 (CONFIG_ADDRESS) is answered in the hypervisor:
+ * true, and *@val read or latched; false for any other port or size. */
+bool ioreq_pci_cf8(struct vcpu *v, u16 port, unsigned int size, bool in,
+		   u32 *val);
 
 /* The same for an MMIO access of @size (1, 2, 4 or 8) at guest-physical
  * @gpa, decoded by the instruction emulator (an IOREQ_TYPE_COPY request;
