@@ -9,6 +9,7 @@ PKGS=(
 	bochs bochsbios vgabios			# VMX test rig
 	grub-pc-bin grub-common xorriso mtools	# boot ISO for Bochs
 	libxen-dev				# Xen 4.17 public headers (ABI)
+	syslinux syslinux-common dosfstools	# HVM guests' boot disk
 	python3					# test log checks
 )
 

@@ -47,8 +47,11 @@
 # With DOM0ROOT_HVM=1 the root also serves HVM guests (docs/xen-toolstack.md,
 # "HVM guests"): qemu-system-xen (the device model libxl spawns,
 # /usr/libexec/xen-qemu-system-i386), seabios (bios-256k.bin, which libxl
-# hands hvmloader, and the VGA BIOSes QEMU loads) and, from
-# qemu-system-data, only the en-us keymap QEMU reads at start.
+# hands hvmloader, and the VGA BIOSes QEMU loads), from qemu-system-data
+# only the en-us keymap QEMU reads at start and the ROM that boots a
+# kernel given with kernel=, from ipxe-qemu the e1000 and rtl8139 option
+# ROMs QEMU wants for an emulated NIC, and the tun module (QEMU's side of
+# an emulated NIC is a tap device that vif-bridge puts on the bridge).
 #
 # Environment: DOM0ROOT_BUILD (default build/dom0root), DOM0ROOT_PACKAGES
 # (more whole packages, e.g. "strace" for a debug run), DOM0ROOT_HVM,
@@ -70,10 +73,13 @@ PICK="util-linux:usr/bin/flock bsdutils:usr/bin/script
 if [ "${DOM0ROOT_HVM:-0}" = 1 ]; then
 	WHOLE="$WHOLE qemu-system-xen seabios"
 	PICK="$PICK qemu-system-data:usr/share/qemu/keymaps/en-us
-		qemu-system-data:usr/share/qemu/linuxboot.bin"
+		qemu-system-data:usr/share/qemu/linuxboot.bin
+		ipxe-qemu:usr/lib/ipxe/qemu/efi-e1000.rom
+		ipxe-qemu:usr/lib/ipxe/qemu/efi-rtl8139.rom"
+	HVM_MODULES=tun
 fi
 MODULES="xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs
-	xen-blkback xen-netback bridge loop"
+	xen-blkback xen-netback bridge loop ${HVM_MODULES:-}"
 
 log() { echo "mkdom0root: $*" >&2; }
 die() { log "$*"; exit 1; }
