@@ -249,10 +249,12 @@ linux_toolstack_case() {
 		pass "$name"
 }
 
-# The guests' initramfs: tests/linux/guest-init.sh with the front ends
-# and ext4 (which mounts the ext2 test file system, and wants crc32c).
+# The guests' initramfs: tests/linux/guest-init.sh with the front ends,
+# ext4 (which mounts the ext2 test file system, and wants crc32c), and the
+# AHCI driver, SCSI disks and e1000 NIC an HVM guest without PV drivers
+# uses.
 linux_guest_initrd() {
-	INITRAMFS_MODULES="xen-blkfront xen-netfront ext4 crc32c_generic" tools/mkinitramfs.sh \
+	INITRAMFS_MODULES="xen-blkfront xen-netfront ext4 crc32c_generic ahci sd_mod e1000" tools/mkinitramfs.sh \
 		"$LINUX_GUEST_INITRD" tests/linux/guest-init.sh \
 		>"$OUT/linux-guest-initrd.log" 2>&1 && return
 	fail "$1" "tools/mkinitramfs.sh (guest) failed" "$OUT/linux-guest-initrd.log"
@@ -349,24 +351,50 @@ linux_xl_dm_case() {
 }
 
 # HVM guests (tests/linux/xl-hvm-test.sh) under Debian's toolstack with
-# qemu-system-xen and SeaBIOS in dom0 (a DOM0ROOT_HVM=1 root): xl create
-# builds the guest, hvmloader and SeaBIOS run on Amphi's platform with
-# QEMU's devices, SeaBIOS finds nothing to boot; xl destroy removes guest
-# and device model with all memory back.
+# qemu-system-xen and SeaBIOS in dom0 (a DOM0ROOT_HVM=1 root):
+#   - a guest with nothing to boot: hvmloader and SeaBIOS run on Amphi's
+#     platform with QEMU's devices; xl destroy removes guest and QEMU;
+#   - PVHVM: Debian's kernel from a GRUB disk (tools/mkhvmdisk.sh) on
+#     AHCI finds Xen, unplugs the emulated devices, uses blkfront and
+#     netfront; its data survive xl reboot; xl shutdown ends it;
+#   - with "long": the same kernel with xen_nopv first, an OS that knows
+#     nothing of Xen (AHCI, e1000, its own reboot and ACPI power-off);
+# and all memory back.
 linux_xl_hvm_case() {
-	local name="linux svm: xl create of an HVM guest runs hvmloader and SeaBIOS with QEMU in dom0"
+	local long=${1:-}
+	local name="linux svm: xl create of HVM guests: hvmloader, SeaBIOS, QEMU in dom0, PVHVM Linux from disk"
 	local LINUX_TOOLSTACK_ROOT=build/dom0root/dom0root-hvm.cpio.gz
 	local -x DOM0ROOT_HVM=1
+	local disk kind cmd files=() kinds=pvhvm
 
-	linux_toolstack_boot "$name" linux-svm-xl-hvm xl-hvm tests/linux/xl-hvm-test.sh ||
-		return
+	[ -n "$long" ] && kinds="nopv pvhvm" &&
+		name="linux svm: xl create of HVM guests, with an OS that knows nothing of Xen"
+	linux_prepare && linux_guest_initrd "$name" || return 1
+	for kind in $kinds; do
+		cmd="console=ttyS0 quiet guest_disk=1 guest_disk_dev=/dev/xvdb guest_ip=10.0.0.21 guest_wait=1"
+		[ $kind = nopv ] && cmd="console=ttyS0 quiet xen_nopv guest_disk=1 guest_disk_dev=/dev/sdb guest_ip=10.0.0.20 guest_cycle=1"
+		disk=build/dom0root/hvm-$kind.img
+		if ! tools/mkhvmdisk.sh "$disk" build/linux/vmlinuz "$LINUX_GUEST_INITRD" \
+			"$cmd" >"$OUT/linux-svm-xl-hvm-disk.log" 2>&1; then
+			fail "$name" "tools/mkhvmdisk.sh failed" "$OUT/linux-svm-xl-hvm-disk.log"
+			return 1
+		fi
+		files+=("$disk=/test/hvm-$kind.img")
+	done
+	linux_toolstack_boot "$name" "linux-svm-xl-hvm${long:+-long}" xl-hvm \
+		tests/linux/xl-hvm-test.sh "${files[@]}" || return
 	expect_lines "$name" "$LOG" \
 		"\(d[0-9]+\) HVM Loader" \
 		"\(d[0-9]+\) Invoking SeaBIOS" \
 		"xl-hvm: PASS: hvm-fw: SeaBIOS found no bootable device" \
 		"xl-hvm: PASS: hvm-fw: its device model is gone" \
-		"xl-hvm: PASS: all memory back" &&
-		pass "$name"
+		"xl-hvm: PASS: hvm-pvhvm: the guest wrote its data disk through blkfront" \
+		"xl-hvm: PASS: hvm-pvhvm: the data survived the reboot" \
+		"xl-hvm: PASS: all memory back" || return
+	[ -z "$long" ] || expect_lines "$name" "$LOG" \
+		"xl-hvm: PASS: hvm-bios: the guest sees no hypervisor" \
+		"xl-hvm: PASS: hvm-bios: the data survived the reboot" || return
+	pass "$name"
 }
 
 linux_cases_svm() {
@@ -387,6 +415,7 @@ linux_cases_svm() {
 # understood.
 linux_cases_svm_long() {
 	linux_xl_life_case
+	linux_xl_hvm_case long
 }
 
 linux_cases_vmx() {

@@ -14,6 +14,10 @@ read -r up _ </proc/uptime
 echo "guest: /init started at ${up}s uptime (Linux $(uname -r))"
 echo "guest: hypervisor $(cat /sys/hypervisor/type 2>/dev/null) $(cat /sys/hypervisor/version/major 2>/dev/null).$(cat /sys/hypervisor/version/minor 2>/dev/null)"
 echo "guest: $(grep -c ^processor /proc/cpuinfo) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo) memory"
+# What the kernel found of Xen (the console may be quiet: a serial port
+# emulated in dom0 costs two round trips a character).
+dmesg | grep -E "Hypervisor detected|unplug emulated|callback vector" |
+	sed 's/^\[[^]]*\] */guest: kernel: /'
 kver=$(uname -r)
 if [ -f /lib/modules/$kver/modules.load ]; then
 	while read -r m; do
@@ -29,10 +33,20 @@ echo "guest: uuid $(timeout 10 cat /sys/hypervisor/uuid 2>&1)"
 #   guest_ip=A.B.C.D    eth0 gets A.B.C.D/24 and pings dom0 at .1
 #   guest_http=URL      fetch URL, print its md5sum
 #   guest_peer=A.B.C.D  ping another guest until it answers (60 s)
-#   guest_disk=1        /dev/xvda: make an ext2 file system with 4 MiB of
-#                       random data if there is none, else read it back;
-#                       print the data's md5sum either way
+#   guest_disk=1        /dev/xvda (or guest_disk_dev=DEV): make an ext2
+#                       file system with 4 MiB of random data if there is
+#                       none, else read it back; print the data's md5sum
+#                       either way
+#   guest_cycle=1       after guest_disk: reboot (after writing) or power
+#                       off (after reading), by itself: an OS without PV
+#                       drivers, which the toolstack cannot ask
 if [ -n "${guest_ip:-}" ]; then
+	# NIC drivers probe in the background too.
+	i=0
+	while [ ! -e /sys/class/net/eth0 ] && [ "$i" -lt 20 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
 	ip link set lo up
 	ip link set eth0 up && ip addr add "$guest_ip/24" dev eth0
 	gw=${guest_ip%.*}.1
@@ -49,18 +63,28 @@ if [ -n "${guest_http:-}" ]; then
 		echo "guest: http fetch of $guest_http failed"
 	fi
 fi
+disk=${guest_disk_dev:-/dev/xvda}
+# Disk drivers probe in the background: give the disk a moment to appear.
+i=0
+while [ "${guest_disk:-}" = 1 ] && [ ! -b "$disk" ] && [ "$i" -lt 20 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+echo "guest: disks $(awk 'NR > 2 { printf "%s ", $4 }' /proc/partitions)"
 if [ "${guest_disk:-}" = 1 ]; then
 	mkdir -p /mnt
-	if mount -t ext2 /dev/xvda /mnt 2>/dev/null && [ -f /mnt/data ]; then
+	if mount -t ext2 "$disk" /mnt 2>/dev/null && [ -f /mnt/data ]; then
 		echo "guest: disk read $(md5sum </mnt/data | cut -d' ' -f1)"
+		disk_did=read
 	else
 		umount /mnt 2>/dev/null
-		if mke2fs -q /dev/xvda >/tmp/disk 2>&1 &&
-		   mount -t ext2 /dev/xvda /mnt >>/tmp/disk 2>&1 &&
+		if mke2fs -q "$disk" >/tmp/disk 2>&1 &&
+		   mount -t ext2 "$disk" /mnt >>/tmp/disk 2>&1 &&
 		   dd if=/dev/urandom of=/mnt/data bs=64k count=64 >>/tmp/disk 2>&1; then
 			echo "guest: disk wrote $(md5sum </mnt/data | cut -d' ' -f1)"
+			disk_did=wrote
 		else
-			echo "guest: disk write failed: $(ls -l /dev/xvda 2>&1) $(tr '\n' ' ' </tmp/disk)"
+			echo "guest: disk write failed: $(ls -l "$disk" 2>&1) $(tr '\n' ' ' </tmp/disk)"
 		fi
 	fi
 	umount /mnt 2>/dev/null
@@ -90,6 +114,16 @@ if [ -n "${guest_peer:-}" ]; then
 	fi
 fi
 echo "guest: ready"
+if [ "${guest_cycle:-}" = 1 ]; then
+	# A moment for the toolstack's side to read the console first.
+	sleep 3
+	if [ "${disk_did:-}" = wrote ]; then
+		echo "guest: rebooting (cycle)"
+		reboot -f
+	fi
+	echo "guest: powering off (cycle)"
+	poweroff -f
+fi
 # guest_io=1: keep xvda busy (the toolstack destroys us mid-I/O);
 # guest_crash=1: panic (on_crash is the toolstack's to honour).
 if [ "${guest_io:-}" = 1 ]; then
