@@ -180,8 +180,9 @@ done
 keep=$(for p in $ALL; do basename "${DIR[$p]}"; basename "$(debfile "$p")"; done)
 find "$B/pkgs" "$B/debs" -mindepth 1 -maxdepth 1 | while read -r f; do
 	n=$(basename "$f")
-	grep -qxF "$n" <<<"$keep" && continue
-	grep -qxF "${n%%_*}" <<<"$ALL" && rm -rf "$f"
+	if ! grep -qxF "$n" <<<"$keep" && grep -qxF "${n%%_*}" <<<"$ALL"; then
+		rm -rf "$f"
+	fi
 done
 
 # --- the tree -------------------------------------------------------------------------
