@@ -230,7 +230,7 @@ check "$n: xl create exits 0" [ "$RC" = 0 ]
 d=$(xl domid $n 2>/dev/null)
 check "$n: the guest's /init runs" wait_for "$CON" "guest: ready" 900
 check "$n: the guest runs on Xen 4.17" grep -q "guest: hypervisor xen 4.17" "$CON"
-check "$n: Linux unplugged the emulated disks" grep -q "guest: kernel: .*unplug emulated disks" "$CON"
+check "$n: Linux asks QEMU to unplug the emulated disks and NIC" grep -q "guest: kernel: .*unplug emulated disks" "$CON"
 check "$n: events arrive through the callback vector" grep -q "guest: kernel: .*Xen HVM callback vector for event delivery is enabled" "$CON"
 check "$n: the guest wrote its data disk through blkfront" grep -q "guest: disk wrote" "$CON"
 check "$n: the guest pings dom0 through netfront" grep -q "guest: ping dom0 10.0.0.1 ok" "$CON"
