@@ -133,7 +133,7 @@ run_prefixed xl-create-nodisk xl create /tmp/hvm-nodisk.cfg
 check "hvm-nodisk: xl create fails" [ "$RC" != 0 ]
 check "hvm-nodisk: xl names the missing image" grep -q "no-such.img" /tmp/out
 sed -e 's/hvm-fw/hvm-nobios/' /tmp/hvm-fw.cfg >/tmp/hvm-nobios.cfg
-echo 'bios_path_override = "/tmp/no-such-bios.bin"' >>/tmp/hvm-nobios.cfg
+printf 'bios = "seabios"\nbios_path_override = "/tmp/no-such-bios.bin"\n' >>/tmp/hvm-nobios.cfg
 run_prefixed xl-create-nobios xl create /tmp/hvm-nobios.cfg
 check "hvm-nobios: xl create fails" [ "$RC" != 0 ]
 check "hvm-nobios: xl says it cannot read the BIOS" grep -q "failed to read BIOS file" /tmp/out
