@@ -56,6 +56,25 @@ static void exit_dump_walk(struct vcpu *v, u64 gla)
 	}
 }
 
+/* The exits before this one, oldest first (hvm/exit.c exit_record()). */
+static void exit_dump_history(struct vcpu *v)
+{
+	const struct hvm_vcpu *h = v->hvm;
+
+	for (unsigned int i = 0; i < HVM_EXIT_LOG; i++) {
+		const struct hvm_exit_record *r =
+			&h->exit_log[(h->exit_log_next + i) % HVM_EXIT_LOG];
+
+		if (!r->code && !r->rip)
+			continue;
+		printk(KERN_ERR "d%u v%u: exit -%lu: code %#lx at RIP %#lx info "
+		       "%#lx disposition %u\n", v->domain->domain_id,
+		       v->vcpu_id, (unsigned long)(h->entries - r->entry),
+		       (unsigned long)r->code, (unsigned long)r->rip,
+		       (unsigned long)r->info, r->disp);
+	}
+}
+
 /*
  * What a triple fault needs explained: the paging and mode state, the
  * stack, the descriptor tables the delivery used, and the events around
@@ -92,5 +111,6 @@ void hvm_dump_triple_fault(struct vcpu *v, const struct hvm_exit *e)
 	       (unsigned long)e->vendor_code, (unsigned long)t.entry,
 	       (unsigned long)t.exit, (unsigned long)t.last,
 	       (unsigned int)(t.last & 0xff), (unsigned long)t.last_age);
+	exit_dump_history(v);
 	exit_dump_walk(v, idtr.base);
 }

@@ -261,11 +261,43 @@ static enum hvm_disposition hvm_exit_dispose(struct vcpu *v,
 	}
 }
 
+/* The detail of @e worth a line in a crash report. */
+static u64 exit_info(const struct hvm_exit *e)
+{
+	switch (e->reason) {
+	case HVM_EXIT_IO:
+		return e->io.port;
+	case HVM_EXIT_RDMSR:
+	case HVM_EXIT_WRMSR:
+		return e->msr;
+	case HVM_EXIT_NPF:
+		return e->npf.gpa;
+	case HVM_EXIT_EXCEPTION:
+		return e->exc.vector;
+	default:
+		return 0;
+	}
+}
+
+static void exit_record(struct vcpu *v, const struct hvm_exit *e,
+			enum hvm_disposition disp)
+{
+	struct hvm_vcpu *h = v->hvm;
+	struct hvm_exit_record *r = &h->exit_log[h->exit_log_next];
+
+	*r = (struct hvm_exit_record){ .entry = h->entries,
+				       .code = e->vendor_code,
+				       .rip = h->regs.rip, .info = exit_info(e),
+				       .disp = disp };
+	h->exit_log_next = (h->exit_log_next + 1) % HVM_EXIT_LOG;
+}
+
 enum hvm_disposition hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 {
 	enum hvm_disposition disp;
 
 	disp = hvm_exit_dispose(v, e);
+	exit_record(v, e, disp);
 	switch (disp) {
 	case HVM_DONE:
 		hvm_complete_insn(v, e->insn_len);

@@ -309,6 +309,8 @@ struct hvm_emul_answers {
 	} a[HVM_EMUL_ANSWERS];
 };
 
+#define HVM_EXIT_LOG 8
+
 /* Per-vCPU virtualization state. */
 struct hvm_vcpu {
 	struct hvm_regs regs;
@@ -324,6 +326,14 @@ struct hvm_vcpu {
 	 * waits on (hvm/arch.c arch_p2m_flush()). */
 	bool in_guest;
 	u64 entries;
+	/* The last exits (hvm/exit.c), for crash reports: what the guest did
+	 * just before it died. */
+	struct hvm_exit_record {
+		u64 entry;		/* @entries at the exit */
+		u64 code, rip, info;	/* vendor code; gpa/port/MSR/vector */
+		u8 disp;		/* enum hvm_disposition */
+	} exit_log[HVM_EXIT_LOG];
+	unsigned int exit_log_next;
 	/* HVMOP_set_evtchn_upcall_vector: the upcall goes through the
 	 * vLAPIC as this fixed vector (0: use the domain's callback). */
 	u8 evtchn_upcall_vector;
