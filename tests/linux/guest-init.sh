@@ -141,10 +141,18 @@ trap 'echo "guest: rebooting (asked)"; sync; reboot -f' TERM
 case " $(cat /proc/cmdline) " in
 *" guest_wait=1 "*)
 	# Stay up until the toolstack shuts us down or destroys us, echoing
-	# what is typed on the console (xl console).
+	# what is typed on the console (xl console).  A character at a time:
+	# busybox's read -t drops a partial line when the second runs out
+	# (the trap above needs read to return now and then).
+	line=
 	while :; do
-		if read -r -t 1 line; then
-			echo "guest: got $line"
+		if IFS= read -r -t 1 -n 1 c; then
+			if [ -z "$c" ]; then
+				echo "guest: got $line"
+				line=
+			else
+				line=$line$c
+			fi
 		fi
 	done ;;
 esac
