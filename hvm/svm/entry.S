@@ -16,9 +16,10 @@
  *    VMLOAD the host's.  The host's GS base (the per-CPU pointer) is the
  *    guest's in between, so all of it runs with GIF = 0: no interrupt,
  *    NMI or SMI can reach host code then.
- *  - IF is set just before VMRUN: with V_INTR_MASKING the host's IF (HIF)
- *    decides whether physical interrupts exit the guest (15.21.1); GIF = 0
- *    keeps them pending until VMRUN, and IF is cleared right after #VMEXIT.
+ *  - IF is set just before VMRUN (one NOP before it, see below): with
+ *    V_INTR_MASKING the host's IF (HIF) decides whether physical
+ *    interrupts exit the guest (15.21.1); GIF = 0 keeps them pending until
+ *    VMRUN, and IF is cleared right after #VMEXIT.
  *  - Post: guest registers stored in @regs, the VMCB's state save area
  *    updated by #VMEXIT and VMSAVE, host FS/GS/TR/... reloaded, GIF = 1,
  *    IF = 0 (an interrupt that caused the exit stays pending until the
@@ -58,6 +59,11 @@ svm_vmrun:
 	mov	HVM_REG_RDI(%rdi), %rdi
 
 	sti
+	/* Not VMRUN straight after STI: QEMU 7.2 carries the STI shadow into
+	 * the guest (its VMRUN ends the block without clearing it), where it
+	 * hides the V_IRQ we offer from the guest's first instruction
+	 * boundary.  GIF = 0 holds interrupts off here either way. */
+	nop
 	vmrun	%rax
 	/* #VMEXIT: host RAX (= vmcb_pa), RSP, RFLAGS restored; GIF = 0. */
 	cli

@@ -21,11 +21,24 @@
  * clear and can never set it.  LMA in the VMCB follows LME && CR0.PG on
  * set_state; afterwards the hardware maintains it as the guest pages.
  *
- * Events: one pending EVENTINJ per vCPU.  An event whose delivery was cut
+ * Events: one pending event per vCPU.  An event whose delivery was cut
  * short by an exit (EXITINTINFO, 15.7.2) is queued again; an interrupt
  * pushed aside by a new exception waits in a second slot until the
  * exception has been delivered.  Instructions we complete (RIP moved
  * since the exit) end any STI/MOV SS interrupt shadow.
+ *
+ * Exceptions and NMIs enter through EVENTINJ; external interrupts through
+ * the virtual interrupt (V_IRQ with their vector, 15.21), which the guest
+ * takes at its first instruction boundary with IF set: the same moment
+ * EVENTINJ would deliver them, since we only offer one when the guest can
+ * take it.  Why not EVENTINJ: QEMU 7.2's VMRUN delivers an injected
+ * interrupt inside the instruction and leaves the vector as its pending
+ * exception, so a CPU kick arriving before the guest's next exception
+ * delivers it a second time, on top of the first handler's opening
+ * instruction (docs/testing.md, "QEMU 7.2 and SVM").  A V_IRQ goes
+ * through QEMU's ordinary interrupt path.  While another interrupt waits
+ * behind the one offered, IRET is intercepted: the handler's IRET exits,
+ * and the entry after it opens an interrupt window for the next one.
  */
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
@@ -63,7 +76,7 @@ struct svm_vcpu {
 	bool flush_tlb;			/* flush_guest_tlb(): any pCPU writes */
 	bool triple_fault;		/* exception while delivering #DF */
 	bool want_window;		/* the next entry opens a window */
-	bool window_on;			/* the VMCB has it open */
+	u8 vintr_use;			/* SVM_VINTR_*: what V_IRQ carries now */
 	/* For svm_event_trace(): the last event injected and at which of
 	 * the vCPU's entries (struct hvm_vcpu's count). */
 	u64 last_event, last_event_entry;
@@ -458,17 +471,48 @@ static void svm_take_dr(struct svm_vcpu *sv, struct hvm_exit *e)
  * timer_catch_up_overdue(), xen/common/timer.c), and hostile_dom0, with a stale
  * window through 200,000 entries, lost its pCPU's timer interrupt.
  */
-static void svm_want_window(struct vmcb *vmcb, bool on)
+enum { SVM_VINTR_NONE, SVM_VINTR_WINDOW, SVM_VINTR_EVENT };
+
+/* What V_IRQ and the VINTR/IRET intercepts carry into this entry. */
+static void svm_set_vintr(struct vmcb *vmcb, unsigned int use, u8 vector,
+			  bool iret)
 {
-	if (on) {
-		vmcb->vintr |= VMCB_VINTR_IRQ | VMCB_VINTR_PRIO_MAX |
-			       VMCB_VINTR_IGN_TPR;
+	vmcb->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_PRIO_MAX |
+			 VMCB_VINTR_IGN_TPR | VMCB_VINTR_VECTOR_MASK);
+	vmcb->intercept3 &= ~(VMCB_I3_VINTR | VMCB_I3_IRET);
+	if (use == SVM_VINTR_NONE)
+		return;
+	vmcb->vintr |= VMCB_VINTR_IRQ | VMCB_VINTR_PRIO_MAX |
+		       VMCB_VINTR_IGN_TPR | VMCB_VINTR_VECTOR(vector);
+	if (use == SVM_VINTR_WINDOW)
 		vmcb->intercept3 |= VMCB_I3_VINTR;
-	} else {
-		vmcb->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_PRIO_MAX |
-				 VMCB_VINTR_IGN_TPR);
-		vmcb->intercept3 &= ~VMCB_I3_VINTR;
+	else if (iret)
+		vmcb->intercept3 |= VMCB_I3_IRET;
+}
+
+/* The pending event into EVENTINJ or V_IRQ (see the file comment), and
+ * the interrupt window if one is wanted. */
+static void svm_sync_event(struct vcpu *v, struct svm_vcpu *sv,
+			   struct vmcb *vmcb)
+{
+	u64 evt = sv->pending_event;
+	unsigned int use = SVM_VINTR_NONE;
+
+	if ((evt & VMCB_EVT_V) && VMCB_EVT_TYPE(evt) == VMCB_EVT_TYPE_INTR)
+		use = SVM_VINTR_EVENT;
+	else if (sv->want_window)
+		use = SVM_VINTR_WINDOW;
+	vmcb->eventinj = use == SVM_VINTR_EVENT ? 0 : evt;
+	if (evt & VMCB_EVT_V) {
+		sv->last_event = evt;
+		sv->last_event_entry = v->hvm->entries;
 	}
+	/* Touched only when in use now or before: most entries neither. */
+	if (unlikely(use != SVM_VINTR_NONE || sv->vintr_use != SVM_VINTR_NONE))
+		svm_set_vintr(vmcb, use, VMCB_EVT_VECTOR(evt),
+			      sv->want_window);
+	sv->vintr_use = use;
+	sv->want_window = false;
 }
 
 static void svm_sync_to_vmcb(struct vcpu *v, struct svm_vcpu *sv)
@@ -483,17 +527,7 @@ static void svm_sync_to_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 	vmcb->rsp = r->rsp;
 	vmcb->rip = r->rip;
 	vmcb->rflags = r->rflags | X86_EFLAGS_FIXED;
-	vmcb->eventinj = sv->pending_event;
-	if (sv->pending_event & VMCB_EVT_V) {
-		sv->last_event = sv->pending_event;
-		sv->last_event_entry = v->hvm->entries;
-	}
-	/* Touched only when one is wanted or open: most entries neither. */
-	if (unlikely(sv->want_window | sv->window_on)) {
-		svm_want_window(vmcb, sv->want_window);
-		sv->window_on = sv->want_window;
-		sv->want_window = false;
-	}
+	svm_sync_event(v, sv, vmcb);
 }
 
 /*
@@ -528,6 +562,7 @@ static void svm_sync_from_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 {
 	struct vmcb *vmcb = sv->vmcb;
 	struct hvm_regs *r = &v->hvm->regs;
+	u64 offered = 0;
 
 	r->rax = vmcb->rax;
 	r->rsp = vmcb->rsp;
@@ -542,9 +577,20 @@ static void svm_sync_from_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 	if (vmcb->exitcode == VMEXIT_INVALID)
 		return;		/* nothing ran: the event is still pending */
 	svm_asid[sv->asid_cpu].flush = false;
+	/* An interrupt offered in V_IRQ and not taken yet stays pending;
+	 * one whose delivery the exit cut short is in EXITINTINFO (QEMU
+	 * leaves V_IRQ set then too: the same event, not a second one). */
+	if (sv->vintr_use == SVM_VINTR_EVENT &&
+	    (vmcb->vintr & VMCB_VINTR_IRQ))
+		offered = sv->pending_event;
 	sv->pending_event = 0;
 	if (vmcb->exitintinfo & VMCB_EVT_V) {
 		svm_requeue_event(sv, vmcb->exitintinfo);
+		if (offered && (u32)offered != (u32)vmcb->exitintinfo &&
+		    !sv->deferred_event)
+			sv->deferred_event = offered;
+	} else if (offered) {
+		sv->pending_event = offered;
 	} else if (sv->deferred_event) {
 		sv->pending_event = sv->deferred_event;
 		sv->deferred_event = 0;
@@ -705,6 +751,10 @@ static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 		break;
 	case VMEXIT_VINTR:
 		e->reason = HVM_EXIT_NONE;	/* the next entry offers it */
+		break;
+	case VMEXIT_IRET:
+		/* Before the IRET: the next entry opens the window. */
+		e->reason = HVM_EXIT_NONE;
 		break;
 	case VMEXIT_NMI:
 		e->reason = HVM_EXIT_NMI;

@@ -27,6 +27,7 @@
 #define VMCB_I3_RDTSC		(1U << 14)
 #define VMCB_I3_RDPMC		(1U << 15)
 #define VMCB_I3_CPUID		(1U << 18)
+#define VMCB_I3_IRET		(1U << 20)
 #define VMCB_I3_INVD		(1U << 22)
 #define VMCB_I3_PAUSE		(1U << 23)
 #define VMCB_I3_HLT		(1U << 24)
@@ -62,6 +63,8 @@
 #define VMCB_VINTR_IRQ		(1ULL << 8)
 #define VMCB_VINTR_PRIO_MAX	(0xfULL << 16)
 #define VMCB_VINTR_IGN_TPR	(1ULL << 20)
+#define VMCB_VINTR_VECTOR(v)	((u64)(u8)(v) << 32)
+#define VMCB_VINTR_VECTOR_MASK	(0xffULL << 32)
 
 /* Offset 0x068. */
 #define VMCB_INT_SHADOW		(1ULL << 0)
@@ -89,6 +92,7 @@
 #define VMEXIT_SMI		0x062
 #define VMEXIT_INIT		0x063
 #define VMEXIT_VINTR		0x064
+#define VMEXIT_IRET		0x074
 #define VMEXIT_RDTSC		0x06e
 #define VMEXIT_RDPMC		0x06f
 #define VMEXIT_CPUID		0x072
