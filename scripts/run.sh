@@ -45,7 +45,8 @@ if [ -z "${MODULES:-}" ]; then
 fi
 default_modules="build/linux/vmlinuz console=hvc0 earlyprintk=xen amphi_setup=/etc/xen/demo-setup.sh,$initrd"
 default_modules+=",$G/realmode.bin domain=legacy,,realmode"
-exec qemu-system-x86_64 -accel tcg -cpu max -m "${MEM:-2048}" -smp "${SMP:-2}" \
+# thread=single: see docs/testing.md, "QEMU 7.2 and SVM".
+exec qemu-system-x86_64 -accel tcg,thread=single -cpu max -m "${MEM:-2048}" -smp "${SMP:-2}" \
 	-nodefaults -display none -no-reboot \
 	-chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 \

@@ -21,8 +21,10 @@ cmdline="${*:-console=com1 loglvl=all}"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Defaults that a caller's -cpu/-smp/-m override (QEMU takes the last one).
+# One TCG thread for all CPUs: QEMU 7.2's multi-threaded TCG lets one CPU
+# clobber another's SVM state (docs/testing.md, "QEMU 7.2 and SVM").
 run_qemu() {
-	timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 -accel tcg \
+	timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 -accel tcg,thread=single \
 		-cpu max -m 1024 -smp 1 -nodefaults -display none -no-reboot \
 		"$@" -device isa-debug-exit,iobase=0xf4,iosize=4 \
 		-kernel "$root/build/amphi" -append "$cmdline" "${qargs[@]}"
