@@ -7,6 +7,7 @@
 
 #include <xen/types.h>
 #include <hvm/vcpu.h>
+#include <xen/sched.h>
 
 /* CPUID Fn8000_000A EDX: SVM feature identification (APM vol. 3 E.4.9). */
 #define SVM_FEAT_NP		(1U << 0)	/* nested paging */
@@ -87,5 +88,41 @@ bool svm_inject_interrupt(struct vcpu *v, u8 vector);
 bool svm_interrupt_ready(struct vcpu *v);
 void svm_set_tsc_offset(struct vcpu *v, u64 offset);
 void svm_flush_guest_tlb(struct vcpu *v);
+
+struct fpu_state;
+struct vmcb;
+
+/* Per-vCPU SVM state (v->hvm->vendor). */
+struct svm_vcpu {
+	struct vmcb *vmcb;		/* one page, identity-mapped: its PA */
+	struct fpu_state *fpu;		/* hvm/fpu.c */
+	u64 pending_event;		/* EVENTINJ for the next entry; 0: none */
+	u64 deferred_event;		/* interrupt displaced by an exception */
+	u64 exit_rip;			/* guest RIP at the last exit */
+	u64 asid_gen;			/* svm_asid[asid_cpu].gen at assignment */
+	unsigned int asid_cpu;		/* pCPU the ASID is valid on */
+	unsigned int dr_cpu;		/* pCPU that last loaded dr[] */
+	bool dr_owned;			/* DR0-3 accesses run natively */
+	u64 id;				/* unique, for svm_dr_loaded[] */
+	u64 dr[4];			/* guest DR0-3 (not in the VMCB) */
+	bool flush_tlb;			/* flush_guest_tlb(): any pCPU writes */
+	bool triple_fault;		/* exception while delivering #DF */
+	bool want_window;		/* the next entry opens a window */
+	u8 vintr_use;			/* SVM_VINTR_*: what V_IRQ carries now */
+	/* For svm_event_trace(): the last event injected and at which of
+	 * the vCPU's entries (struct hvm_vcpu's count). */
+	u64 last_event, last_event_entry;
+};
+
+static inline struct svm_vcpu *svm_of(struct vcpu *v)
+{
+	return v->hvm->vendor;
+}
+
+/* event.c: the pending event and window into the VMCB before entry, and
+ * what is still to deliver after an exit. */
+void svm_event_to_vmcb(struct vcpu *v, struct svm_vcpu *sv,
+		       struct vmcb *vmcb);
+void svm_event_from_vmcb(struct svm_vcpu *sv, struct vmcb *vmcb);
 
 #endif
