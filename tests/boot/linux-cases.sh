@@ -405,16 +405,12 @@ linux_cases_svm() {
 	linux_toolstack_case
 	linux_xl_guest_case
 	linux_xl_devices_case
+	linux_xl_life_case
 	linux_xl_dm_case
 	linux_xl_hvm_case
 }
 
-# The life-cycle scenario creates and destroys two dozen guests; a guest
-# (or dom0) occasionally dies of a triple fault there (docs/testing.md,
-# "Intermittent failure"), so it runs in make test-long until that is
-# understood.
 linux_cases_svm_long() {
-	linux_xl_life_case
 	linux_xl_hvm_case long
 }
 
