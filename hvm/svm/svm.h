@@ -96,7 +96,7 @@ struct vmcb;
 struct svm_vcpu {
 	struct vmcb *vmcb;		/* one page, identity-mapped: its PA */
 	struct fpu_state *fpu;		/* hvm/fpu.c */
-	u64 pending_event;		/* EVENTINJ for the next entry; 0: none */
+	u64 pending_event;		/* for the next entry (event.c); 0: none */
 	u64 deferred_event;		/* interrupt displaced by an exception */
 	u64 exit_rip;			/* guest RIP at the last exit */
 	u64 asid_gen;			/* svm_asid[asid_cpu].gen at assignment */
