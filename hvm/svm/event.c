@@ -185,7 +185,9 @@ void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error,
 	sv->pending_event = evt;
 }
 
-/* 15.20: EVENTINJ ignores RFLAGS.IF and the shadow, so check them here. */
+/* 15.20: EVENTINJ ignores RFLAGS.IF and the shadow, so check them here;
+ * offering an interrupt in V_IRQ only then keeps it at the boundary where
+ * EVENTINJ would have delivered it. */
 bool svm_interrupt_ready(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_of(v);
