@@ -101,6 +101,44 @@ static int track_dirty_vram(struct dm_args *a,
 	return 0;
 }
 
+/*
+ * XEN_DMOP_relocate_memory (Xen's, through xenmem_add_to_physmap() with
+ * XENMAPSPACE_gmfn_range): move @r->size of the guest's RAM frames from
+ * src_gfn to dst_gfn, as QEMU does with the VGA's video RAM when the
+ * guest places the framebuffer BAR.  Xen carries the count in struct
+ * xen_add_to_physmap's 16-bit size, so a pass moves size mod 65536
+ * frames (none when that is 0); what is left is continued, as is a pass
+ * preempted, with the progress written back into @r (*out).  A frame
+ * that cannot move ends the op with its error, the frames before it
+ * moved.
+ */
+static int relocate_memory(struct domain *d,
+			   struct xen_dm_op_relocate_memory *r, bool *out)
+{
+	u16 size = (u16)r->size;
+	u32 done = 0;
+	int rc;
+
+	if (r->dst_gfn == ~0ULL)
+		return -EINVAL;
+	if (r->dst_gfn + size < r->dst_gfn || r->src_gfn + size < r->src_gfn)
+		return -EOVERFLOW;
+	while (done < size) {
+		rc = p2m_move_gmfn(d, r->src_gfn + done, r->dst_gfn + done);
+		if (rc)
+			return rc;
+		if (++done < size && hypercall_preempt_check())
+			break;
+	}
+	if (!done || done == r->size)
+		return 0;
+	r->size -= done;
+	r->src_gfn += done;
+	r->dst_gfn += done;
+	*out = true;
+	return -ERESTART;
+}
+
 /* Xen's allow_p2m_type_change(), for the types Amphi can change in
  * place (arch_p2m_change_type()). */
 static bool mem_type_change_ok(enum p2m_type old, enum p2m_type new)
@@ -347,11 +385,14 @@ static int dm_op_one(struct dm_args *a, struct xen_dm_op *op, bool *out)
 		*out = true;
 		op->u.nr_vcpus.vcpus = d->max_vcpus;
 		return 0;
+	case XEN_DMOP_relocate_memory:
+		if (op->u.relocate_memory.pad)
+			return -EINVAL;
+		return relocate_memory(d, &op->u.relocate_memory, out);
 	case XEN_DMOP_inject_event:
 	case XEN_DMOP_map_mem_type_to_ioreq_server:
-	case XEN_DMOP_relocate_memory:
 		/* Deliberate: not offered yet (event injection into a vCPU,
-		 * ioreq-server memory types, moving RAM between gfns). */
+		 * ioreq-server memory types). */
 		return -EOPNOTSUPP;
 	}
 	return ioreq_op(a, op, out);

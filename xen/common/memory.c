@@ -266,14 +266,15 @@ static long reservation(struct vcpu *v, struct hypercall_args *args, int cmd,
 	return i;
 }
 
-/* XENMAPSPACE_gmfn: move one of @d's own frames from @idx to @gpfn (Xen:
- * -EINVAL if @idx holds none of @d's frames; what @gpfn held goes). */
-static int move_gmfn(struct domain *d, u64 idx, u64 gpfn)
+/* XENMAPSPACE_gmfn (xen/p2m.h): also XEN_DMOP_relocate_memory's step. */
+int p2m_move_gmfn(struct domain *d, u64 idx, u64 gpfn)
 {
 	enum p2m_type t, old;
 	mfn_t mfn, cur;
 	int rc;
 
+	if (gpfn > ARCH_MAX_GFN)
+		return -EINVAL;
 	rc = arch_p2m_get_frame(d, idx, &mfn, &t);
 	if (rc || !p2m_is_ram(t) || !frame_owned_by(mfn, d, 0)) {
 		if (!rc)
@@ -309,7 +310,7 @@ static int add_to_physmap_one(struct domain *d, unsigned int space, u64 idx,
 	case XENMAPSPACE_grant_table:
 		return gnttab_map_frame(d, idx, gpfn);
 	case XENMAPSPACE_gmfn:
-		return move_gmfn(d, idx, gpfn);
+		return p2m_move_gmfn(d, idx, gpfn);
 	}
 	return -EINVAL;
 }

@@ -114,4 +114,12 @@ enum p2m_type arch_p2m_get_entry(struct domain *d, u64 gfn, mfn_t *mfn);
 int arch_p2m_get_frame(struct domain *d, u64 gfn, mfn_t *mfn,
 		       enum p2m_type *t);
 
+/*
+ * Move one of @d's own RAM frames from @idx to @gpfn, replacing what
+ * @gpfn held (Xen's XENMAPSPACE_gmfn; xen/common/memory.c): -EINVAL if
+ * @idx holds none of @d's RAM or @gpfn is beyond ARCH_MAX_GFN, -EPERM
+ * over direct MMIO.
+ */
+int p2m_move_gmfn(struct domain *d, u64 idx, u64 gpfn);
+
 #endif
