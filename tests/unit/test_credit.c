@@ -484,6 +484,35 @@ TEST(test_yield_order)
 	sim_teardown();
 }
 
+/* The toolstack's time slice (XEN_SYSCTL_SCHEDOP_putinfo tslice_ms)
+ * applies from the next decision: two equal vCPUs then alternate every
+ * 2 ms instead of every 10. */
+TEST(test_tslice)
+{
+	struct sim_vcpu *a, *b;
+
+	sim_reset(1);
+	CHECK_EQ(ops->tslice_ms(0), 10);
+	a = sim_vcpu(sim_domain(256, 0), 1, 0, false);
+	b = sim_vcpu(sim_domain(256, 0), 1, 0, false);
+	sim_run(MILLISECS(1));
+	CHECK(sim.curr[0] == &a->v);
+	sim_run(MILLISECS(5));
+	CHECK(sim.curr[0] == &a->v);		/* 10 ms slice */
+	sim_run(MILLISECS(5));
+	CHECK(sim.curr[0] == &b->v);
+	CHECK_EQ(ops->tslice_ms(2), 2);
+	CHECK_EQ(ops->tslice_ms(0), 2);
+	sim_run(MILLISECS(10));			/* b's 10 ms slice ends */
+	CHECK(sim.curr[0] == &a->v);
+	sim_run(MILLISECS(3));			/* a's 2 ms slice ends */
+	CHECK(sim.curr[0] == &b->v);
+	sim_run(MILLISECS(100));
+	CHECK(ratio_ok(a->ran, b->ran, 1.0, 0.05));
+	CHECK_EQ(ops->tslice_ms(10), 10);
+	sim_teardown();
+}
+
 /* A blocked vCPU gets no time and banks no credit while blocked. */
 TEST(test_blocked_gets_nothing)
 {
@@ -668,6 +697,6 @@ TEST(test_random_invariants)
 UNIT_MAIN(test_weight_pinned_1_2, test_weight_with_busy_neighbour,
 	  test_weight_three_domains, test_cap_alone, test_cap_contended,
 	  test_cap_lifted, test_steal_four_on_two, test_affinity,
-	  test_yield_order, test_blocked_gets_nothing, test_io_not_starved,
+	  test_yield_order, test_tslice, test_blocked_gets_nothing, test_io_not_starved,
 	  test_wake_to_idle, test_balance_by_weight, test_no_starvation,
 	  test_random_invariants)

@@ -235,6 +235,8 @@ static long sysctl_do(struct vcpu *v, struct xen_sysctl *op, bool *copy_back)
 		return numainfo(v, &op->u.numainfo);
 	case XEN_SYSCTL_cpupool_op:
 		return cpupool_op(v, &op->u.cpupool_op);
+	case XEN_SYSCTL_scheduler_op:
+		return sched_adjust_global(&op->u.scheduler_op);
 	case XEN_SYSCTL_get_cpu_featureset:
 		/* Xen hands the words and their number back on -ENOBUFS. */
 		rc = sysctl_cpu_featureset(v, &op->u.cpu_featureset);

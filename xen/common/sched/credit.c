@@ -113,6 +113,7 @@ struct csched_pcpu {
 static struct {
 	spinlock_t lock;
 	u64 online;			/* pCPUs taking vCPUs */
+	s_time_t tslice;		/* CSCHED_TSLICE unless the toolstack set it */
 	s_time_t next_acct;		/* end of the current period */
 	struct csched_list vcpus, doms;
 	struct csched_pcpu pcpu[NR_CPUS];
@@ -537,7 +538,7 @@ static struct csched_vcpu *csched_pick(unsigned int cpu,
 	if (next) {
 		csched_list_del(&next->runq_elem);
 		next->start = now;
-		next->slice_end = now + CSCHED_TSLICE;
+		next->slice_end = now + csched.tslice;
 	}
 	return next;
 }
@@ -692,6 +693,20 @@ static void csched_adjust(struct domain *d, unsigned int weight,
 	spin_unlock(&csched.lock);
 }
 
+/* Xen's XEN_SYSCTL_SCHEDOP_putinfo/getinfo tslice_ms; a new slice
+ * applies from each pCPU's next decision. */
+static unsigned int csched_tslice_ms(unsigned int set)
+{
+	unsigned int ms;
+
+	spin_lock(&csched.lock);
+	if (set)
+		csched.tslice = MILLISECS(set);
+	ms = csched.tslice / MILLISECS(1);
+	spin_unlock(&csched.lock);
+	return ms;
+}
+
 /* The least loaded pCPU @v may run on; v->processor wins ties. */
 static unsigned int csched_pick_cpu(const struct vcpu *v)
 {
@@ -731,6 +746,7 @@ static int csched_init(void)
 {
 	memset(&csched, 0, sizeof(csched));
 	spin_lock_init(&csched.lock);
+	csched.tslice = CSCHED_TSLICE;
 	csched_list_init(&csched.vcpus);
 	csched_list_init(&csched.doms);
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
@@ -755,4 +771,5 @@ const struct scheduler sched_credit_def = {
 	.do_schedule = csched_schedule,
 	.pick_cpu = csched_pick_cpu,
 	.adjust = csched_adjust,
+	.tslice_ms = csched_tslice_ms,
 };

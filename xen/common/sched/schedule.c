@@ -28,6 +28,8 @@
 #include <xen/spinlock.h>
 #include <xen/time.h>
 #include <xen/timer.h>
+#include <public/domctl.h>
+#include <public/sysctl.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 
@@ -313,6 +315,50 @@ int sched_adjust(struct domain *d, unsigned int weight, unsigned int cap)
 	flags = local_irq_save();
 	sched_ops->adjust(d, weight, cap);
 	local_irq_restore(flags);
+	return 0;
+}
+
+/*
+ * XEN_SYSCTL_scheduler_op (Xen's sched_adjust_global() and credit's
+ * csched_sys_cntl()): get or put the pool's credit parameters.  A
+ * command other than get or put -EINVAL, a pool other than 0 -ESRCH,
+ * another scheduler -EINVAL; put checks Xen's bounds (-EINVAL) and
+ * returns what is now in force.  Deliberate difference: Amphi's credit
+ * has no context-switch rate limit and no cache-hot migration delay, so
+ * it reports 0 for both and refuses to set either (-EOPNOTSUPP) rather
+ * than accept a setting it would not honour.
+ */
+long sched_adjust_global(struct xen_sysctl_scheduler_op *op)
+{
+	struct xen_sysctl_credit_schedule *p = &op->u.sched_credit;
+	unsigned long flags;
+	unsigned int set = 0;
+
+	if (op->cmd != XEN_SYSCTL_SCHEDOP_putinfo &&
+	    op->cmd != XEN_SYSCTL_SCHEDOP_getinfo)
+		return -EINVAL;
+	if (op->cpupool_id != 0)
+		return -ESRCH;
+	if (op->sched_id != XEN_SCHEDULER_CREDIT)
+		return -EINVAL;
+	if (op->cmd == XEN_SYSCTL_SCHEDOP_putinfo) {
+		if (p->tslice_ms > XEN_SYSCTL_CSCHED_TSLICE_MAX ||
+		    p->tslice_ms < XEN_SYSCTL_CSCHED_TSLICE_MIN ||
+		    (p->ratelimit_us &&
+		     (p->ratelimit_us > XEN_SYSCTL_SCHED_RATELIMIT_MAX ||
+		      p->ratelimit_us < XEN_SYSCTL_SCHED_RATELIMIT_MIN)) ||
+		    (u64)p->ratelimit_us > (u64)p->tslice_ms * 1000 ||
+		    p->vcpu_migr_delay_us > XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US)
+			return -EINVAL;
+		if (p->ratelimit_us || p->vcpu_migr_delay_us)
+			return -EOPNOTSUPP;
+		set = p->tslice_ms;
+	}
+	flags = local_irq_save();
+	p->tslice_ms = sched_ops->tslice_ms(set);
+	local_irq_restore(flags);
+	p->ratelimit_us = 0;
+	p->vcpu_migr_delay_us = 0;
 	return 0;
 }
 

@@ -90,6 +90,10 @@ struct scheduler {
 	/* Set weight (1..65535) and cap (% of one pCPU, 0 = none); validated
 	 * by the caller.  Interrupts off, no pCPU lock held. */
 	void (*adjust)(struct domain *d, unsigned int weight, unsigned int cap);
+	/* The time slice a vCPU runs before the policy looks again, in
+	 * milliseconds (Xen's credit tslice_ms); set first when @set is not
+	 * 0 (validated by the caller).  Interrupts off, no pCPU lock held. */
+	unsigned int (*tslice_ms)(unsigned int set);
 };
 
 /* The policies this build has. */

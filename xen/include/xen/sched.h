@@ -326,6 +326,8 @@ void sched_destroy_vcpu(struct vcpu *v);
 int sched_init_domain(struct domain *d);
 void sched_destroy_domain(struct domain *d);
 int sched_adjust(struct domain *d, unsigned int weight, unsigned int cap);
+struct xen_sysctl_scheduler_op;
+long sched_adjust_global(struct xen_sysctl_scheduler_op *op);
 int vcpu_set_hard_affinity(struct vcpu *v, u64 mask);
 /* Per-pCPU loop: run vCPUs chosen by the scheduler, forever. */
 __attribute__((noreturn)) void sched_run_cpu(void);
