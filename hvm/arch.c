@@ -18,9 +18,14 @@
 #include <xen/xmalloc.h>
 #include <asm/percpu.h>
 #include <asm/smp.h>
+#include <public/hvm/params.h>
+#include <public/sched.h>
 
 int arch_domain_create(struct domain *d)
 {
+	/* Xen's hvm_domain_initialise(): a triple fault reboots the guest,
+	 * as it resets a PC, unless the toolstack chose otherwise. */
+	d->hvm_param[HVM_PARAM_TRIPLE_FAULT_REASON] = SHUTDOWN_reboot;
 	if (hvm_cpu_policy_domain_init(d))
 		return -ENOMEM;
 	d->p2m = p2m_create(hvm_p2m_format());

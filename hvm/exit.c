@@ -22,6 +22,7 @@
 #include <xen/sched.h>
 #include <asm/msr-index.h>
 #include <asm/x86-defns.h>
+#include <public/hvm/params.h>
 
 unsigned int hvm_guest_mode_fill(struct vcpu *v)
 {
@@ -193,11 +194,21 @@ static enum hvm_disposition exit_crash(struct vcpu *v, const struct hvm_exit *e)
 	struct hvm_regs *r = &v->hvm->regs;
 
 	switch (e->reason) {
-	case HVM_EXIT_TRIPLE_FAULT:
+	case HVM_EXIT_TRIPLE_FAULT: {
+		/* Xen's hvm_triple_fault(): the shutdown the domain's
+		 * HVM_PARAM_TRIPLE_FAULT_REASON names (reboot unless set), so
+		 * an OS that resets by triple fault reboots under xl's
+		 * on_reboot; the state is dumped first either way. */
+		u64 reason = READ_ONCE(v->domain->hvm_param[HVM_PARAM_TRIPLE_FAULT_REASON]);
+
 		hvm_dump_triple_fault(v, e);
-		domain_crash(v->domain, "triple fault on vCPU%u at RIP %#lx",
-			     v->vcpu_id, (unsigned long)r->rip);
+		printk(KERN_ERR "d%u: triple fault on vCPU%u at RIP %#lx: "
+		       "shutdown action %lu\n", v->domain->domain_id,
+		       v->vcpu_id, (unsigned long)r->rip,
+		       (unsigned long)reason);
+		domain_shutdown(v->domain, (int)(reason & 0xff));
 		break;
+	}
 	case HVM_EXIT_INIT:
 		domain_crash(v->domain, "INIT signal on vCPU%u", v->vcpu_id);
 		break;

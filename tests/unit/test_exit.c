@@ -184,9 +184,12 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	nr_crashes++;
 }
 
+static int last_shutdown;
+
 void domain_shutdown(struct domain *d, int reason)
 {
 	nr_shutdowns++;
+	last_shutdown = reason;
 }
 
 void vcpu_block_unless_pending(struct vcpu *v)
@@ -575,19 +578,34 @@ TEST(test_crash_keeps_rip)
 	};
 	struct hvm_exit e;
 
+	unsigned int crashes = 0;
+
 	reset();
+	/* As arch_domain_create() leaves it (Xen's default). */
+	dom.hvm_param[HVM_PARAM_TRIPLE_FAULT_REASON] = SHUTDOWN_reboot;
 	for (unsigned int i = 0; i < ARRAY_SIZE(fatal); i++) {
+		bool tf = fatal[i] == HVM_EXIT_TRIPLE_FAULT;
+
 		e = exit_of(fatal[i], 2);
 		if (fatal[i] == HVM_EXIT_NPF)
 			e.npf = (typeof(e.npf)){ .gpa = 0xfee00000,
 						 .write = true };
 		nr_traced = 0;
 		CHECK_EQ(hvm_handle_exit(&vc, &e), HVM_CRASH);
-		CHECK_EQ(nr_crashes, i + 1);
+		crashes += !tf;
+		CHECK_EQ(nr_crashes, crashes);
 		CHECK_EQ(hv.regs.rip, RIP0);
-		/* A triple fault reports the state around it. */
-		CHECK_EQ(nr_traced, fatal[i] == HVM_EXIT_TRIPLE_FAULT);
+		/* A triple fault reports the state around it, then shuts the
+		 * domain down as HVM_PARAM_TRIPLE_FAULT_REASON says. */
+		CHECK_EQ(nr_traced, tf);
+		CHECK_EQ(nr_shutdowns, tf ? 1U : (i > 1 ? 1U : 0U));
 	}
+	CHECK_EQ(last_shutdown, SHUTDOWN_reboot);
+	/* The toolstack may choose another action. */
+	dom.hvm_param[HVM_PARAM_TRIPLE_FAULT_REASON] = SHUTDOWN_poweroff;
+	e = exit_of(HVM_EXIT_TRIPLE_FAULT, 2);
+	CHECK_EQ(hvm_handle_exit(&vc, &e), HVM_CRASH);
+	CHECK_EQ(last_shutdown, SHUTDOWN_poweroff);
 	CHECK_EQ(nr_injected, 0);
 }
 
