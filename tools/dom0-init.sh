@@ -69,6 +69,10 @@ while read -r m; do
 	fi
 done </lib/modules/"$kver"/modules.load
 
+# The loopback interface, as every Debian system has it (ifupdown brings it
+# up): QEMU's VNC server for HVM guests listens on 127.0.0.1.
+ip link set lo up && say "lo is up"
+
 mkdir -p /proc/xen 2>/dev/null
 mount -t xenfs xenfs /proc/xen || fatal "mounting xenfs on /proc/xen failed"
 say "xenfs on /proc/xen: $(ls /proc/xen | tr '\n' ' ')"
