@@ -2,7 +2,7 @@
 # Sourced by tests/run-tests.sh after tests/lib.sh.
 #   linux_cases_svm   QEMU TCG (SVM): dom0 with 1 and 2 vCPUs, in make test
 #   linux_cases_vmx   Bochs (VMX): dom0 with 1 vCPU, in make test (~2 min)
-#   linux_cases_vmx_long  Bochs: dom0 with 2 vCPUs (make test-long)
+#   linux_cases_vmx_long  Bochs: dom0 with 2 vCPUs, an HVM guest (make test-long)
 #   linux_toolstack_case  QEMU (SVM): Debian's toolstack in dom0
 #
 # The initramfs (tools/mkinitramfs.sh) runs tests/linux/init.sh as
@@ -354,23 +354,29 @@ linux_xl_dm_case() {
 # qemu-system-xen and SeaBIOS in dom0 (a DOM0ROOT_HVM=1 root):
 #   - a guest with nothing to boot: hvmloader and SeaBIOS run on Amphi's
 #     platform with QEMU's devices; xl destroy removes guest and QEMU;
-#   - PVHVM: Debian's kernel from a GRUB disk (tools/mkhvmdisk.sh) on
-#     AHCI finds Xen, unplugs the emulated devices, uses blkfront and
-#     netfront; its data survive xl reboot; xl shutdown ends it;
-#   - with "long": the same kernel with xen_nopv first, an OS that knows
-#     nothing of Xen (AHCI, e1000, its own reboot and ACPI power-off);
+#   - memtest86+ from a CD (tools/mkhvmiso.sh) through El Torito, its
+#     serial port through xl console, its VGA screen dumped by QEMU in
+#     dom0 and read back here (tests/linux/screen.py: a PNG in $OUT and
+#     the text on it); beside it a hostile guest from an IDE disk
+#     (tests/linux/hvm-hostile.S) that writes garbage to its devices and
+#     triple-faults in real mode, which ends only it;
+#   - Debian's kernel with xen_nopv from a GRUB disk (tools/mkhvmdisk.sh)
+#     on AHCI, an OS that knows nothing of Xen (e1000, its own reboot and
+#     ACPI power-off);
+#   - PVHVM: the same kernel without xen_nopv finds Xen, unplugs the
+#     emulated devices, uses blkfront and netfront; its data survive xl
+#     reboot; xl shutdown ends it;
+#   - side by side: an HVM guest (tests/linux/hvm-spin.S) and a PVH guest
+#     on one pCPU with credit weights 512 and 256 share it 2 : 1;
 # and all memory back.
 linux_xl_hvm_case() {
-	local long=${1:-}
-	local name="linux svm: xl create of HVM guests: hvmloader, SeaBIOS, QEMU in dom0, PVHVM Linux from disk"
+	local name="linux svm: xl create of HVM guests: hvmloader, SeaBIOS, QEMU in dom0; memtest86+ from CD, Linux from disk (nopv, PVHVM)"
 	local LINUX_TOOLSTACK_ROOT=build/dom0root/dom0root-hvm.cpio.gz
 	local -x DOM0ROOT_HVM=1
-	local disk kind cmd files=() kinds=pvhvm
+	local disk kind cmd files=() iso=build/dom0root/hvm-cd.iso
 
-	[ -n "$long" ] && kinds="nopv pvhvm" &&
-		name="linux svm: xl create of HVM guests, with an OS that knows nothing of Xen"
 	linux_prepare && linux_guest_initrd "$name" || return 1
-	for kind in $kinds; do
+	for kind in nopv pvhvm; do
 		cmd="console=ttyS0 quiet guest_disk=1 guest_disk_dev=/dev/xvdb guest_ip=10.0.0.21 guest_wait=1"
 		[ $kind = nopv ] && cmd="console=ttyS0 quiet xen_nopv guest_disk=1 guest_disk_dev=/dev/sdb guest_ip=10.0.0.20 guest_cycle=1"
 		disk=build/dom0root/hvm-$kind.img
@@ -381,20 +387,71 @@ linux_xl_hvm_case() {
 		fi
 		files+=("$disk=/test/hvm-$kind.img")
 	done
-	linux_toolstack_boot "$name" "linux-svm-xl-hvm${long:+-long}" xl-hvm \
+	if ! tools/mkhvmiso.sh "$iso" >"$OUT/linux-svm-xl-hvm-iso.log" 2>&1; then
+		fail "$name" "tools/mkhvmiso.sh failed" "$OUT/linux-svm-xl-hvm-iso.log"
+		return 1
+	fi
+	for kind in hostile spin; do
+		if ! hvm_bootsector_disk $kind >"$OUT/linux-svm-xl-hvm-$kind.log" 2>&1; then
+			fail "$name" "tests/linux/hvm-$kind.S does not build" "$OUT/linux-svm-xl-hvm-$kind.log"
+			return 1
+		fi
+		files+=("build/dom0root/hvm-$kind.img=/test/hvm-$kind.img")
+	done
+	files+=("$iso=/test/hvm-cd.iso" build/linux/vmlinuz=/guest/vmlinuz
+		"$LINUX_GUEST_INITRD=/guest/initrd")
+	linux_toolstack_boot "$name" linux-svm-xl-hvm xl-hvm \
 		tests/linux/xl-hvm-test.sh "${files[@]}" || return
 	expect_lines "$name" "$LOG" \
 		"\(d[0-9]+\) HVM Loader" \
 		"\(d[0-9]+\) Invoking SeaBIOS" \
 		"xl-hvm: PASS: hvm-fw: SeaBIOS found no bootable device" \
 		"xl-hvm: PASS: hvm-fw: its device model is gone" \
+		"xl-hvm: PASS: hvm-cd: SeaBIOS boots the CD through El Torito" \
+		"xl-hvm: PASS: hvm-cd: memtest86\+ tests the guest's memory" \
+		"xl-hvm: PASS: hvm-hostile: its triple fault in real mode reboots it" \
+		"xl-hvm: PASS: hvm-hostile: the guest beside it still runs" \
+		"xl-hvm: PASS: hvm-bios: the guest sees no hypervisor" \
+		"xl-hvm: PASS: hvm-bios: the data survived the reboot" \
 		"xl-hvm: PASS: hvm-pvhvm: the guest wrote its data disk through blkfront" \
 		"xl-hvm: PASS: hvm-pvhvm: the data survived the reboot" \
+		"xl-hvm: PASS: side by side: shares follow the weights 2 : 1" \
+		"xl-hvm: PASS: side by side: the HVM guest destroyed, the PVH guest still counts" \
 		"xl-hvm: PASS: all memory back" || return
-	[ -z "$long" ] || expect_lines "$name" "$LOG" \
-		"xl-hvm: PASS: hvm-bios: the guest sees no hypervisor" \
-		"xl-hvm: PASS: hvm-bios: the data survived the reboot" || return
+	hvm_screen_check "$name" hvm-cd "Memtest86\+ v6" "Address test|Moving inversions|Random number" ||
+		return
 	pass "$name"
+}
+
+# hvm_bootsector_disk NAME: build/dom0root/hvm-NAME.img, a 1 MiB disk
+# image whose first sector is the boot sector tests/linux/hvm-NAME.S.
+hvm_bootsector_disk() {
+	local o=build/dom0root/hvm-$1
+	gcc -c -m32 -o "$o.o" "tests/linux/hvm-$1.S" &&
+		ld -m elf_i386 -Ttext 0x7c00 -e _start --oformat binary -o "$o.bin" "$o.o" &&
+		[ "$(stat -c %s "$o.bin")" = 512 ] &&
+		rm -f "$o.img" && truncate -s 1M "$o.img" &&
+		dd if="$o.bin" of="$o.img" conv=notrunc status=none
+}
+
+# hvm_screen_check NAME GUEST ERE...: the screen GUEST's test printed to
+# $LOG becomes $OUT/linux-svm-GUEST-screen.png and .txt, and its text
+# matches every ERE.  The font comes from the VGA BIOS the guest ran.
+hvm_screen_check() {
+	local name=$1 guest=$2 re out="$OUT/linux-svm-$2-screen"
+	shift 2
+	local vgabios
+	vgabios=$(ls build/dom0root/pkgs/seabios_*/usr/share/seabios/vgabios-stdvga.bin 2>/dev/null | head -n1)
+	if ! python3 tests/linux/screen.py "$LOG" "$guest" "$vgabios" "$out" \
+		>"$out.log" 2>&1; then
+		fail "$name" "$guest's screen: $(tail -n1 "$out.log")" "$out.log"
+		return 1
+	fi
+	for re in "$@"; do
+		grep -Eq "$re" "$out.txt" && continue
+		fail "$name" "$guest's screen ($out.png) does not show /$re/" "$out.txt"
+		return 1
+	done
 }
 
 linux_cases_svm() {
@@ -411,7 +468,7 @@ linux_cases_svm() {
 }
 
 linux_cases_svm_long() {
-	linux_xl_hvm_case long
+	:
 }
 
 linux_cases_vmx() {
@@ -419,6 +476,34 @@ linux_cases_vmx() {
 	linux_xl_guest_case bochs
 }
 
+# The BIOS-disk scenario under VMX (Bochs): hvmloader, SeaBIOS and GRUB
+# boot Debian's kernel with xen_nopv from an AHCI disk to its user space,
+# with QEMU in dom0 (tests/linux/xl-hvm-test.sh given only that image: the
+# firmware and failure checks run too, the other guests are skipped).
+linux_xl_hvm_vmx_case() {
+	local name="linux vmx: xl create of an HVM guest: SeaBIOS and GRUB boot Linux with xen_nopv from AHCI"
+	local LINUX_TOOLSTACK_ROOT=build/dom0root/dom0root-hvm-vmx.cpio.gz
+	local -x DOM0ROOT_HVM=1
+	local disk=build/dom0root/hvm-nopv.img
+
+	linux_prepare && linux_guest_initrd "$name" || return 1
+	if ! tools/mkhvmdisk.sh "$disk" build/linux/vmlinuz "$LINUX_GUEST_INITRD" \
+		"console=ttyS0 quiet xen_nopv guest_disk=1 guest_disk_dev=/dev/sdb guest_ip=10.0.0.20 guest_cycle=1" \
+		>"$OUT/linux-vmx-xl-hvm-disk.log" 2>&1; then
+		fail "$name" "tools/mkhvmdisk.sh failed" "$OUT/linux-vmx-xl-hvm-disk.log"
+		return 1
+	fi
+	LINUX_RIG=bochs linux_toolstack_boot "$name" linux-vmx-xl-hvm xl-hvm \
+		tests/linux/xl-hvm-test.sh "$disk=/test/hvm-nopv.img" || return
+	expect_lines "$name" "$LOG" \
+		"xl-hvm: PASS: hvm-fw: SeaBIOS found no bootable device" \
+		"xl-hvm: PASS: hvm-bios: the guest's /init runs" \
+		"xl-hvm: PASS: hvm-bios: the guest sees no hypervisor" \
+		"xl-hvm: PASS: hvm-bios: the data survived the reboot" \
+		"xl-hvm: PASS: all memory back" && pass "$name"
+}
+
 linux_cases_vmx_long() {
 	linux_dom0_case "linux vmx: dom0 2 vCPUs to /init, drivers, sleep, poweroff" 2 bochs linux-vmx-2
+	linux_xl_hvm_vmx_case
 }

@@ -91,12 +91,15 @@ if [ "${guest_disk:-}" = 1 ]; then
 	sync
 fi
 # guest_bench=URL: make bench's figures (tests/linux/xl-bench.sh): 64 MiB
-# written to and read from xvda with O_DIRECT, and URL fetched, each timed
-# in ms of the guest's clock.
+# written to and read from xvda (or guest_bench_dev=DEV) with O_DIRECT,
+# and URL fetched, each timed in ms of the guest's clock.
 ms() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}0"; }
 if [ -n "${guest_bench:-}" ]; then
-	t0=$(ms); dd if=/dev/zero of=/dev/xvda bs=1M count=64 oflag=direct 2>/dev/null
-	t1=$(ms); dd if=/dev/xvda of=/dev/null bs=1M count=64 iflag=direct 2>/dev/null
+	bdev=${guest_bench_dev:-/dev/xvda}
+	i=0
+	while [ ! -b "$bdev" ] && [ "$i" -lt 20 ]; do sleep 1; i=$((i + 1)); done
+	t0=$(ms); dd if=/dev/zero of="$bdev" bs=1M count=64 oflag=direct 2>/dev/null
+	t1=$(ms); dd if="$bdev" of=/dev/null bs=1M count=64 iflag=direct 2>/dev/null
 	t2=$(ms); wget -q -O /dev/null "$guest_bench"
 	t3=$(ms)
 	echo "guest: bench disk-write $((t1 - t0)) ms disk-read $((t2 - t1)) ms net $((t3 - t2)) ms"
@@ -129,6 +132,21 @@ fi
 if [ "${guest_io:-}" = 1 ]; then
 	echo "guest: disk I/O running"
 	while :; do dd if=/dev/zero of=/dev/xvda bs=64k count=256 2>/dev/null; done &
+fi
+# guest_spin=SHIFT: burn CPU for ever, counting: the count (printed every
+# 2^SHIFT rounds of the shell's loop, "guest: spin N") is the guest's
+# progress, which the toolstack's side compares between guests of
+# different scheduler weights.  A console that costs round trips to dom0
+# (an emulated serial port) wants a large SHIFT, or the loop waits on it
+# rather than on the CPU.
+if [ -n "${guest_spin:-}" ]; then
+	echo "guest: spinning"
+	mask=$(((1 << guest_spin) - 1))
+	i=0
+	while :; do
+		i=$((i + 1))
+		[ $((i & mask)) = 0 ] && echo "guest: spin $i"
+	done
 fi
 if [ "${guest_crash:-}" = 1 ]; then
 	echo "guest: crashing"

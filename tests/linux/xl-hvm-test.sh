@@ -12,9 +12,15 @@
 #   - failures: QEMU killed under a running guest (only that guest waits;
 #     xl destroy removes it), and xl's errors for a disk image and a BIOS
 #     that do not exist, with nothing left behind;
-#   - hvm-bios (only when /test/hvm-nopv.img is there: make test-long):
-#     Debian's kernel with xen_nopv, an OS that knows nothing of Xen,
-#     booted by SeaBIOS and GRUB from an AHCI disk: it sees both AHCI
+#   - hvm-cd: memtest86+, another OS that knows nothing of Xen, from an
+#     ISO (tools/mkhvmiso.sh) through SeaBIOS's El Torito boot and GRUB;
+#     its serial port read with xl console -t serial; its VGA screen
+#     served over VNC and dumped through QEMU's monitor (xl
+#     qemu-monitor-command) for the host to check; while it runs,
+#     hvm-hostile (a boot sector from a small IDE disk) writes garbage to
+#     its devices and triple-faults in real mode, which ends only it;
+#   - hvm-bios: Debian's kernel with xen_nopv, an OS that knows nothing of
+#     Xen, booted by SeaBIOS and GRUB from an AHCI disk: it sees both AHCI
 #     disks, pings dom0 through an emulated e1000 on xenbr0, writes its
 #     data disk, reboots itself (libxl recreates the domain), reads the
 #     data back and powers itself off through ACPI;
@@ -22,11 +28,16 @@
 #     platform device, unplugs the emulated disks and NIC and uses
 #     blkfront and netfront, with events through the callback vector; its
 #     data survive xl reboot; xl shutdown ends it;
+#   - side by side: an HVM guest (a counting boot sector) and a PVH guest
+#     (Debian's kernel counting in a shell loop) on one pCPU share it by
+#     their credit weights, 2 : 1; either kind survives the other's end;
 #   - all memory back at the end.
+# Each guest runs when its image is in /test (the VMX case gives only
+# hvm-nopv.img); the firmware and failure checks always run.
 # Firmware output reaches the hypervisor's console through port 0xE9 and
 # is read back with xl dmesg; the guests' serial consoles are QEMU's, in
-# files copied into the log as they grow.  One "xl-hvm: PASS|FAIL" line per
-# check (tests/linux/checks.sh).
+# files copied into the log as they grow (hvm-cd's is a pty, read with xl
+# console).  One "xl-hvm: PASS|FAIL" line per check (tests/linux/checks.sh).
 CHECKS_PREFIX=xl-hvm
 . /test/checks.sh
 
@@ -62,7 +73,14 @@ dm_pid() { xenstore-read "/local/domain/$1/image/device-model-pid" 2>/dev/null; 
 # is_qemu PID: PID runs Debian's qemu-system-xen.
 is_qemu() { alive "$1" && grep -q xen-qemu-system-i386 "/proc/$1/cmdline"; }
 
+# Free memory as xl info rounds it down to MiB.  dom0's own tables (the
+# event-channel buckets and grant frames QEMU and the backends make it
+# use) grow by a few pages when the first guest runs and stay, which can
+# cross a MiB boundary: "all memory back" allows that one MiB.  Each
+# guest's own frames are accounted by the hypervisor's "its last frame
+# returned" line in the log.
 free0=$(free_mb)
+mem_back() { [ -n "$1" ] && [ "$1" -ge $((free0 - 1)) ]; }
 # dom0's side of the network: the bridge the guests' NICs join.
 brctl addbr xenbr0 && ip addr add 10.0.0.1/24 dev xenbr0 && ip link set xenbr0 up
 check "xenbr0 is up" ip link show xenbr0
@@ -140,7 +158,104 @@ check "hvm-nobios: xl says it cannot read the BIOS" grep -q "failed to read BIOS
 run_prefixed xl-list-bad xl list
 check "no domain is left behind by the failures" sh -c "! grep -Eq '^hvm-' /tmp/out"
 free_bad=$(wait_free "$free0")
-check "all memory back after the failures ($free0 MiB free before, $free_bad after)" [ "$free_bad" -ge "$free0" ]
+check "all memory back after the failures ($free0 MiB free before, $free_bad after)" mem_back "$free_bad"
+
+# --- A hostile HVM guest -----------------------------------------------------
+# hostile_beside CONSOLE: while another guest writes CONSOLE, hvm-hostile
+# boots tests/linux/hvm-hostile.S from a small IDE disk (SeaBIOS reads it
+# with ATA PIO): it reads every port, writes garbage to the hypervisor's
+# and QEMU's devices' ports and MMIO and triple-faults in real mode, which
+# reboots it (HVM_PARAM_TRIPLE_FAULT_REASON), and on_reboot = "destroy"
+# ends it.  The other guest keeps writing its console throughout.
+hostile_beside() {
+	cat >/tmp/hvm-hostile.cfg <<-CFG
+	name = "hvm-hostile"
+	type = "hvm"
+	memory = 32
+	vcpus = 1
+	vga = "stdvga"
+	vnc = 0
+	disk = [ '/test/hvm-hostile.img,raw,hda,w' ]
+	boot = "c"
+	on_reboot = "destroy"
+	on_crash = "destroy"
+	CFG
+	run_prefixed xl-create-hostile xl create /tmp/hvm-hostile.cfg
+	check "hvm-hostile: xl create exits 0" [ "$RC" = 0 ]
+	h=$(xl domid hvm-hostile 2>/dev/null)
+	[ -n "$h" ] || return
+	check "hvm-hostile: SeaBIOS boots it from its IDE disk" \
+		wait_dmesg "$h" "hostile: runs" 120
+	check "hvm-hostile: it wrote garbage to the devices' ports and MMIO" \
+		wait_dmesg "$h" "hostile: MMIO written" 120
+	check "hvm-hostile: its triple fault in real mode reboots it (xl dmesg)" \
+		sh -c "i=0; until xl dmesg | grep -aq 'd$h: triple fault on vCPU0 .*shutdown action 1'; do
+			i=\$((i + 1)); [ \$i -lt 60 ] || exit 1; sleep 1; done"
+	check "hvm-hostile: on_reboot = destroy ends it" wait_gone "^hvm-hostile "
+	check "hvm-hostile: it never ran on after the fault" sh -c "! xl dmesg | grep -aq '(d$h) hostile: FAIL'"
+	xl dmesg | grep -a "(d$h) \|d$h: " | sed "s/^/hvm-hostile: /"
+	a=$(wc -c <"$1")
+	sleep 5
+	check "hvm-hostile: the guest beside it still runs (its console grows)" \
+		[ "$(wc -c <"$1")" -gt "$a" ]
+}
+
+# --- Another unmodified OS from a CD, its screen and its serial port ---------
+# memtest86+ on an ISO (tools/mkhvmiso.sh): SeaBIOS boots the CD-ROM
+# through El Torito, GRUB starts memtest86+, which draws its screen on the
+# emulated standard VGA (text mode) and copies it to its serial port.  The
+# serial port is a pty that xenconsoled serves: xl console -t serial reads
+# it, as a user would.  QEMU's monitor dumps the screen; the test prints
+# the dump for tests/linux/screen.py on the host, which makes it a PNG and
+# reads its text back.  vnc=1: QEMU also serves the screen over VNC.
+if [ -f /test/hvm-cd.iso ]; then
+	n=hvm-cd
+	cat >/tmp/$n.cfg <<-CFG
+	name = "$n"
+	type = "hvm"
+	memory = 64
+	vcpus = 1
+	vga = "stdvga"
+	vnc = 1
+	vnclisten = "127.0.0.1"
+	serial = "pty"
+	disk = [ 'format=raw, vdev=hdc, access=ro, devtype=cdrom, target=/test/hvm-cd.iso' ]
+	boot = "d"
+	on_crash = "preserve"
+	CFG
+	CON=/tmp/$n-console.out
+	run_prefixed xl-create-$n xl create /tmp/$n.cfg
+	check "$n: xl create exits 0" [ "$RC" = 0 ]
+	d=$(xl domid $n 2>/dev/null)
+	if [ -n "$d" ]; then
+		# xl console takes its input from a terminal: script gives it one.
+		script -q -c "xl console -t serial $n" /dev/null >"$CON" 2>&1 &
+		follow "$CON" "$n-console"
+		check "$n: SeaBIOS boots the CD through El Torito" \
+			wait_dmesg "$d" "Booting from DVD/CD" 120
+		check "$n: GRUB, loaded from the CD, starts memtest86+ (xl console -t serial)" \
+			wait_for "$CON" "grub: booting memtest86\\+" 300
+		check "$n: memtest86+ tests the guest's memory (xl console -t serial)" \
+			wait_for "$CON" "\\[Address test" 300
+		# 127.0.0.1:5900 (0100007F:170C) listening (state 0A).
+		check "$n: QEMU serves its screen over VNC on 127.0.0.1:5900" \
+			grep -q "0100007F:170C 00000000:0000 0A" /proc/net/tcp
+		hostile_beside "$CON"
+		run_prefixed xl-screendump-$n xl qemu-monitor-command $n "screendump /tmp/$n.ppm"
+		check "$n: QEMU's monitor dumps the screen" [ -s /tmp/$n.ppm ]
+		# The dump for the host (tests/linux/screen.py): gzip'd, in base64.
+		gzip -c /tmp/$n.ppm >/tmp/$n.ppm.gz
+		echo "screen $n: begin"
+		base64 /tmp/$n.ppm.gz | sed "s/^/screen $n: /"
+		echo "screen $n: end md5 $(md5sum </tmp/$n.ppm.gz | cut -d' ' -f1)"
+		run_prefixed xl-destroy-$n xl destroy $n
+		check "$n: xl destroy exits 0" [ "$RC" = 0 ]
+		check "$n: it is gone" wait_gone "^$n "
+		unfollow
+		xl dmesg | grep -a "(d$d) " | sed "s/^/$n: /"
+	fi
+	sed "s/^/$n-qemu: /" "/var/log/xen/qemu-dm-$n.log" 2>/dev/null
+fi
 
 # --- An OS from a disk -------------------------------------------------------
 # hvm_cfg NAME IMAGE: an ordinary xl.cfg for an HVM guest booting IMAGE (a
@@ -188,7 +303,6 @@ new_domid() {
 # writes its data disk and reboots itself (QEMU's reset becomes a reboot
 # of the domain, which libxl recreates), reads the data back and powers
 # itself off through ACPI.
-# (make test-long only: tests/boot/linux-cases.sh gives this image then.)
 if [ -f /test/hvm-nopv.img ]; then
 	n=hvm-bios
 	CON=/tmp/$n-serial.log
@@ -202,7 +316,7 @@ if [ -f /test/hvm-nopv.img ]; then
 	check "$n: GRUB loads the kernel" wait_for "$CON" "grub: booting" 600
 	check "$n: the guest's /init runs" wait_for "$CON" "guest: ready" 900
 	check "$n: the guest sees no hypervisor (xen_nopv)" grep -q "guest: hypervisor  \." "$CON"
-	check "$n: the guest sees both AHCI disks" grep -q "guest: disks .*sda .*sdb" "$CON"
+	check "$n: the guest sees both AHCI disks" sh -c "grep 'guest: disks ' '$CON' | grep -q ' sda ' && grep 'guest: disks ' '$CON' | grep -q ' sdb '"
 	check "$n: the guest wrote its data disk" grep -q "guest: disk wrote" "$CON"
 	check "$n: the guest pings dom0 through the emulated e1000" grep -q "guest: ping dom0 10.0.0.1 ok" "$CON"
 	wrote=$(md5_of "$CON" wrote)
@@ -221,34 +335,135 @@ fi
 # PVHVM: the same kernel without xen_nopv finds Xen and the platform PCI
 # device, unplugs the emulated disks and uses blkfront, with events through
 # the callback vector; xl reboot and xl shutdown reach it through xenstore.
-n=hvm-pvhvm
-CON=/tmp/$n-serial.log
-hvm_cfg $n /test/hvm-pvhvm.img
-follow "$CON" "$n-console"
-run_prefixed xl-create-$n xl -vv create /tmp/$n.cfg
-check "$n: xl create exits 0" [ "$RC" = 0 ]
-d=$(xl domid $n 2>/dev/null)
-check "$n: the guest's /init runs" wait_for "$CON" "guest: ready" 900
-check "$n: the guest runs on Xen 4.17" grep -q "guest: hypervisor xen 4.17" "$CON"
-check "$n: Linux asks QEMU to unplug the emulated disks and NIC" grep -q "guest: kernel: .*unplug emulated disks" "$CON"
-check "$n: events arrive through the callback vector" grep -q "guest: kernel: .*Xen HVM callback vector for event delivery is enabled" "$CON"
-check "$n: the guest wrote its data disk through blkfront" grep -q "guest: disk wrote" "$CON"
-check "$n: the guest pings dom0 through netfront" grep -q "guest: ping dom0 10.0.0.1 ok" "$CON"
-wrote=$(md5_of "$CON" wrote)
-mv "$CON" "$CON.1"
-run_prefixed xl-reboot-$n xl reboot $n
-check "$n: xl reboot exits 0" [ "$RC" = 0 ]
-d2=$(new_domid $n "$d")
-check "$n: xl reboot made a new domain (d$d, then d${d2:-?})" [ -n "$d2" ]
-check "$n: the guest booted again" wait_for "$CON" "guest: ready" 900
-check "$n: the data survived the reboot ($wrote)" same "$wrote" "$(md5_of "$CON" read)"
-run_prefixed xl-shutdown-$n xl shutdown -w $n
-check "$n: xl shutdown -w exits 0" [ "$RC" = 0 ]
-check "$n: it is gone" wait_gone "^$n "
-unfollow
-sed "s/^/$n-qemu: /" "/var/log/xen/qemu-dm-$n.log" 2>/dev/null
+if [ -f /test/hvm-pvhvm.img ]; then
+	n=hvm-pvhvm
+	CON=/tmp/$n-serial.log
+	hvm_cfg $n /test/hvm-pvhvm.img
+	follow "$CON" "$n-console"
+	run_prefixed xl-create-$n xl -vv create /tmp/$n.cfg
+	check "$n: xl create exits 0" [ "$RC" = 0 ]
+	d=$(xl domid $n 2>/dev/null)
+	check "$n: the guest's /init runs" wait_for "$CON" "guest: ready" 900
+	check "$n: the guest runs on Xen 4.17" grep -q "guest: hypervisor xen 4.17" "$CON"
+	check "$n: Linux asks QEMU to unplug the emulated disks and NIC" grep -q "guest: kernel: .*unplug emulated disks" "$CON"
+	check "$n: events arrive through the callback vector" grep -q "guest: kernel: .*Xen HVM callback vector for event delivery is enabled" "$CON"
+	check "$n: the guest wrote its data disk through blkfront" grep -q "guest: disk wrote" "$CON"
+	check "$n: the guest pings dom0 through netfront" grep -q "guest: ping dom0 10.0.0.1 ok" "$CON"
+	wrote=$(md5_of "$CON" wrote)
+	mv "$CON" "$CON.1"
+	run_prefixed xl-reboot-$n xl reboot $n
+	check "$n: xl reboot exits 0" [ "$RC" = 0 ]
+	d2=$(new_domid $n "$d")
+	check "$n: xl reboot made a new domain (d$d, then d${d2:-?})" [ -n "$d2" ]
+	check "$n: the guest booted again" wait_for "$CON" "guest: ready" 900
+	check "$n: the data survived the reboot ($wrote)" same "$wrote" "$(md5_of "$CON" read)"
+	run_prefixed xl-shutdown-$n xl shutdown -w $n
+	check "$n: xl shutdown -w exits 0" [ "$RC" = 0 ]
+	check "$n: it is gone" wait_gone "^$n "
+	unfollow
+	sed "s/^/$n-qemu: /" "/var/log/xen/qemu-dm-$n.log" 2>/dev/null
+fi
+
+# --- Side by side: an HVM and a PVH guest sharing a CPU by weight -----------
+# hvm-spin (tests/linux/hvm-spin.S from an IDE disk: a real-mode loop
+# counting on port 0xE9, which the hypervisor serves itself) with credit
+# weight 512 and pvh-spin (Debian's kernel as a PVH guest counting in a
+# shell loop, tests/linux/guest-init.sh guest_spin) with weight 256, both
+# on pCPU 1, dom0's vCPUs kept to pCPU 0; pvh-idle idles beside them.  A
+# guest's progress is its count's growth over a window.  Each guest's
+# rate alone (the other paused) calibrates its loop; shared, each should
+# get its weight's share of the CPU: HVM 2/3 of its rate alone, PVH 1/3,
+# so the two fractions stand 2 : 1.  Destroying a PVH guest leaves the
+# HVM guest counting, destroying the HVM guest leaves the PVH guest
+# counting.
+# hvm_count DOMID: blocks of 2^27 rounds hvm-spin has printed so far.
+hvm_count() {
+	c=$(xl dmesg 2>/dev/null | sed -n "s/.*(d$1) spin: \([0-9a-f]\{8\}\).*/\1/p" | tail -n1)
+	[ -n "$c" ] && echo $((0x$c))
+}
+# pvh_count: the last count pvh-spin printed on its console.
+pvh_count() { sed -n 's/.*guest: spin \([0-9]*\).*/\1/p' "$LOGS/guest-pvh-spin.log" | tail -n1; }
+# counting CMD...: the count CMD prints grows over 6 s.
+counting() {
+	a=$("$@")
+	sleep 6
+	b=$("$@")
+	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ]
+}
+if [ -f /test/hvm-spin.img ]; then
+	run_prefixed xl-pin-dom0 xl vcpu-pin 0 all 0
+	cat >/tmp/hvm-spin.cfg <<-CFG
+	name = "hvm-spin"
+	type = "hvm"
+	memory = 32
+	vcpus = 1
+	cpus = "1"
+	vga = "none"
+	vnc = 0
+	disk = [ '/test/hvm-spin.img,raw,hda,w' ]
+	boot = "c"
+	CFG
+	for g in pvh-spin pvh-idle; do
+		cat >/tmp/$g.cfg <<-CFG
+		name = "$g"
+		type = "pvh"
+		kernel = "/guest/vmlinuz"
+		ramdisk = "/guest/initrd"
+		memory = 128
+		vcpus = 1
+		CFG
+	done
+	printf 'cpus = "1"\nextra = "console=hvc0 guest_spin=12"\n' >>/tmp/pvh-spin.cfg
+	printf 'extra = "console=hvc0 guest_wait=1"\n' >>/tmp/pvh-idle.cfg
+	for g in pvh-spin pvh-idle hvm-spin; do
+		run_prefixed xl-create-$g xl create /tmp/$g.cfg
+		check "side by side: xl create $g exits 0" [ "$RC" = 0 ]
+	done
+	H=$(xl domid hvm-spin 2>/dev/null)
+	# The rest only when all three run (else each wait would run out).
+	if [ -n "$H" ] && xl domid pvh-spin >/dev/null 2>&1 &&
+		xl domid pvh-idle >/dev/null 2>&1; then
+		run_prefixed xl-weights xl sched-credit -d hvm-spin -w 512
+		run_prefixed xl-weights xl sched-credit -d pvh-spin -w 256
+		run_prefixed xl-weights xl sched-credit
+		check "side by side: the weights are set (hvm-spin 512, pvh-spin 256)" \
+			sh -c "grep -Eq '^hvm-spin +[0-9]+ +512 ' /tmp/out && grep -Eq '^pvh-spin +[0-9]+ +256 ' /tmp/out"
+		check "side by side: the HVM guest counts" wait_dmesg "$H" "spin: 0000000[1-9a-f]" 300
+		check "side by side: the PVH guest counts" wait_for "$LOGS/guest-pvh-spin.log" "guest: spin" 300
+		check "side by side: pvh-idle runs" wait_for "$LOGS/guest-pvh-idle.log" "guest: ready" 300
+		run_prefixed xl-vcpu-list xl vcpu-list
+		# Shared for 20 s, then each alone for 12 s while the other is
+		# paused.
+		h0=$(hvm_count "$H"); p0=$(pvh_count); sleep 20
+		h1=$(hvm_count "$H"); p1=$(pvh_count)
+		xl pause pvh-spin; h2=$(hvm_count "$H"); sleep 12; h3=$(hvm_count "$H"); xl unpause pvh-spin
+		xl pause hvm-spin; p2=$(pvh_count); sleep 12; p3=$(pvh_count); xl unpause hvm-spin
+		# Rates per minute (HVM, in blocks) and per second (PVH); each
+		# guest's shared rate as a share of its rate alone, and the two
+		# shares' ratio, in hundredths.
+		hs=$(( (h1 - h0) * 3 )); ps=$(( (p1 - p0) / 20 ))
+		ha=$(( (h3 - h2) * 5 )); pa=$(( (p3 - p2) / 12 ))
+		hshare=$(( ha > 0 ? hs * 100 / ha : 0 )); pshare=$(( pa > 0 ? ps * 100 / pa : 0 ))
+		ratio=$(( pshare > 0 ? hshare * 100 / pshare : 0 ))
+		echo "side by side: shared hvm $hs blocks/min pvh $ps/s, alone hvm $ha blocks/min pvh $pa/s;" \
+			"shares hvm ${hshare}% pvh ${pshare}%, ratio $ratio/100"
+		check "side by side: both progress while sharing (hvm $hs blocks/min, pvh $ps/s)" \
+			[ "$hs" -gt 0 -a "$ps" -gt 0 ]
+		check "side by side: shares follow the weights 2 : 1 (hvm ${hshare}%, pvh ${pshare}%, ratio $ratio/100)" \
+			[ "$ratio" -ge 160 -a "$ratio" -le 250 -a $((hshare + pshare)) -ge 85 -a $((hshare + pshare)) -le 112 ]
+		run_prefixed xl-destroy-pvh-idle xl destroy pvh-idle
+		check "side by side: a PVH guest destroyed, the HVM guest still counts" counting hvm_count "$H"
+		run_prefixed xl-destroy-hvm-spin xl destroy hvm-spin
+		check "side by side: the HVM guest destroyed, the PVH guest still counts" counting pvh_count
+	fi
+	xl destroy pvh-idle 2>/dev/null
+	xl destroy hvm-spin 2>/dev/null
+	run_prefixed xl-destroy-pvh-spin xl destroy pvh-spin
+	check "side by side: all gone" wait_gone "^(hvm|pvh)-(spin|idle) "
+	run_prefixed xl-unpin-dom0 xl vcpu-pin 0 all all
+fi
 
 free1=$(wait_free "$free0")
-check "all memory back ($free0 MiB free before, $free1 after)" [ "$free1" -ge "$free0" ]
+check "all memory back ($free0 MiB free before, $free1 after)" mem_back "$free1"
 check "xenstored still running" alive "${XENSTORED_PID:-}"
 checks_summary
