@@ -16,17 +16,12 @@
  *
  * Built with GNU as and ld (--oformat binary, -Ttext 0x7c00).
  */
+#include "bootsector.inc"
 	.code16
 	.text
 	.globl	_start
 _start:
-	cli
-	xorw	%ax, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	movw	$0x7c00, %sp
-	cld
+	BOOT_START
 	movw	$msg_start, %si
 	call	puts
 
@@ -117,14 +112,7 @@ rand:
 1:	movw	%bx, %ax
 	ret
 
-/* puts: the NUL-terminated string at DS:SI to port 0xE9. */
-puts:
-	lodsb
-	testb	%al, %al
-	jz	1f
-	outb	%al, $0xe9
-	jmp	puts
-1:	ret
+	BOOT_PUTS
 
 	.p2align 3
 gdt:

@@ -10,16 +10,12 @@
  *
  * Built with GNU as and ld (--oformat binary, -Ttext 0x7c00).
  */
+#include "bootsector.inc"
 	.code16
 	.text
 	.globl	_start
 _start:
-	cli
-	xorw	%ax, %ax
-	movw	%ax, %ds
-	movw	%ax, %ss
-	movw	$0x7c00, %sp
-	cld
+	BOOT_START
 	movw	$msg, %si
 	call	puts
 	xorl	%ecx, %ecx
@@ -46,14 +42,7 @@ _start:
 	outb	%al, $0xe9
 	jmp	1b
 
-/* puts: the NUL-terminated string at DS:SI to port 0xE9. */
-puts:
-	lodsb
-	testb	%al, %al
-	jz	1f
-	outb	%al, $0xe9
-	jmp	puts
-1:	ret
+	BOOT_PUTS
 
 msg:	.asciz	"spin: counting\n"
 prefix:	.asciz	"spin: "
