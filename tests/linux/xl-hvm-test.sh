@@ -283,6 +283,21 @@ hvm_cfg() {
 	on_crash = "preserve"
 	CFG
 }
+# wait_guest NAME FILE ERE SECONDS: wait_for, giving up once guest NAME is
+# gone (libxl destroys a domain whose device model did not start in time).
+wait_guest() {
+	i=0
+	while [ "$i" -lt "$4" ]; do
+		grep -Eq "$3" "$2" 2>/dev/null && return 0
+		if [ $((i % 10)) = 9 ] && ! xl domid "$1" >/dev/null 2>&1; then
+			echo "xl-hvm: $1 is gone"
+			return 1
+		fi
+		sleep 1
+		i=$((i + 1))
+	done
+	return 1
+}
 # md5_of FILE WORD: the md5 the guest printed after "guest: disk WORD".
 md5_of() { sed -n "s/.*guest: disk $2 \([0-9a-f]*\).*/\1/p" "$1" | tail -n1; }
 same() { [ -n "$1" ] && [ "$1" = "$2" ]; }
@@ -313,8 +328,8 @@ if [ -f /test/hvm-nopv.img ]; then
 	check "$n: xl create exits 0" [ "$RC" = 0 ]
 	d=$(xl domid $n 2>/dev/null)
 	check "$n: SeaBIOS boots the AHCI disk" wait_dmesg "${d:-x}" "Booting from Hard Disk" 120
-	check "$n: GRUB loads the kernel" wait_for "$CON" "grub: booting" 600
-	check "$n: the guest's /init runs" wait_for "$CON" "guest: ready" 900
+	check "$n: GRUB loads the kernel" wait_guest $n "$CON" "grub: booting" 600
+	check "$n: the guest's /init runs" wait_guest $n "$CON" "guest: ready" 900
 	check "$n: the guest sees no hypervisor (xen_nopv)" grep -q "guest: hypervisor  \." "$CON"
 	check "$n: the guest sees both AHCI disks" sh -c "grep 'guest: disks ' '$CON' | grep -q ' sda ' && grep 'guest: disks ' '$CON' | grep -q ' sdb '"
 	check "$n: the guest wrote its data disk" grep -q "guest: disk wrote" "$CON"
@@ -324,7 +339,7 @@ if [ -f /test/hvm-nopv.img ]; then
 	mv "$CON" "$CON.1"
 	d2=$(new_domid $n "$d")
 	check "$n: the guest's own reboot made a new domain (d$d, then d${d2:-?})" [ -n "$d2" ]
-	check "$n: the guest booted again" wait_for "$CON" "guest: ready" 900
+	check "$n: the guest booted again" wait_guest $n "$CON" "guest: ready" 900
 	check "$n: the data survived the reboot ($wrote)" same "$wrote" "$(md5_of "$CON" read)"
 	check "$n: the guest powered itself off, and is gone" wait_gone "^$n "
 	unfollow
@@ -343,7 +358,7 @@ if [ -f /test/hvm-pvhvm.img ]; then
 	run_prefixed xl-create-$n xl -vv create /tmp/$n.cfg
 	check "$n: xl create exits 0" [ "$RC" = 0 ]
 	d=$(xl domid $n 2>/dev/null)
-	check "$n: the guest's /init runs" wait_for "$CON" "guest: ready" 900
+	check "$n: the guest's /init runs" wait_guest $n "$CON" "guest: ready" 900
 	check "$n: the guest runs on Xen 4.17" grep -q "guest: hypervisor xen 4.17" "$CON"
 	check "$n: Linux asks QEMU to unplug the emulated disks and NIC" grep -q "guest: kernel: .*unplug emulated disks" "$CON"
 	check "$n: events arrive through the callback vector" grep -q "guest: kernel: .*Xen HVM callback vector for event delivery is enabled" "$CON"
@@ -355,7 +370,7 @@ if [ -f /test/hvm-pvhvm.img ]; then
 	check "$n: xl reboot exits 0" [ "$RC" = 0 ]
 	d2=$(new_domid $n "$d")
 	check "$n: xl reboot made a new domain (d$d, then d${d2:-?})" [ -n "$d2" ]
-	check "$n: the guest booted again" wait_for "$CON" "guest: ready" 900
+	check "$n: the guest booted again" wait_guest $n "$CON" "guest: ready" 900
 	check "$n: the data survived the reboot ($wrote)" same "$wrote" "$(md5_of "$CON" read)"
 	run_prefixed xl-shutdown-$n xl shutdown -w $n
 	check "$n: xl shutdown -w exits 0" [ "$RC" = 0 ]
