@@ -110,6 +110,7 @@ printf '%-44s %16s\n' "  ratio privcmd : guest null hypercall" \
 # the same operation in dom0 (ratio guest / dom0: 1.00 = as fast as dom0).
 linux_guest_initrd bench >/dev/null || { echo "bench: guest initramfs failed" >&2; exit 1; }
 tools/mkdom0root.sh "$LINUX_TOOLSTACK_ROOT" tests/linux/xl-bench.sh=/test/run \
+	tests/linux/bench-common.sh=/test/bench-common.sh \
 	build/linux/vmlinuz=/guest/vmlinuz "$LINUX_GUEST_INITRD=/guest/initrd" \
 	>"$OUT/xl-root.log" 2>&1 || { echo "bench: tools/mkdom0root.sh failed" >&2; exit 1; }
 tests/boot/qemu.sh "$OUT/xl.log" 1500 -smp 2 -m 2048 \
@@ -175,3 +176,6 @@ done
 printf '%-34s %12s %8s %14s %8s\n' "  rep insw x256 : 256 port reads" \
 	"$(awk -v a="$(dmf "$dm" dm-rep-insw256)" -v b="$(dmf "$dm" dm-port-read)" 'BEGIN { printf "%.3f", b ? a / (256 * b) : 0 }')" "" \
 	"$(awk -v a="$(dmf "$dmi" dm-rep-insw256)" -v b="$(dmf "$dmi" dm-port-read)" 'BEGIN { printf "%.3f", b ? a / (256 * b) : 0 }')" ""
+
+# HVM guests under Debian's chain: boot phases and I/O (tests/bench/hvm.sh).
+tests/bench/hvm.sh || exit 1

@@ -4,6 +4,8 @@
 #   tests/boot/qemu.sh LOG TIMEOUT_S [qemu args...] -- [hypervisor cmdline]
 # Extra QEMU arguments come before "--" (e.g. -smp 4, -cpu qemu64, -icount
 # shift=0, -initrd 'mod1 args,mod2'); the hypervisor command line after it.
+# QEMU_KERNEL boots another multiboot hypervisor instead of build/amphi
+# (make bench's Xen baseline, tests/bench/xen-baseline.sh).
 # Serial input: with SERIAL_INPUT set (printf %b escapes, e.g.
 # 'ls\r\x01'), that is typed on the serial line once the log matches the
 # extended regex SERIAL_INPUT_AFTER (default: at the first output), not
@@ -27,7 +29,7 @@ run_qemu() {
 	timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 -accel tcg,thread=single \
 		-cpu max -m 1024 -smp 1 -nodefaults -display none -no-reboot \
 		"$@" -device isa-debug-exit,iobase=0xf4,iosize=4 \
-		-kernel "$root/build/amphi" -append "$cmdline" "${qargs[@]}"
+		-kernel "${QEMU_KERNEL:-$root/build/amphi}" -append "$cmdline" "${qargs[@]}"
 }
 
 if [ -z "${SERIAL_INPUT+x}" ]; then

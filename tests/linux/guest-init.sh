@@ -92,16 +92,23 @@ if [ "${guest_disk:-}" = 1 ]; then
 fi
 # guest_bench=URL: make bench's figures (tests/linux/xl-bench.sh): 64 MiB
 # written to and read from xvda (or guest_bench_dev=DEV) with O_DIRECT,
-# and URL fetched, each timed in ms of the guest's clock.
+# and URL fetched, each timed in ms of the guest's clock.  A line "guest:
+# bench phase NAME" starts each step, for a toolstack side that times
+# them by its own clock (an HVM guest's clock is only as good as its TSC
+# calibration).
 ms() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}0"; }
 if [ -n "${guest_bench:-}" ]; then
 	bdev=${guest_bench_dev:-/dev/xvda}
 	i=0
 	while [ ! -b "$bdev" ] && [ "$i" -lt 20 ]; do sleep 1; i=$((i + 1)); done
+	echo "guest: bench phase write"
 	t0=$(ms); dd if=/dev/zero of="$bdev" bs=1M count=64 oflag=direct 2>/dev/null
+	echo "guest: bench phase read"
 	t1=$(ms); dd if="$bdev" of=/dev/null bs=1M count=64 iflag=direct 2>/dev/null
+	echo "guest: bench phase net"
 	t2=$(ms); wget -q -O /dev/null "$guest_bench"
 	t3=$(ms)
+	echo "guest: bench phase end"
 	echo "guest: bench disk-write $((t1 - t0)) ms disk-read $((t2 - t1)) ms net $((t3 - t2)) ms"
 fi
 if [ -n "${guest_peer:-}" ]; then

@@ -10,22 +10,11 @@
 #   - a 32 MiB file fetched over HTTP from dom0's busybox httpd through
 #     netback and the bridge, next to dom0 fetching it from itself.
 # Prints "bench: NAME VALUE UNIT" lines.
-ms() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}0"; }
+. /test/bench-common.sh
 free_mb() { xl info 2>/dev/null | sed -n 's/^free_memory *: *//p'; }
 LOGS=/var/log/xen/console
-wait_for() {	# wait_for FILE PATTERN MAX_S
-	i=0
-	while [ "$i" -lt "$(($3 * 20))" ]; do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
 
-brctl addbr xenbr0 && ip addr add 10.0.0.1/24 dev xenbr0 && ip link set xenbr0 up
-mkdir -p /srv && dd if=/dev/urandom of=/srv/blob bs=1M count=32 2>/dev/null
-httpd -p 80 -h /srv
+bench_network
 dd if=/dev/zero of=/tmp/b.img bs=1M count=64 2>/dev/null
 
 cat >/tmp/b1.cfg <<CFG
@@ -66,17 +55,11 @@ disk = [ '/tmp/b.img,raw,xvda,w' ]
 vif = [ 'bridge=xenbr0' ]
 CFG
 xl create /tmp/b2.cfg >/dev/null 2>&1
-wait_for "$LOGS/guest-b2.log" "guest: bench" 900
+wait_for "$LOGS/guest-b2.log" "guest: bench .*net [0-9]+ ms" 900
 line=$(tr -d '\r' <"$LOGS/guest-b2.log" | grep "guest: bench" | tail -n1)
 echo "bench: guest ${line#*guest: bench }"
 xl destroy b2
 
 # The same in dom0 itself.
-loop=$(losetup -f) && losetup "$loop" /tmp/b.img
-t0=$(ms); dd if=/dev/zero of="$loop" bs=1M count=64 oflag=direct 2>/dev/null
-t1=$(ms); dd if="$loop" of=/dev/null bs=1M count=64 iflag=direct 2>/dev/null
-t2=$(ms); wget -q -O /dev/null http://127.0.0.1/blob
-t3=$(ms)
-losetup -d "$loop"
-echo "bench: dom0 disk-write $((t1 - t0)) ms disk-read $((t2 - t1)) ms net $((t3 - t2)) ms"
+bench_dom0 /tmp/b.img
 echo "bench: done"
