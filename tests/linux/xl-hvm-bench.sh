@@ -14,6 +14,13 @@
 # dom0's clock, next to the same dd on a loop device over such a file in
 # dom0 and dom0 fetching the file from itself.  Prints "bench: NAME VALUE UNIT" lines.
 . /test/bench-common.sh
+# cpu_times NAME PID: guest NAME's vCPU time in s (xl vcpu-list) and
+# process PID's user+system time in clock ticks.
+cpu_times() {
+	g=$(xl vcpu-list "$1" 2>/dev/null | awk 'NR == 2 { print $6 }')
+	q=$(awk '{ print $14 + $15 }' "/proc/$2/stat" 2>/dev/null)
+	echo "${g:-?} ${q:-?}"
+}
 # dmesg_at DOMID ERE MAX_S: like wait_for, on the guest's firmware output.
 dmesg_at() {
 	i=0
@@ -60,8 +67,11 @@ for kind in nopv pvhvm; do
 	# Each step timed by dom0's clock from the guest's phase lines (its
 	# own clock, in the "guest: bench" line, is only as good as its TSC
 	# calibration under the emulator).
+	qpid=$(xenstore-read "/local/domain/$d/image/device-model-pid" 2>/dev/null)
 	wait_for "$con" "guest: bench phase write" 900 && p0=$(ms)
+	c0=$(cpu_times "$n" "$qpid")
 	wait_for "$con" "guest: bench phase read" 900 && p1=$(ms)
+	c1=$(cpu_times "$n" "$qpid")
 	wait_for "$con" "guest: bench phase net" 900 && p2=$(ms)
 	wait_for "$con" "guest: bench phase end" 900 && p3=$(ms)
 	wait_for "$con" "guest: bench .*net [0-9]+ ms" 60
@@ -69,6 +79,9 @@ for kind in nopv pvhvm; do
 	echo "bench: hvm-$kind guest disk-write $((p1 - p0)) ms disk-read" \
 		"$((p2 - p1)) ms net $((p3 - p2)) ms (by dom0's clock)"
 	echo "bench: hvm-$kind guest-clock ${line#*guest: bench }"
+	# Where the disk write's wall time went: the guest's vCPU time (xl
+	# vcpu-list) and QEMU's CPU time in dom0, from and to.
+	echo "bench: hvm-$kind disk-write cpu (guest s, qemu ticks): from $c0 to $c1"
 	xl destroy $n
 	rm -f /tmp/$n.img /tmp/$n-data.img
 done
