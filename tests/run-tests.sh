@@ -55,7 +55,6 @@ guest_cases_svm
 # --- stock Debian Linux (SVM) -------------------------------------------------------
 . tests/boot/linux-cases.sh
 linux_cases_svm
-[ "$LONG" = 1 ] && linux_cases_svm_long
 
 # --- Bochs, Intel VMX + EPT ------------------------------------------------------
 . tests/boot/bochs-cases.sh

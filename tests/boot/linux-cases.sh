@@ -467,10 +467,6 @@ linux_cases_svm() {
 	linux_xl_hvm_case
 }
 
-linux_cases_svm_long() {
-	:
-}
-
 linux_cases_vmx() {
 	linux_dom0_case "linux vmx: dom0 1 vCPU to /init, drivers, sleep, poweroff" 1 bochs linux-vmx-1
 	linux_xl_guest_case bochs
