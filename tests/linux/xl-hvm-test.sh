@@ -43,16 +43,22 @@ CHECKS_PREFIX=xl-hvm
 
 # dmesg_has DOMID ERE: a line of guest DOMID's firmware output matches.
 dmesg_has() { xl dmesg 2>/dev/null | grep -a "(d$1) " | grep -Eq "$2"; }
-# wait_dmesg DOMID ERE SECONDS
-wait_dmesg() {
+# hv_dmesg_has ERE: a line of the hypervisor's console matches.
+hv_dmesg_has() { xl dmesg 2>/dev/null | grep -aEq "$1"; }
+# wait_until SECONDS CMD...: run CMD every second until it succeeds.
+wait_until() {
+	wu_max=$1
+	shift
 	i=0
-	while [ "$i" -lt "$3" ]; do
-		dmesg_has "$1" "$2" && return 0
+	while [ "$i" -lt "$wu_max" ]; do
+		"$@" && return 0
 		sleep 1
 		i=$((i + 1))
 	done
 	return 1
 }
+# wait_dmesg DOMID ERE SECONDS
+wait_dmesg() { wait_until "$3" dmesg_has "$1" "$2"; }
 # follow FILE PREFIX: copy FILE into the log as it grows (and again from
 # its start when it is recreated, as QEMU does on a guest's reboot), so a
 # scenario cut short by its timeout still shows the guest's console.
@@ -189,8 +195,7 @@ hostile_beside() {
 	check "hvm-hostile: it wrote garbage to the devices' ports and MMIO" \
 		wait_dmesg "$h" "hostile: MMIO written" 120
 	check "hvm-hostile: its triple fault in real mode reboots it (xl dmesg)" \
-		sh -c "i=0; until xl dmesg | grep -aq 'd$h: triple fault on vCPU0 .*shutdown action 1'; do
-			i=\$((i + 1)); [ \$i -lt 60 ] || exit 1; sleep 1; done"
+		wait_until 60 hv_dmesg_has "d$h: triple fault on vCPU0 .*shutdown action 1"
 	check "hvm-hostile: on_reboot = destroy ends it" wait_gone "^hvm-hostile "
 	check "hvm-hostile: it never ran on after the fault" sh -c "! xl dmesg | grep -aq '(d$h) hostile: FAIL'"
 	xl dmesg | grep -a "(d$h) \|d$h: " | sed "s/^/hvm-hostile: /"
