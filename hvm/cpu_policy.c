@@ -11,9 +11,9 @@
  * the vendor (tests/guests/x86_policy checks each one on both vendors):
  *   TSC, MSR, PAT, MTRR, APIC, X2APIC, SEP, SYSCALL, LM, RDTSCP/RDPID
  *   (TSC_AUX), TSC_ADJUST, IBRSB/IBRS/STIBP/SSBD/PSFD (SPEC_CTRL),
- *   IBRSB/IBPB (PRED_CMD), L1D_FLUSH (FLUSH_CMD), ARCH_CAPS.
- * Hidden, with what they would imply: MCE/MCA (MCG_* and bank MSRs: no
- * virtual machine check), ACPI/TM (thermal MSRs), TSC_DEADLINE (the
+ *   IBRSB/IBPB (PRED_CMD), L1D_FLUSH (FLUSH_CMD), ARCH_CAPS, MCA (the
+ *   MCG and bank MSRs, hvm/vmce.c; MCE lets the guest set CR4.MCE).
+ * Hidden, with what they would imply: ACPI/TM (thermal MSRs), TSC_DEADLINE (the
  * vLAPIC timer has no such mode), PDCM and the PMU leaves (no virtual
  * PMU), DS/DTES64/PT, MONITOR/MONITORX (intercepted: #UD), VMX/SVM/SMX
  * (no nesting), XSAVES (IA32_XSS), MPX (BNDCFGS; Xen's default too),
@@ -39,9 +39,10 @@
 #define F(name) XEN_X86_FEATURE_##name
 
 static const unsigned int hvm_offered[] = {
-	/* CPUID 1 EDX.  MCE, MCA, ACPI: hidden (file note). */
-	F(FPU), F(VME), F(DE), F(PSE), F(TSC), F(MSR), F(PAE), F(CX8),
-	F(APIC), F(SEP), F(MTRR), F(PGE), F(CMOV), F(PAT), F(PSE36),
+	/* CPUID 1 EDX.  ACPI: hidden (file note). */
+	F(FPU), F(VME), F(DE), F(PSE), F(TSC), F(MSR), F(PAE), F(MCE),
+	F(CX8), F(APIC), F(SEP), F(MTRR), F(PGE), F(MCA), F(CMOV), F(PAT),
+	F(PSE36),
 	F(CLFLUSH), F(MMX), F(FXSR), F(SSE), F(SSE2), F(SS),
 	/* CPUID 1 ECX.  TSC_DEADLINE: hidden. */
 	F(SSE3), F(PCLMULQDQ), F(SSSE3), F(FMA), F(CX16), F(PCID),

@@ -4,7 +4,8 @@
  * APIC_BASE and the x2APIC registers 0x800-0x8ff; this file keeps the rest
  * per vCPU: TSC and TSC_ADJUST, the MTRR set (so firmware and Linux can
  * program caching the way they expect), MISC_ENABLE, the speculation
- * controls, TSC_AUX and Xen's hypercall-page MSR.  Everything else raises
+ * controls, TSC_AUX, the machine-check MSRs (hvm/vmce.c) and Xen's
+ * hypercall-page MSR.  Everything else raises
  * #GP, which is what guests probing with rdmsr_safe() expect from an
  * absent MSR.
  *
@@ -38,6 +39,8 @@ void hvm_msr_vcpu_init(struct vcpu *v)
 	/* libxc gives PVH vCPUs MTRRs enabled, default type WB
 	 * (docs/xen-abi.md §A.2). */
 	v->hvm->msr_mtrr_def = (1ULL << 11) | 6;
+	vmce_init(&v->hvm->vmce,
+		  hvm_cpu_policy(v->domain)->vendor == X86_VENDOR_INTEL);
 }
 
 /* Fixed-range MTRR index (0..10) for @msr, or -1. */
@@ -183,7 +186,13 @@ void hvm_msr_set_tsc_offset(struct vcpu *v, u64 offset)
 static int msr_read_feature(struct vcpu *v, u32 msr, u64 *val)
 {
 	const struct x86_policy *p = hvm_cpu_policy(v->domain);
+	int rc;
 
+	if (x86_has(p, MCA)) {
+		rc = vmce_msr_read(&v->hvm->vmce, msr, val);
+		if (rc != -ENOENT)
+			return rc;
+	}
 	switch (msr) {
 	case MSR_TSC_ADJUST:
 		if (!x86_has(p, TSC_ADJUST))
@@ -213,7 +222,13 @@ static int msr_read_feature(struct vcpu *v, u32 msr, u64 *val)
 static int msr_write_feature(struct vcpu *v, u32 msr, u64 val)
 {
 	const struct x86_policy *p = hvm_cpu_policy(v->domain);
+	int rc;
 
+	if (x86_has(p, MCA)) {
+		rc = vmce_msr_write(&v->hvm->vmce, msr, val);
+		if (rc != -ENOENT)
+			return rc;
+	}
 	switch (msr) {
 	case MSR_TSC_ADJUST:
 		if (!x86_has(p, TSC_ADJUST))

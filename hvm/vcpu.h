@@ -68,6 +68,7 @@
 
 #ifndef __ASSEMBLY__
 
+#include <hvm/vmce.h>
 #include <xen/types.h>
 
 /*
@@ -321,6 +322,7 @@ struct hvm_vcpu {
 	u64 msr_tsc_adjust;	/* IA32_TSC_ADJUST: writes to it move tsc_offset */
 	u64 tsc_offset;		/* guest TSC = host TSC + offset */
 	u64 hypercall_page_msr;
+	struct vmce vmce;	/* machine-check MSRs (hvm/vmce.c) */
 	struct vlapic *vlapic;	/* hvm/vlapic.c */
 	/* In guest mode now, and how many entries so far: what a p2m flush
 	 * waits on (hvm/arch.c arch_p2m_flush()). */

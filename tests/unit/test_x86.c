@@ -125,6 +125,9 @@ TEST(test_cr4)
 	CHECK(x86_cr4_check(&p, &s, s.cr4 | X86_CR4_PKS));
 	CHECK(x86_cr4_check(&p, &s, s.cr4 | (1ULL << 32)));
 	CHECK(x86_cr4_check(&p, &s, s.cr4 | (1ULL << 15)));
+	/* Offering MCE gives CR4.MCE, as OVMF's reset vector needs. */
+	offer(&p, XEN_X86_FEATURE_MCE);
+	CHECK(!x86_cr4_check(&p, &s, s.cr4 | X86_CR4_MCE));
 	/* Hiding a feature takes its bit away. */
 	p.fw[X86_FW_7C0] &= ~X86_FEATURE_BIT(PKU);
 	CHECK(x86_cr4_check(&p, &s, s.cr4 | X86_CR4_PKE));

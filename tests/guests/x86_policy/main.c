@@ -5,6 +5,7 @@
  *    fault (its own value back, or the documented command), and the MSR
  *    of every hidden feature raises #GP (as Xen 4.17 answers);
  *  - TSC_ADJUST has its architectural link with the TSC;
+ *  - the machine-check banks answer as Xen 4.17's vMCE;
  *  - a CR4 bit whose feature is hidden, or that is reserved, raises #GP
  *    and leaves CR4 alone; offered ones can be set and cleared, and
  *    OSXSAVE/OSPKE in CPUID follow CR4;
@@ -119,7 +120,9 @@ static const struct msr_case msrs[] = {
 	{ "PRED_CMD", 0x49, { F(IBRSB), F(IBPB), NONE }, WO, 1 },
 	{ "FLUSH_CMD", 0x10b, { F(L1D_FLUSH), NONE, NONE }, WO, 1 },
 	{ "ARCH_CAPABILITIES", 0x10a, { F(ARCH_CAPS), NONE, NONE }, RO, 0 },
-	{ "MCG_CAP", 0x179, { F(MCA), NONE, NONE }, RO, 0 },
+	{ "MCG_CAP", 0x179, { F(MCA), NONE, NONE }, RW, 0 },	/* writes ignored */
+	{ "MCG_STATUS", 0x17a, { F(MCA), NONE, NONE }, RW, 0 },
+	{ "MC0_CTL", 0x400, { F(MCA), NONE, NONE }, RW, 0 },
 	{ "TSC_DEADLINE", 0x6e0, { F(TSC_DEADLINE), NONE, NONE }, RW, 0 },
 	{ "XSS", 0xda0, { F(XSAVES), NONE, NONE }, RW, 0 },
 	{ "PERF_CAPABILITIES", 0x345, { F(PDCM), NONE, NONE }, RO, 0 },
@@ -222,6 +225,34 @@ static void check_spec_ctrl(void)
 	       "SPEC_CTRL back to 0 (%#lx)", val);
 }
 
+/* The machine-check MSRs as Xen 4.17 answers them (hvm/vmce.c): two
+ * banks, MCi_CTL all ones, MCi_STATUS takes only 0, no LMCE. */
+static void check_vmce(void)
+{
+	u64 cap, val;
+	int v;
+
+	if (!has(F(MCA)) || rdmsr_safe(0x179, &cap) != FAULT_NONE)
+		return;
+	report((cap & 0xff) == 2, "MCG_CAP: %lu banks (%#lx)", cap & 0xff, cap);
+	v = wrmsr_safe(0x179, 0);
+	if (v == FAULT_NONE)
+		v = rdmsr_safe(0x179, &val);
+	report(v == FAULT_NONE && val == cap,
+	       "MCG_CAP: a write is ignored (%s, reads %#lx)", vec(v), val);
+	v = rdmsr_safe(0x404, &val);
+	report(v == FAULT_NONE && val == ~0ULL, "MC1_CTL reads all ones (%s, %#lx)",
+	       vec(v), val);
+	report(wrmsr_safe(0x405, 0) == FAULT_NONE, "MC1_STATUS takes 0");
+	v = wrmsr_safe(0x405, 1);
+	report(v == GP_VECTOR, "MC1_STATUS: a non-zero write raises #GP (%s)", vec(v));
+	v = rdmsr_safe(0x408, &val);
+	report(v == FAULT_NONE && val == 0, "MC2_CTL (past the banks) reads 0 (%s, %#lx)",
+	       vec(v), val);
+	v = rdmsr_safe(0x4d0, &val);
+	report(v == GP_VECTOR, "MCG_EXT_CTL (no LMCE) raises #GP (%s)", vec(v));
+}
+
 /* SDM vol. 3 17.17.3: TSC_ADJUST moves with the TSC and the TSC with it. */
 static void check_tsc_adjust(void)
 {
@@ -252,6 +283,7 @@ static void check_msrs(void)
 	}
 	check_spec_ctrl();
 	check_tsc_adjust();
+	check_vmce();
 }
 
 /* ---- control registers, EFER, XCR0 ---- */

@@ -41,6 +41,10 @@
 #define MSR_SYSENTER_EIP		0x00000176
 #define MSR_MCG_CAP			0x00000179	/* CPUID.1:EDX.MCA */
 #define MSR_MCG_STATUS			0x0000017a
+#define MSR_MCG_CTL			0x0000017b
+#define MSR_MC0_CTL2			0x00000280	/* Intel, with CMCI */
+#define MSR_MC0_CTL			0x00000400	/* + 4 * bank: CTL STATUS ADDR MISC */
+#define MSR_MCG_EXT_CTL			0x000004d0
 #define MSR_MISC_ENABLE			0x000001a0
 #define MSR_DEBUGCTL			0x000001d9
 #define MSR_MTRR_PHYS_BASE0		0x00000200	/* base/mask pairs */
