@@ -9,7 +9,8 @@ PKGS=(
 	bochs bochsbios vgabios			# VMX test rig
 	grub-pc-bin grub-common xorriso mtools	# boot ISO for Bochs
 	libxen-dev				# Xen 4.17 public headers (ABI)
-	syslinux syslinux-common dosfstools	# HVM guests' boot disk
+	grub-efi-amd64-bin dosfstools fdisk e2fsprogs	# HVM guests' boot disks (BIOS, UEFI)
+	nasm acpica-tools uuid-dev g++ python3-distutils	# OvmfXen (tools/mkovmf.sh)
 	python3					# test log checks
 )
 

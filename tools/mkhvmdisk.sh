@@ -1,27 +1,44 @@
 #!/usr/bin/env bash
-# A BIOS-bootable disk image for an HVM guest, as an installed OS has one:
-# an MBR partition table with one ext4 partition (from 1 MiB), GRUB for
-# BIOS in the MBR and the gap before the partition, and in the partition
-# /boot/vmlinuz, /boot/initrd and /boot/grub/grub.cfg:
+# A bootable disk image for an HVM guest, as an installed OS has one:
 #
-#   tools/mkhvmdisk.sh OUT.img KERNEL INITRD "CMDLINE"
+#   tools/mkhvmdisk.sh [--efi] OUT.img KERNEL INITRD "CMDLINE"
 #
-# The BIOS (SeaBIOS in an HVM guest) loads the MBR, GRUB's boot.img, which
+# BIOS (the default): an MBR partition table with one ext4 partition (from
+# 1 MiB), GRUB for BIOS in the MBR and the gap before the partition, and in
+# the partition /boot/vmlinuz, /boot/initrd and /boot/grub/grub.cfg.  The
+# BIOS (SeaBIOS in an HVM guest) loads the MBR, GRUB's boot.img, which
 # loads core.img from sector 1; core.img reads the ext4 file system through
 # the BIOS's INT 13h, its grub.cfg, and boots the kernel with the initramfs.
-# Built from Debian's grub-pc-bin (grub-mkimage and the i386-pc images) and
-# e2fsprogs (mke2fs -d fills the file system from a directory), written
-# straight into the image file: no loop device, no root, no grub-install.
+#
+# --efi: a GPT with one EFI system partition (FAT) holding the same /boot
+# and GRUB for UEFI as the removable-media boot loader
+# /EFI/BOOT/BOOTX64.EFI, which UEFI firmware (OVMF in an HVM guest) runs
+# when no boot entry names another; GRUB reads grub.cfg from the partition
+# it was loaded from and boots the kernel.
+#
+# Built from Debian's grub-pc-bin or grub-efi-amd64-bin (grub-mkimage and
+# the platform's modules), e2fsprogs (mke2fs -d fills the file system from
+# a directory), dosfstools and mtools (a FAT file system made and filled
+# in a file) and util-linux's sfdisk, written straight into the image
+# file: no loop device, no root, no grub-install.
 set -euo pipefail
 
 log() { echo "mkhvmdisk: $*" >&2; }
-[ $# -eq 4 ] || { log "usage: $0 OUT.img KERNEL INITRD CMDLINE"; exit 1; }
+efi=0
+[ "${1:-}" = --efi ] && { efi=1; shift; }
+[ $# -eq 4 ] || { log "usage: $0 [--efi] OUT.img KERNEL INITRD CMDLINE"; exit 1; }
 out=$1 kernel=$2 initrd=$3 cmdline=$4
-GRUB=/usr/lib/grub/i386-pc
-for t in grub-mkimage mke2fs; do
+if [ $efi = 1 ]; then
+	GRUB=/usr/lib/grub/x86_64-efi tools=(grub-mkimage mkfs.fat mcopy sfdisk)
+	need=$GRUB/linux.mod pkg=grub-efi-amd64-bin
+else
+	GRUB=/usr/lib/grub/i386-pc tools=(grub-mkimage mke2fs)
+	need=$GRUB/boot.img pkg=grub-pc-bin
+fi
+for t in "${tools[@]}"; do
 	command -v "$t" >/dev/null || { log "$t is missing: make deps"; exit 1; }
 done
-[ -f "$GRUB/boot.img" ] || { log "$GRUB/boot.img is missing: make deps (grub-pc-bin)"; exit 1; }
+[ -f "$need" ] || { log "$need is missing: make deps ($pkg)"; exit 1; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -42,14 +59,40 @@ menuentry "Debian's kernel" {
 }
 EOF
 
-# Sizes in 512-byte sectors: the partition starts at 1 MiB (GRUB's core
-# lives in the gap) and holds the files plus 8 MiB.
+# GRUB for UEFI as one PE image with its modules built in; its prefix has
+# no device, so GRUB reads it from the partition it was loaded from.
+if [ $efi = 1 ]; then
+	mkdir -p "$tmp/root/EFI/BOOT"
+	grub-mkimage -O x86_64-efi -o "$tmp/root/EFI/BOOT/BOOTX64.EFI" -p /boot/grub \
+		part_gpt fat normal linux echo serial terminal configfile
+fi
+
+# Sizes in 512-byte sectors: the partition starts at 1 MiB (GRUB's BIOS
+# core lives in the gap; a GPT needs the first 34 sectors) and holds the
+# files plus 8 MiB.
 files=$(du -sk "$tmp/root" | cut -f1)
 part_start=2048
 part_kib=$(( (files + 8192 + 1023) / 1024 * 1024 ))
 part_len=$((part_kib * 2))
 img=$out.tmp
 rm -f "$img"
+
+if [ $efi = 1 ]; then
+	# The FAT file system in a file of its own, then copied in at 1 MiB;
+	# the GPT's backup header takes the last 33 sectors.
+	mkfs.fat -C -n AMPHI-ESP "$tmp/esp.img" "$part_kib" >/dev/null
+	mcopy -s -i "$tmp/esp.img" "$tmp/root/EFI" "$tmp/root/boot" ::/
+	truncate -s $(( (part_start + part_len + 33) * 512 )) "$img"
+	sfdisk -q "$img" <<-EOF
+	label: gpt
+	start=$part_start, size=$part_len, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name="EFI system"
+	EOF
+	dd if="$tmp/esp.img" of="$img" bs=512 seek=$part_start conv=notrunc status=none
+	mv "$img" "$out"
+	log "$out: $(( (part_start + part_len + 33) / 2048 )) MiB, GPT, EFI system partition 1 with GRUB (x86_64-efi) and $(basename "$kernel"), append \"$cmdline\""
+	exit 0
+fi
+
 truncate -s $(( (part_start + part_len) * 512 )) "$img"
 mke2fs -q -t ext4 -L amphi-hvm -d "$tmp/root" -E offset=$((part_start * 512)) \
 	"$img" "${part_kib}k"
