@@ -472,6 +472,24 @@ bool vlapic_enabled(struct vcpu *v)
 	return vl && enabled(vl);
 }
 
+u64 vlapic_get_cr8(struct vcpu *v)
+{
+	struct vlapic *vl = v->hvm->vlapic;
+
+	return vl ? (READ_ONCE(vl->tpr) >> 4) & 0xf : 0;
+}
+
+int vlapic_set_cr8(struct vcpu *v, u64 val)
+{
+	struct vlapic *vl = v->hvm->vlapic;
+
+	if (val >> 4)
+		return -EINVAL;
+	if (vl)
+		vlapic_reg_write(vl, REG_TPR, (u32)val << 4);
+	return 0;
+}
+
 bool vlapic_lint0_extint(struct vcpu *v)
 {
 	struct vlapic *vl = v->hvm->vlapic;

@@ -63,6 +63,14 @@ bool vlapic_match_dest(struct vcpu *v, u32 dest, bool logical);
 /* Hardware- and software-enabled: fixed interrupts are accepted. */
 bool vlapic_enabled(struct vcpu *v);
 /*
+ * CR8, the task-priority register as 64-bit code sees it: TPR[7:4] (SDM
+ * vol. 3 10.8.6.1).  Writing CR8 writes the TPR, with TPR[3:0] cleared;
+ * bits 63:4 are reserved: -EINVAL (#GP).  Without a vLAPIC CR8 reads 0
+ * and takes writes without effect.
+ */
+u64 vlapic_get_cr8(struct vcpu *v);
+int vlapic_set_cr8(struct vcpu *v, u64 val);
+/*
  * Does @v's INTR input reach the core (SDM vol.3 11.5.1, 11.4.3)?  True
  * when LVT LINT0 is unmasked in ExtINT mode, or when the APIC is
  * hardware-disabled (IA32_APIC_BASE.EN clear: the processor behaves as

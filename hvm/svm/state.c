@@ -23,6 +23,7 @@
 #include <hvm/hvm.h>
 #include <hvm/svm/svm.h>
 #include <hvm/svm/vmcb.h>
+#include <hvm/vlapic.h>
 #include <hvm/x86.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
@@ -120,7 +121,9 @@ static int svm_cr_write_value(struct vcpu *v, struct vmcb *vmcb,
 	reg = ((modrm >> 3) & 7) | ((modrm >> 5) & 8);
 	rm = (modrm & 7) | ((modrm >> 6) & 8);
 	if (e->insn_len) {
-		if (reg != cr)
+		/* A CR8-write exit with CR0 in ModRM is AMD's LOCK MOV CR0
+		 * alias for CR8 (CPUID CR8_LEGACY), from outside 64-bit mode. */
+		if (reg != cr && !(cr == 8 && reg == 0))
 			return -EINVAL;
 		*val = *hvm_gpr(r, rm);
 		if (!svm_in_64bit(vmcb))
@@ -185,9 +188,10 @@ static int svm_set_cr4(struct vcpu *v, struct vmcb *vmcb, u64 val)
 }
 
 /*
- * The CR0 and CR4 write intercepts (15.9): decode the MOV (or LMSW or
- * CLTS), check the value against hvm/x86.c, write it, and flush
- * this vCPU's TLB (a fresh ASID) where the instruction would have.
+ * The CR0, CR4 and CR8 write intercepts (15.9): decode the MOV (or LMSW
+ * or CLTS), check the value against hvm/x86.c, write it, and flush this
+ * vCPU's TLB (a fresh ASID) where the instruction would have; CR8 is the
+ * vLAPIC's TPR (V_TPR follows at the next entry).
  * Vendor mechanics: HVM_EXIT_HANDLED, the #GP to inject as
  * HVM_EXIT_EXCEPTION, or HVM_EXIT_UNHANDLED for an LMSW from memory.
  */
@@ -205,7 +209,8 @@ void svm_exit_cr_write(struct vcpu *v, struct vmcb *vmcb, unsigned int cr,
 	}
 	if (!rc)
 		rc = cr == 0 ? svm_set_cr0(v, vmcb, val) :
-			       svm_set_cr4(v, vmcb, val);
+		     cr == 4 ? svm_set_cr4(v, vmcb, val) :
+			       vlapic_set_cr8(v, val);
 	if (rc) {
 		hvm_exit_exception(e, TRAP_GP, true, 0);
 		return;

@@ -28,6 +28,7 @@
 #include <hvm/p2m/p2m.h>
 #include <hvm/svm/svm.h>
 #include <hvm/svm/vmcb.h>
+#include <hvm/vlapic.h>
 #include <hvm/x86.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
@@ -155,11 +156,15 @@ static u64 svm_vmcb_efer(u64 efer, u64 cr0)
  *    CVE-2015-8104 and CVE-2015-5307); they go back to the guest.
  *    ICEBP is not intercepted: its #DB goes through the #DB intercept;
  * Native, and why that is safe:
- *  - CR reads, SMSW, MOV to CR2, CR3 and CR8: with nested paging they
- *    are the guest's own registers, CR8 is the virtual TPR
- *    (V_INTR_MASKING).  The CPU raises #GP for a reserved CR3 bit (QEMU
- *    TCG fails the VMRUN instead; intercepting every CR3 write, each
- *    guest context switch, to hide that is not worth it);
+ *  - CR reads, SMSW, MOV to CR2 and CR3: with nested paging they are
+ *    the guest's own registers; a CR8 read is V_TPR (V_INTR_MASKING),
+ *    which every entry sets from the vLAPIC's TPR.  The CPU raises #GP
+ *    for a reserved CR3 bit (QEMU TCG fails the VMRUN instead;
+ *    intercepting every CR3 write, each guest context switch, to hide
+ *    that is not worth it).  MOV to CR8 exits: it is the vLAPIC's TPR,
+ *    which decides what the vLAPIC delivers (as Xen; and QEMU 7.2's TCG
+ *    aborts on a guest's native CR8 write while V_IRQ is pending, which
+ *    OVMF's interrupt handlers, restoring CR8 on every return, hit);
  *  - INVLPG, INVPCID: act on this vCPU's ASID only;
  *  - RDTSC, RDTSCP, RDPID: TSC_OFFSET applies, TSC_AUX is loaded per vCPU;
  *  - MOV DR (after the guest's first use, see SVM_DR_INTERCEPTS), INT3,
@@ -185,7 +190,8 @@ static void svm_vmcb_init(struct vmcb *vmcb, struct domain *d)
 			   VMCB_I4_VMSAVE | VMCB_I4_STGI | VMCB_I4_CLGI |
 			   VMCB_I4_SKINIT | VMCB_I4_WBINVD | VMCB_I4_MONITOR |
 			   VMCB_I4_MWAIT | VMCB_I4_XSETBV | VMCB_I4_RDPRU;
-	vmcb->intercept_cr = VMCB_CR_WRITE(0) | VMCB_CR_WRITE(4);
+	vmcb->intercept_cr = VMCB_CR_WRITE(0) | VMCB_CR_WRITE(4) |
+			     VMCB_CR_WRITE(8);
 	vmcb->intercept_exc = (1U << TRAP_UD) | (1U << TRAP_DB) |
 			      (1U << TRAP_AC);
 	vmcb->intercept_dr = SVM_DR_INTERCEPTS;
@@ -412,6 +418,8 @@ static void svm_sync_to_vmcb(struct vcpu *v, struct svm_vcpu *sv)
 	vmcb->rsp = r->rsp;
 	vmcb->rip = r->rip;
 	vmcb->rflags = r->rflags | X86_EFLAGS_FIXED;
+	/* V_TPR is what a CR8 read returns: the TPR the vLAPIC has now. */
+	vmcb->vintr = (vmcb->vintr & ~0xfULL) | vlapic_get_cr8(v);
 	svm_event_to_vmcb(v, sv, vmcb);
 }
 
@@ -637,6 +645,9 @@ static void svm_decode_exit(struct vcpu *v, struct vmcb *vmcb,
 		break;
 	case VMEXIT_CR0_WRITE + 4:
 		svm_exit_cr_write(v, vmcb, 4, e);
+		break;
+	case VMEXIT_CR0_WRITE + 8:
+		svm_exit_cr_write(v, vmcb, 8, e);
 		break;
 	case VMEXIT_SMI:
 		e->reason = HVM_EXIT_NONE;	/* taken at STGI */

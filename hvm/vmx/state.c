@@ -14,8 +14,8 @@
  * MOV to CR4 exits only when it changes a bit VMX forces or a bit of a
  * feature the guest was not offered (vmx.c vmx_cpu_policy()); CR0, CR4
  * and EFER writes are checked by hvm/x86.c, so a bad value gets #GP, not
- * a failed entry.  CR8 accesses exit (the real TPR is the host's) and are
- * reported HVM_EXIT_UNHANDLED until a vLAPIC owns the TPR.
+ * a failed entry.  CR8 accesses exit (no TPR shadow: the real TPR is the
+ * host's) and reach the vLAPIC's TPR, of which CR8 is bits 7:4.
  *
  * MSRs.  EFER, PAT, FS/GS base, SYSENTER_* and DEBUGCTL are VMCS fields.
  * STAR, LSTAR, CSTAR, SFMASK and KERNEL_GS_BASE are kept in struct
@@ -23,6 +23,7 @@
  * never uses them); CSTAR only ever lives here: Intel CPUs do not use it.
  */
 #include <hvm/hvm.h>
+#include <hvm/vlapic.h>
 #include <hvm/vmx/vmcs.h>
 #include <hvm/vmx/vmx.h>
 #include <hvm/x86.h>
@@ -334,16 +335,24 @@ void vmx_exit_cr(struct vcpu *v, struct vmx_vcpu *vx, struct hvm_exit *e)
 	unsigned int cr = VMX_CR_QUAL_CR(q);
 	int rc;
 
-	e->reason = HVM_EXIT_UNHANDLED;		/* CR8, CR3 or a bad qualification */
+	e->reason = HVM_EXIT_UNHANDLED;		/* CR3 or a bad qualification */
 	switch (VMX_CR_QUAL_TYPE(q)) {
 	case VMX_CR_TYPE_MOV_TO:
-		if (cr != 0 && cr != 4)
+		if (cr != 0 && cr != 4 && cr != 8)
 			return;
 		val = *hvm_gpr(&v->hvm->regs, VMX_CR_QUAL_GPR(q));
 		if (!vmx_in_64bit())
 			val = (u32)val;
 		rc = cr == 0 ? vmx_set_cr0(v, vx, val) :
-			       vmx_set_cr4(v, vx, val);
+		     cr == 4 ? vmx_set_cr4(v, vx, val) :
+			       vlapic_set_cr8(v, val);
+		break;
+	case VMX_CR_TYPE_MOV_FROM:
+		/* Only CR8 stores exit (CR3 stores do not, with EPT). */
+		if (cr != 8)
+			return;
+		*hvm_gpr(&v->hvm->regs, VMX_CR_QUAL_GPR(q)) = vlapic_get_cr8(v);
+		rc = 0;
 		break;
 	case VMX_CR_TYPE_LMSW:
 		/* LMSW writes CR0[3:0] but cannot clear PE. */

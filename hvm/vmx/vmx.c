@@ -383,8 +383,7 @@ static bool vmx_adjust(u64 cap, u32 need, u32 want, u32 clear, u32 *out)
  * and MWAIT (#UD: CPUID hides them), RDPMC (#GP: no PMU is offered, as a
  * CPU answers an absent counter; Xen lets it run, reading host counters),
  * WBINVD (no-op: no device of ours caches, and a guest must not stall the
- * host), CR8 accesses (no TPR shadow; not emulated yet: crashes the
- * domain), MOV DR until the guest owns the debug registers (run.c), CR0
+ * host), CR8 accesses (no TPR shadow; the vLAPIC's TPR, state.c), MOV DR until the guest owns the debug registers (run.c), CR0
  * writes to PE, PG, CD, NW and the bits VMX forces, CR4 writes to bits
  * VMX forces or the guest was not offered (#GP, state.c), the exceptions
  * #UD (VMMCALL, the AMD hypercall), #DB and #AC (a guest can make their

@@ -4,7 +4,8 @@
  * vCPUs start in x2APIC mode; each leaves it the one way the SDM allows
  * (11.12.5: clear EN and EXTD, then set EN) after checking that the
  * direct way raises #GP.  Then, through the page: the ID and version; a
- * self IPI; the timer periodic every 1 ms, counted against Xen system
+ * self IPI; CR8 as the TPR (written, read, masking a self IPI); the
+ * timer periodic every 1 ms, counted against Xen system
  * time, each interrupt ended by an EOI to the page; and an IPI through
  * ICR_HI/ICR_LO to vCPU 1, itself in xAPIC mode, which answers with one
  * back.  Every access to the page is an emulated MMIO access (nested
@@ -159,6 +160,46 @@ static void timer_periodic(void)
 	report(after == n, "stopped: %u more interrupts", after - n);
 }
 
+static u64 read_cr8(void)
+{
+	u64 v;
+
+	asm volatile("mov %%cr8, %0" : "=r"(v));
+	return v;
+}
+
+static int write_cr8_safe(u64 v)
+{
+	fault_clear();
+	asm volatile("1: mov %0, %%cr8\n2:\n" ASM_EXTABLE(1b, 2b)
+		     : : "r"(v) : "memory");
+	return fault_vector();
+}
+
+/* CR8 is TPR[7:4] both ways (SDM vol. 3 10.8.6.1), its bits 63:4 are
+ * reserved, and it masks what it covers: a self IPI of priority class 4
+ * waits while CR8 is 4 and arrives when CR8 drops. */
+static void check_cr8(void)
+{
+	u32 tpr;
+	int v;
+
+	v = write_cr8_safe(5);
+	tpr = apic_read(APIC_TPR);
+	report(v == FAULT_NONE && tpr == 0x50, "CR8 = 5 sets the TPR to %#x", tpr);
+	apic_write(APIC_TPR, 0x3f);
+	report(read_cr8() == 3, "TPR 0x3f reads as CR8 %lu", read_cr8());
+	v = write_cr8_safe(0x10);
+	report(v == GP_VECTOR && read_cr8() == 3,
+	       "CR8 bit 4 (reserved) raises #GP (%d), CR8 stays 3", v);
+	write_cr8_safe(4);
+	apic_write(APIC_ICR_LO, ICR_SELF | VEC_SELF);
+	asm volatile("sti; nop; nop; nop; cli" ::: "memory");
+	report(count[VEC_SELF] == 1, "a class-4 self IPI waits while CR8 is 4");
+	write_cr8_safe(0);
+	report(wait_count(&count[VEC_SELF], 2, 100), "and arrives once CR8 is 0");
+}
+
 int main(void)
 {
 	u64 base = rdmsr(MSR_APIC_BASE);
@@ -190,6 +231,7 @@ int main(void)
 	report(wait_count(&count[VEC_SELF], 1, 100) &&
 	       wait_count(&count[VEC_SELF2], 1, 100),
 	       "self IPIs by shorthand and by ID arrive");
+	check_cr8();
 
 	timer_periodic();
 
