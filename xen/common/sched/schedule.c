@@ -151,6 +151,12 @@ static void schedule(void)
 	if (next && next != prev) {
 		WRITE_ONCE(next->is_running, true);
 		runstate_update(next, now);
+		/* Xen rewrites a vCPU's pvclock at every switch to it, and
+		 * guests count on that after they scribbled on the area:
+		 * hvmloader zeroes vcpu_info before it starts OVMF, which
+		 * reads the TSC scale from it a few device-model round trips
+		 * later (xen/common/shared_info.c). */
+		vcpu_work_set(next, VCPU_WORK_TIME);
 	}
 	WRITE_ONCE(sp->curr, next);
 	sched_unlock_cpu(cpu, flags);
