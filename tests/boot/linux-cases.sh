@@ -366,11 +366,14 @@ linux_xl_dm_case() {
 #   - PVHVM: the same kernel without xen_nopv finds Xen, unplugs the
 #     emulated devices, uses blkfront and netfront; its data survive xl
 #     reboot; xl shutdown ends it;
+#   - UEFI: OvmfXen (tools/mkovmf.sh) runs GRUB for UEFI from a GPT disk
+#     (tools/mkhvmdisk.sh --efi) through its PV block driver, and GRUB
+#     the same kernel, which finds the UEFI system table;
 #   - side by side: an HVM guest (tests/linux/hvm-spin.S) and a PVH guest
 #     on one pCPU with credit weights 512 and 256 share it 2 : 1;
 # and all memory back.
 linux_xl_hvm_case() {
-	local name="linux svm: xl create of HVM guests: hvmloader, SeaBIOS, QEMU in dom0; memtest86+ from CD, Linux from disk (nopv, PVHVM)"
+	local name="linux svm: xl create of HVM guests: hvmloader, SeaBIOS, OVMF, QEMU in dom0; memtest86+ from CD, Linux from disk (nopv, PVHVM, UEFI)"
 	local LINUX_TOOLSTACK_ROOT=build/dom0root/dom0root-hvm.cpio.gz
 	local -x DOM0ROOT_HVM=1
 	local disk kind cmd files=() iso=build/dom0root/hvm-cd.iso
@@ -391,6 +394,8 @@ linux_xl_hvm_case() {
 		fail "$name" "tools/mkhvmiso.sh failed" "$OUT/linux-svm-xl-hvm-iso.log"
 		return 1
 	fi
+	hvm_uefi_files "$name" linux-svm || return 1
+	files+=("${HVM_UEFI_FILES[@]}")
 	for kind in hostile spin; do
 		if ! hvm_bootsector_disk $kind >"$OUT/linux-svm-xl-hvm-$kind.log" 2>&1; then
 			fail "$name" "tests/linux/hvm-$kind.S does not build" "$OUT/linux-svm-xl-hvm-$kind.log"
@@ -415,12 +420,33 @@ linux_xl_hvm_case() {
 		"xl-hvm: PASS: hvm-bios: the data survived the reboot" \
 		"xl-hvm: PASS: hvm-pvhvm: the guest wrote its data disk through blkfront" \
 		"xl-hvm: PASS: hvm-pvhvm: the data survived the reboot" \
+		"xl-hvm: PASS: hvm-uefi: OVMF runs GRUB from the EFI system partition" \
+		"xl-hvm: PASS: hvm-uefi: the guest was started by 64-bit UEFI firmware" \
+		"xl-hvm: PASS: hvm-uefi: it is gone" \
 		"xl-hvm: PASS: side by side: shares follow the weights 2 : 1" \
 		"xl-hvm: PASS: side by side: the HVM guest destroyed, the PVH guest still counts" \
 		"xl-hvm: PASS: all memory back" || return
 	hvm_screen_check "$name" hvm-cd "Memtest86\+ v6" "Address test|Moving inversions|Random number" ||
 		return
 	pass "$name"
+}
+
+# hvm_uefi_files NAME LOGPREFIX: OvmfXen (tools/mkovmf.sh, built once and
+# cached) and a GPT disk with GRUB for UEFI (tools/mkhvmdisk.sh --efi) for
+# the hvm-uefi guest, as dom0 root entries in HVM_UEFI_FILES.
+hvm_uefi_files() {
+	local ovmf disk=build/dom0root/hvm-uefi.img
+	if ! ovmf=$(tools/mkovmf.sh 2>"$OUT/$2-ovmf.log"); then
+		fail "$1" "tools/mkovmf.sh failed" "$OUT/$2-ovmf.log"
+		return 1
+	fi
+	if ! tools/mkhvmdisk.sh --efi "$disk" build/linux/vmlinuz "$LINUX_GUEST_INITRD" \
+		"console=ttyS0 quiet guest_disk=1 guest_disk_dev=/dev/xvdb guest_wait=1" \
+		>"$OUT/$2-uefi-disk.log" 2>&1; then
+		fail "$1" "tools/mkhvmdisk.sh --efi failed" "$OUT/$2-uefi-disk.log"
+		return 1
+	fi
+	HVM_UEFI_FILES=("$ovmf=/test/OVMF.fd" "$disk=/test/hvm-uefi.img")
 }
 
 # hvm_bootsector_disk NAME: build/dom0root/hvm-NAME.img, a 1 MiB disk

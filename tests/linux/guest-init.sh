@@ -16,8 +16,11 @@ echo "guest: hypervisor $(cat /sys/hypervisor/type 2>/dev/null) $(cat /sys/hyper
 echo "guest: $(grep -c ^processor /proc/cpuinfo) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo) memory"
 # What the kernel found of Xen (the console may be quiet: a serial port
 # emulated in dom0 costs two round trips a character).
-dmesg | grep -E "Hypervisor detected|unplug emulated|callback vector" |
+dmesg | grep -E "Hypervisor detected|unplug emulated|callback vector|efi: EFI v" |
 	sed 's/^\[[^]]*\] */guest: kernel: /'
+# An HVM guest started by UEFI firmware (OVMF) says so.
+[ -d /sys/firmware/efi ] &&
+	echo "guest: started by $(cat /sys/firmware/efi/fw_platform_size)-bit UEFI firmware"
 kver=$(uname -r)
 if [ -f /lib/modules/$kver/modules.load ]; then
 	while read -r m; do

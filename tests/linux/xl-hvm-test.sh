@@ -28,6 +28,10 @@
 #     platform device, unplugs the emulated disks and NIC and uses
 #     blkfront and netfront, with events through the callback vector; its
 #     data survive xl reboot; xl shutdown ends it;
+#   - hvm-uefi: OvmfXen (built from Debian's edk2 source) instead of
+#     SeaBIOS finds a GPT disk through its Xen PV block driver and runs
+#     GRUB for UEFI from its EFI system partition; the kernel finds the
+#     UEFI system table; xl shutdown ends it;
 #   - side by side: an HVM guest (a counting boot sector) and a PVH guest
 #     (Debian's kernel counting in a shell loop) on one pCPU share it by
 #     their credit weights, 2 : 1; either kind survives the other's end;
@@ -381,6 +385,40 @@ if [ -f /test/hvm-pvhvm.img ]; then
 	check "$n: xl shutdown -w exits 0" [ "$RC" = 0 ]
 	check "$n: it is gone" wait_gone "^$n "
 	unfollow
+	sed "s/^/$n-qemu: /" "/var/log/xen/qemu-dm-$n.log" 2>/dev/null
+fi
+
+# UEFI: OvmfXen (tools/mkovmf.sh, built from Debian's edk2 source) as
+# hvmloader's firmware runs GRUB for UEFI from the EFI system partition of
+# a GPT disk (tools/mkhvmdisk.sh --efi), which boots the same kernel; the
+# kernel finds the UEFI system table and Xen; xl shutdown ends it.
+if [ -f /test/hvm-uefi.img ] && [ -f /test/OVMF.fd ]; then
+	n=hvm-uefi
+	CON=/tmp/$n-serial.log
+	hvm_cfg $n /test/hvm-uefi.img
+	# GRUB for UEFI loads the kernel and initramfs into memory that
+	# OVMF's own use leaves; 256 MiB was too little ("out of memory").
+	sed -i 's/^memory = .*/memory = 512/' /tmp/$n.cfg
+	cat >>/tmp/$n.cfg <<-CFG
+	bios = "ovmf"
+	bios_path_override = "/test/OVMF.fd"
+	CFG
+	follow "$CON" "$n-console"
+	run_prefixed xl-create-$n xl -vv create /tmp/$n.cfg
+	check "$n: xl create exits 0" [ "$RC" = 0 ]
+	d=$(xl domid $n 2>/dev/null)
+	check "$n: hvmloader starts OVMF" wait_dmesg "${d:-x}" "Invoking OVMF" 120
+	check "$n: OVMF runs GRUB from the EFI system partition" wait_guest $n "$CON" "grub: booting" 600
+	check "$n: the guest's /init runs" wait_guest $n "$CON" "guest: ready" 900
+	check "$n: Linux found the UEFI system table" grep -q "guest: kernel: efi: EFI v" "$CON"
+	check "$n: the guest was started by 64-bit UEFI firmware" grep -q "guest: started by 64-bit UEFI firmware" "$CON"
+	check "$n: the guest runs on Xen 4.17" grep -q "guest: hypervisor xen 4.17" "$CON"
+	check "$n: the guest wrote its data disk" grep -q "guest: disk wrote" "$CON"
+	run_prefixed xl-shutdown-$n xl shutdown -w $n
+	check "$n: xl shutdown -w exits 0" [ "$RC" = 0 ]
+	check "$n: it is gone" wait_gone "^$n "
+	unfollow
+	xl dmesg | grep -a "(d$d) " | sed "s/^/$n: /"
 	sed "s/^/$n-qemu: /" "/var/log/xen/qemu-dm-$n.log" 2>/dev/null
 fi
 
