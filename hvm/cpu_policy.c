@@ -13,12 +13,13 @@
  *   (TSC_AUX), TSC_ADJUST, IBRSB/IBRS/STIBP/SSBD/PSFD (SPEC_CTRL),
  *   IBRSB/IBPB (PRED_CMD), L1D_FLUSH (FLUSH_CMD), ARCH_CAPS, MCA (the
  *   MCG and bank MSRs, hvm/vmce.c; MCE lets the guest set CR4.MCE).
- * Hidden, with what they would imply: ACPI/TM (thermal MSRs), TSC_DEADLINE (the
- * vLAPIC timer has no such mode), PDCM and the PMU leaves (no virtual
- * PMU), DS/DTES64/PT, MONITOR/MONITORX (intercepted: #UD), VMX/SVM/SMX
- * (no nesting), XSAVES (IA32_XSS), MPX (BNDCFGS; Xen's default too),
- * HLE/RTM (TSX controls), DBEXT (DR address masks), VIRT_SSBD,
- * WAITPKG/UMWAIT, CET, PKS, SGX, LA57, RDPRU (intercepted: #UD).
+ * Hidden, with what they would imply: ACPI/TM (thermal MSRs),
+ * TSC_DEADLINE (the vLAPIC timer has no such mode), PDCM and the PMU
+ * leaves (no virtual PMU), DS/DTES64/PT, MONITOR/MONITORX (intercepted:
+ * #UD), VMX/SVM/SMX (no nesting), XSAVES (IA32_XSS), MPX (BNDCFGS; Xen's
+ * default too), HLE/RTM (TSX controls), DBEXT (DR address masks),
+ * VIRT_SSBD, WAITPKG/UMWAIT, CET, PKS, SGX, LA57, RDPRU (intercepted:
+ * #UD).
  *
  * Features tied to state: AVX and AVX-512 need their XCR0 components,
  * PKU needs PKRU, and only components the host saves for us

@@ -5,9 +5,8 @@
  * per vCPU: TSC and TSC_ADJUST, the MTRR set (so firmware and Linux can
  * program caching the way they expect), MISC_ENABLE, the speculation
  * controls, TSC_AUX, the machine-check MSRs (hvm/vmce.c) and Xen's
- * hypercall-page MSR.  Everything else raises
- * #GP, which is what guests probing with rdmsr_safe() expect from an
- * absent MSR.
+ * hypercall-page MSR.  Everything else raises #GP, which is what guests
+ * probing with rdmsr_safe() expect from an absent MSR.
  *
  * An MSR that a CPUID feature implies exists exactly when the domain's
  * policy offers the feature (hvm/cpu_policy.c), as on hardware and in
