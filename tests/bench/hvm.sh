@@ -26,7 +26,7 @@ linux_prepare >/dev/null && linux_guest_initrd bench >/dev/null ||
 files=()
 for kind in nopv pvhvm; do
 	cmd="console=ttyS0 quiet guest_ip=10.0.0.21 guest_bench=http://10.0.0.1/blob guest_bench_dev=/dev/xvdb guest_wait=1"
-	[ $kind = nopv ] && cmd="console=ttyS0 quiet xen_nopv guest_ip=10.0.0.20 guest_bench=http://10.0.0.1/blob guest_bench_dev=/dev/sdb guest_wait=1"
+	[ $kind = nopv ] && cmd="console=ttyS0 quiet xen_nopv guest_ip=10.0.0.20 guest_bench=http://10.0.0.1/blob guest_bench_dev=unpartitioned guest_wait=1"
 	tools/mkhvmdisk.sh "build/dom0root/hvm-bench-$kind.img" build/linux/vmlinuz \
 		"$LINUX_GUEST_INITRD" "$cmd" >"$OUT/hvm-disk.log" 2>&1 ||
 		{ echo "bench: tools/mkhvmdisk.sh failed (see $OUT/hvm-disk.log)" >&2; exit 1; }

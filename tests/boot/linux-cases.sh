@@ -381,7 +381,7 @@ linux_xl_hvm_case() {
 	linux_prepare && linux_guest_initrd "$name" || return 1
 	for kind in nopv pvhvm; do
 		cmd="console=ttyS0 quiet guest_disk=1 guest_disk_dev=/dev/xvdb guest_ip=10.0.0.21 guest_wait=1"
-		[ $kind = nopv ] && cmd="console=ttyS0 quiet xen_nopv guest_disk=1 guest_disk_dev=/dev/sdb guest_ip=10.0.0.20 guest_cycle=1"
+		[ $kind = nopv ] && cmd="console=ttyS0 quiet xen_nopv guest_disk=1 guest_disk_dev=unpartitioned guest_ip=10.0.0.20 guest_cycle=1"
 		disk=build/dom0root/hvm-$kind.img
 		if ! tools/mkhvmdisk.sh "$disk" build/linux/vmlinuz "$LINUX_GUEST_INITRD" \
 			"$cmd" >"$OUT/linux-svm-xl-hvm-disk.log" 2>&1; then
@@ -510,7 +510,7 @@ linux_xl_hvm_vmx_case() {
 
 	linux_prepare && linux_guest_initrd "$name" || return 1
 	if ! tools/mkhvmdisk.sh "$disk" build/linux/vmlinuz "$LINUX_GUEST_INITRD" \
-		"console=ttyS0 quiet xen_nopv guest_disk=1 guest_disk_dev=/dev/sdb guest_ip=10.0.0.20 guest_cycle=1" \
+		"console=ttyS0 quiet xen_nopv guest_disk=1 guest_disk_dev=unpartitioned guest_ip=10.0.0.20 guest_cycle=1" \
 		>"$OUT/linux-vmx-xl-hvm-disk.log" 2>&1; then
 		fail "$name" "tools/mkhvmdisk.sh failed" "$OUT/linux-vmx-xl-hvm-disk.log"
 		return 1

@@ -36,7 +36,8 @@ echo "guest: uuid $(timeout 10 cat /sys/hypervisor/uuid 2>&1)"
 #   guest_ip=A.B.C.D    eth0 gets A.B.C.D/24 and pings dom0 at .1
 #   guest_http=URL      fetch URL, print its md5sum
 #   guest_peer=A.B.C.D  ping another guest until it answers (60 s)
-#   guest_disk=1        /dev/xvda (or guest_disk_dev=DEV): make an ext2
+#   guest_disk=1        /dev/xvda (or guest_disk_dev=DEV, or
+#                       guest_disk_dev=unpartitioned): make an ext2
 #                       file system with 4 MiB of random data if there is
 #                       none, else read it back; print the data's md5sum
 #                       either way
@@ -66,13 +67,43 @@ if [ -n "${guest_http:-}" ]; then
 		echo "guest: http fetch of $guest_http failed"
 	fi
 fi
+# unpartitioned_disk: /dev/NAME of the one whole disk without partitions
+# once two disks are there (the data disk beside a partitioned boot
+# disk), else nothing.  For emulated disks, whose sdX names follow the
+# order the AHCI ports finish probing, which changes from boot to boot.
+unpartitioned_disk() {
+	ud_n=0 ud_found=
+	for ud_b in /sys/block/sd* /sys/block/xvd* /sys/block/vd*; do
+		[ -d "$ud_b" ] || continue
+		ud_n=$((ud_n + 1))
+		ls -d "$ud_b/${ud_b##*/}"[0-9]* >/dev/null 2>&1 ||
+			ud_found="$ud_found /dev/${ud_b##*/}"
+	done
+	# shellcheck disable=SC2086
+	set -- $ud_found
+	[ "$ud_n" -ge 2 ] && [ $# = 1 ] && echo "$1"
+}
+# resolve_disk DEV: DEV, or for "unpartitioned" that disk, waiting up to
+# 20 s for the drivers, which probe in the background.
+resolve_disk() {
+	rd_i=0
+	while [ "$rd_i" -lt 20 ]; do
+		if [ "$1" = unpartitioned ]; then
+			# Twice, a second apart: a disk's partitions appear just
+			# after the disk.
+			rd_d=$(unpartitioned_disk)
+			[ -n "$rd_d" ] && sleep 1 && [ "$(unpartitioned_disk)" = "$rd_d" ] &&
+				{ echo "$rd_d"; return; }
+		elif [ -b "$1" ]; then
+			break
+		fi
+		sleep 1
+		rd_i=$((rd_i + 1))
+	done
+	echo "$1"
+}
 disk=${guest_disk_dev:-/dev/xvda}
-# Disk drivers probe in the background: give the disk a moment to appear.
-i=0
-while [ "${guest_disk:-}" = 1 ] && [ ! -b "$disk" ] && [ "$i" -lt 20 ]; do
-	sleep 1
-	i=$((i + 1))
-done
+[ "${guest_disk:-}" = 1 ] && disk=$(resolve_disk "$disk")
 echo "guest: disks $(awk 'NR > 2 { printf "%s ", $4 }' /proc/partitions)"
 if [ "${guest_disk:-}" = 1 ]; then
 	mkdir -p /mnt
@@ -101,9 +132,7 @@ fi
 # calibration).
 ms() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}0"; }
 if [ -n "${guest_bench:-}" ]; then
-	bdev=${guest_bench_dev:-/dev/xvda}
-	i=0
-	while [ ! -b "$bdev" ] && [ "$i" -lt 20 ]; do sleep 1; i=$((i + 1)); done
+	bdev=$(resolve_disk "${guest_bench_dev:-/dev/xvda}")
 	echo "guest: bench phase write"
 	t0=$(ms); dd if=/dev/zero of="$bdev" bs=1M count=64 oflag=direct 2>/dev/null
 	echo "guest: bench phase read"
