@@ -57,7 +57,7 @@ static void exit_dump_walk(struct vcpu *v, u64 gla)
 }
 
 /* The exits before this one, oldest first (hvm/exit.c exit_record()). */
-static void exit_dump_history(struct vcpu *v)
+void hvm_dump_exit_history(struct vcpu *v)
 {
 	const struct hvm_vcpu *h = v->hvm;
 
@@ -111,6 +111,6 @@ void hvm_dump_triple_fault(struct vcpu *v, const struct hvm_exit *e)
 	       (unsigned long)e->vendor_code, (unsigned long)t.entry,
 	       (unsigned long)t.exit, (unsigned long)t.last,
 	       (unsigned int)(t.last & 0xff), (unsigned long)t.last_age);
-	exit_dump_history(v);
+	hvm_dump_exit_history(v);
 	exit_dump_walk(v, idtr.base);
 }

@@ -140,6 +140,8 @@ enum hvm_disposition hvm_handle_exit(struct vcpu *v,
 /* Log what explains a triple fault of @v: modes, descriptor tables, the
  * events around @exit and the walk to its IDT (hvm/crash_dump.c). */
 void hvm_dump_triple_fault(struct vcpu *v, const struct hvm_exit *exit);
+/* The last exits of @v, oldest first, one KERN_ERR line each. */
+void hvm_dump_exit_history(struct vcpu *v);
 /* Entry path, VCPU_WORK_IO: finish the instruction whose I/O a device
  * model answered (IN: the value into RAX; RIP past it).  Pre: @v is this
  * pCPU's current vCPU, before entry. */

@@ -91,7 +91,7 @@ static bool enabled(const struct vlapic *vl)
 }
 
 /* Highest set bit of a 256-bit IRR/ISR, or -1. */
-static int highest_vector(const u32 *bm)
+int vlapic_highest_vector(const u32 *bm)
 {
 	for (int i = 7; i >= 0; i--) {
 		u32 w = __atomic_load_n(&bm[i], __ATOMIC_ACQUIRE);
@@ -162,7 +162,7 @@ void vlapic_deliver_local(struct vlapic *vl, u8 vec)
 
 static u32 vlapic_ppr(const struct vlapic *vl)
 {
-	int isrv = highest_vector(vl->isr);
+	int isrv = vlapic_highest_vector(vl->isr);
 	u32 isr_class = isrv < 0 ? 0 : (u32)isrv & 0xf0;
 
 	return (vl->tpr & 0xf0) >= isr_class ? vl->tpr : isr_class;
@@ -175,7 +175,7 @@ int vlapic_pending_irq(struct vcpu *v)
 
 	if (!vl || !enabled(vl))
 		return -1;
-	vec = highest_vector(vl->irr);
+	vec = vlapic_highest_vector(vl->irr);
 	if (vec < 0 || ((u32)vec & 0xf0) <= (vlapic_ppr(vl) & 0xf0))
 		return -1;
 	return vec;
@@ -192,7 +192,7 @@ void vlapic_ack_irq(struct vcpu *v, u8 vec)
 
 static void vlapic_eoi(struct vlapic *vl)
 {
-	int vec = highest_vector(vl->isr);
+	int vec = vlapic_highest_vector(vl->isr);
 	u32 bit;
 
 	/* An EOI with nothing in service is ignored. */

@@ -40,6 +40,8 @@ int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val);
 /* The highest-priority fixed interrupt deliverable now (IRR above the
  * processor priority), or -1. */
 int vlapic_pending_irq(struct vcpu *v);
+/* One KERN_ERR line of @v's vLAPIC state for the debug dump. */
+void vlapic_dump(struct vcpu *v);
 /* The vendor accepted @vec for injection: IRR -> ISR. */
 void vlapic_ack_irq(struct vcpu *v, u8 vec);
 /* Raise an NMI on @v from the hypervisor (VCPUOP_send_nmi), and kick. */

@@ -123,6 +123,9 @@ struct vlapic {
 	s_time_t expires;		/* set_timer() deadline, 0: not armed */
 };
 
+/* Highest set bit of a 256-bit IRR/ISR/TMR, or -1 (vlapic.c). */
+int vlapic_highest_vector(const u32 *bm);
+
 static inline bool vlapic_hw_enabled(const struct vlapic *vl)
 {
 	return READ_ONCE(vl->base) & APIC_BASE_ENABLE;

@@ -17,6 +17,8 @@
  *    ESR, which its next write would latch, have no place in the record
  *    and are not carried.
  *
+ * Also here, the vLAPIC's line in the debug dump (vlapic_dump()).
+ *
  * Loading takes the pair as the vCPU's new state, as Xen's
  * lapic_load_hidden()/lapic_load_regs() do, and re-arms the timer as its
  * lapic_rearm(): a count in one-shot or periodic mode starts again from
@@ -253,4 +255,25 @@ void vlapic_restore(struct vcpu *v, const struct hvm_hw_lapic *hw,
 	/* A new state: the entry path looks at its interrupts afresh (and
 	 * a vCPU in HLT wakes to do so). */
 	vcpu_kick(v);
+}
+
+/* The debug dump ('q', the stall watchdog): racy reads of another vCPU's
+ * registers, for a person reading a hang. */
+void vlapic_dump(struct vcpu *v)
+{
+	const struct vlapic *vl = v->hvm->vlapic;
+	s_time_t exp;
+
+	if (!vl)
+		return;
+	exp = READ_ONCE(vl->expires);
+	printk(KERN_ERR "d%u v%u: vLAPIC base %#lx svr %#x tpr %#x irr-top %d "
+	       "isr-top %d lvtt %#x lint0 %#x timer %s %ld us nmi %u\n",
+	       v->domain->domain_id, v->vcpu_id,
+	       (unsigned long)READ_ONCE(vl->base), READ_ONCE(vl->svr),
+	       READ_ONCE(vl->tpr), vlapic_highest_vector(vl->irr),
+	       vlapic_highest_vector(vl->isr), READ_ONCE(vl->lvt[LVT_TIMER]),
+	       READ_ONCE(vl->lvt[LVT_LINT0]), exp ? "in" : "off",
+	       exp ? (long)((exp - NOW()) / 1000) : 0L,
+	       READ_ONCE(vl->nmi_pending));
 }

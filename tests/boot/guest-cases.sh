@@ -217,11 +217,12 @@ guest_as_domu() {
 # console_io both ways as dom0: the runner types on the serial line once
 # the guest is ready; the guest reads it back through CONSOLEIO_read and
 # echoes it raw.  The typing includes CTRL-a x3 (input to the hypervisor,
-# whose 'h' key lists its keys), CTRL-a x3 again (back to dom0), and a
+# whose 'h' key lists its keys, 'q' dumps the domains and 'a' the timer
+# queues), CTRL-a x3 again (back to dom0), and a
 # CTRL-a pair that is ordinary input (the guest checks what it got, the
 # echo shows the bytes went out unchanged).
 # QEMU only: the Bochs runner has no serial input.
-GUEST_CONSOLE_INPUT='hello-amphi\r\x01\x01\x01h\x01\x01\x01x\x01\x01y\r'
+GUEST_CONSOLE_INPUT='hello-amphi\r\x01\x01\x01hqa\x01\x01\x01x\x01\x01y\r'
 GUEST_CONSOLE_ECHO=$'console_io: echo \\[hello-amphi\rx\x01\x01y\r]'
 guest_console_io() {
 	local rig=$1 t=$2 name="$1: guest console_io (dom0 serial input, raw output, CTRL-a switch)"
@@ -230,7 +231,31 @@ guest_console_io() {
 	guest_expect_success "$name" "Powering off" "$GUEST_CONSOLE_ECHO" \
 		"console_io: PASS: typed 'hello-amphi' came back" \
 		"\*\*\* Serial input to Xen" "'h' pressed -> showing installed handlers" \
+		"'q' pressed -> dumping domain info" "d0 \(Domain-0\): 1 vCPUs" \
+		"d0 v0: pCPU 0 pause_flags" "d0 v0: RIP 0x" "d0 v0: vLAPIC base 0x" \
+		"'a' pressed -> dumping timer queues" "CPU0: first due in" \
 		"\*\*\* Serial input to DOM0" "!\(d0\) console_io" && pass "$name"
+}
+
+# stall_dump=2: dom0 (the controller) is the only vCPU and sleeps in HLT
+# for 4 s, wakes, and sleeps 4 s more.  The watchdog must report each of
+# the two stalls once (checks every second), with dom0's vCPU blocked
+# (pause_flags bit 0) on its wake timer, and see it run in between.
+guest_stall_dump() {
+	local rig=$1 t=$2 name="$1: stall_dump= reports each stall of a machine where no vCPU runs, once"
+	GUEST_XEN_CMDLINE="$GUEST_XEN_CMDLINE stall_dump=2" \
+		guest_run "$rig" stall-dump "$t" 1 "controller.elf sleep=8000 tick=4000"
+	guest_expect_success "$name" "Powering off" \
+		"stall watchdog: state dump after 2 s without a vCPU running" \
+		"stall: no vCPU has run for 2 s \\(stall_dump=\\): timers and domains follow" \
+		"CPU0: first due in -?[0-9]+ us" \
+		"d0 v0: pCPU 0 pause_flags 0x1 running 0 .* wake timer in [0-9]+ us" \
+		"stall: vCPUs run again after [0-9]+ ms" || return
+	local seq
+	seq=$(grep -aoE 'stall: (no vCPU has run|vCPUs run again)' "$LOG" | sed 's/.* //' | tr '\n' ' ')
+	[ "$seq" = "run again run " ] ||
+		{ fail "$name" "expected stall, run again, stall; got: $seq" "$LOG"; return; }
+	pass "$name"
 }
 
 guest_mmio() {
@@ -658,6 +683,7 @@ guest_cases_svm() {
 	guest_pit qemu 90 pic 4000
 	guest_pit qemu 90 ioapic 4000
 	guest_console_io qemu 90
+	guest_stall_dump qemu 60
 	guest_as_domu qemu 60 cpuid
 	guest_as_domu qemu 60 hypercall
 	guest_as_domu qemu 60 console_io

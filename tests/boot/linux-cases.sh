@@ -195,7 +195,9 @@ linux_toolstack_boot() {
 		fail "$name" "tools/mkdom0root.sh failed" "$OUT/$logname-root.log"
 		return 1
 	fi
-	local xen="console=com1 loglvl=all dom0_mem=1024M dom0_max_vcpus=2"
+	# LINUX_XEN_EXTRA: more hypervisor options for a run by hand, such as
+	# stall_dump=30 to see where a hang stands.
+	local xen="console=com1 loglvl=all dom0_mem=1024M dom0_max_vcpus=2 ${LINUX_XEN_EXTRA:-}"
 	if [ "${LINUX_RIG:-qemu}" = qemu ]; then
 		tests/boot/qemu.sh "$LOG" 1500 -smp 2 -m 2048 \
 			-initrd "build/linux/vmlinuz $LINUX_KARGS amphi_test=/test/run,$LINUX_TOOLSTACK_ROOT" \

@@ -248,6 +248,12 @@ static void key_timers(char key)
 	timer_dump_queues();
 }
 
+static void key_domains(char key)
+{
+	printk(KERN_ERR "'%c' pressed -> dumping domain info\n", key);
+	dump_domains();
+}
+
 static void key_reboot(char key)
 {
 	printk(KERN_ERR "'%c' pressed -> rebooting machine\n", key);
@@ -261,6 +267,7 @@ static const struct console_key {
 } console_keys[] = {
 	{ 'a', key_timers, "dump timer queues" },
 	{ 'h', key_help, "show this message" },
+	{ 'q', key_domains, "dump domain (and guest debug) info" },
 	{ '+', key_loglvl, "increase log level threshold" },
 	{ '-', key_loglvl, "decrease log level threshold" },
 	{ 'R', key_reboot, "reboot machine" },

@@ -328,3 +328,54 @@ bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port)
 {
 	return evtchn_poll_ready(d, &port, 1) > 0;
 }
+
+/*
+ * The debug dump ('q', the stall watchdog): @d's pending ports, masked or
+ * not, with what they are bound to (the first 16), and each vCPU's upcall
+ * flag.  For a person reading a hang: an event pending with no upcall,
+ * or an upcall nobody took, shows here.
+ */
+void evtchn_dump(struct domain *d)
+{
+	struct evtchn_domain *ed = evtchn_of(d);
+	unsigned int shown = 0, pending = 0;
+	unsigned long flags;
+
+	if (!ed)
+		return;
+	flags = evtchn_irq_save();
+	spin_lock(&ed->lock);
+	for (evtchn_port_t p = 1; p < ed->valid; p++) {
+		struct evtchn *chn = evtchn_port(ed, p);
+
+		if (!chn || !evtchn_usable(chn) || !ed->ops->is_pending(ed, chn))
+			continue;
+		if (pending++ >= 16)
+			continue;
+		shown++;
+		if (chn->state == ECS_INTERDOMAIN)
+			printk(KERN_ERR "d%u: port %u pending for v%u: peer "
+			       "d%u port %u\n", d->domain_id, p,
+			       chn->notify_vcpu, chn->u.peer.ed->d->domain_id,
+			       chn->u.peer.port);
+		else
+			printk(KERN_ERR "d%u: port %u pending for v%u: state "
+			       "%u virq %u\n", d->domain_id, p,
+			       chn->notify_vcpu, chn->state,
+			       chn->state == ECS_VIRQ ? chn->u.virq : 0);
+	}
+	for (unsigned int v = 0; v < MAX_VIRT_CPUS; v++) {
+		struct vcpu_info *vi = ed->vcpu[v].vi;
+
+		if (vi && v < d->max_vcpus && d->vcpu[v])
+			printk(KERN_ERR "d%u v%u: upcall pending %u mask %u "
+			       "sel %#lx\n", d->domain_id, v,
+			       READ_ONCE(vi->evtchn_upcall_pending),
+			       READ_ONCE(vi->evtchn_upcall_mask),
+			       (unsigned long)READ_ONCE(vi->evtchn_pending_sel));
+	}
+	spin_unlock(&ed->lock);
+	evtchn_irq_restore(flags);
+	printk(KERN_ERR "d%u: %u ports pending (%u shown), %s ABI\n",
+	       d->domain_id, pending, shown, ed->fifo ? "FIFO" : "2-level");
+}

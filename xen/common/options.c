@@ -23,6 +23,7 @@ char opt_sched[16] = "credit";
 unsigned int opt_max_cpus = 64;
 char opt_selftest[16];
 bool opt_selftest_preempt;
+unsigned int opt_stall_dump;
 
 /* Scheduling policies this build has (sched=). */
 static const char *const sched_names[] = { "credit" };
@@ -41,6 +42,7 @@ static const struct param_def option_table[] = {
 	PARAM_DEF_STRING("sched", opt_sched),
 	PARAM_DEF_UINT("maxcpus", opt_max_cpus, 1, 64),
 	PARAM_DEF_STRING("selftest", opt_selftest),
+	PARAM_DEF_UINT("stall_dump", opt_stall_dump, 0, 3600),
 };
 
 static bool sched_name_known(const char *name)

@@ -313,18 +313,51 @@ void migrate_timer(struct timer *t, unsigned int new_cpu)
 	spin_unlock_irqrestore(&from->lock, flags);
 }
 
-/* Unlocked reads: a snapshot for the log (debug key, power-off). */
+/* A snapshot for the log (debug keys, power-off): each queue under its
+ * lock, its earliest deadline and function; the LAPIC timer and the
+ * interrupt counts of each CPU; this CPU's pending timer vector. */
 void timer_dump_queues(void)
 {
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		if (READ_ONCE(per_cpu(cpu)->online))
-			printk("CPU%u: %u timers queued, at most %u at once, "
-			       "%lu moved here armed, %lu interrupts seen "
-			       "lost\n",
-			       cpu, READ_ONCE(queues[cpu].heap.nr),
-			       READ_ONCE(queues[cpu].peak),
-			       READ_ONCE(queues[cpu].moved_in),
-			       READ_ONCE(queues[cpu].lost));
+	s_time_t now = NOW();
+	u64 tsc = rdtsc();
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct timer_queue *q = &queues[cpu];
+		struct percpu *p = per_cpu(cpu);
+		unsigned long flags;
+		struct timer *first;
+		s_time_t head = 0;
+		void *fn = NULL;
+		u64 armed;
+
+		if (!READ_ONCE(p->online))
+			continue;
+		flags = spin_lock_irqsave(&q->lock);
+		first = timer_heap_peek(&q->heap);
+		if (first) {
+			head = first->expires - now;
+			fn = first->fn;
+		}
+		spin_unlock_irqrestore(&q->lock, flags);
+		armed = READ_ONCE(p->timer_armed_tsc);
+		printk("CPU%u: %u timers queued, at most %u at once, %lu moved "
+		       "here armed, %lu interrupts seen lost\n", cpu,
+		       READ_ONCE(q->heap.nr), READ_ONCE(q->peak),
+		       READ_ONCE(q->moved_in), READ_ONCE(q->lost));
+		printk("CPU%u: first due in %ld us (fn %p), LAPIC timer armed "
+		       "%s %ld us, %lu timer interrupts of %lu, softirqs %#lx\n",
+		       cpu, first ? (long)(head / 1000) : 0L, fn,
+		       armed ? "for" : "off",
+		       !armed ? 0L : armed >= tsc ?
+		       (long)(tsc_to_ns(armed - tsc) / 1000) :
+		       -(long)(tsc_to_ns(tsc - armed) / 1000),
+		       (unsigned long)READ_ONCE(p->timer_irq_count),
+		       (unsigned long)READ_ONCE(p->irq_count),
+		       READ_ONCE(p->softirq_pending));
+	}
+	printk("CPU%u: timer vector %srequested in IRR, interrupts %s\n",
+	       smp_processor_id(), timer_vector_requested() ? "" : "not ",
+	       local_irq_is_enabled() ? "on" : "off");
 }
 
 void timer_init_cpu(void)

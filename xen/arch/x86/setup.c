@@ -178,6 +178,7 @@ void __noreturn start_amphi(u32 magic, u32 info)
 
 	scheduler_init(opt_sched);
 	domain_subsystem_init();
+	stall_watch_init();
 	domain_selftest();
 	domain_oom_selftest();
 	start_domains();

@@ -76,6 +76,10 @@ void arch_hypercall_result(struct vcpu *v, long rc, bool compat);
 /* A continuation: the (updated) arguments back into the registers. */
 void arch_hypercall_set_args(struct vcpu *v, const u64 a[5], bool compat);
 unsigned int arch_vcpu_cpl(struct vcpu *v);
+/* The debug dump: KERN_ERR lines of @v's registers, vLAPIC and last
+ * exits; of @d's emulated interrupt controllers and PIT. */
+void arch_vcpu_dump(struct vcpu *v);
+void arch_domain_dump(struct domain *d);
 /* A new event-channel upcall for @v (before it is kicked). */
 void arch_evtchn_upcall(struct vcpu *v);
 /* VCPUOP_send_nmi: an NMI for @v at its next entry. */

@@ -216,6 +216,8 @@ size_t evtchn_op_arg_size(int cmd);
  * binding to whatever vCPU the port notifies.  Unbound: dropped. */
 void evtchn_send_virq(struct domain *d, unsigned int vcpu, unsigned int virq);
 bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port);
+/* The debug dump: @d's pending ports and upcall flags (KERN_ERR lines). */
+void evtchn_dump(struct domain *d);
 /* SCHEDOP_poll's check, in order: -EINVAL at the first port that is not
  * a valid guest port, 1 at the first pending one, else 0. */
 int evtchn_poll_ready(struct domain *d, const evtchn_port_t *ports,

@@ -15,6 +15,9 @@ extern char opt_selftest[16];
 /* selftest=preempt: every preemptible hypercall continues after each step
  * (a test of continuations: the answers must not change). */
 extern bool opt_selftest_preempt;
+/* stall_dump=<seconds>: dump state once no vCPU ran for that long; 0 off
+ * (xen/common/dump_state.c). */
+extern unsigned int opt_stall_dump;
 
 /* Parse, apply the console options, and stop with one clear line if any
  * value was bad. */

@@ -286,6 +286,11 @@ __printf(2, 3) void domain_bad_request(struct domain *d, const char *fmt, ...);
  * not sleep or take locks that are held around domain_by_id()). */
 void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 
+/* The debug dump of every domain and vCPU (key 'q'), and the stall
+ * watchdog that prints it unasked (xen/common/dump_state.c). */
+void dump_domains(void);
+void stall_watch_init(void);
+
 /* Event channels, timers, vCPU hooks: once at boot, before any domain. */
 void domain_subsystem_init(void);
 /* vcpu_op's timers (xen/common/vcpu_op.c). */
