@@ -93,13 +93,14 @@ static s_time_t stall_last_run_ns;
 static bool stall_reported;
 
 /* Time all vCPUs have spent running, up to their last state change; true
- * in @running if one runs now. */
+ * in @running if one runs now, or if there is no vCPU to wait for (the
+ * boot, before dom0 exists). */
 static s_time_t vcpus_run_time(bool *running)
 {
 	struct domain *d = domain_first_from(0);
 	s_time_t sum = 0;
 
-	*running = false;
+	*running = !d;
 	while (d) {
 		u16 next = d->domain_id + 1;
 
