@@ -32,6 +32,27 @@ qemu_cases() {
 		check_clean_boot "qemu svm: boot -smp $n, all CPUs + timers, poweroff" "$n"
 	done
 
+	# q35 with each of QEMU's IOMMUs: the DMAR or IVRS and the MCFG are
+	# found and parsed (the IOMMUs are not enabled yet), and the machine
+	# still boots cleanly; the default machine (i440fx) has none.
+	boot_case q35-vtd 120 -smp 2 -machine q35 -device intel-iommu -- console=com1 loglvl=all
+	expect_lines "qemu svm q35: intel-iommu found in the DMAR, ECAM in the MCFG" "$LOG" \
+		"ACPI: DMAR: 39-bit DMA addresses, interrupt remapping yes" \
+		"ACPI: DMAR: unit 0 registers 0xfed90000 segment 0, .* device scopes \(1 IO-APICs\)" \
+		"ACPI: MCFG: segment 0 buses 00-ff at 0xb0000000" \
+		"IOMMU: Intel VT-d, 1 units in the DMAR" "!ACPI: (DMAR|MCFG): .* skipped" &&
+		check_clean_boot "qemu svm q35: intel-iommu found in the DMAR, ECAM in the MCFG" 2
+	boot_case q35-amdvi 120 -smp 2 -machine q35 -device amd-iommu -- console=com1 loglvl=all
+	expect_lines "qemu svm q35: amd-iommu found in the IVRS" "$LOG" \
+		"ACPI: IVRS: IVinfo 0x[0-9a-f]+, IOMMUs as IVHD type 0x10" \
+		"ACPI: IVRS: IOMMU 0000:00:01.0 registers 0xfed80000, EFR 0, [1-9][0-9]* device entries" \
+		"ACPI: MCFG: segment 0 buses 00-ff at 0xb0000000" \
+		"IOMMU: AMD-Vi, IVRS type 0x10" "!ACPI: (IVRS|MCFG): .* skipped" &&
+		check_clean_boot "qemu svm q35: amd-iommu found in the IVRS" 2
+	grep -aq "IOMMU: none in the ACPI tables" "$OUT/qemu-smp2.log" &&
+		pass "qemu svm: no IOMMU on i440fx is reported as none" ||
+		fail "qemu svm: no IOMMU on i440fx is reported as none" "no 'IOMMU: none' line" "$OUT/qemu-smp2.log"
+
 	boot_case no-module 120 -smp 2 -- console=com1
 	[ "$RC" -eq 0 ] && expect_lines "qemu svm: no dom0 module -> summary + poweroff" "$LOG" \
 		"No dom0 kernel module was given" "Platform summary" \

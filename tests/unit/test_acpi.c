@@ -932,6 +932,52 @@ TEST(test_s5_header_not_aml)
 	CHECK_EQ(acpi_find_s5(d, sizeof(d), &a, &b), -EINVAL);
 }
 
+/* DMAR and MCFG listed by the XSDT reach their parsers (iommu.c, whose
+ * own tests are in test_acpi_iommu.c); an IVRS that fails its checksum
+ * is skipped like any table. */
+TEST(test_iommu_tables_listed)
+{
+	static const uint64_t tables[] = { FADT_PA, MADT_PA, SPARE_PA,
+					   SPARE_PA + 0x100, SPARE_PA + 0x200 };
+	uint8_t *t;
+
+	build_machine();
+	t = table(SPARE_PA, "DMAR", 48 + 16 + 8, 1);
+	t[36] = 38;					/* 39-bit */
+	t[37] = 1;					/* intremap */
+	put(t, 48, 0, 2);				/* DRHD */
+	put(t, 50, 24, 2);
+	t[52] = 1;					/* all devices */
+	put(t, 56, 0xfed90000, 8);
+	t[64] = 3;					/* IO-APIC scope */
+	t[65] = 8;
+	t[69] = 0xff;
+	seal(SPARE_PA);
+	t = table(SPARE_PA + 0x100, "MCFG", 44 + 16, 1);
+	put(t, 44, 0xb0000000, 8);
+	t[55] = 0xff;					/* buses 0-ff */
+	seal(SPARE_PA + 0x100);
+	t = table(SPARE_PA + 0x200, "IVRS", 48, 2);
+	seal(SPARE_PA + 0x200);
+	t[9]++;						/* bad checksum */
+	build_root(XSDT_PA, "XSDT", 8, tables, 5);
+	rsdp_at(at(RSDP_PA, 36), 2, RSDT_PA, XSDT_PA);
+	CHECK_EQ(parse(0, NULL), 0);
+	CHECK(ai.dmar.present);
+	CHECK_EQ(ai.dmar.host_addr_width, 39);
+	CHECK_EQ(ai.dmar.nr_drhd, 1);
+	CHECK_EQ(ai.dmar.drhd[0].base, 0xfed90000);
+	CHECK_EQ(ai.dmar.drhd[0].nr_ioapic_scopes, 1);
+	CHECK(ai.mcfg.present);
+	CHECK_EQ(ai.mcfg.nr, 1);
+	CHECK_EQ(ai.mcfg.r[0].base, 0xb0000000);
+	CHECK_EQ(ai.mcfg.r[0].end_bus, 0xff);
+	CHECK(!ai.ivrs.present);
+	CHECK_EQ(ai.nr_bad_tables, 1);
+	acpi_print_summary(&ai);
+	mem_free();
+}
+
 TEST(test_pm1_sleep_value)
 {
 	CHECK_EQ(acpi_pm1_sleep_value(0), 0x2000);
@@ -946,4 +992,5 @@ UNIT_MAIN(test_rsdp_v0_rsdt, test_rsdp_v2_xsdt, test_bad_xsdt_falls_back,
 	  test_madt_past_memory, test_madt_zero_length_entry,
 	  test_madt_skips, test_fadt_v1_truncated, test_fadt_x_fields,
 	  test_s5_encodings, test_s5_pkglength_2byte, test_s5_malformed,
-	  test_s5_absent, test_s5_header_not_aml, test_pm1_sleep_value)
+	  test_s5_absent, test_s5_header_not_aml, test_iommu_tables_listed,
+	  test_pm1_sleep_value)

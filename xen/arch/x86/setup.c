@@ -104,6 +104,16 @@ static void print_platform_summary(void)
 	printk("  TSC: %lu kHz; timer: %s\n", (unsigned long)cpu_khz,
 	       timer_mode_name());
 	printk("  Virtualization: %s\n", arch_virt_summary());
+	/* Found in DMAR/IVRS only: no IOMMU is programmed yet, so devices
+	 * still reach all of memory by DMA, as without an IOMMU. */
+	if (acpi_info.dmar.nr_drhd)
+		printk("  IOMMU: Intel VT-d, %u units in the DMAR (not enabled: "
+		       "DMA is not remapped)\n", acpi_info.dmar.nr_drhd);
+	else if (acpi_info.ivrs.ivhd_type)
+		printk("  IOMMU: AMD-Vi, IVRS type %#x (not enabled: DMA is not "
+		       "remapped)\n", acpi_info.ivrs.ivhd_type);
+	else
+		printk("  IOMMU: none in the ACPI tables\n");
 }
 
 static __noreturn void start_domains(void)

@@ -1,6 +1,7 @@
 /*
  * ACPI static tables: what the hypervisor needs from the RSDP, RSDT/XSDT,
- * MADT, FADT, HPET and the DSDT's \_S5 object.
+ * MADT, FADT, HPET and the DSDT's \_S5 object, and where the IOMMUs and
+ * the PCI configuration space are (DMAR, IVRS, MCFG).
  *
  * Pure code (xen/arch/x86/acpi/tables.c, s5.c): it never dereferences a
  * physical address itself but goes through a caller-supplied map callback,
@@ -136,6 +137,103 @@ struct acpi_hpet_info {
 	u16 min_tick;
 };
 
+/*
+ * Intel VT-d (DMAR, VT-d spec rev 4.1, 8.1-8.4): the remapping units and
+ * the memory firmware keeps doing DMA to (RMRRs).  A device scope names a
+ * device by start bus and a path of (device, function) pairs; the table
+ * is kept whole only where later stages need it.
+ */
+#define ACPI_MAX_DRHD		8
+#define ACPI_MAX_RMRR		16
+#define ACPI_DMAR_INTR_REMAP		(1U << 0)	/* DMAR flags */
+#define ACPI_DMAR_X2APIC_OPT_OUT	(1U << 1)
+#define ACPI_DRHD_INCLUDE_PCI_ALL	(1U << 0)	/* DRHD flags */
+
+struct acpi_drhd {
+	u64 base;		/* register set, 4 KiB aligned */
+	u16 segment;
+	u8 flags;		/* ACPI_DRHD_* */
+	u8 size;		/* register set: 2^size pages (0: one page) */
+	unsigned int nr_scopes;
+	unsigned int nr_ioapic_scopes;	/* IO-APICs behind it (remapping) */
+};
+
+struct acpi_rmrr {
+	u64 base, end;		/* [base, end], end inclusive as in the table */
+	u16 segment;
+	unsigned int nr_scopes;
+};
+
+struct acpi_dmar_info {
+	bool present;
+	u8 host_addr_width;	/* the table's value + 1: address bits */
+	u8 flags;		/* ACPI_DMAR_* */
+	unsigned int nr_drhd;
+	struct acpi_drhd drhd[ACPI_MAX_DRHD];
+	unsigned int nr_rmrr;
+	struct acpi_rmrr rmrr[ACPI_MAX_RMRR];
+	unsigned int nr_other;	/* ATSR, RHSA, ANDD, SATC...: not used */
+	unsigned int nr_skipped;	/* malformed or over a limit */
+};
+
+/*
+ * AMD-Vi (IVRS, AMD I/O Virtualization Technology spec 48882 rev 3.x,
+ * 5.2): one IVHD block per IOMMU and type.  Firmware may describe each
+ * IOMMU several times, as types 10h, 11h and 40h; like Linux, the highest
+ * type present is the one to use (ivhd_type), the others are kept for
+ * the log.
+ */
+#define ACPI_MAX_IVHD		8
+#define ACPI_MAX_IVMD		16
+
+struct acpi_ivhd {
+	u8 type;		/* 0x10, 0x11 or 0x40 */
+	u8 flags;
+	u16 bdf;		/* the IOMMU's own PCI bus/device/function */
+	u16 cap_offset;		/* of its capability block in config space */
+	u64 base;		/* MMIO registers */
+	u16 segment;
+	u16 info;		/* MSI number, unit ID */
+	u32 feature;		/* type 10h: feature reporting; else attributes */
+	u64 efr;		/* types 11h/40h: the EFR register's image */
+	unsigned int nr_dev_entries;
+};
+
+struct acpi_ivmd {
+	u8 type;		/* 0x20 all, 0x21 one device, 0x22 a range */
+	u8 flags;
+	u16 bdf;		/* device (0x21) or first of the range (0x22) */
+	u16 aux;		/* last of the range (0x22) */
+	u64 start, length;
+};
+
+struct acpi_ivrs_info {
+	bool present;
+	u32 ivinfo;		/* EFR support, address sizes */
+	u8 ivhd_type;		/* the highest IVHD type present, 0: none */
+	unsigned int nr_ivhd;
+	struct acpi_ivhd ivhd[ACPI_MAX_IVHD];
+	unsigned int nr_ivmd;
+	struct acpi_ivmd ivmd[ACPI_MAX_IVMD];
+	unsigned int nr_skipped;	/* malformed or over a limit */
+};
+
+/* PCI Firmware Spec 3.3 4.1.2 (MCFG): ECAM windows. */
+#define ACPI_MAX_MCFG		8
+
+struct acpi_mcfg_region {
+	u64 base;		/* of bus 0 of the segment, as the spec says */
+	u16 segment;
+	u8 start_bus, end_bus;
+};
+
+struct acpi_mcfg_info {
+	bool present;
+	unsigned int nr;
+	struct acpi_mcfg_region r[ACPI_MAX_MCFG];
+	unsigned int nr_skipped;
+};
+
 struct acpi_info {
 	paddr_t rsdp_pa;	/* 0 when the RSDP was handed over as a copy */
 	u8 rsdp_revision;
@@ -148,6 +246,9 @@ struct acpi_info {
 	struct acpi_madt_info madt;
 	struct acpi_fadt_info fadt;
 	struct acpi_hpet_info hpet;
+	struct acpi_dmar_info dmar;
+	struct acpi_ivrs_info ivrs;
+	struct acpi_mcfg_info mcfg;
 };
 
 /*
@@ -162,6 +263,14 @@ int acpi_parse(struct acpi_info *ai, paddr_t rsdp_pa, const void *rsdp_copy,
 	       acpi_map_fn map, void *ctx);
 
 void acpi_print_summary(const struct acpi_info *ai);
+
+/* Pre: @table is a validated "DMAR", "IVRS" or "MCFG" table of @len bytes
+ * (xen/arch/x86/acpi/iommu.c); malformed entries are counted and skipped,
+ * a malformed structure header ends the walk. */
+void acpi_dmar_parse(struct acpi_dmar_info *di, const void *table, u32 len);
+void acpi_ivrs_parse(struct acpi_ivrs_info *ii, const void *table, u32 len);
+void acpi_mcfg_parse(struct acpi_mcfg_info *mi, const void *table, u32 len);
+void acpi_print_iommu(const struct acpi_info *ai);
 
 /*
  * Find Name(_S5_, Package(){SLP_TYPa, SLP_TYPb, ...}) in a DSDT image of

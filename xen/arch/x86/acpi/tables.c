@@ -1,6 +1,7 @@
 /*
  * ACPI static table parsing: RSDP -> RSDT/XSDT -> MADT, FADT (-> DSDT),
- * HPET, into a plain struct acpi_info that the rest of boot consumes.
+ * HPET, DMAR, IVRS, MCFG (the last three in iommu.c), into a plain struct
+ * acpi_info that the rest of boot consumes.
  *
  * Design: firmware tables are untrusted input.  Memory is reached only via
  * the caller's map callback, which refuses ranges outside valid memory.  A
@@ -360,6 +361,12 @@ static void acpi_table_one(struct acpi_walk *w, paddr_t pa)
 		acpi_fadt_parse(w, t, d.length);
 	else if (!memcmp(d.sig, "HPET", 4) && !ai->hpet.present)
 		acpi_hpet_parse(&ai->hpet, t, d.length);
+	else if (!memcmp(d.sig, "DMAR", 4) && !ai->dmar.present)
+		acpi_dmar_parse(&ai->dmar, t, d.length);
+	else if (!memcmp(d.sig, "IVRS", 4) && !ai->ivrs.present)
+		acpi_ivrs_parse(&ai->ivrs, t, d.length);
+	else if (!memcmp(d.sig, "MCFG", 4) && !ai->mcfg.present)
+		acpi_mcfg_parse(&ai->mcfg, t, d.length);
 }
 
 /* Little-endian read of a 4- or 8-byte root entry (XSDT ones unaligned). */
@@ -520,4 +527,5 @@ void acpi_print_summary(const struct acpi_info *ai)
 		printk("ACPI: HPET %u at %s, min tick %u\n", hi->number,
 		       acpi_gas_str(base, sizeof(base), &hi->base),
 		       hi->min_tick);
+	acpi_print_iommu(ai);
 }
