@@ -33,21 +33,27 @@ qemu_cases() {
 	done
 
 	# q35 with each of QEMU's IOMMUs: the DMAR or IVRS and the MCFG are
-	# found and parsed (the IOMMUs are not enabled yet), and the machine
-	# still boots cleanly; the default machine (i440fx) has none.
+	# found and parsed, the unit's registers read back as QEMU's model
+	# has them (the IOMMUs are not enabled yet), and the machine still
+	# boots cleanly; the default machine (i440fx) has none.
 	boot_case q35-vtd 120 -smp 2 -machine q35 -device intel-iommu -- console=com1 loglvl=all
 	expect_lines "qemu svm q35: intel-iommu found in the DMAR, ECAM in the MCFG" "$LOG" \
 		"ACPI: DMAR: 39-bit DMA addresses, interrupt remapping yes" \
 		"ACPI: DMAR: unit 0 registers 0xfed90000 segment 0, .* device scopes \(1 IO-APICs\)" \
 		"ACPI: MCFG: segment 0 buses 00-ff at 0xb0000000" \
-		"IOMMU: Intel VT-d, 1 units in the DMAR" "!ACPI: (DMAR|MCFG): .* skipped" &&
+		"IOMMU: VT-d unit 0 at 0xfed90000: version 1\.0, 39-bit guest addresses" \
+		"IOMMU: VT-d unit 0: queued invalidation yes, interrupt remapping yes" \
+		"IOMMU: Intel VT-d, 1 units in the DMAR" "!ACPI: (DMAR|MCFG): .* skipped" \
+		"!LEFT (TRANSLATING|REMAPPING)|does not answer" &&
 		check_clean_boot "qemu svm q35: intel-iommu found in the DMAR, ECAM in the MCFG" 2
 	boot_case q35-amdvi 120 -smp 2 -machine q35 -device amd-iommu -- console=com1 loglvl=all
 	expect_lines "qemu svm q35: amd-iommu found in the IVRS" "$LOG" \
 		"ACPI: IVRS: IVinfo 0x[0-9a-f]+, IOMMUs as IVHD type 0x10" \
 		"ACPI: IVRS: IOMMU 0000:00:01.0 registers 0xfed80000, EFR 0, [1-9][0-9]* device entries" \
 		"ACPI: MCFG: segment 0 buses 00-ff at 0xb0000000" \
-		"IOMMU: AMD-Vi, IVRS type 0x10" "!ACPI: (IVRS|MCFG): .* skipped" &&
+		"IOMMU: AMD-Vi unit 0 at 0xfed80000 \(0000:00:01\.0\): [4-6]-level tables, guest translation yes" \
+		"IOMMU: AMD-Vi, IVRS type 0x10" "!ACPI: (IVRS|MCFG): .* skipped" \
+		"!LEFT ENABLED|does not answer" &&
 		check_clean_boot "qemu svm q35: amd-iommu found in the IVRS" 2
 	grep -aq "IOMMU: none in the ACPI tables" "$OUT/qemu-smp2.log" &&
 		pass "qemu svm: no IOMMU on i440fx is reported as none" ||

@@ -16,6 +16,7 @@
 #include <xen/lib.h>
 #include <xen/options.h>
 #include <xen/page_alloc.h>
+#include <xen/iommu.h>
 #include <xen/sched.h>
 #include <xen/shutdown.h>
 #include <xen/softirq.h>
@@ -168,6 +169,7 @@ void __noreturn start_amphi(u32 magic, u32 info)
 		boot_fatal("no valid ACPI tables (RSDP/XSDT/MADT) found; Amphi "
 			   "needs ACPI to find CPUs and power off");
 	acpi_print_summary(&acpi_info);
+	iommu_probe(&acpi_info);
 	shutdown_init(&acpi_info);
 
 	lapic_init_cpu();

@@ -1,0 +1,104 @@
+/*
+ * IOMMU register decoding (xen/arch/x86/iommu/caps.c) against values
+ * composed here field by field from the VT-d (rev 4.1, 11.4) and AMD-Vi
+ * (48882 rev 3.x, 3.4) register layouts.
+ */
+#include <stdint.h>
+
+#include <xen/iommu.h>
+
+#include "unit.h"
+
+TEST(test_vtd_fields)
+{
+	struct vtd_caps c;
+	uint64_t cap = 2ULL			/* ND: 8-bit domain ids */
+		| 1ULL << 4			/* RWBF */
+		| 1ULL << 7			/* CM */
+		| 0x4ULL << 8			/* SAGAW: 4-level */
+		| 47ULL << 16			/* MGAW: 48 bits */
+		| 0x22ULL << 24			/* FRO: 0x220 */
+		| 7ULL << 40;			/* NFR: 8 records */
+	uint64_t ecap = 1ULL << 1		/* QI */
+		| 1ULL << 3			/* IR */
+		| 1ULL << 4			/* EIM */
+		| 1ULL << 6			/* PT */
+		| 0x50ULL << 8;			/* IRO: 0x500 */
+
+	vtd_decode(0x10, cap, ecap, 0, &c);
+	CHECK_EQ(c.major, 1);
+	CHECK_EQ(c.minor, 0);
+	CHECK_EQ(c.domains, 256);
+	CHECK(c.rwbf);
+	CHECK(c.caching_mode);
+	CHECK_EQ(c.sagaw, 0x4);
+	CHECK_EQ(c.mgaw, 48);
+	CHECK_EQ(c.fault_reg_offset, 0x220);
+	CHECK_EQ(c.nr_fault_regs, 8);
+	CHECK(!c.coherent);
+	CHECK(c.queued_inval);
+	CHECK(c.intr_remap);
+	CHECK(c.x2apic);
+	CHECK(c.pass_through);
+	CHECK(!c.snoop_control);
+	CHECK_EQ(c.iotlb_offset, 0x500);
+	CHECK(!c.translating);
+	CHECK(!c.remapping_intr);
+
+	/* Everything off but what firmware left running; ND 7 is reserved
+	 * and read as the largest defined size. */
+	vtd_decode(0x61, 7, 1ULL | 1ULL << 7, 1U << 31 | 1U << 25, &c);
+	CHECK_EQ(c.major, 6);
+	CHECK_EQ(c.minor, 1);
+	CHECK_EQ(c.domains, 65536);
+	CHECK_EQ(c.mgaw, 1);
+	CHECK_EQ(c.nr_fault_regs, 1);
+	CHECK(c.coherent);
+	CHECK(c.snoop_control);
+	CHECK(!c.queued_inval);
+	CHECK(c.translating);
+	CHECK(c.remapping_intr);
+}
+
+TEST(test_amd_vi_fields)
+{
+	struct amd_vi_caps c;
+	uint64_t efr = 1ULL << 1		/* PPRSup */
+		| 1ULL << 2			/* XTSup */
+		| 1ULL << 3			/* NXSup */
+		| 1ULL << 4			/* GTSup */
+		| 1ULL << 6			/* IASup */
+		| 1ULL << 8			/* HESup */
+		| 1ULL << 10			/* HATS: 5 levels */
+		| 0ULL << 12;			/* GATS: 4 levels */
+
+	amd_vi_decode(0, efr, 0, &c);
+	CHECK(!c.enabled);
+	CHECK(!c.prefetch);
+	CHECK(c.ppr);
+	CHECK(c.x2apic);
+	CHECK(c.nx);
+	CHECK(c.guest_translation);
+	CHECK(c.invalidate_all);
+	CHECK(!c.guest_apic);
+	CHECK(c.hw_error);
+	CHECK(!c.perf_counters);
+	CHECK_EQ(c.host_levels, 5);
+	CHECK_EQ(c.guest_levels, 4);
+	CHECK(!c.event_log_running);
+	CHECK(!c.cmd_buf_running);
+
+	amd_vi_decode(1, 1ULL | 1ULL << 7 | 1ULL << 9 | 2ULL << 10 | 1ULL << 12,
+		      1ULL << 3 | 1ULL << 4, &c);
+	CHECK(c.enabled);
+	CHECK(c.prefetch);
+	CHECK(c.guest_apic);
+	CHECK(c.perf_counters);
+	CHECK(!c.ppr);
+	CHECK_EQ(c.host_levels, 6);
+	CHECK_EQ(c.guest_levels, 5);
+	CHECK(c.event_log_running);
+	CHECK(c.cmd_buf_running);
+}
+
+UNIT_MAIN(test_vtd_fields, test_amd_vi_fields)
