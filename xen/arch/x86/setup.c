@@ -17,6 +17,7 @@
 #include <xen/options.h>
 #include <xen/page_alloc.h>
 #include <xen/iommu.h>
+#include <xen/pci.h>
 #include <xen/sched.h>
 #include <xen/shutdown.h>
 #include <xen/softirq.h>
@@ -170,6 +171,7 @@ void __noreturn start_amphi(u32 magic, u32 info)
 			   "needs ACPI to find CPUs and power off");
 	acpi_print_summary(&acpi_info);
 	iommu_probe(&acpi_info);
+	pci_init(&acpi_info);
 	shutdown_init(&acpi_info);
 
 	lapic_init_cpu();

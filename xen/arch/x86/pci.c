@@ -1,0 +1,73 @@
+/*
+ * Configuration space of PCI segment 0 at boot, and the list of its
+ * devices (xen/pci.h).  ECAM (PCI Express Base 4.0, 7.2.2) where the MCFG
+ * gives a window for the bus and the identity map has it (below 4 GiB,
+ * uncached: xen/arch/x86/mm.c); otherwise configuration mechanism #1,
+ * ports 0xCF8/0xCFC (PCI Local Bus 3.0, 3.2.2.3.2), which reaches the
+ * first 256 bytes of every function.  Boot runs on one CPU with nothing
+ * else touching the ports, so no lock is taken yet.
+ */
+#include <xen/acpi.h>
+#include <xen/lib.h>
+#include <xen/pci.h>
+#include <asm/io.h>
+
+#define ECAM_MAPPED_BELOW (1ULL << 32)
+
+static const struct acpi_mcfg_region *ecam;
+
+/* The MCFG window of segment 0 that covers bus 0 and lies in the map. */
+static const struct acpi_mcfg_region *find_ecam(const struct acpi_info *ai)
+{
+	for (unsigned int i = 0; i < ai->mcfg.nr; i++) {
+		const struct acpi_mcfg_region *r = &ai->mcfg.r[i];
+		u64 end = r->base + ((u64)r->end_bus + 1) * (1ULL << 20);
+
+		if (!r->segment && !r->start_bus && end <= ECAM_MAPPED_BELOW)
+			return r;
+	}
+	return NULL;
+}
+
+static u32 conf_read32(void *ctx, u8 bus, u8 dev, u8 fn, unsigned int reg)
+{
+	if (ecam && bus <= ecam->end_bus)
+		return mmio_read32(ecam->base + ((u64)bus << 20) +
+				   ((u64)dev << 15) + ((u64)fn << 12) + reg);
+	outl(0x80000000U | (u32)bus << 16 | (u32)dev << 11 | (u32)fn << 8 |
+	     (reg & 0xfc), 0xcf8);
+	return inl(0xcfc);
+}
+
+static struct pci_scan scan;
+
+void pci_init(const struct acpi_info *ai)
+{
+	ecam = find_ecam(ai);
+	if (ecam)
+		printk("PCI: segment 0 through ECAM at 0x%llx (buses %02x-%02x)\n",
+		       (unsigned long long)ecam->base, ecam->start_bus,
+		       ecam->end_bus);
+	else
+		printk("PCI: segment 0 through ports 0xcf8/0xcfc\n");
+	scan.read32 = conf_read32;
+	pci_scan_buses(&scan);
+	for (unsigned int i = 0; i < scan.nr; i++) {
+		const struct pci_found *f = &scan.dev[i];
+
+		if (f->header_type == 1)
+			printk("PCI: 0000:%02x:%02x.%u %04x:%04x class %06x: "
+			       "bridge to bus %02x\n", f->bus, f->dev, f->fn,
+			       f->vendor, f->device, f->class_rev >> 8,
+			       f->secondary_bus);
+		else
+			printk("PCI: 0000:%02x:%02x.%u %04x:%04x class %06x\n",
+			       f->bus, f->dev, f->fn, f->vendor, f->device,
+			       f->class_rev >> 8);
+	}
+	printk("PCI: %u functions on %u buses%s\n", scan.nr, scan.nr_buses,
+	       scan.nr_dropped ? " (more not listed)" : "");
+	if (scan.nr_bad_bridges)
+		printk(KERN_WARNING "PCI: %u bridges with a bad secondary bus "
+		       "not followed\n", scan.nr_bad_bridges);
+}

@@ -1,0 +1,53 @@
+/*
+ * PCI devices of the machine, as the hypervisor finds them at boot: a
+ * walk of segment 0 from bus 0 down through every bridge, reading
+ * configuration space through ECAM (the MCFG's windows) or, without one,
+ * ports 0xCF8/0xCFC.  This stage lists them; later ones hand them to
+ * dom0 (issue "dom0 drives the real hardware").
+ *
+ * The walk (xen/common/pci_scan.c) is pure and reaches configuration
+ * space only through a callback, so it runs in unit tests on a fake bus.
+ * Firmware and devices are not trusted: a bridge whose secondary bus is
+ * not below it, or was seen already, is not followed.
+ */
+#ifndef XEN_PCI_H
+#define XEN_PCI_H
+
+#include <xen/types.h>
+
+#define PCI_MAX_DEVICES		256
+
+/* Configuration header offsets (PCI Local Bus 3.0, 6.1). */
+#define PCI_VENDOR_ID		0x00	/* 16 bits; 0xffff: no function */
+#define PCI_CLASS_REVISION	0x08	/* class 31:8, revision 7:0 */
+#define PCI_HEADER_TYPE		0x0e	/* 7: multi-function; 6:0 layout */
+#define PCI_PRIMARY_BUS		0x18	/* bridges: primary, secondary, */
+					/* subordinate in bytes 18h-1Ah */
+
+struct pci_found {
+	u8 bus, dev, fn;
+	u16 vendor, device;
+	u32 class_rev;			/* class code 31:8, revision 7:0 */
+	u8 header_type;			/* layout (bit 7 dropped) */
+	u8 secondary_bus;		/* bridges only */
+};
+
+struct pci_scan {
+	/* Read 32 bits at @reg (4-aligned) of bus:dev.fn of segment 0. */
+	u32 (*read32)(void *ctx, u8 bus, u8 dev, u8 fn, unsigned int reg);
+	void *ctx;
+	unsigned int nr;
+	struct pci_found dev[PCI_MAX_DEVICES];
+	unsigned int nr_dropped;	/* over PCI_MAX_DEVICES */
+	unsigned int nr_bad_bridges;	/* secondary bus not followed */
+	unsigned int nr_buses;		/* buses walked */
+};
+
+/* Walk from bus 0; @s->read32 and @s->ctx set by the caller. */
+void pci_scan_buses(struct pci_scan *s);
+
+struct acpi_info;
+/* Boot: list segment 0's devices (xen/arch/x86/pci.c). */
+void pci_init(const struct acpi_info *ai);
+
+#endif
