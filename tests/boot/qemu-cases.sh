@@ -47,6 +47,8 @@ qemu_cases() {
 		"PCI: segment 0 through ECAM at 0xb0000000 \(buses 00-ff\)" \
 		"PCI: 0000:00:00\.0 8086:29c0 class 060000" \
 		"PCI: 0000:00:1f\.2 8086:2922 class 010601" "PCI: [4-9] functions on 1 buses" \
+		"PCI: 0000:00:1f\.2 BAR5 mem 0x[0-9a-f]+\+0x1000" \
+		"PCI: 0000:00:1f\.2 BAR4 io 0x[0-9a-f]+\+0x20" \
 		"!LEFT (TRANSLATING|REMAPPING)|does not answer" &&
 		check_clean_boot "qemu svm q35: intel-iommu found in the DMAR, ECAM in the MCFG" 2
 	boot_case q35-amdvi 120 -smp 2 -machine q35 -device amd-iommu -- console=com1 loglvl=all
@@ -62,7 +64,8 @@ qemu_cases() {
 		"$OUT/qemu-smp2.log" "IOMMU: none in the ACPI tables" \
 		"PCI: segment 0 through ports 0xcf8/0xcfc" \
 		"PCI: 0000:00:00\.0 8086:1237 class 060000" \
-		"PCI: 0000:00:01\.0 8086:7000 class 060100" &&
+		"PCI: 0000:00:01\.0 8086:7000 class 060100" \
+		"PCI: 0000:00:01\.1 BAR4 io 0x[0-9a-f]+\+0x10" &&
 		pass "qemu svm i440fx: no IOMMU; PCI through ports 0xcf8/0xcfc"
 
 	boot_case no-module 120 -smp 2 -- console=com1

@@ -75,6 +75,7 @@ static void scan(struct fake_bus *b)
 {
 	memset(&s, 0xcc, sizeof(s));
 	s.read32 = fake_read;
+	s.write32 = NULL;		/* BARs are test_bars' */
 	s.ctx = b;
 	pci_scan_buses(&s);
 }
@@ -152,4 +153,97 @@ TEST(test_full)
 	CHECK_EQ(s.nr_buses, 1);
 }
 
-UNIT_MAIN(test_walk, test_chain, test_full)
+/* One function with every kind of BAR (6.2.5.1): what sticks of a write
+ * of all ones gives the size; the flag bits are read-only. */
+static struct bar_dev {
+	uint32_t val[6];		/* what the registers hold */
+	uint32_t ro[6];			/* read-only low bits (flags) */
+	uint64_t size[6];		/* 0: not implemented */
+	uint32_t cmd;
+	unsigned int writes_decoding;	/* BAR writes with decoding on */
+} bd;
+
+static uint32_t bar_read(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn,
+			 unsigned int reg)
+{
+	if (bus || dev || fn)
+		return 0xffffffff;
+	switch (reg) {
+	case PCI_VENDOR_ID: return 0x10001af4;
+	case PCI_COMMAND: return bd.cmd | 0x00100000;	/* a status bit */
+	case PCI_CLASS_REVISION: return 0x02000000;
+	case PCI_HEADER_TYPE & ~3: return 0;
+	}
+	if (reg >= PCI_BASE_ADDRESS_0 && reg < PCI_BASE_ADDRESS_0 + 24)
+		return bd.val[(reg - PCI_BASE_ADDRESS_0) / 4];
+	return 0;
+}
+
+static void bar_write(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn,
+		      unsigned int reg, uint32_t v)
+{
+	unsigned int i = (reg - PCI_BASE_ADDRESS_0) / 4;
+	uint64_t mask;
+
+	if (reg == PCI_COMMAND) {
+		CHECK_EQ(v >> 16, 0);	/* status is write-1-to-clear */
+		bd.cmd = v;
+		return;
+	}
+	if (reg < PCI_BASE_ADDRESS_0 || i >= 6)
+		return;
+	if (bd.cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY))
+		bd.writes_decoding++;
+	/* A 64-bit BAR's upper half (size in slot i - 1, ro 0). */
+	if (!bd.size[i] && i && bd.size[i - 1] && (bd.ro[i - 1] & 6) == 4) {
+		mask = ~(bd.size[i - 1] - 1);
+		bd.val[i] = v & (uint32_t)(mask >> 32);
+		return;
+	}
+	if (!bd.size[i])
+		return;
+	mask = ~(bd.size[i] - 1);
+	bd.val[i] = (v & (uint32_t)mask & ~0xfU) | bd.ro[i];
+	if (bd.ro[i] & 1)		/* I/O: bit 1 reserved, 16 bits wide */
+		bd.val[i] = (v & (uint32_t)mask & 0xfffc) | 1;
+}
+
+TEST(test_bars)
+{
+	static const uint32_t before[6] = { 0xc001, 0xfebf0000, 0x0000000c,
+					    0x8, 0, 0xfe000008 };
+
+	memset(&bd, 0, sizeof(bd));
+	memcpy(bd.val, before, sizeof(before));
+	bd.ro[0] = 1; bd.size[0] = 0x20;			/* I/O */
+	bd.ro[1] = 0; bd.size[1] = 0x1000;			/* mem32 */
+	bd.ro[2] = 0xc; bd.size[2] = 0x400000000ULL;		/* mem64 pf */
+	bd.ro[5] = 0x8; bd.size[5] = 0x100000;			/* mem32 pf */
+	bd.cmd = PCI_COMMAND_IO | PCI_COMMAND_MEMORY | 0x4;
+	memset(&s, 0xcc, sizeof(s));
+	s.read32 = bar_read;
+	s.write32 = bar_write;
+	s.ctx = NULL;
+	pci_scan_buses(&s);
+	CHECK_EQ(s.nr, 1);
+	CHECK_EQ(s.dev[0].bar[0].flags, PCI_BAR_IO);
+	CHECK_EQ(s.dev[0].bar[0].addr, 0xc000);
+	CHECK_EQ(s.dev[0].bar[0].size, 0x20);
+	CHECK_EQ(s.dev[0].bar[1].flags, 0);
+	CHECK_EQ(s.dev[0].bar[1].addr, 0xfebf0000);
+	CHECK_EQ(s.dev[0].bar[1].size, 0x1000);
+	CHECK_EQ(s.dev[0].bar[2].flags, PCI_BAR_MEM64 | PCI_BAR_PREFETCH);
+	CHECK_EQ(s.dev[0].bar[2].addr, 0x800000000ULL);
+	CHECK_EQ(s.dev[0].bar[2].size, 0x400000000ULL);
+	CHECK_EQ(s.dev[0].bar[3].size, 0);	/* the upper half's slot */
+	CHECK_EQ(s.dev[0].bar[4].size, 0);	/* not implemented */
+	CHECK_EQ(s.dev[0].bar[5].flags, PCI_BAR_PREFETCH);
+	CHECK_EQ(s.dev[0].bar[5].addr, 0xfe000000);
+	CHECK_EQ(s.dev[0].bar[5].size, 0x100000);
+	/* Everything as firmware left it, and no BAR moved while decoded. */
+	CHECK(!memcmp(bd.val, before, sizeof(before)));
+	CHECK_EQ(bd.cmd, PCI_COMMAND_IO | PCI_COMMAND_MEMORY | 0x4);
+	CHECK_EQ(bd.writes_decoding, 0);
+}
+
+UNIT_MAIN(test_walk, test_chain, test_full, test_bars)

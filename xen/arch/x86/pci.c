@@ -1,6 +1,6 @@
 /*
  * Configuration space of PCI segment 0 at boot, and the list of its
- * devices (xen/pci.h).  ECAM (PCI Express Base 4.0, 7.2.2) where the MCFG
+ * devices with their BARs (xen/pci.h).  ECAM (PCI Express Base 4.0, 7.2.2) where the MCFG
  * gives a window for the bus and the identity map has it (below 4 GiB,
  * uncached: xen/arch/x86/mm.c); otherwise configuration mechanism #1,
  * ports 0xCF8/0xCFC (PCI Local Bus 3.0, 3.2.2.3.2), which reaches the
@@ -29,14 +29,52 @@ static const struct acpi_mcfg_region *find_ecam(const struct acpi_info *ai)
 	return NULL;
 }
 
+static paddr_t ecam_addr(u8 bus, u8 dev, u8 fn, unsigned int reg)
+{
+	return ecam->base + ((u64)bus << 20) + ((u64)dev << 15) +
+	       ((u64)fn << 12) + reg;
+}
+
+static void cf8_select(u8 bus, u8 dev, u8 fn, unsigned int reg)
+{
+	outl(0x80000000U | (u32)bus << 16 | (u32)dev << 11 | (u32)fn << 8 |
+	     (reg & 0xfc), 0xcf8);
+}
+
 static u32 conf_read32(void *ctx, u8 bus, u8 dev, u8 fn, unsigned int reg)
 {
 	if (ecam && bus <= ecam->end_bus)
-		return mmio_read32(ecam->base + ((u64)bus << 20) +
-				   ((u64)dev << 15) + ((u64)fn << 12) + reg);
-	outl(0x80000000U | (u32)bus << 16 | (u32)dev << 11 | (u32)fn << 8 |
-	     (reg & 0xfc), 0xcf8);
+		return mmio_read32(ecam_addr(bus, dev, fn, reg));
+	cf8_select(bus, dev, fn, reg);
 	return inl(0xcfc);
+}
+
+static void conf_write32(void *ctx, u8 bus, u8 dev, u8 fn, unsigned int reg,
+			 u32 val)
+{
+	if (ecam && bus <= ecam->end_bus) {
+		mmio_write32(ecam_addr(bus, dev, fn, reg), val);
+		return;
+	}
+	cf8_select(bus, dev, fn, reg);
+	outl(val, 0xcfc);
+}
+
+static void print_bars(const struct pci_found *f)
+{
+	for (unsigned int i = 0; i < 6; i++) {
+		const struct pci_bar *b = &f->bar[i];
+
+		if (!b->size)
+			continue;
+		printk("PCI: 0000:%02x:%02x.%u BAR%u %s 0x%llx+0x%llx%s%s\n",
+		       f->bus, f->dev, f->fn, i,
+		       b->flags & PCI_BAR_IO ? "io" : "mem",
+		       (unsigned long long)b->addr,
+		       (unsigned long long)b->size,
+		       b->flags & PCI_BAR_MEM64 ? " 64-bit" : "",
+		       b->flags & PCI_BAR_PREFETCH ? " prefetchable" : "");
+	}
 }
 
 static struct pci_scan scan;
@@ -51,6 +89,7 @@ void pci_init(const struct acpi_info *ai)
 	else
 		printk("PCI: segment 0 through ports 0xcf8/0xcfc\n");
 	scan.read32 = conf_read32;
+	scan.write32 = conf_write32;
 	pci_scan_buses(&scan);
 	for (unsigned int i = 0; i < scan.nr; i++) {
 		const struct pci_found *f = &scan.dev[i];
@@ -64,6 +103,7 @@ void pci_init(const struct acpi_info *ai)
 			printk("PCI: 0000:%02x:%02x.%u %04x:%04x class %06x\n",
 			       f->bus, f->dev, f->fn, f->vendor, f->device,
 			       f->class_rev >> 8);
+		print_bars(f);
 	}
 	printk("PCI: %u functions on %u buses%s\n", scan.nr, scan.nr_buses,
 	       scan.nr_dropped ? " (more not listed)" : "");

@@ -8,7 +8,9 @@
  * The walk (xen/common/pci_scan.c) is pure and reaches configuration
  * space only through a callback, so it runs in unit tests on a fake bus.
  * Firmware and devices are not trusted: a bridge whose secondary bus is
- * not below it, or was seen already, is not followed.
+ * not below it, or was seen already, is not followed.  Each function's
+ * BARs are sized the usual way (all ones written with decoding off, the
+ * value read back, the old value and command restored).
  */
 #ifndef XEN_PCI_H
 #define XEN_PCI_H
@@ -19,10 +21,25 @@
 
 /* Configuration header offsets (PCI Local Bus 3.0, 6.1). */
 #define PCI_VENDOR_ID		0x00	/* 16 bits; 0xffff: no function */
+#define PCI_COMMAND		0x04	/* 16 bits */
+#define  PCI_COMMAND_IO		0x1	/* decode I/O BARs */
+#define  PCI_COMMAND_MEMORY	0x2	/* decode memory BARs */
 #define PCI_CLASS_REVISION	0x08	/* class 31:8, revision 7:0 */
 #define PCI_HEADER_TYPE		0x0e	/* 7: multi-function; 6:0 layout */
 #define PCI_PRIMARY_BUS		0x18	/* bridges: primary, secondary, */
 					/* subordinate in bytes 18h-1Ah */
+#define PCI_BASE_ADDRESS_0	0x10	/* 6 BARs (layout 0), 2 (bridges) */
+
+/* One base address register (PCI Local Bus 3.0, 6.2.5.1), sized. */
+#define PCI_BAR_IO		0x1	/* else memory */
+#define PCI_BAR_MEM64		0x2	/* takes the next BAR's slot too */
+#define PCI_BAR_PREFETCH	0x4
+
+struct pci_bar {
+	u64 addr;			/* as firmware programmed it */
+	u64 size;			/* 0: not implemented */
+	u8 flags;			/* PCI_BAR_* */
+};
 
 struct pci_found {
 	u8 bus, dev, fn;
@@ -30,11 +47,16 @@ struct pci_found {
 	u32 class_rev;			/* class code 31:8, revision 7:0 */
 	u8 header_type;			/* layout (bit 7 dropped) */
 	u8 secondary_bus;		/* bridges only */
+	struct pci_bar bar[6];		/* by BAR index; a 64-bit BAR's upper
+					 * slot stays empty */
 };
 
 struct pci_scan {
-	/* Read 32 bits at @reg (4-aligned) of bus:dev.fn of segment 0. */
+	/* Read or write 32 bits at @reg (4-aligned) of bus:dev.fn of
+	 * segment 0.  Writes size the BARs (decoding off meanwhile). */
 	u32 (*read32)(void *ctx, u8 bus, u8 dev, u8 fn, unsigned int reg);
+	void (*write32)(void *ctx, u8 bus, u8 dev, u8 fn, unsigned int reg,
+			u32 val);
 	void *ctx;
 	unsigned int nr;
 	struct pci_found dev[PCI_MAX_DEVICES];
