@@ -1,11 +1,12 @@
 /*
  * Configuration space of PCI segment 0 at boot, and the list of its
- * devices with their BARs (xen/pci.h).  ECAM (PCI Express Base 4.0, 7.2.2) where the MCFG
- * gives a window for the bus and the identity map has it (below 4 GiB,
- * uncached: xen/arch/x86/mm.c); otherwise configuration mechanism #1,
- * ports 0xCF8/0xCFC (PCI Local Bus 3.0, 3.2.2.3.2), which reaches the
- * first 256 bytes of every function.  Boot runs on one CPU with nothing
- * else touching the ports, so no lock is taken yet.
+ * devices with their BARs (xen/pci.h).  ECAM (PCI Express Base 4.0,
+ * 7.2.2) where the MCFG gives a window for the bus and the identity map
+ * has it (below 4 GiB, uncached: xen/arch/x86/mm.c); otherwise
+ * configuration mechanism #1, ports 0xCF8/0xCFC (PCI Local Bus 3.0,
+ * 3.2.2.3.2), which reaches the first 256 bytes of every function.  Boot
+ * runs on one CPU with nothing else touching the ports, so no lock is
+ * taken yet.
  */
 #include <xen/acpi.h>
 #include <xen/lib.h>

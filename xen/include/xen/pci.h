@@ -2,8 +2,8 @@
  * PCI devices of the machine, as the hypervisor finds them at boot: a
  * walk of segment 0 from bus 0 down through every bridge, reading
  * configuration space through ECAM (the MCFG's windows) or, without one,
- * ports 0xCF8/0xCFC.  This stage lists them; later ones hand them to
- * dom0 (issue "dom0 drives the real hardware").
+ * ports 0xCF8/0xCFC.  For now the hypervisor lists them; handing them
+ * to dom0 comes next (docs/architecture.md, boot chain).
  *
  * The walk (xen/common/pci_scan.c) is pure and reaches configuration
  * space only through a callback, so it runs in unit tests on a fake bus.
