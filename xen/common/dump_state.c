@@ -70,19 +70,39 @@ static void dump_domain(struct domain *d, s_time_t now)
 	arch_domain_dump(d);
 }
 
-void dump_domains(void)
+/*
+ * Call @fn on every live domain in id order, each held by a reference
+ * (unlike domain_for_each(), no lock is held, so @fn may take the
+ * domain's own locks).  Returns how many there were.
+ */
+static unsigned int for_each_domain_held(void (*fn)(struct domain *d,
+						     void *arg), void *arg)
 {
-	s_time_t now = NOW();
 	struct domain *d = domain_first_from(0);
+	unsigned int n = 0;
 
-	printk(KERN_ERR "domains at %ld ms:\n", (long)(now / 1000000));
 	while (d) {
 		u16 next = d->domain_id + 1;
 
-		dump_domain(d, now);
+		fn(d, arg);
 		put_domain(d);
+		n++;
 		d = next ? domain_first_from(next) : NULL;
 	}
+	return n;
+}
+
+static void dump_one(struct domain *d, void *now)
+{
+	dump_domain(d, *(s_time_t *)now);
+}
+
+void dump_domains(void)
+{
+	s_time_t now = NOW();
+
+	printk(KERN_ERR "domains at %ld ms:\n", (long)(now / 1000000));
+	for_each_domain_held(dump_one, &now);
 }
 
 /* ---- The stall watchdog ---- */
@@ -92,30 +112,36 @@ static s_time_t stall_last_progress;
 static s_time_t stall_last_run_ns;
 static bool stall_reported;
 
+struct run_time {
+	s_time_t sum;
+	bool running;
+};
+
+static void add_run_time(struct domain *d, void *arg)
+{
+	struct run_time *rt = arg;
+
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		if (!v)
+			continue;
+		rt->sum += READ_ONCE(v->runstate_time[RUNSTATE_running]);
+		rt->running |= READ_ONCE(v->runstate) == RUNSTATE_running;
+	}
+}
+
 /* Time all vCPUs have spent running, up to their last state change; true
  * in @running if one runs now, or if there is no vCPU to wait for (the
  * boot, before dom0 exists). */
 static s_time_t vcpus_run_time(bool *running)
 {
-	struct domain *d = domain_first_from(0);
-	s_time_t sum = 0;
+	struct run_time rt = { 0, false };
 
-	*running = !d;
-	while (d) {
-		u16 next = d->domain_id + 1;
-
-		for (unsigned int i = 0; i < d->max_vcpus; i++) {
-			struct vcpu *v = d->vcpu[i];
-
-			if (!v)
-				continue;
-			sum += READ_ONCE(v->runstate_time[RUNSTATE_running]);
-			*running |= READ_ONCE(v->runstate) == RUNSTATE_running;
-		}
-		put_domain(d);
-		d = next ? domain_first_from(next) : NULL;
-	}
-	return sum;
+	if (!for_each_domain_held(add_run_time, &rt))
+		rt.running = true;
+	*running = rt.running;
+	return rt.sum;
 }
 
 static void stall_check(void *unused)

@@ -346,12 +346,11 @@ void evtchn_dump(struct domain *d)
 	flags = evtchn_irq_save();
 	spin_lock(&ed->lock);
 	for (evtchn_port_t p = 1; p < ed->valid; p++) {
-		struct evtchn *chn = evtchn_port(ed, p);
+		struct evtchn *chn;
 
-		if (!chn || !evtchn_usable(chn) || !ed->ops->is_pending(ed, chn))
+		if (poll_one(ed, p) <= 0 || pending++ >= 16)
 			continue;
-		if (pending++ >= 16)
-			continue;
+		chn = evtchn_port(ed, p);
 		shown++;
 		if (chn->state == ECS_INTERDOMAIN)
 			printk(KERN_ERR "d%u: port %u pending for v%u: peer "
