@@ -16,6 +16,33 @@
 #include <xen/string.h>
 #include "acpi_internal.h"
 
+/*
+ * The structures of a DMAR or an IVRS, from @off to @len: both begin with
+ * a 4-byte header whose bytes 2-3 hold the structure's length.  @one
+ * parses a structure and returns false if it is bad.  Returns how many
+ * were skipped: each bad one, and a malformed header, which ends the walk.
+ */
+static unsigned int walk_structs(const u8 *p, u32 off, u32 len,
+				 bool (*one)(void *info, const u8 *s, u16 len),
+				 void *info)
+{
+	unsigned int bad = 0;
+
+	while (off < len) {
+		u16 elen;
+
+		if (len - off < 4)
+			return bad + 1;
+		memcpy(&elen, p + off + 2, sizeof(elen));
+		if (elen < 4 || elen > len - off)
+			return bad + 1;
+		if (!one(info, p + off, elen))
+			bad++;
+		off += elen;
+	}
+	return bad;
+}
+
 /* ---- DMAR ------------------------------------------------------------ */
 
 struct acpi_dmar {
@@ -131,11 +158,23 @@ static bool dmar_rmrr(struct acpi_dmar_info *di, const u8 *p, u16 len)
 	return true;
 }
 
+static bool dmar_one(void *info, const u8 *p, u16 len)
+{
+	struct acpi_dmar_info *di = info;
+
+	switch (((const struct acpi_dmar_entry *)p)->type) {
+	case DMAR_TYPE_DRHD:
+		return dmar_drhd(di, p, len);
+	case DMAR_TYPE_RMRR:
+		return dmar_rmrr(di, p, len);
+	}
+	di->nr_other++;
+	return true;
+}
+
 void acpi_dmar_parse(struct acpi_dmar_info *di, const void *table, u32 len)
 {
 	const struct acpi_dmar *t = table;
-	const u8 *p = table;
-	u32 off = sizeof(*t);
 
 	memset(di, 0, sizeof(*di));
 	if (len < sizeof(*t)) {
@@ -146,25 +185,7 @@ void acpi_dmar_parse(struct acpi_dmar_info *di, const void *table, u32 len)
 	di->present = true;
 	di->host_addr_width = t->host_addr_width + 1;
 	di->flags = t->flags;
-	while (off < len) {
-		const struct acpi_dmar_entry *e = (const void *)(p + off);
-		bool ok = true;
-
-		if (len - off < sizeof(*e) || e->length < sizeof(*e) ||
-		    e->length > len - off) {
-			di->nr_skipped++;
-			break;
-		}
-		if (e->type == DMAR_TYPE_DRHD)
-			ok = dmar_drhd(di, p + off, e->length);
-		else if (e->type == DMAR_TYPE_RMRR)
-			ok = dmar_rmrr(di, p + off, e->length);
-		else
-			di->nr_other++;
-		if (!ok)
-			di->nr_skipped++;
-		off += e->length;
-	}
+	di->nr_skipped = walk_structs(table, sizeof(*t), len, dmar_one, di);
 }
 
 /* ---- IVRS ------------------------------------------------------------ */
@@ -272,40 +293,30 @@ static bool ivrs_ivmd(struct acpi_ivrs_info *ii, const u8 *p, u16 len)
 	return true;
 }
 
+/* Other block types are for other consumers (5.2.2): not ours to judge. */
+static bool ivrs_one(void *info, const u8 *p, u16 len)
+{
+	switch (p[0]) {
+	case 0x10: case 0x11: case 0x40:
+		return ivrs_ivhd(info, p, len);
+	case 0x20: case 0x21: case 0x22:
+		return ivrs_ivmd(info, p, len);
+	}
+	return true;
+}
+
 void acpi_ivrs_parse(struct acpi_ivrs_info *ii, const void *table, u32 len)
 {
-	const u8 *p = table;
-	u32 off = sizeof(struct acpi_ivrs);
-
 	memset(ii, 0, sizeof(*ii));
-	if (len < off) {
+	if (len < sizeof(struct acpi_ivrs)) {
 		printk(KERN_WARNING "ACPI: IVRS table too short (%u bytes)\n",
 		       len);
 		return;
 	}
 	ii->present = true;
 	ii->ivinfo = ((const struct acpi_ivrs *)table)->ivinfo;
-	while (off < len) {
-		const struct acpi_ivrs_entry *e = (const void *)(p + off);
-		bool ok = true;
-
-		if (len - off < sizeof(*e) || e->length < sizeof(*e) ||
-		    e->length > len - off) {
-			ii->nr_skipped++;
-			break;
-		}
-		switch (e->type) {
-		case 0x10: case 0x11: case 0x40:
-			ok = ivrs_ivhd(ii, p + off, e->length);
-			break;
-		case 0x20: case 0x21: case 0x22:
-			ok = ivrs_ivmd(ii, p + off, e->length);
-			break;
-		}
-		if (!ok)
-			ii->nr_skipped++;
-		off += e->length;
-	}
+	ii->nr_skipped = walk_structs(table, sizeof(struct acpi_ivrs), len,
+				      ivrs_one, ii);
 }
 
 /* ---- MCFG ------------------------------------------------------------ */
