@@ -12,6 +12,7 @@
 #include <xen/arch_vcpu.h>
 #include <xen/errno.h>
 #include <xen/frame.h>
+#include <xen/iommu.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
@@ -105,6 +106,8 @@ static void arch_p2m_flush(struct domain *d)
 		       entries[i])
 			cpu_relax();
 	}
+	/* Its devices walk the same tree (hvm/p2m/p2m.c). */
+	iommu_flush_domain(d);
 }
 
 /* After an entry was replaced or removed: no vCPU may still use it, then
@@ -242,6 +245,24 @@ int arch_p2m_get_frame(struct domain *d, u64 gfn, mfn_t *mfn,
 	if (t)
 		*t = type;
 	return rc;
+}
+
+paddr_t arch_p2m_iommu_root(struct domain *d, unsigned int levels)
+{
+	unsigned long f;
+	paddr_t root;
+
+	if (levels == 4)
+		return p2m_root(d->p2m);
+	f = spin_lock_irqsave(&d->p2m_lock);
+	root = p2m_low_table(d->p2m);
+	spin_unlock_irqrestore(&d->p2m_lock, f);
+	return root;
+}
+
+void arch_p2m_iommu_writeback(bool on)
+{
+	p2m_set_writeback(on);
 }
 
 unsigned long arch_domain_table_pages(const struct domain *d)

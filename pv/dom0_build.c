@@ -16,6 +16,7 @@
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/guest_access.h>
+#include <xen/iommu.h>
 #include <xen/lib.h>
 #include <xen/options.h>
 #include <xen/page_alloc.h>
@@ -223,6 +224,8 @@ void domains_build_at_boot(const struct boot_info *bi)
 		      SIF_INITDOMAIN | SIF_PRIVILEGED, &why))
 		boot_fatal("cannot build dom0 from module 1 (\"%s\"): %s",
 			   bi->mods[0].cmdline, why);
+	/* dom0 owns the machine's devices: their DMA through its p2m. */
+	iommu_hwdom_init(to_start[nr_to_start - 1].d);
 	for (unsigned int i = 0; i < nr_to_start; i++) {
 		if (!strcmp(opt_selftest, "hvmcontext"))
 			hvm_context_selftest(to_start[i].d->vcpu[0],

@@ -46,6 +46,18 @@
  * sees either the old or the new translation of every gfn.  Tables left
  * empty by p2m_clear() are freed, so an emptied tree is back to its root.
  *
+ * Shared with an IOMMU.  Intel VT-d's second-level tables (VT-d 4.1,
+ * 9.8) have the layout of both formats and read bits 0 and 1 of every
+ * entry as read and write, bit 7 of a level-2 entry as a 2 MiB page, and
+ * ignore bits 52-61 and 63: an NPT entry's P and RW, an EPT entry's R and
+ * W, mean there exactly what the type allows (p2m_type_perms()), and the
+ * typed entries that are not present are not present to the IOMMU
+ * either.  So a VT-d unit walks this same tree for the devices of the
+ * domain (xen/arch/x86/iommu/vtd.c), from the root with 4-level tables or
+ * from p2m_low_table() with 3; nothing is mirrored, and the IOTLB flush
+ * joins the TLB flush below.  (The bits an IOMMU could take amiss, bit 11
+ * and bit 7 above level 2, are never set; the unit tests check.)
+ *
  * Not done here: flushing and references.  After a mapping changes or
  * disappears the caller must flush the guest TLBs of the domain before any
  * vCPU runs again (hvm/arch.c does, and waits for it); the frames the
@@ -91,8 +103,30 @@ BUILD_BUG_ON(P2M_NR_TYPES > 16);
 struct p2m {
 	enum p2m_format fmt;
 	u64 *root;			/* level 4 (PML4 / EPT PML4) */
+	/* The level-3 table under root entry 0, kept even when empty once
+	 * an IOMMU with 3-level tables walks from it (p2m_low_table()). */
+	u64 *pinned;
 	unsigned long table_pages;	/* including the root */
 };
+
+/*
+ * An IOMMU whose table walks do not snoop the CPU caches (VT-d ECAP.C
+ * clear, xen/iommu.h) reads the tree from memory: every entry written,
+ * and every new table before it is linked, is written back to memory
+ * with CLFLUSH.  Off unless such a unit shares the tree.
+ */
+static bool p2m_writeback;
+
+void p2m_set_writeback(bool on)
+{
+	p2m_writeback = on;
+}
+
+static void p2m_clflush(const void *p, size_t len)
+{
+	for (size_t off = 0; off < len; off += 64)
+		asm volatile("clflush %0" : : "m"(*((const char *)p + off)));
+}
 
 unsigned int p2m_type_perms(enum p2m_type t)
 {
@@ -119,6 +153,8 @@ static inline u64 p2m_read(const u64 *slot)
 static inline void p2m_write(u64 *slot, u64 e)
 {
 	__atomic_store_n(slot, e, __ATOMIC_RELEASE);
+	if (p2m_writeback)
+		p2m_clflush(slot, sizeof(*slot));
 }
 
 static inline unsigned int p2m_index(u64 gfn, unsigned int level)
@@ -226,6 +262,8 @@ static u64 *p2m_install_table(struct p2m *p, u64 *slot, u64 *table)
 
 	if (e)
 		p2m_split_fill(p, table, e);
+	if (p2m_writeback)
+		p2m_clflush(table, PAGE_SIZE);
 	p->table_pages++;
 	p2m_write(slot, p2m_table_entry(p, table));
 	return table;
@@ -389,7 +427,7 @@ static void p2m_prune(struct p2m *p, u64 *const path[], u64 gfn,
 		      unsigned int level, struct p2m_retired *r)
 {
 	for (; level < P2M_LEVELS; level++) {
-		if (!p2m_table_empty(path[level]))
+		if (path[level] == p->pinned || !p2m_table_empty(path[level]))
 			return;
 		p2m_write(&path[level + 1][p2m_index(gfn, level + 1)], 0);
 		if (!r) {
@@ -495,6 +533,8 @@ static int p2m_drain_table(struct p2m *p, u64 *table, unsigned int level,
 				    budget))
 			return -EAGAIN;
 		p2m_write(&table[i], 0);
+		if (p2m_next(e) == p->pinned)
+			p->pinned = NULL;
 		p2m_free_table(p, p2m_next(e));
 	}
 	return 0;
@@ -510,6 +550,24 @@ int p2m_drain(struct p2m *p, void (*fn)(void *ctx, u64 gfn,
 paddr_t p2m_root(const struct p2m *p)
 {
 	return (uintptr_t)p->root;
+}
+
+paddr_t p2m_low_table(struct p2m *p)
+{
+	u64 e = p2m_read(&p->root[0]), *t;
+
+	if (!p->pinned) {
+		if (e) {
+			t = p2m_next(e);
+		} else {
+			t = alloc_zeroed_pages(0);
+			if (!t)
+				return 0;
+			p2m_install_table(p, &p->root[0], t);
+		}
+		p->pinned = t;
+	}
+	return (uintptr_t)p->pinned;
 }
 
 enum p2m_format p2m_format_of(const struct p2m *p)

@@ -69,6 +69,16 @@ int p2m_drain(struct p2m *p, void (*fn)(void *ctx, u64 gfn,
 	      void *ctx, unsigned long *budget);
 /* Machine address of the top-level table (nCR3 / EPTP base). */
 paddr_t p2m_root(const struct p2m *p);
+/*
+ * The level-3 table covering gfns below 512 GiB, created if absent and
+ * never unlinked while the tree lives (p2m_drain() still frees it): an
+ * IOMMU with 3-level tables walks from it (xen/iommu.h).  0 on -ENOMEM.
+ * Pre: update lock held.
+ */
+paddr_t p2m_low_table(struct p2m *p);
+/* Write every entry back to memory as it is written (CLFLUSH), for an
+ * IOMMU whose walks do not snoop the caches; global, off by default. */
+void p2m_set_writeback(bool on);
 enum p2m_format p2m_format_of(const struct p2m *p);
 /* Table pages currently allocated (for accounting and leak checks). */
 unsigned long p2m_table_pages(const struct p2m *p);

@@ -529,7 +529,30 @@ TEST(test_dom0_max_vcpus)
 	CHECK_EQ(opt_vcpus.max, 4);
 }
 
+/* iommu=: Xen's boolean with force/required; the rest is refused. */
+TEST(test_iommu)
+{
+	struct param_iommu t = { .on = true }, bad = { .on = false, .force = true };
+
+	CHECK_EQ(param_parse_iommu("0", &t), 0);
+	CHECK(!t.on && !t.force);
+	CHECK_EQ(param_parse_iommu("on", &t), 0);
+	CHECK(t.on && !t.force);
+	CHECK_EQ(param_parse_iommu("force", &t), 0);
+	CHECK(t.on && t.force);
+	CHECK_EQ(param_parse_iommu("1,required", &t), 0);
+	CHECK(t.on && t.force);
+	CHECK_EQ(param_parse_iommu("off", &t), 0);
+	CHECK(!t.on && !t.force);
+	t = bad;
+	CHECK_EQ(param_parse_iommu("off,force", &t), -EINVAL);
+	CHECK_EQ(param_parse_iommu("no-intremap", &t), -EINVAL);
+	CHECK_EQ(param_parse_iommu("verylongword", &t), -EINVAL);
+	CHECK_EQ(param_parse_iommu("", &t), -EINVAL);
+	CHECK(!t.on && t.force);		/* untouched on error */
+}
+
 UNIT_MAIN(test_numbers, test_sizes, test_bool, test_uint, test_size_option,
 	  test_string, test_walker, test_long_lines, test_console,
 	  test_com_good, test_com_bad, test_loglvl, test_dom0_mem_good,
-	  test_dom0_mem_bad, test_dom0_max_vcpus)
+	  test_dom0_mem_bad, test_dom0_max_vcpus, test_iommu)

@@ -4,6 +4,7 @@
  * (48882 rev 3.x, 3.4) register layouts.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include <xen/iommu.h>
 
@@ -101,4 +102,56 @@ TEST(test_amd_vi_fields)
 	CHECK(c.cmd_buf_running);
 }
 
-UNIT_MAIN(test_vtd_fields, test_amd_vi_fields)
+/* What vtd.c needs to share the p2m: levels and 2 MiB pages. */
+TEST(test_vtd_levels_and_pages)
+{
+	struct vtd_caps c;
+
+	vtd_decode(0x10, 0x2ULL << 8 | 1ULL << 34, 0, 0, &c);	/* QEMU */
+	CHECK_EQ(vtd_levels(&c), 3);
+	CHECK_EQ(c.sllps, 1);
+	vtd_decode(0x10, 0x6ULL << 8 | 3ULL << 34 | 3ULL << 54, 0, 0, &c);
+	CHECK_EQ(vtd_levels(&c), 4);
+	CHECK_EQ(c.sllps, 3);
+	CHECK(c.drain_reads && c.drain_writes);
+	vtd_decode(0x10, 0x1ULL << 8 | 0x10ULL << 8, 0, 0, &c);	/* 2, 6 */
+	CHECK_EQ(vtd_levels(&c), 0);
+	CHECK(!c.drain_reads && !c.drain_writes);
+}
+
+/* Root and context entries (9.1, 9.3) and a fault record (11.4.14),
+ * bit by bit. */
+TEST(test_vtd_entries)
+{
+	struct vtd_entry e;
+	struct vtd_fault f;
+
+	e = vtd_root_entry(0x12345000);
+	CHECK_EQ(e.lo, 0x12345001);
+	CHECK_EQ(e.hi, 0);
+	e = vtd_context_entry(0xabcde000, 3, 7);
+	CHECK_EQ(e.lo, 0xabcde001);		/* present, FPD 0, TT 00 */
+	CHECK_EQ(e.hi, 1 | 7 << 8);		/* AW 1: 39 bits */
+	e = vtd_context_entry(0x1000, 4, 0xffff);
+	CHECK_EQ(e.lo, 0x1001);
+	CHECK_EQ(e.hi, 2 | 0xffffULL << 8);	/* AW 2: 48 bits */
+
+	CHECK(!vtd_fault_decode(0x11000, 0x05ULL << 32 | 0x0008, &f));
+	CHECK(vtd_fault_decode(0x11abc, 1ULL << 63 | 0x05ULL << 32 | 0x0008,
+			       &f));
+	CHECK_EQ(f.addr, 0x11000);
+	CHECK_EQ(f.sid, 0x0008);		/* 00:01.0 */
+	CHECK_EQ(f.reason, 5);
+	CHECK(!f.read);
+	CHECK(vtd_fault_decode(0, 1ULL << 63 | 1ULL << 62 | 0x06ULL << 32 |
+				  0xff07, &f));
+	CHECK(f.read);
+	CHECK_EQ(f.sid, 0xff07);
+	CHECK_EQ(f.reason, 6);
+	CHECK(strstr(vtd_fault_reason(2), "context entry not present"));
+	CHECK(strstr(vtd_fault_reason(0xee), "unknown"));
+	CHECK(strstr(vtd_fault_reason(0), "unknown"));
+}
+
+UNIT_MAIN(test_vtd_fields, test_amd_vi_fields, test_vtd_levels_and_pages,
+	  test_vtd_entries)

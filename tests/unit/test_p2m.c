@@ -456,6 +456,134 @@ TEST(test_type_perms)
 	      !p2m_holds_frame(p2m_mmio_direct));
 }
 
+/*
+ * A VT-d unit's walk of the second-level tables (VT-d rev 4.1, 3.7 and
+ * 9.8), written from the spec, not from p2m.c: @levels 4 from the root, 3
+ * from p2m_low_table().  Bits 0/1 read/write (an entry with neither is
+ * not present), bit 7 of a level-2 entry a 2 MiB page; bit 11 and bits
+ * 51:48 (a 48-bit host address width: the arena is in the host's heap)
+ * are reserved and must be 0, as is bit 7 of level 3 and 4 entries (no
+ * 1 GiB pages are used).
+ * Returns false on a reserved-bit fault; else the rights (r, w) and the
+ * frame.
+ */
+static bool vtd_walk(paddr_t top, unsigned int levels, u64 gfn, bool *r,
+		     bool *w, u64 *mfn)
+{
+	const u64 *t = (const u64 *)(uintptr_t)top;
+	const u64 rsvd = (1ULL << 11) | (((1ULL << 52) - 1) & ~((1ULL << 48) - 1));
+
+	*r = *w = false;
+	for (unsigned int l = levels;; l--) {
+		u64 e = t[(gfn >> (9 * (l - 1))) & 511];
+
+		if (!(e & 3))
+			return true;		/* not present: a fault, no access */
+		if (e & rsvd)
+			return false;
+		if (l > 2 && (e & (1ULL << 7)))
+			return false;
+		if (l == 1 || (l == 2 && (e & (1ULL << 7)))) {
+			*r = e & 1;
+			*w = e & 2;
+			*mfn = ((e & ADDR_MASK) >> 12) + (l == 2 ? (gfn & 511) : 0);
+			return true;
+		}
+		/* A table entry grants what the leaves below ask for. */
+		if ((e & 3) != 3)
+			return false;
+		t = (const u64 *)(uintptr_t)(e & ADDR_MASK);
+	}
+}
+
+/*
+ * Every type, in both formats, means to a VT-d unit what it means to the
+ * CPU: read and write exactly as p2m_type_perms(), the same frame, and no
+ * reserved bit set; through 3 levels from p2m_low_table() and 4 from the
+ * root alike.
+ */
+static void vtd_reads_p2m(enum p2m_format fmt)
+{
+	struct p2m *p;
+	paddr_t low;
+
+	setup();
+	p = p2m_create(fmt);
+	low = p2m_low_table(p);
+	CHECK(low != 0);
+	CHECK_EQ(p2m_table_pages(p), 2);
+	for (unsigned int t = p2m_ram_rw; t < P2M_NR_TYPES; t++) {
+		u64 gfn = 0x100 + t, mfn = 0x5000 + t, got = 0;
+		bool r, w;
+
+		CHECK_EQ(p2m_set(p, gfn, mfn, 0, t, NULL), 0);
+		for (unsigned int lv = 3; lv <= 4; lv++) {
+			CHECK(vtd_walk(lv == 3 ? low : p2m_root(p), lv, gfn, &r,
+				       &w, &got));
+			CHECK_EQ(r, !!(p2m_type_perms(t) & P2M_R));
+			CHECK_EQ(w, !!(p2m_type_perms(t) & P2M_W));
+			if (r)
+				CHECK_EQ(got, mfn);
+		}
+	}
+	/* A 2 MiB page, and a gfn with nothing. */
+	CHECK_EQ(p2m_set(p, 0x40000, 0x80000, 9, p2m_ram_rw, NULL), 0);
+	for (unsigned int lv = 3; lv <= 4; lv++) {
+		u64 got = 0;
+		bool r, w;
+
+		CHECK(vtd_walk(lv == 3 ? low : p2m_root(p), lv, 0x40123, &r, &w,
+			       &got));
+		CHECK(r && w);
+		CHECK_EQ(got, 0x80123);
+		CHECK(vtd_walk(lv == 3 ? low : p2m_root(p), lv, 0x7777, &r, &w,
+			       &got));
+		CHECK(!r && !w);
+	}
+	/* Emptied, the tree keeps the pinned table, at the same place. */
+	for (unsigned int t = p2m_ram_rw; t < P2M_NR_TYPES; t++)
+		CHECK_EQ(p2m_clear(p, 0x100 + t, NULL, NULL), 0);
+	for (u64 g = 0x40000; g < 0x40200; g++)
+		CHECK_EQ(p2m_clear(p, g, NULL, NULL), 0);
+	CHECK_EQ(p2m_table_pages(p), 2);
+	CHECK_EQ(p2m_low_table(p), low);
+	CHECK_EQ(raw_entry(p, 0, 4) & ADDR_MASK, low);
+	drain_all(p, 3);
+	p2m_destroy(p);
+	arena_teardown();
+}
+
+TEST(test_vtd_reads_npt)
+{
+	vtd_reads_p2m(P2M_NPT);
+}
+
+TEST(test_vtd_reads_ept)
+{
+	vtd_reads_p2m(P2M_EPT);
+}
+
+/* Written back to memory as written: the same tree, whatever CLFLUSH
+ * does to the host's caches (it must not fault on any entry or table). */
+TEST(test_writeback_mode)
+{
+	struct p2m *p;
+
+	setup();
+	p2m_set_writeback(true);
+	p = p2m_create(P2M_NPT);
+	CHECK_EQ(p2m_set(p, 0x12345, 0x777, 0, p2m_ram_rw, NULL), 0);
+	CHECK_EQ(p2m_set(p, 0x40000, 0x80000, 9, p2m_ram_rw, NULL), 0);
+	CHECK_EQ(p2m_clear(p, 0x40001, NULL, NULL), 0);
+	CHECK(maps_to(p, 0x12345, 0x777, p2m_ram_rw));
+	CHECK(maps_to(p, 0x40002, 0x80002, p2m_ram_rw));
+	CHECK(unmapped(p, 0x40001));
+	p2m_set_writeback(false);
+	drain_all(p, ~0UL);
+	p2m_destroy(p);
+	arena_teardown();
+}
+
 static u64 rnd_state = 0x2545f4914f6cdd1dULL;
 
 static u64 rnd(void)
@@ -543,5 +671,6 @@ UNIT_MAIN(test_npt_encoding, test_ept_encoding, test_set_get_clear_npt,
 	  test_set_get_clear_ept, test_clear_retires_emptied_tables,
 	  test_split_npt, test_split_ept,
 	  test_enomem_leaves_map_unchanged, test_drain_preempted_at_every_step,
-	  test_invalid_arguments, test_type_perms, test_random_npt,
+	  test_invalid_arguments, test_type_perms, test_vtd_reads_npt,
+	  test_vtd_reads_ept, test_writeback_mode, test_random_npt,
 	  test_random_ept)

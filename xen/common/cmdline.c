@@ -366,6 +366,38 @@ int param_parse_console(const char *val, void *var)
 	return 0;
 }
 
+int param_parse_iommu(const char *val, void *var)
+{
+	struct param_iommu t = { .on = true };
+	const char *p = val;
+	char word[8];
+	size_t len;
+	int b;
+
+	do {
+		const char *next = cmdline_field(p, &len);
+
+		if (cmdline_field_is(p, len, "force") ||
+		    cmdline_field_is(p, len, "required")) {
+			t.force = true;
+		} else {
+			if (len >= sizeof(word))
+				return -EINVAL;
+			memcpy(word, p, len);
+			word[len] = 0;
+			b = param_parse_bool(word);
+			if (b < 0)
+				return -EINVAL;
+			t.on = b;
+		}
+		p = next;
+	} while (p);
+	if (t.force && !t.on)
+		return -EINVAL;
+	*(struct param_iommu *)var = t;
+	return 0;
+}
+
 /* A number filling exactly [p, p + len) and within [min, max]. */
 static int cmdline_field_u64(const char *p, size_t len, u64 min, u64 max,
 			     u64 *out)

@@ -39,6 +39,7 @@
 #include <xen/frame.h>
 #include <xen/grant_table.h>
 #include <xen/ioreq.h>
+#include <xen/iommu.h>
 #include <xen/lib.h>
 #include <xen/p2m.h>
 #include <xen/page_alloc.h>
@@ -527,6 +528,8 @@ static bool domain_teardown_step(struct domain *d, unsigned long *budget)
 	unsigned long tables = arch_domain_table_pages(d);
 	unsigned long ram;
 
+	/* Its devices stop reaching its frames before they go. */
+	iommu_domain_teardown(d);
 	if (arch_domain_drain_p2m(d, teardown_put_frames, NULL, budget))
 		return false;
 	ram = d->tot_pages;

@@ -24,6 +24,7 @@ unsigned int opt_max_cpus = 64;
 char opt_selftest[16];
 bool opt_selftest_preempt;
 unsigned int opt_stall_dump;
+struct param_iommu opt_iommu = { .on = true };
 
 /* Scheduling policies this build has (sched=). */
 static const char *const sched_names[] = { "credit" };
@@ -43,6 +44,8 @@ static const struct param_def option_table[] = {
 	PARAM_DEF_UINT("maxcpus", opt_max_cpus, 1, 64),
 	PARAM_DEF_STRING("selftest", opt_selftest),
 	PARAM_DEF_UINT("stall_dump", opt_stall_dump, 0, 3600),
+	PARAM_DEF_CUSTOM("iommu", opt_iommu, param_parse_iommu,
+			 PARAM_HELP_IOMMU),
 };
 
 static bool sched_name_known(const char *name)
@@ -72,9 +75,10 @@ void options_parse(const char *cmdline)
 	if (opt_selftest[0] && strcmp(opt_selftest, "fault") &&
 	    strcmp(opt_selftest, "wx") && strcmp(opt_selftest, "domain") &&
 	    strcmp(opt_selftest, "preempt") && strcmp(opt_selftest, "oom") &&
-	    strcmp(opt_selftest, "hvmcontext")) {
+	    strcmp(opt_selftest, "hvmcontext") && strcmp(opt_selftest, "iommu")) {
 		printk(KERN_ERR "cmdline: selftest=%s: unknown (allowed: fault, "
-		       "wx, domain, preempt, oom, hvmcontext)\n", opt_selftest);
+		       "wx, domain, preempt, oom, hvmcontext, iommu)\n",
+		       opt_selftest);
 		errors++;
 	}
 	opt_selftest_preempt = !strcmp(opt_selftest, "preempt");

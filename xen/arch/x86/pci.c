@@ -112,3 +112,19 @@ void pci_init(const struct acpi_info *ai)
 		printk(KERN_WARNING "PCI: %u bridges with a bad secondary bus "
 		       "not followed\n", scan.nr_bad_bridges);
 }
+
+const struct pci_found *pci_devices(unsigned int *nr)
+{
+	*nr = scan.nr;
+	return scan.dev;
+}
+
+u32 pci_conf_read32(u8 bus, u8 dev, u8 fn, unsigned int reg)
+{
+	return conf_read32(NULL, bus, dev, fn, reg);
+}
+
+void pci_conf_write32(u8 bus, u8 dev, u8 fn, unsigned int reg, u32 val)
+{
+	conf_write32(NULL, bus, dev, fn, reg, val);
+}

@@ -106,16 +106,7 @@ static void print_platform_summary(void)
 	printk("  TSC: %lu kHz; timer: %s\n", (unsigned long)cpu_khz,
 	       timer_mode_name());
 	printk("  Virtualization: %s\n", arch_virt_summary());
-	/* Found in DMAR/IVRS only: no IOMMU is programmed yet, so devices
-	 * still reach all of memory by DMA, as without an IOMMU. */
-	if (acpi_info.dmar.nr_drhd)
-		printk("  IOMMU: Intel VT-d, %u units in the DMAR (not enabled: "
-		       "DMA is not remapped)\n", acpi_info.dmar.nr_drhd);
-	else if (acpi_info.ivrs.ivhd_type)
-		printk("  IOMMU: AMD-Vi, IVRS type %#x (not enabled: DMA is not "
-		       "remapped)\n", acpi_info.ivrs.ivhd_type);
-	else
-		printk("  IOMMU: none in the ACPI tables\n");
+	printk("  IOMMU: %s\n", iommu_summary());
 }
 
 static __noreturn void start_domains(void)
@@ -178,6 +169,8 @@ void __noreturn start_amphi(u32 magic, u32 info)
 	per_cpu(0)->apic_id = apic_current_id();
 	ioapic_init_all(&acpi_info);
 	time_init(&acpi_info);
+	/* Its waits need udelay(); its fault events go to this CPU. */
+	iommu_setup(&acpi_info);
 	timer_init_cpu();
 	softirq_init();
 	local_irq_enable();
@@ -195,5 +188,6 @@ void __noreturn start_amphi(u32 magic, u32 info)
 	stall_watch_init();
 	domain_selftest();
 	domain_oom_selftest();
+	iommu_selftest();
 	start_domains();
 }

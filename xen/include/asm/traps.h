@@ -16,6 +16,7 @@ struct cpu_regs {
 
 /* Interrupt vectors owned by the hypervisor. */
 #define VEC_FIRST_DYNAMIC 0x30
+#define VEC_IOMMU_FAULT 0xef	/* VT-d fault events (iommu/vtd.c) */
 #define VEC_TIMER 0xf0
 #define VEC_EVENT_CHECK 0xf1	/* IPI: softirq / schedule */
 #define VEC_CALL_FUNC 0xf2	/* IPI: run a function */

@@ -1,10 +1,13 @@
 /*
  * IOMMUs: what each remapping unit the ACPI tables name (xen/acpi.h: DMAR,
- * IVRS) says about itself in its registers.  This stage only finds and
- * describes them; none is enabled, so DMA is not remapped yet.
+ * IVRS) says about itself in its registers, and, for Intel VT-d, DMA
+ * remapping: every device a domain is given does its DMA through that
+ * domain's own p2m, which the unit walks as its second-level table
+ * (hvm/p2m/p2m.c says why the formats agree).  AMD-Vi units are found and
+ * described but not enabled yet.
  *
- * The decoders are pure (xen/arch/x86/iommu/caps.c, unit-tested); the
- * probe reads the registers (probe.c).
+ * The decoders and the table-entry encoders are pure (caps.c, unit-
+ * tested); the probe reads the registers (probe.c); vtd.c programs VT-d.
  */
 #ifndef XEN_IOMMU_H
 #define XEN_IOMMU_H
@@ -35,6 +38,8 @@ struct vtd_caps {
 	bool pass_through;		/* ECAP.PT */
 	bool snoop_control;		/* ECAP.SC */
 	unsigned int iotlb_offset;	/* ECAP.IRO * 16 */
+	u8 sllps;			/* bit 0: 2 MiB pages, bit 1: 1 GiB */
+	bool drain_reads, drain_writes;	/* CAP.DRD, CAP.DWD */
 	bool translating;		/* GSTS.TES: firmware left it on */
 	bool remapping_intr;		/* GSTS.IRES */
 };
@@ -55,9 +60,84 @@ struct amd_vi_caps {
 };
 
 void vtd_decode(u32 ver, u64 cap, u64 ecap, u32 gsts, struct vtd_caps *c);
+/* Levels of the second-level tables a unit can walk from a p2m: 4 if it
+ * has 48-bit tables (SAGAW bit 2), else 3 (bit 1), else 0 (none). */
+unsigned int vtd_levels(const struct vtd_caps *c);
+
+/* The rest of VT-d's registers (rev 4.1, 11.4) that vtd.c programs. */
+#define VTD_REG_GCMD		0x18
+#define VTD_REG_RTADDR		0x20
+#define VTD_REG_CCMD		0x28
+#define VTD_REG_FSTS		0x34
+#define VTD_REG_FECTL		0x38
+#define VTD_REG_FEDATA		0x3c
+#define VTD_REG_FEADDR		0x40
+#define VTD_REG_FEUADDR		0x44
+#define VTD_GSTS_TES		(1U << 31)	/* GCMD.TE: translation */
+#define VTD_GSTS_RTPS		(1U << 30)	/* GCMD.SRTP: root table */
+#define VTD_GSTS_WBFS		(1U << 27)	/* GCMD.WBF: write buffer */
+#define VTD_GSTS_QIES		(1U << 26)
+#define VTD_GSTS_IRES		(1U << 25)
+#define VTD_GSTS_CFIS		(1U << 23)
+#define VTD_FSTS_PFO		(1U << 0)	/* fault records overflowed */
+#define VTD_FSTS_PPF		(1U << 1)	/* a fault record is pending */
+#define VTD_FSTS_FRI(f)		(((f) >> 8) & 0xff)
+#define VTD_FECTL_IM		(1U << 31)
+
+/* Root and context entries (9.1, 9.3; legacy mode): 128 bits each. */
+struct vtd_entry {
+	u64 lo, hi;
+};
+struct vtd_entry vtd_root_entry(paddr_t context_table);
+/* Requests of the device untranslated through the second-level tables at
+ * @sl_root (@levels 3 or 4), tagged with domain id @did. */
+struct vtd_entry vtd_context_entry(paddr_t sl_root, unsigned int levels,
+				   u16 did);
+/* One fault recording register (11.4.14): false if its F bit is clear. */
+struct vtd_fault {
+	u16 sid;			/* requester: bus 15:8, devfn 7:0 */
+	u8 reason;			/* 7.1.3's fault reason */
+	bool read;			/* else a write */
+	u64 addr;			/* the page the request was for */
+};
+bool vtd_fault_decode(u64 lo, u64 hi, struct vtd_fault *f);
+const char *vtd_fault_reason(u8 reason);
 void amd_vi_decode(u64 control, u64 efr, u64 status, struct amd_vi_caps *c);
 
 /* Read and log each unit's registers (boot, after the ACPI tables). */
 void iommu_probe(const struct acpi_info *ai);
+
+struct domain;
+
+/*
+ * Boot, after pci_init(): take over the VT-d units (root table set, fault
+ * interrupts on, translation still off: nothing is assigned yet).  Logs
+ * why when the units cannot be used.
+ */
+void iommu_setup(const struct acpi_info *ai);
+/* DMA is remapped (a unit took the root table); what the summary says. */
+bool iommu_enabled(void);
+const char *iommu_summary(void);
+/*
+ * Give the device @bus:@devfn (segment 0) to @d: its DMA goes through
+ * @d's p2m from now on, and translation is turned on with the first
+ * device.  0, -ENODEV (no remapping), -EBUSY (another domain has it),
+ * -ENOSPC (no domain id left) or -ENOMEM.
+ */
+int iommu_assign_device(struct domain *d, u8 bus, u8 devfn);
+/* Take it back: its DMA is blocked (and faults) from then on. */
+void iommu_deassign_device(struct domain *d, u8 bus, u8 devfn);
+/* Every device of @d that is still assigned (its death). */
+void iommu_domain_teardown(struct domain *d);
+/* @d's p2m lost or changed a translation: its devices' IOTLB entries go
+ * (called from the p2m's flush with locks held, interrupts maybe off). */
+void iommu_flush_domain(struct domain *d);
+/* dom0 gets every PCI device found at boot (xen/pci.h). */
+void iommu_hwdom_init(struct domain *d);
+/* DMA faults logged and counted since boot. */
+unsigned long iommu_fault_count(void);
+/* selftest=iommu: QEMU's "edu" device DMAs through a test domain's p2m
+ * (xen/arch/x86/iommu/selftest.c). */
+void iommu_selftest(void);
 
 #endif

@@ -18,6 +18,8 @@ extern bool opt_selftest_preempt;
 /* stall_dump=<seconds>: dump state once no vCPU ran for that long; 0 off
  * (xen/common/dump_state.c). */
 extern unsigned int opt_stall_dump;
+/* iommu=: remap DMA where there is an IOMMU (xen/arch/x86/iommu/vtd.c). */
+extern struct param_iommu opt_iommu;
 
 /* Parse, apply the console options, and stop with one clear line if any
  * value was bad. */

@@ -122,4 +122,14 @@ int arch_p2m_get_frame(struct domain *d, u64 gfn, mfn_t *mfn,
  */
 int p2m_move_gmfn(struct domain *d, u64 idx, u64 gpfn);
 
+/*
+ * @d's p2m as an IOMMU walks it (xen/iommu.h): the machine address of the
+ * 4-level root, or with @levels 3 of the table for gfns below 512 GiB,
+ * kept from then on.  0 if that table cannot be allocated.
+ */
+paddr_t arch_p2m_iommu_root(struct domain *d, unsigned int levels);
+/* An IOMMU that does not snoop the caches walks p2ms: write entries back
+ * to memory as they change. */
+void arch_p2m_iommu_writeback(bool on);
+
 #endif

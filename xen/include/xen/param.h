@@ -165,4 +165,16 @@ struct param_vcpu_range {
 int param_parse_dom0_max_vcpus(const char *val,
 			       void *var /* struct param_vcpu_range */);
 
+/*
+ * iommu=<bool>[,force|required] (Xen's option; its other sub-options are
+ * refused): whether DMA is remapped where the platform has an IOMMU
+ * (default yes), and with force (or required) not to boot where it
+ * cannot be.  Force alone implies on; off with force is refused.
+ */
+struct param_iommu {
+	bool on, force;
+};
+#define PARAM_HELP_IOMMU "<bool>[,force|required] | force | required"
+int param_parse_iommu(const char *val, void *var /* struct param_iommu */);
+
 #endif

@@ -24,6 +24,7 @@
 #define PCI_COMMAND		0x04	/* 16 bits */
 #define  PCI_COMMAND_IO		0x1	/* decode I/O BARs */
 #define  PCI_COMMAND_MEMORY	0x2	/* decode memory BARs */
+#define  PCI_COMMAND_MASTER	0x4	/* may start DMA */
 #define PCI_CLASS_REVISION	0x08	/* class 31:8, revision 7:0 */
 #define PCI_HEADER_TYPE		0x0e	/* 7: multi-function; 6:0 layout */
 #define PCI_PRIMARY_BUS		0x18	/* bridges: primary, secondary, */
@@ -71,5 +72,9 @@ void pci_scan_buses(struct pci_scan *s);
 struct acpi_info;
 /* Boot: list segment 0's devices (xen/arch/x86/pci.c). */
 void pci_init(const struct acpi_info *ai);
+/* After pci_init(): the functions it found, and configuration space. */
+const struct pci_found *pci_devices(unsigned int *nr);
+u32 pci_conf_read32(u8 bus, u8 dev, u8 fn, unsigned int reg);
+void pci_conf_write32(u8 bus, u8 dev, u8 fn, unsigned int reg, u32 val);
 
 #endif

@@ -132,6 +132,10 @@ struct domain {
 	bool torn_down;			/* memory and structures released */
 
 	bool is_privileged;		/* the initial domain (dom0) */
+	/* PCI functions whose DMA goes through its p2m, and the IOMMU's
+	 * domain id for them (xen/iommu.h; under the IOMMU's lock). */
+	unsigned int iommu_devices;
+	u16 iommu_did;
 	/* The domain may run as built, and its CPU policy is fixed (Xen's
 	 * flag of the same name): set under lock by the toolstack's first
 	 * unpause, or by vcpu_start() for a domain built at boot. */

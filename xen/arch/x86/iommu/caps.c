@@ -32,8 +32,75 @@ void vtd_decode(u32 ver, u64 cap, u64 ecap, u32 gsts, struct vtd_caps *c)
 	c->pass_through = bits(ecap, 6, 6);
 	c->snoop_control = bits(ecap, 7, 7);
 	c->iotlb_offset = bits(ecap, 17, 8) * 16;
+	c->sllps = bits(cap, 37, 34);
+	c->drain_writes = bits(cap, 54, 54);
+	c->drain_reads = bits(cap, 55, 55);
 	c->translating = bits(gsts, 31, 31);
 	c->remapping_intr = bits(gsts, 25, 25);
+}
+
+unsigned int vtd_levels(const struct vtd_caps *c)
+{
+	if (c->sagaw & 0x4)
+		return 4;
+	return c->sagaw & 0x2 ? 3 : 0;
+}
+
+/* 9.1: present (bit 0) and the context table's address (63:12). */
+struct vtd_entry vtd_root_entry(paddr_t context_table)
+{
+	return (struct vtd_entry){ .lo = (context_table & ~0xfffULL) | 1 };
+}
+
+/*
+ * 9.3: present (bit 0), fault processing on (FPD, bit 1, clear), type 00
+ * (untranslated requests through the second-level tables, 3:2), their
+ * root in 63:12; AW (66:64) 1 for 3 levels (39 bits), 2 for 4 (48 bits);
+ * the domain id in 87:72.
+ */
+struct vtd_entry vtd_context_entry(paddr_t sl_root, unsigned int levels,
+				   u16 did)
+{
+	return (struct vtd_entry){
+		.lo = (sl_root & ~0xfffULL) | 1,
+		.hi = (levels - 2) | (u64)did << 8,
+	};
+}
+
+/* 11.4.14: fault info (the page, 63:12), SID (79:64), FR (103:96),
+ * T (126: 1 for a read), F (127). */
+bool vtd_fault_decode(u64 lo, u64 hi, struct vtd_fault *f)
+{
+	if (!bits(hi, 63, 63))
+		return false;
+	f->addr = lo & ~0xfffULL;
+	f->sid = bits(hi, 15, 0);
+	f->reason = bits(hi, 39, 32);
+	f->read = bits(hi, 62, 62);
+	return true;
+}
+
+/* 7.1.3, table "Unrecoverable fault conditions", legacy mode. */
+const char *vtd_fault_reason(u8 reason)
+{
+	static const char *const why[] = {
+		[1] = "root entry not present",
+		[2] = "context entry not present",
+		[3] = "invalid context entry",
+		[4] = "address beyond the guest address width",
+		[5] = "write to a page that is not writable",
+		[6] = "read of a page that is not readable",
+		[7] = "bad second-level table address",
+		[8] = "bad root table address",
+		[9] = "bad context table address",
+		[0xa] = "reserved bits in a root entry",
+		[0xb] = "reserved bits in a context entry",
+		[0xc] = "reserved bits in a second-level entry",
+		[0xd] = "translation type not allowed",
+	};
+
+	return reason < ARRAY_SIZE(why) && why[reason] ? why[reason] :
+							   "unknown reason";
 }
 
 /* AMD 48882 rev 3.x, 3.4.3 (control), 3.4.5 (EFR), 3.4.21 (status). */

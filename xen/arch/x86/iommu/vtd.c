@@ -1,0 +1,495 @@
+/*
+ * Intel VT-d DMA remapping (VT-d rev 4.1): the units of the DMAR walk,
+ * for each device a domain was given, that domain's p2m.
+ *
+ * Tables.  One root table and one context table per bus that has an
+ * assigned device, shared by every unit: they are plain memory, and a
+ * unit only ever looks up its own devices.  A context entry points at the
+ * domain's p2m (xen/p2m.h: arch_p2m_iommu_root()), which hvm/p2m/p2m.c
+ * keeps readable as second-level tables, so the IOMMU follows every
+ * change to the p2m (RAM, grant and foreign maps, ballooning) with nothing
+ * to mirror.  All units must walk the same number of levels: 4 where all
+ * have 48-bit tables, else 3 (then devices reach gfns below 512 GiB).
+ * A device with no context entry is blocked, and its DMA faults.
+ *
+ * Invalidation is register based (6.5.1): the context cache and the IOTLB
+ * globally on every assignment, the IOTLB per domain id when a domain's
+ * p2m loses or changes a translation (iommu_flush_domain(), from the p2m's
+ * own flush, before the old frame can be freed).  Queued invalidation and
+ * interrupt remapping are left off; firmware's settings of them are
+ * turned off at setup, since register invalidation needs QI off.
+ *
+ * Faults (7.1) raise the unit's fault event, an MSI to the boot CPU; the
+ * handler reads and clears the recording registers, counts every fault
+ * and logs the first ones of each unit.  A faulting request is dropped by
+ * the unit: it never reaches memory.
+ */
+#include <xen/acpi.h>
+#include <xen/errno.h>
+#include <xen/iommu.h>
+#include <xen/lib.h>
+#include <xen/options.h>
+#include <xen/p2m.h>
+#include <xen/page_alloc.h>
+#include <xen/pci.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/time.h>
+#include <asm/apic.h>
+#include <asm/io.h>
+#include <asm/percpu.h>
+#include <asm/traps.h>
+
+#define VTD_MAX_DIDS 256		/* domain ids we hand out, at most */
+#define VTD_FAULTS_LOGGED 16		/* per unit; the rest are counted */
+#define VTD_TIMEOUT_US 1000000
+
+struct vtd_unit {
+	paddr_t base;
+	struct vtd_caps c;
+	unsigned long faults;
+	unsigned int logged;
+};
+
+static struct vtd_unit units[ACPI_MAX_DRHD];
+static unsigned int nr_units, levels;
+static struct vtd_entry *root_table;
+static struct vtd_entry *context_table[256];
+static struct domain *did_owner[VTD_MAX_DIDS];
+static unsigned int nr_dids;		/* the smallest unit's, at most ours */
+static bool translating, noncoherent;
+static unsigned long faults_total;
+static char summary[96] = "none in the ACPI tables";
+/* Tables and registers; taken with interrupts off (the p2m's flush). */
+static DEFINE_SPINLOCK(vtd_lock);
+
+static u32 rd32(const struct vtd_unit *u, unsigned int reg)
+{
+	return mmio_read32(u->base + reg);
+}
+
+static u64 rd64(const struct vtd_unit *u, unsigned int reg)
+{
+	return mmio_read64(u->base + reg);
+}
+
+static void wr32(const struct vtd_unit *u, unsigned int reg, u32 v)
+{
+	mmio_write32(u->base + reg, v);
+}
+
+static void wr64(const struct vtd_unit *u, unsigned int reg, u64 v)
+{
+	mmio_write64(u->base + reg, v);
+}
+
+/* Spin until (read & mask) == want; a unit that never gets there is
+ * broken, and the boot cannot trust its DMA protection. */
+static void wait_reg(const struct vtd_unit *u, unsigned int reg, bool wide,
+		     u64 mask, u64 want, const char *what)
+{
+	for (unsigned int us = 0; us < VTD_TIMEOUT_US; us++) {
+		if (((wide ? rd64(u, reg) : rd32(u, reg)) & mask) == want)
+			return;
+		udelay(1);
+	}
+	panic("IOMMU: VT-d unit at 0x%llx: %s timed out",
+	      (unsigned long long)u->base, what);
+}
+
+/* GCMD (11.4.4): the persistent bits as GSTS has them, changed by @set
+ * and @clear, then wait for GSTS to agree on @status. */
+static void gcmd(const struct vtd_unit *u, u32 set, u32 clear, u32 status,
+		 bool want_set, const char *what)
+{
+	u32 keep = rd32(u, VTD_REG_GSTS) & (VTD_GSTS_TES | VTD_GSTS_QIES |
+					   VTD_GSTS_IRES | VTD_GSTS_CFIS);
+
+	wr32(u, VTD_REG_GCMD, (keep & ~clear) | set);
+	wait_reg(u, VTD_REG_GSTS, false, status, want_set ? status : 0, what);
+}
+
+/* Memory the units read: written back when their walks do not snoop. */
+static void sync_for_units(const void *p, size_t len)
+{
+	if (!noncoherent)
+		return;
+	for (size_t off = 0; off < len; off += 64)
+		asm volatile("clflush %0" : : "m"(*((const char *)p + off)));
+	asm volatile("mfence" ::: "memory");
+}
+
+static void flush_write_buffer(const struct vtd_unit *u)
+{
+	if (u->c.rwbf)
+		gcmd(u, VTD_GSTS_WBFS, 0, VTD_GSTS_WBFS, false,
+		     "write buffer flush");
+}
+
+/* 11.4.4.1 CCMD: ICC (63), CIRG 01 = global (62:61). */
+static void inval_context_all(const struct vtd_unit *u)
+{
+	wr64(u, VTD_REG_CCMD, 1ULL << 63 | 1ULL << 61);
+	wait_reg(u, VTD_REG_CCMD, true, 1ULL << 63, 0, "context invalidation");
+}
+
+/* 11.4.8.1 IOTLB_REG: IVT (63), IIRG (61:60) 01 global or 10 one domain
+ * id (47:32), drain reads and writes (49, 48) where the unit can. */
+static void inval_iotlb(const struct vtd_unit *u, int did)
+{
+	unsigned int reg = u->c.iotlb_offset + 8;
+	u64 cmd = 1ULL << 63;
+
+	cmd |= did < 0 ? 1ULL << 60 : 2ULL << 60 | (u64)did << 32;
+	if (u->c.drain_reads)
+		cmd |= 1ULL << 49;
+	if (u->c.drain_writes)
+		cmd |= 1ULL << 48;
+	wr64(u, reg, cmd);
+	wait_reg(u, reg, true, 1ULL << 63, 0, "IOTLB invalidation");
+}
+
+static void inval_all_units(void)
+{
+	for (unsigned int i = 0; i < nr_units; i++) {
+		flush_write_buffer(&units[i]);
+		inval_context_all(&units[i]);
+		inval_iotlb(&units[i], -1);
+	}
+}
+
+/* ---- Faults ----------------------------------------------------------- */
+
+static void log_fault(struct vtd_unit *u, const struct vtd_fault *f)
+{
+	u->faults++;
+	faults_total++;
+	if (u->logged >= VTD_FAULTS_LOGGED) {
+		if (u->logged++ == VTD_FAULTS_LOGGED)
+			printk(KERN_WARNING "IOMMU: VT-d unit at 0x%llx: more DMA "
+			       "faults, counted but not logged\n",
+			       (unsigned long long)u->base);
+		return;
+	}
+	u->logged++;
+	printk(KERN_WARNING "IOMMU: DMA fault %lu: 0000:%02x:%02x.%u %s at "
+	       "0x%llx blocked: %s (reason %#x)\n", u->faults, f->sid >> 8,
+	       (f->sid >> 3) & 0x1f, f->sid & 7, f->read ? "read" : "write",
+	       (unsigned long long)f->addr, vtd_fault_reason(f->reason),
+	       f->reason);
+}
+
+/* 7.3.1: from the index FSTS names, each record with F set is read and
+ * cleared (F is write-1-to-clear), then the overflow flag. */
+static void drain_faults(struct vtd_unit *u)
+{
+	u32 fsts = rd32(u, VTD_REG_FSTS);
+	unsigned int n = u->c.nr_fault_regs, idx = VTD_FSTS_FRI(fsts);
+	struct vtd_fault f;
+
+	if (!(fsts & (VTD_FSTS_PPF | VTD_FSTS_PFO)))
+		return;
+	for (unsigned int i = 0; i < n; i++, idx = (idx + 1) % n) {
+		unsigned int reg = u->c.fault_reg_offset + idx * 16;
+
+		if (!vtd_fault_decode(rd64(u, reg), rd64(u, reg + 8), &f))
+			break;
+		log_fault(u, &f);
+		wr32(u, reg + 12, 1U << 31);
+	}
+	if (fsts & VTD_FSTS_PFO) {
+		u->faults++;
+		faults_total++;
+		printk(KERN_WARNING "IOMMU: VT-d unit at 0x%llx: fault records "
+		       "overflowed (faults lost to the count)\n",
+		       (unsigned long long)u->base);
+	}
+	wr32(u, VTD_REG_FSTS, VTD_FSTS_PFO);
+}
+
+static void vtd_fault_interrupt(struct cpu_regs *regs)
+{
+	unsigned long f = spin_lock_irqsave(&vtd_lock);
+
+	for (unsigned int i = 0; i < nr_units; i++)
+		drain_faults(&units[i]);
+	spin_unlock_irqrestore(&vtd_lock, f);
+}
+
+unsigned long iommu_fault_count(void)
+{
+	return READ_ONCE(faults_total);
+}
+
+/* ---- Setup ------------------------------------------------------------ */
+
+/* Can this unit walk the p2m?  Says why not. */
+static const char *unit_unusable(const struct vtd_caps *c)
+{
+	if (!vtd_levels(c))
+		return "neither 3- nor 4-level tables (SAGAW)";
+	if (!(c->sllps & 1))
+		return "no 2 MiB pages, which the p2m uses (SLLPS)";
+	if (!c->nr_fault_regs || !c->iotlb_offset)
+		return "no fault or IOTLB registers";
+	return NULL;
+}
+
+static bool take_unit(const struct acpi_drhd *d, unsigned int i)
+{
+	struct vtd_unit *u = &units[nr_units];
+	const char *why;
+	u32 ver;
+
+	/* probe.c said why a unit above 4 GiB, or all ones, is skipped. */
+	if (d->base >= (1ULL << 32) - 0x1000)
+		return false;
+	u->base = d->base;
+	ver = rd32(u, VTD_REG_VER);
+	if (ver == 0xffffffff)
+		return false;
+	vtd_decode(ver, rd64(u, VTD_REG_CAP), rd64(u, VTD_REG_ECAP),
+		   rd32(u, VTD_REG_GSTS), &u->c);
+	why = unit_unusable(&u->c);
+	if (why) {
+		printk(KERN_WARNING "IOMMU: VT-d unit %u cannot remap: %s\n",
+		       i, why);
+		return false;
+	}
+	nr_units++;
+	return true;
+}
+
+/* Firmware's state off, then our root table in, fault events on. */
+static void init_unit(struct vtd_unit *u, u32 apic_id)
+{
+	if (u->c.translating || (rd32(u, VTD_REG_GSTS) &
+				 (VTD_GSTS_QIES | VTD_GSTS_IRES))) {
+		printk(KERN_WARNING "IOMMU: VT-d unit at 0x%llx: turning off "
+		       "what firmware left on\n", (unsigned long long)u->base);
+		gcmd(u, 0, VTD_GSTS_TES, VTD_GSTS_TES, false, "disable");
+		gcmd(u, 0, VTD_GSTS_IRES, VTD_GSTS_IRES, false, "IR off");
+		gcmd(u, 0, VTD_GSTS_QIES, VTD_GSTS_QIES, false, "QI off");
+	}
+	/* Fault events (11.4.6-11.4.9): fixed, edge, to the boot CPU. */
+	wr32(u, VTD_REG_FECTL, VTD_FECTL_IM);
+	wr32(u, VTD_REG_FEDATA, VEC_IOMMU_FAULT);
+	wr32(u, VTD_REG_FEADDR, 0xfee00000U | apic_id << 12);
+	wr32(u, VTD_REG_FEUADDR, 0);
+	drain_faults(u);
+	wr32(u, VTD_REG_FECTL, 0);
+	wr64(u, VTD_REG_RTADDR, (uintptr_t)root_table);
+	gcmd(u, VTD_GSTS_RTPS, 0, VTD_GSTS_RTPS, true, "root table pointer");
+	flush_write_buffer(u);
+	inval_context_all(u);
+	inval_iotlb(u, -1);
+}
+
+void iommu_setup(const struct acpi_info *ai)
+{
+	unsigned int lv = 4;
+
+	if (!ai->dmar.nr_drhd) {
+		if (ai->ivrs.ivhd_type)
+			snprintf(summary, sizeof(summary), "AMD-Vi, IVRS type "
+				 "%#x (not enabled: DMA is not remapped)",
+				 ai->ivrs.ivhd_type);
+		goto off;
+	}
+	if (!opt_iommu.on) {
+		snprintf(summary, sizeof(summary), "Intel VT-d, %u unit%s, off "
+			 "(iommu=0): DMA is not remapped", ai->dmar.nr_drhd,
+			 ai->dmar.nr_drhd > 1 ? "s" : "");
+		return;
+	}
+	nr_dids = VTD_MAX_DIDS;
+	for (unsigned int i = 0; i < ai->dmar.nr_drhd; i++) {
+		if (!take_unit(&ai->dmar.drhd[i], i))
+			continue;
+		lv = MIN(lv, vtd_levels(&units[nr_units - 1].c));
+		nr_dids = MIN(nr_dids, units[nr_units - 1].c.domains);
+		noncoherent |= !units[nr_units - 1].c.coherent;
+	}
+	/* A unit left out still passes its devices' DMA through unchecked,
+	 * so either all take part or none does. */
+	if (nr_units != ai->dmar.nr_drhd) {
+		nr_units = 0;
+		snprintf(summary, sizeof(summary), "Intel VT-d, %u unit%s, not "
+			 "enabled: not every unit can remap",
+			 ai->dmar.nr_drhd, ai->dmar.nr_drhd > 1 ? "s" : "");
+		goto off;
+	}
+	root_table = alloc_zeroed_pages(0);
+	if (!root_table)
+		panic("IOMMU: no memory for the VT-d root table");
+	levels = lv;
+	if (noncoherent) {
+		arch_p2m_iommu_writeback(true);
+		sync_for_units(root_table, PAGE_SIZE);
+	}
+	set_irq_handler(VEC_IOMMU_FAULT, vtd_fault_interrupt);
+	for (unsigned int i = 0; i < nr_units; i++)
+		init_unit(&units[i], this_cpu()->apic_id);
+	snprintf(summary, sizeof(summary), "Intel VT-d, %u unit%s, %u-level "
+		 "tables shared with the p2m%s", nr_units,
+		 nr_units > 1 ? "s" : "", levels,
+		 noncoherent ? ", written back for non-snooping walks" : "");
+	printk("IOMMU: DMA remapping ready: %s\n", summary);
+	return;
+off:
+	if (opt_iommu.force)
+		panic("IOMMU: iommu=force, but DMA cannot be remapped (%s)",
+		      summary);
+}
+
+bool iommu_enabled(void)
+{
+	return root_table != NULL;
+}
+
+const char *iommu_summary(void)
+{
+	return summary;
+}
+
+/* ---- Devices ---------------------------------------------------------- */
+
+/* @d's domain id on the units, allocated with its first device. */
+static int did_get(struct domain *d)
+{
+	if (d->iommu_devices)
+		return d->iommu_did;
+	for (unsigned int did = 1; did < nr_dids; did++)
+		if (!did_owner[did]) {
+			did_owner[did] = d;
+			d->iommu_did = did;
+			return did;
+		}
+	return -ENOSPC;
+}
+
+static void did_put(struct domain *d)
+{
+	if (!d->iommu_devices)
+		did_owner[d->iommu_did] = NULL;
+}
+
+int iommu_assign_device(struct domain *d, u8 bus, u8 devfn)
+{
+	struct vtd_entry *ctx, *e, ce;
+	unsigned long f;
+	paddr_t sl_root;
+	int did;
+
+	if (!iommu_enabled())
+		return -ENODEV;
+	sl_root = arch_p2m_iommu_root(d, levels);
+	if (!sl_root)
+		return -ENOMEM;
+	f = spin_lock_irqsave(&vtd_lock);
+	ctx = context_table[bus];
+	if (!ctx) {
+		ctx = alloc_zeroed_pages(0);
+		if (!ctx) {
+			spin_unlock_irqrestore(&vtd_lock, f);
+			return -ENOMEM;
+		}
+		sync_for_units(ctx, PAGE_SIZE);
+		context_table[bus] = ctx;
+		root_table[bus] = vtd_root_entry((uintptr_t)ctx);
+		sync_for_units(&root_table[bus], sizeof(root_table[bus]));
+	}
+	e = &ctx[devfn];
+	if (e->lo & 1) {
+		spin_unlock_irqrestore(&vtd_lock, f);
+		return did_owner[(e->hi >> 8) & 0xffff] == d ? 0 : -EBUSY;
+	}
+	did = did_get(d);
+	if (did < 0) {
+		spin_unlock_irqrestore(&vtd_lock, f);
+		return did;
+	}
+	/* The high half first: the unit may read the entry once present. */
+	ce = vtd_context_entry(sl_root, levels, did);
+	WRITE_ONCE(e->hi, ce.hi);
+	__atomic_store_n(&e->lo, ce.lo, __ATOMIC_RELEASE);
+	sync_for_units(e, sizeof(*e));
+	d->iommu_devices++;
+	inval_all_units();
+	if (!translating) {
+		for (unsigned int i = 0; i < nr_units; i++)
+			gcmd(&units[i], VTD_GSTS_TES, 0, VTD_GSTS_TES, true,
+			     "enable translation");
+		translating = true;
+		printk("IOMMU: translation on: DMA goes through each owner's "
+		       "p2m; other devices are blocked\n");
+	}
+	spin_unlock_irqrestore(&vtd_lock, f);
+	return 0;
+}
+
+void iommu_deassign_device(struct domain *d, u8 bus, u8 devfn)
+{
+	struct vtd_entry *e;
+	unsigned long f;
+
+	if (!iommu_enabled() || !context_table[bus])
+		return;
+	f = spin_lock_irqsave(&vtd_lock);
+	e = &context_table[bus][devfn];
+	if ((e->lo & 1) && ((e->hi >> 8) & 0xffff) == d->iommu_did &&
+	    did_owner[d->iommu_did] == d) {
+		__atomic_store_n(&e->lo, 0, __ATOMIC_RELEASE);
+		WRITE_ONCE(e->hi, 0);
+		sync_for_units(e, sizeof(*e));
+		inval_all_units();
+		d->iommu_devices--;
+		did_put(d);
+	}
+	spin_unlock_irqrestore(&vtd_lock, f);
+}
+
+void iommu_domain_teardown(struct domain *d)
+{
+	for (unsigned int bus = 0; bus < 256 && d->iommu_devices; bus++)
+		for (unsigned int devfn = 0; context_table[bus] && devfn < 256;
+		     devfn++)
+			iommu_deassign_device(d, bus, devfn);
+}
+
+void iommu_flush_domain(struct domain *d)
+{
+	unsigned long f;
+
+	if (!READ_ONCE(d->iommu_devices))
+		return;
+	f = spin_lock_irqsave(&vtd_lock);
+	for (unsigned int i = 0; i < nr_units; i++) {
+		flush_write_buffer(&units[i]);
+		inval_iotlb(&units[i], d->iommu_did);
+	}
+	spin_unlock_irqrestore(&vtd_lock, f);
+}
+
+void iommu_hwdom_init(struct domain *d)
+{
+	const struct pci_found *dev;
+	unsigned int nr, given = 0;
+	int rc;
+
+	if (!iommu_enabled())
+		return;
+	dev = pci_devices(&nr);
+	for (unsigned int i = 0; i < nr; i++) {
+		rc = iommu_assign_device(d, dev[i].bus,
+					 dev[i].dev << 3 | dev[i].fn);
+		if (!rc)
+			given++;
+		else
+			printk(KERN_ERR "IOMMU: 0000:%02x:%02x.%u not given to "
+			       "d%u: error %d\n", dev[i].bus, dev[i].dev,
+			       dev[i].fn, d->domain_id, rc);
+	}
+	printk("IOMMU: d%u owns %u PCI functions; their DMA goes through its "
+	       "p2m\n", d->domain_id, given);
+}
