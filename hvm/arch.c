@@ -6,6 +6,7 @@
 #include <hvm/fpu.h>
 #include <hvm/hvm.h>
 #include <hvm/p2m/p2m.h>
+#include <hvm/p2m_iommu.h>
 #include <hvm/platform.h>
 #include <hvm/vlapic.h>
 #include <hvm/x86.h>
@@ -44,17 +45,29 @@ void arch_domain_destroy_devices(struct domain *d)
  * also after a failed arch_domain_create(). */
 void arch_domain_destroy(struct domain *d)
 {
+	p2m_iommu_free(d);
 	p2m_destroy(d->p2m);
 	d->p2m = NULL;
 	hvm_cpu_policy_domain_destroy(d);
 }
 
+/*
+ * Every change below goes to the IOMMU's copy of the p2m first, where
+ * there is one (hvm/p2m_iommu.h): a copy that cannot change leaves both
+ * as they were, and a p2m that cannot change has the copy put back.
+ */
 int arch_domain_map_ram(struct domain *d, u64 gfn, mfn_t mfn,
 			unsigned int order)
 {
 	unsigned long f = spin_lock_irqsave(&d->p2m_lock);
-	int rc = p2m_set(d->p2m, gfn, mfn, order, p2m_ram_rw, NULL);
+	struct p2m_iommu_undo u;
+	int rc = p2m_iommu_set(d, gfn, mfn, order, p2m_ram_rw, &u);
 
+	if (!rc) {
+		rc = p2m_set(d->p2m, gfn, mfn, order, p2m_ram_rw, NULL);
+		if (rc)
+			p2m_iommu_undo(d, &u);
+	}
 	spin_unlock_irqrestore(&d->p2m_lock, f);
 	return rc;
 }
@@ -121,6 +134,35 @@ static void arch_p2m_retire(struct domain *d, const struct p2m_entry *old)
 		frame_put(old->mfn);
 }
 
+/* Order 0, the copy first.  Pre: the p2m lock. */
+static int p2m_set_both(struct domain *d, u64 gfn, mfn_t mfn,
+			enum p2m_type t, struct p2m_entry *old)
+{
+	struct p2m_iommu_undo u;
+	int rc = p2m_iommu_set(d, gfn, mfn, 0, t, &u);
+
+	if (!rc) {
+		rc = p2m_set(d->p2m, gfn, mfn, 0, t, old);
+		if (rc)
+			p2m_iommu_undo(d, &u);
+	}
+	return rc;
+}
+
+static int p2m_clear_both(struct domain *d, u64 gfn, struct p2m_entry *old,
+			  struct p2m_retired *tables)
+{
+	struct p2m_iommu_undo u;
+	int rc = p2m_iommu_clear(d, gfn, &u);
+
+	if (!rc) {
+		rc = p2m_clear(d->p2m, gfn, old, tables);
+		if (rc)
+			p2m_iommu_undo(d, &u);
+	}
+	return rc;
+}
+
 int arch_p2m_set_entry(struct domain *d, u64 gfn, mfn_t mfn,
 		       enum p2m_type t)
 {
@@ -131,7 +173,7 @@ int arch_p2m_set_entry(struct domain *d, u64 gfn, mfn_t mfn,
 	if (gfn > ARCH_MAX_GFN || t == p2m_invalid)
 		return -EINVAL;
 	f = spin_lock_irqsave(&d->p2m_lock);
-	rc = p2m_set(d->p2m, gfn, mfn, 0, t, &old);
+	rc = p2m_set_both(d, gfn, mfn, t, &old);
 	spin_unlock_irqrestore(&d->p2m_lock, f);
 	if (!rc)
 		arch_p2m_retire(d, &old);
@@ -158,7 +200,7 @@ int arch_p2m_clear_entry(struct domain *d, u64 gfn, enum p2m_type *oldt)
 
 	if (gfn <= ARCH_MAX_GFN) {
 		f = spin_lock_irqsave(&d->p2m_lock);
-		rc = p2m_clear(d->p2m, gfn, &old, &tables);
+		rc = p2m_clear_both(d, gfn, &old, &tables);
 		spin_unlock_irqrestore(&d->p2m_lock, f);
 	}
 	if (oldt)
@@ -181,7 +223,7 @@ int arch_p2m_clear_entry_if(struct domain *d, u64 gfn, mfn_t mfn,
 		return -ENOENT;
 	f = spin_lock_irqsave(&d->p2m_lock);
 	if (p2m_get(d->p2m, gfn, &cur) == t && cur == mfn)
-		rc = p2m_clear(d->p2m, gfn, &old, &tables);
+		rc = p2m_clear_both(d, gfn, &old, &tables);
 	spin_unlock_irqrestore(&d->p2m_lock, f);
 	if (!rc)
 		arch_p2m_retire_clear(d, &old, &tables);
@@ -209,7 +251,7 @@ int arch_p2m_change_type(struct domain *d, u64 gfn, enum p2m_type ot,
 		if (p2m_holds_frame(nt) && !frame_get(mfn)) {
 			rc = -ENOMEM;
 		} else {
-			rc = p2m_set(d->p2m, gfn, mfn, 0, nt, &old);
+			rc = p2m_set_both(d, gfn, mfn, nt, &old);
 			/* Not the last: the entry still holds one. */
 			if (rc && p2m_holds_frame(nt))
 				frame_put(mfn);

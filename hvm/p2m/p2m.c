@@ -77,7 +77,8 @@ BUILD_BUG_ON(sizeof(((struct p2m_retired *)0)->table) / sizeof(u64 *) !=
 #define P2M_ADDR_MASK 0x000ffffffffff000ULL	/* bits 51:12 */
 #define P2M_MAX_MFN ((1ULL << 40) - 1)		/* 52-bit machine addresses */
 #define P2M_TYPE_SHIFT 52
-#define P2M_TYPE_MASK (0xfULL << P2M_TYPE_SHIFT)
+/* AMD-Vi reserves bits 58:52 of its entries; bits 4:1 are ignored. */
+#define P2M_TYPE_SHIFT_AMD_VI 1
 
 /* APM vol.2 5.3.3: long-mode page-table entry bits. */
 #define NPT_P (1ULL << 0)
@@ -95,7 +96,14 @@ BUILD_BUG_ON(sizeof(((struct p2m_retired *)0)->table) / sizeof(u64 *) !=
 #define EPT_MT_UC (0ULL << 3)
 #define EPT_MT_WB (6ULL << 3)
 #define EPT_IPAT (1ULL << 6)
-/* Both formats: bit 7 of a level-2 entry maps a 2 MiB page. */
+/* AMD 48882 rev 3.x, 2.2.3: I/O page-table entries.  NextLevel 0 is a
+ * leaf (at level 2 a 2 MiB page); bit 7 is ignored by the IOMMU, so the
+ * tree keeps its own 2 MiB mark there as in the other formats. */
+#define AMD_VI_PR (1ULL << 0)
+#define AMD_VI_NEXT_LEVEL(l) ((u64)(l) << 9)
+#define AMD_VI_IR (1ULL << 61)
+#define AMD_VI_IW (1ULL << 62)
+/* All formats: bit 7 of a level-2 entry maps a 2 MiB page. */
 #define P2M_PS (1ULL << 7)
 
 BUILD_BUG_ON(P2M_NR_TYPES > 16);
@@ -106,6 +114,9 @@ struct p2m {
 	/* The level-3 table under root entry 0, kept even when empty once
 	 * an IOMMU with 3-level tables walks from it (p2m_low_table()). */
 	u64 *pinned;
+	/* AMD-Vi copies keep every table until p2m_drain(), so that undoing
+	 * a change (hvm/arch.c) never needs memory. */
+	bool keep_tables;
 	unsigned long table_pages;	/* including the root */
 };
 
@@ -168,12 +179,22 @@ static inline u64 *p2m_next(u64 e)
 	return (u64 *)(uintptr_t)(e & P2M_ADDR_MASK);
 }
 
-static u64 p2m_table_entry(const struct p2m *p, const u64 *table)
+static unsigned int p2m_type_shift(const struct p2m *p)
+{
+	return p->fmt == P2M_AMD_VI ? P2M_TYPE_SHIFT_AMD_VI : P2M_TYPE_SHIFT;
+}
+
+/* The entry pointing to @table, itself at level @level (1-3). */
+static u64 p2m_table_entry(const struct p2m *p, const u64 *table,
+			   unsigned int level)
 {
 	u64 ma = (uintptr_t)table;
 
 	if (p->fmt == P2M_NPT)
 		return ma | NPT_P | NPT_RW | NPT_US | NPT_A;
+	if (p->fmt == P2M_AMD_VI)
+		return ma | AMD_VI_PR | AMD_VI_NEXT_LEVEL(level) | AMD_VI_IR |
+		       AMD_VI_IW;
 	return ma | EPT_R | EPT_W | EPT_X;
 }
 
@@ -181,11 +202,18 @@ static u64 p2m_leaf_entry(const struct p2m *p, mfn_t mfn, unsigned int order,
 			  enum p2m_type t)
 {
 	unsigned int perms = p2m_type_perms(t);
-	u64 e = ((u64)t << P2M_TYPE_SHIFT) | (order ? P2M_PS : 0);
+	u64 e = ((u64)t << p2m_type_shift(p)) | (order ? P2M_PS : 0);
 
 	if (!perms)
 		return e;		/* typed, not present */
 	e |= mfn << PAGE_SHIFT;
+	if (p->fmt == P2M_AMD_VI) {
+		/* NextLevel 0: a page; what devices may do, never execute. */
+		e |= AMD_VI_PR | AMD_VI_IR;
+		if (perms & P2M_W)
+			e |= AMD_VI_IW;
+		return e;
+	}
 	if (p->fmt == P2M_NPT) {
 		e |= NPT_P | NPT_US | NPT_A | NPT_D;
 		if (perms & P2M_W)
@@ -213,10 +241,10 @@ static bool p2m_is_leaf(u64 e, unsigned int level)
 }
 
 /* Leaf @e (at level 1 or 2), seen from @gfn inside it. */
-static void p2m_decode(u64 e, unsigned int level, u64 gfn,
-		       struct p2m_entry *out)
+static void p2m_decode(const struct p2m *p, u64 e, unsigned int level,
+		       u64 gfn, struct p2m_entry *out)
 {
-	out->type = (e & P2M_TYPE_MASK) >> P2M_TYPE_SHIFT;
+	out->type = (e >> p2m_type_shift(p)) & 0xf;
 	out->order = level == 2 ? P2M_ORDER_2M : 0;
 	out->mfn = (e & P2M_ADDR_MASK) >> PAGE_SHIFT;
 	if (out->order && p2m_type_perms(out->type))
@@ -245,7 +273,7 @@ static void p2m_split_fill(const struct p2m *p, u64 *table, u64 e)
 {
 	struct p2m_entry big;
 
-	p2m_decode(e, 2, 0, &big);
+	p2m_decode(p, e, 2, 0, &big);
 	for (unsigned int i = 0; i < P2M_ENTRIES; i++)
 		table[i] = p2m_leaf_entry(p, big.mfn + (big.mfn ? i : 0), 0,
 					  big.type);
@@ -256,7 +284,8 @@ static void p2m_split_fill(const struct p2m *p, u64 *table, u64 e)
  * one if it was unused, the split of a 2 MiB leaf otherwise.  @table is a
  * zeroed page the caller already owns.
  */
-static u64 *p2m_install_table(struct p2m *p, u64 *slot, u64 *table)
+static u64 *p2m_install_table(struct p2m *p, u64 *slot, u64 *table,
+				unsigned int level)
 {
 	u64 e = p2m_read(slot);
 
@@ -265,7 +294,7 @@ static u64 *p2m_install_table(struct p2m *p, u64 *slot, u64 *table)
 	if (p2m_writeback)
 		p2m_clflush(table, PAGE_SIZE);
 	p->table_pages++;
-	p2m_write(slot, p2m_table_entry(p, table));
+	p2m_write(slot, p2m_table_entry(p, table, level));
 	return table;
 }
 
@@ -299,12 +328,13 @@ struct p2m *p2m_create(enum p2m_format fmt)
 {
 	struct p2m *p;
 
-	if (fmt != P2M_NPT && fmt != P2M_EPT)
+	if (fmt != P2M_NPT && fmt != P2M_EPT && fmt != P2M_AMD_VI)
 		return NULL;
 	p = xzalloc(struct p2m);
 	if (!p)
 		return NULL;
 	p->fmt = fmt;
+	p->keep_tables = fmt == P2M_AMD_VI;
 	p->root = alloc_zeroed_pages(0);
 	if (!p->root) {
 		xfree(p);
@@ -336,7 +366,8 @@ static u64 *p2m_walk_create(struct p2m *p, u64 gfn, u64 *spare[],
 
 		if (!e || p2m_is_leaf(e, level)) {
 			BUG_ON(used >= need);
-			t = p2m_install_table(p, slot, spare[used++]);
+			t = p2m_install_table(p, slot, spare[used++],
+					      level - 1);
 		} else {
 			t = p2m_next(e);
 		}
@@ -380,7 +411,8 @@ static int p2m_set_2m(struct p2m *p, u64 gfn, u64 leaf)
 	for (level = P2M_LEVELS, t = p->root; level > 2; level--) {
 		slot = &t[p2m_index(gfn, level)];
 		t = p2m_read(slot) ? p2m_next(p2m_read(slot)) :
-				     p2m_install_table(p, slot, spare[--need]);
+				     p2m_install_table(p, slot, spare[--need],
+						       level - 1);
 	}
 	p2m_write(&t[p2m_index(gfn, 2)], leaf);
 	return 0;
@@ -413,7 +445,7 @@ int p2m_set(struct p2m *p, u64 gfn, mfn_t mfn, unsigned int order,
 	if (old) {
 		*old = (struct p2m_entry){ .type = p2m_invalid };
 		if (e)
-			p2m_decode(e, 1, gfn, old);
+			p2m_decode(p, e, 1, gfn, old);
 	}
 	p2m_write(slot, p2m_leaf_entry(p, mfn, 0, t));
 	return 0;
@@ -427,7 +459,8 @@ static void p2m_prune(struct p2m *p, u64 *const path[], u64 gfn,
 		      unsigned int level, struct p2m_retired *r)
 {
 	for (; level < P2M_LEVELS; level++) {
-		if (path[level] == p->pinned || !p2m_table_empty(path[level]))
+		if (p->keep_tables || path[level] == p->pinned ||
+		    !p2m_table_empty(path[level]))
 			return;
 		p2m_write(&path[level + 1][p2m_index(gfn, level + 1)], 0);
 		if (!r) {
@@ -469,7 +502,8 @@ int p2m_clear(struct p2m *p, u64 gfn, struct p2m_entry *old,
 
 			if (!table)
 				return -ENOMEM;
-			path[level - 1] = p2m_install_table(p, slot, table);
+			path[level - 1] = p2m_install_table(p, slot, table,
+							    level - 1);
 			continue;
 		}
 		path[level - 1] = p2m_next(e);
@@ -479,7 +513,7 @@ int p2m_clear(struct p2m *p, u64 gfn, struct p2m_entry *old,
 	if (!e)
 		return 0;
 	if (old)
-		p2m_decode(e, 1, gfn, old);
+		p2m_decode(p, e, 1, gfn, old);
 	p2m_write(slot, 0);
 	p2m_prune(p, path, gfn, 1, retired);
 	return 0;
@@ -498,7 +532,7 @@ enum p2m_type p2m_get(const struct p2m *p, u64 gfn, mfn_t *mfn)
 		if (!e)
 			return p2m_invalid;
 		if (p2m_is_leaf(e, level)) {
-			p2m_decode(e, level, gfn, &leaf);
+			p2m_decode(p, e, level, gfn, &leaf);
 			*mfn = leaf.mfn;
 			return leaf.type;
 		}
@@ -523,7 +557,7 @@ static int p2m_drain_table(struct p2m *p, u64 *table, unsigned int level,
 		if (p2m_is_leaf(e, level)) {
 			if (!*budget)
 				return -EAGAIN;
-			p2m_decode(e, level, gfn, &leaf);
+			p2m_decode(p, e, level, gfn, &leaf);
 			p2m_write(&table[i], 0);
 			fn(ctx, gfn, &leaf);
 			(*budget)--;
@@ -552,6 +586,57 @@ paddr_t p2m_root(const struct p2m *p)
 	return (uintptr_t)p->root;
 }
 
+static void p2m_walk_table(const struct p2m *p, const u64 *table,
+			   unsigned int level, u64 base,
+			   int (*fn)(void *, u64, const struct p2m_entry *),
+			   void *ctx, int *rc)
+{
+	for (unsigned int i = 0; i < P2M_ENTRIES && !*rc; i++) {
+		u64 e = p2m_read(&table[i]), gfn;
+		struct p2m_entry leaf;
+
+		if (!e)
+			continue;
+		gfn = base + ((u64)i << (9 * (level - 1)));
+		if (p2m_is_leaf(e, level)) {
+			p2m_decode(p, e, level, gfn, &leaf);
+			*rc = fn(ctx, gfn, &leaf);
+		} else {
+			p2m_walk_table(p, p2m_next(e), level - 1, gfn, fn, ctx,
+				       rc);
+		}
+	}
+}
+
+int p2m_for_each_leaf(const struct p2m *p,
+		      int (*fn)(void *ctx, u64 gfn, const struct p2m_entry *e),
+		      void *ctx)
+{
+	int rc = 0;
+
+	p2m_walk_table(p, p->root, P2M_LEVELS, 0, fn, ctx, &rc);
+	return rc;
+}
+
+int p2m_clear_2m(struct p2m *p, u64 gfn)
+{
+	const u64 *t = p->root;
+
+	if (!p2m_args_ok(gfn, P2M_ORDER_2M))
+		return -EINVAL;
+	for (unsigned int level = P2M_LEVELS; level > 2; level--) {
+		u64 e = p2m_read(&t[p2m_index(gfn, level)]);
+
+		if (!e)
+			return -EINVAL;
+		t = p2m_next(e);
+	}
+	if (!(p2m_read(&t[p2m_index(gfn, 2)]) & P2M_PS))
+		return -EINVAL;
+	p2m_write((u64 *)&t[p2m_index(gfn, 2)], 0);
+	return 0;
+}
+
 paddr_t p2m_low_table(struct p2m *p)
 {
 	u64 e = p2m_read(&p->root[0]), *t;
@@ -563,7 +648,7 @@ paddr_t p2m_low_table(struct p2m *p)
 			t = alloc_zeroed_pages(0);
 			if (!t)
 				return 0;
-			p2m_install_table(p, &p->root[0], t);
+			p2m_install_table(p, &p->root[0], t, 3);
 		}
 		p->pinned = t;
 	}

@@ -2,7 +2,7 @@
  * The guest-physical -> machine map of a domain: one 4-level radix tree
  * emitted in the format the vendor's nested paging reads (AMD NPT uses
  * ordinary long-mode page-table entries; Intel EPT its own R/W/X entries
- * with a memory type).  4 KiB and 2 MiB leaves, each with a type
+ * with a memory type), or an AMD-Vi IOMMU's (its copy for devices).  4 KiB and 2 MiB leaves, each with a type
  * (xen/p2m.h) from which its access rights and memory type follow.  Table
  * pages come from the page allocator and are counted; the mapped frames
  * and their references are the caller's (hvm/arch.c).
@@ -19,6 +19,11 @@
 enum p2m_format {
 	P2M_NPT,
 	P2M_EPT,
+	/* AMD-Vi I/O page tables (AMD 48882, 2.2.3): not walked by a CPU but
+	 * by an IOMMU, as a copy of a domain's p2m kept by hvm/arch.c.  Its
+	 * tables stay until p2m_drain(), so undoing a change needs no
+	 * memory. */
+	P2M_AMD_VI,
 };
 
 #define P2M_MAX_GFN ARCH_MAX_GFN	/* 48-bit guest-physical space */
@@ -67,6 +72,16 @@ enum p2m_type p2m_get(const struct p2m *p, u64 gfn, mfn_t *mfn);
 int p2m_drain(struct p2m *p, void (*fn)(void *ctx, u64 gfn,
 					const struct p2m_entry *e),
 	      void *ctx, unsigned long *budget);
+/*
+ * Call @fn for every leaf, in gfn order, until it returns non-zero (which
+ * is returned).  Read only; pre: update lock held.
+ */
+int p2m_for_each_leaf(const struct p2m *p,
+		      int (*fn)(void *ctx, u64 gfn, const struct p2m_entry *e),
+		      void *ctx);
+/* Remove the 2 MiB leaf at @gfn, which must be one (-EINVAL): undoes an
+ * order-9 p2m_set() without splitting, so without memory. */
+int p2m_clear_2m(struct p2m *p, u64 gfn);
 /* Machine address of the top-level table (nCR3 / EPTP base). */
 paddr_t p2m_root(const struct p2m *p);
 /*

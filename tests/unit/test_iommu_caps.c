@@ -153,5 +153,34 @@ TEST(test_vtd_entries)
 	CHECK(strstr(vtd_fault_reason(0), "unknown"));
 }
 
+/* IO_PAGE_FAULT and ILLEGAL_DEV_TABLE_ENTRY as 2.5.3 and 2.5.2 lay
+ * them out, and an event that is not a fault. */
+TEST(test_amd_vi_events)
+{
+	struct amd_vi_event e;
+
+	/* 00:01.0 wrote 0x11abc in domain 7: present, no permission. */
+	amd_vi_event_decode(0x0008ULL | 7ULL << 32 | (1ULL << 4 | 1ULL << 5 |
+			    1ULL << 6) << 48 | 2ULL << 60, 0x11abc, &e);
+	CHECK_EQ(e.code, AMD_VI_EVT_IO_PAGE_FAULT);
+	CHECK_EQ(e.dev, 0x0008);
+	CHECK_EQ(e.did, 7);
+	CHECK(e.flags & AMD_VI_EVT_FLAG_RW);
+	CHECK_EQ(e.addr, 0x11abc);
+	CHECK(amd_vi_event_is_fault(&e));
+	CHECK(strstr(amd_vi_event_reason(&e), "no permission"));
+	/* A read of a page that is not there. */
+	amd_vi_event_decode(0xff07ULL | 2ULL << 60, 0x5000, &e);
+	CHECK(!(e.flags & AMD_VI_EVT_FLAG_RW));
+	CHECK_EQ(e.dev, 0xff07);
+	CHECK(strstr(amd_vi_event_reason(&e), "not present"));
+	amd_vi_event_decode(0x0010ULL | 1ULL << 60, 0, &e);
+	CHECK(amd_vi_event_is_fault(&e));
+	CHECK(strstr(amd_vi_event_reason(&e), "illegal device table"));
+	/* COMMAND_HARDWARE_ERROR (6): not a DMA fault. */
+	amd_vi_event_decode(6ULL << 60, 0, &e);
+	CHECK(!amd_vi_event_is_fault(&e));
+}
+
 UNIT_MAIN(test_vtd_fields, test_amd_vi_fields, test_vtd_levels_and_pages,
-	  test_vtd_entries)
+	  test_vtd_entries, test_amd_vi_events)

@@ -563,6 +563,128 @@ TEST(test_vtd_reads_ept)
 	vtd_reads_p2m(P2M_EPT);
 }
 
+/*
+ * An AMD-Vi walk (AMD 48882 rev 3.x, 2.2.3), written from the spec: PR
+ * (bit 0), NextLevel (11:9; 0 is a page: 4 KiB at level 1, 2 MiB at 2),
+ * IR/IW (61/62) needed at every level, bits 58:52 reserved.  False on a
+ * malformed entry.
+ */
+static bool amd_vi_walk(paddr_t root, u64 gfn, bool *r, bool *w, u64 *mfn)
+{
+	const u64 *t = (const u64 *)(uintptr_t)root;
+	bool rr = true, ww = true;
+
+	*r = *w = false;
+	for (unsigned int l = 4; l >= 1; l--) {
+		u64 e = t[(gfn >> (9 * (l - 1))) & 511];
+		unsigned int next = (e >> 9) & 7;
+
+		if (!(e & 1))
+			return true;
+		if (e & (0x7fULL << 52))
+			return false;
+		rr = rr && (e >> 61 & 1);
+		ww = ww && (e >> 62 & 1);
+		if (!next) {
+			if (l > 2)
+				return false;
+			*r = rr;
+			*w = ww;
+			*mfn = ((e & ADDR_MASK) >> 12) + (l == 2 ? (gfn & 511) : 0);
+			return true;
+		}
+		if (next != l - 1)
+			return false;
+		t = (const u64 *)(uintptr_t)(e & ADDR_MASK);
+	}
+	return false;
+}
+
+/* The AMD-Vi copy's entries: each type gives devices what it gives the
+ * CPU but execute; its tables stay when emptied (the copy is undone
+ * without memory), and drain still frees them. */
+TEST(test_amd_vi_format)
+{
+	struct p2m *p;
+	u64 got = 0;
+	bool r, w;
+
+	setup();
+	p = p2m_create(P2M_AMD_VI);
+	CHECK(p != NULL);
+	for (unsigned int t = p2m_ram_rw; t < P2M_NR_TYPES; t++) {
+		u64 gfn = 0x100 + t, mfn = 0x5000 + t;
+
+		CHECK_EQ(p2m_set(p, gfn, mfn, 0, t, NULL), 0);
+		CHECK(maps_to(p, gfn, p2m_type_perms(t) ? mfn : 0, t));
+		CHECK(amd_vi_walk(p2m_root(p), gfn, &r, &w, &got));
+		CHECK_EQ(r, !!(p2m_type_perms(t) & P2M_R));
+		CHECK_EQ(w, !!(p2m_type_perms(t) & P2M_W));
+		if (r)
+			CHECK_EQ(got, mfn);
+	}
+	CHECK_EQ(raw_entry(p, 0x101, 1), (0x5001ULL << 12) | 1 | 1ULL << 61 |
+		 1ULL << 62 | (u64)p2m_ram_rw << 1);
+	CHECK_EQ(raw_entry(p, 0x101, 4) & ~ADDR_MASK, 1 | 3 << 9 | 3ULL << 61);
+	CHECK_EQ(raw_entry(p, 0x101, 2) & ~ADDR_MASK, 1 | 1 << 9 | 3ULL << 61);
+	/* A 2 MiB page, its removal without memory, and a split. */
+	CHECK_EQ(p2m_set(p, 0x40000, 0x80000, 9, p2m_ram_rw, NULL), 0);
+	CHECK(amd_vi_walk(p2m_root(p), 0x40123, &r, &w, &got) && r && w);
+	CHECK_EQ(got, 0x80123);
+	CHECK_EQ(p2m_clear_2m(p, 0x40000), 0);
+	CHECK(unmapped(p, 0x40123));
+	CHECK_EQ(p2m_clear_2m(p, 0x40000), -EINVAL);
+	CHECK_EQ(p2m_clear_2m(p, 0x100), -EINVAL);
+	CHECK_EQ(p2m_set(p, 0x40000, 0x80000, 9, p2m_ram_ro, NULL), 0);
+	CHECK_EQ(p2m_clear(p, 0x40001, NULL, NULL), 0);
+	CHECK(amd_vi_walk(p2m_root(p), 0x40002, &r, &w, &got) && r && !w);
+	CHECK_EQ(got, 0x80002);
+	/* Emptied, the tables stay: the root, one level 3, two level 2
+	 * (gfn 0x100 and 0x40000), two level 1 (0x100 and the split). */
+	for (unsigned int t = p2m_ram_rw; t < P2M_NR_TYPES; t++)
+		CHECK_EQ(p2m_clear(p, 0x100 + t, NULL, NULL), 0);
+	CHECK_EQ(p2m_table_pages(p), 6);
+	drain_all(p, 5);
+	p2m_destroy(p);
+	arena_teardown();
+}
+
+/* p2m_for_each_leaf() sees each leaf once, in gfn order, and stops on
+ * the callback's word. */
+static u64 seen[8];
+static unsigned int nr_seen;
+
+static int note_leaf(void *ctx, u64 gfn, const struct p2m_entry *e)
+{
+	if (nr_seen == 8)
+		return -1;
+	seen[nr_seen++] = gfn | (u64)e->order << 48;
+	return ctx ? -7 : 0;
+}
+
+TEST(test_for_each_leaf)
+{
+	struct p2m *p;
+
+	setup();
+	p = p2m_create(P2M_EPT);
+	CHECK_EQ(p2m_set(p, 0x40000, 0x80000, 9, p2m_ram_rw, NULL), 0);
+	CHECK_EQ(p2m_set(p, 0x5, 0x6, 0, p2m_grant_map_ro, NULL), 0);
+	CHECK_EQ(p2m_set(p, 0x123456789ULL, 0x7, 0, p2m_mmio_dm, NULL), 0);
+	nr_seen = 0;
+	CHECK_EQ(p2m_for_each_leaf(p, note_leaf, NULL), 0);
+	CHECK_EQ(nr_seen, 3);
+	CHECK_EQ(seen[0], 0x5);
+	CHECK_EQ(seen[1], 0x40000 | 9ULL << 48);
+	CHECK_EQ(seen[2], 0x123456789ULL);
+	nr_seen = 0;
+	CHECK_EQ(p2m_for_each_leaf(p, note_leaf, p), -7);
+	CHECK_EQ(nr_seen, 1);
+	drain_all(p, ~0UL);
+	p2m_destroy(p);
+	arena_teardown();
+}
+
 /* Written back to memory as written: the same tree, whatever CLFLUSH
  * does to the host's caches (it must not fault on any entry or table). */
 TEST(test_writeback_mode)
@@ -672,5 +794,6 @@ UNIT_MAIN(test_npt_encoding, test_ept_encoding, test_set_get_clear_npt,
 	  test_split_npt, test_split_ept,
 	  test_enomem_leaves_map_unchanged, test_drain_preempted_at_every_step,
 	  test_invalid_arguments, test_type_perms, test_vtd_reads_npt,
-	  test_vtd_reads_ept, test_writeback_mode, test_random_npt,
+	  test_vtd_reads_ept, test_writeback_mode, test_amd_vi_format,
+	  test_for_each_leaf, test_random_npt,
 	  test_random_ept)

@@ -1,13 +1,14 @@
 /*
  * IOMMUs: what each remapping unit the ACPI tables name (xen/acpi.h: DMAR,
- * IVRS) says about itself in its registers, and, for Intel VT-d, DMA
- * remapping: every device a domain is given does its DMA through that
- * domain's own p2m, which the unit walks as its second-level table
- * (hvm/p2m/p2m.c says why the formats agree).  AMD-Vi units are found and
- * described but not enabled yet.
+ * IVRS) says about itself in its registers, and DMA remapping: every
+ * device a domain is given does its DMA through that domain's memory map,
+ * which an Intel VT-d unit walks as its own tables (hvm/p2m/p2m.c says why
+ * the formats agree) and an AMD-Vi unit through a copy in its format
+ * (hvm/p2m_iommu.c).
  *
  * The decoders and the table-entry encoders are pure (caps.c, unit-
- * tested); the probe reads the registers (probe.c); vtd.c programs VT-d.
+ * tested); the probe reads the registers (probe.c); iommu.c keeps who owns
+ * what; vtd.c and amd_vi.c program the units.
  */
 #ifndef XEN_IOMMU_H
 #define XEN_IOMMU_H
@@ -103,6 +104,24 @@ struct vtd_fault {
 bool vtd_fault_decode(u64 lo, u64 hi, struct vtd_fault *f);
 const char *vtd_fault_reason(u8 reason);
 void amd_vi_decode(u64 control, u64 efr, u64 status, struct amd_vi_caps *c);
+
+/* One AMD-Vi event log entry (48882 rev 3.x, 2.5): 128 bits. */
+#define AMD_VI_EVT_ILLEGAL_DEV_TABLE_ENTRY	0x1
+#define AMD_VI_EVT_IO_PAGE_FAULT		0x2
+#define AMD_VI_EVT_FLAG_PR	(1U << 4)	/* the page was present */
+#define AMD_VI_EVT_FLAG_RW	(1U << 5)	/* a write */
+#define AMD_VI_EVT_FLAG_PE	(1U << 6)	/* no permission */
+struct amd_vi_event {
+	u8 code;
+	u16 dev;			/* requester: bus 15:8, devfn 7:0 */
+	u16 did;			/* domain id (page faults) */
+	u16 flags;			/* AMD_VI_EVT_FLAG_* and the rest */
+	u64 addr;
+};
+void amd_vi_event_decode(u64 lo, u64 hi, struct amd_vi_event *e);
+/* A DMA fault the IOMMU blocked (as opposed to other events)? */
+bool amd_vi_event_is_fault(const struct amd_vi_event *e);
+const char *amd_vi_event_reason(const struct amd_vi_event *e);
 
 /* Read and log each unit's registers (boot, after the ACPI tables). */
 void iommu_probe(const struct acpi_info *ai);

@@ -131,5 +131,14 @@ paddr_t arch_p2m_iommu_root(struct domain *d, unsigned int levels);
 /* An IOMMU that does not snoop the caches walks p2ms: write entries back
  * to memory as they change. */
 void arch_p2m_iommu_writeback(bool on);
+/*
+ * For an IOMMU with tables of its own format (AMD-Vi): a copy of @d's p2m
+ * in that format, made now if there is none, kept in step with every
+ * change from then on (hvm/p2m_iommu.c).  The machine address of its
+ * 4-level root, or 0 without memory for it.
+ */
+paddr_t arch_p2m_iommu_copy(struct domain *d);
+/* Free the copy: no device reaches it any more (and none caches it). */
+void arch_p2m_iommu_release(struct domain *d);
 
 #endif

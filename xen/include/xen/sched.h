@@ -174,6 +174,9 @@ struct domain {
 	unsigned long max_pages;
 	u64 ram_bytes;			/* RAM the builder gave: [0, ram_bytes) */
 	struct p2m *p2m;
+	/* Its copy in an IOMMU's format (AMD-Vi) while it has devices
+	 * (hvm/p2m_iommu.c); changed with the p2m, under its lock. */
+	struct p2m *iommu_p2m;
 	spinlock_t p2m_lock;		/* arch_p2m_*() at run time */
 	/* What its vCPUs' CPUID offers (xen/arch_cpu_policy.h), allocated
 	 * with the domain; opaque here.  Changes under lock, and only until

@@ -122,3 +122,33 @@ void amd_vi_decode(u64 control, u64 efr, u64 status, struct amd_vi_caps *c)
 	c->event_log_running = bits(status, 3, 3);
 	c->cmd_buf_running = bits(status, 4, 4);
 }
+
+/* 2.5.1-2.5.3: DeviceID 15:0, then in the second dword the domain id
+ * (15:0), the flags (27:16) and the event code (31:28); the address in
+ * the second quadword. */
+void amd_vi_event_decode(u64 lo, u64 hi, struct amd_vi_event *e)
+{
+	e->code = bits(lo, 63, 60);
+	e->dev = bits(lo, 15, 0);
+	e->did = bits(lo, 47, 32);
+	e->flags = bits(lo, 59, 48);
+	e->addr = hi;
+}
+
+bool amd_vi_event_is_fault(const struct amd_vi_event *e)
+{
+	return e->code == AMD_VI_EVT_IO_PAGE_FAULT ||
+	       e->code == AMD_VI_EVT_ILLEGAL_DEV_TABLE_ENTRY;
+}
+
+const char *amd_vi_event_reason(const struct amd_vi_event *e)
+{
+	if (e->code == AMD_VI_EVT_ILLEGAL_DEV_TABLE_ENTRY)
+		return "illegal device table entry";
+	if (e->code != AMD_VI_EVT_IO_PAGE_FAULT)
+		return "not a fault";
+	if (e->flags & AMD_VI_EVT_FLAG_PE)
+		return "no permission";
+	return e->flags & AMD_VI_EVT_FLAG_PR ? "page fault" :
+					       "page not present";
+}

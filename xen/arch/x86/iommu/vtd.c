@@ -22,7 +22,8 @@
  * Faults (7.1) raise the unit's fault event, an MSI to the boot CPU; the
  * handler reads and clears the recording registers, counts every fault
  * and logs the first ones of each unit.  A faulting request is dropped by
- * the unit: it never reaches memory.
+ * the unit: it never reaches memory.  Who owns which device, and domain
+ * ids, are iommu.c's.
  */
 #include <xen/acpi.h>
 #include <xen/errno.h>
@@ -39,27 +40,21 @@
 #include <asm/io.h>
 #include <asm/percpu.h>
 #include <asm/traps.h>
+#include "iommu_private.h"
 
-#define VTD_MAX_DIDS 256		/* domain ids we hand out, at most */
-#define VTD_FAULTS_LOGGED 16		/* per unit; the rest are counted */
 #define VTD_TIMEOUT_US 1000000
 
 struct vtd_unit {
 	paddr_t base;
 	struct vtd_caps c;
 	unsigned long faults;
-	unsigned int logged;
 };
 
 static struct vtd_unit units[ACPI_MAX_DRHD];
 static unsigned int nr_units, levels;
 static struct vtd_entry *root_table;
 static struct vtd_entry *context_table[256];
-static struct domain *did_owner[VTD_MAX_DIDS];
-static unsigned int nr_dids;		/* the smallest unit's, at most ours */
 static bool translating, noncoherent;
-static unsigned long faults_total;
-static char summary[96] = "none in the ACPI tables";
 /* Tables and registers; taken with interrupts off (the p2m's flush). */
 static DEFINE_SPINLOCK(vtd_lock);
 
@@ -162,21 +157,12 @@ static void inval_all_units(void)
 
 static void log_fault(struct vtd_unit *u, const struct vtd_fault *f)
 {
-	u->faults++;
-	faults_total++;
-	if (u->logged >= VTD_FAULTS_LOGGED) {
-		if (u->logged++ == VTD_FAULTS_LOGGED)
-			printk(KERN_WARNING "IOMMU: VT-d unit at 0x%llx: more DMA "
-			       "faults, counted but not logged\n",
-			       (unsigned long long)u->base);
-		return;
-	}
-	u->logged++;
-	printk(KERN_WARNING "IOMMU: DMA fault %lu: 0000:%02x:%02x.%u %s at "
-	       "0x%llx blocked: %s (reason %#x)\n", u->faults, f->sid >> 8,
-	       (f->sid >> 3) & 0x1f, f->sid & 7, f->read ? "read" : "write",
-	       (unsigned long long)f->addr, vtd_fault_reason(f->reason),
-	       f->reason);
+	char unit[32];
+
+	snprintf(unit, sizeof(unit), "VT-d unit at 0x%llx",
+		 (unsigned long long)u->base);
+	iommu_report_fault(unit, &u->faults, f->sid, !f->read, f->addr,
+			   vtd_fault_reason(f->reason), f->reason);
 }
 
 /* 7.3.1: from the index FSTS names, each record with F set is read and
@@ -198,8 +184,7 @@ static void drain_faults(struct vtd_unit *u)
 		wr32(u, reg + 12, 1U << 31);
 	}
 	if (fsts & VTD_FSTS_PFO) {
-		u->faults++;
-		faults_total++;
+		iommu_count_fault(&u->faults);
 		printk(KERN_WARNING "IOMMU: VT-d unit at 0x%llx: fault records "
 		       "overflowed (faults lost to the count)\n",
 		       (unsigned long long)u->base);
@@ -214,11 +199,6 @@ static void vtd_fault_interrupt(struct cpu_regs *regs)
 	for (unsigned int i = 0; i < nr_units; i++)
 		drain_faults(&units[i]);
 	spin_unlock_irqrestore(&vtd_lock, f);
-}
-
-unsigned long iommu_fault_count(void)
-{
-	return READ_ONCE(faults_total);
 }
 
 /* ---- Setup ------------------------------------------------------------ */
@@ -285,105 +265,15 @@ static void init_unit(struct vtd_unit *u, u32 apic_id)
 	inval_iotlb(u, -1);
 }
 
-void iommu_setup(const struct acpi_info *ai)
-{
-	unsigned int lv = 4;
-
-	if (!ai->dmar.nr_drhd) {
-		if (ai->ivrs.ivhd_type)
-			snprintf(summary, sizeof(summary), "AMD-Vi, IVRS type "
-				 "%#x (not enabled: DMA is not remapped)",
-				 ai->ivrs.ivhd_type);
-		goto off;
-	}
-	if (!opt_iommu.on) {
-		snprintf(summary, sizeof(summary), "Intel VT-d, %u unit%s, off "
-			 "(iommu=0): DMA is not remapped", ai->dmar.nr_drhd,
-			 ai->dmar.nr_drhd > 1 ? "s" : "");
-		return;
-	}
-	nr_dids = VTD_MAX_DIDS;
-	for (unsigned int i = 0; i < ai->dmar.nr_drhd; i++) {
-		if (!take_unit(&ai->dmar.drhd[i], i))
-			continue;
-		lv = MIN(lv, vtd_levels(&units[nr_units - 1].c));
-		nr_dids = MIN(nr_dids, units[nr_units - 1].c.domains);
-		noncoherent |= !units[nr_units - 1].c.coherent;
-	}
-	/* A unit left out still passes its devices' DMA through unchecked,
-	 * so either all take part or none does. */
-	if (nr_units != ai->dmar.nr_drhd) {
-		nr_units = 0;
-		snprintf(summary, sizeof(summary), "Intel VT-d, %u unit%s, not "
-			 "enabled: not every unit can remap",
-			 ai->dmar.nr_drhd, ai->dmar.nr_drhd > 1 ? "s" : "");
-		goto off;
-	}
-	root_table = alloc_zeroed_pages(0);
-	if (!root_table)
-		panic("IOMMU: no memory for the VT-d root table");
-	levels = lv;
-	if (noncoherent) {
-		arch_p2m_iommu_writeback(true);
-		sync_for_units(root_table, PAGE_SIZE);
-	}
-	set_irq_handler(VEC_IOMMU_FAULT, vtd_fault_interrupt);
-	for (unsigned int i = 0; i < nr_units; i++)
-		init_unit(&units[i], this_cpu()->apic_id);
-	snprintf(summary, sizeof(summary), "Intel VT-d, %u unit%s, %u-level "
-		 "tables shared with the p2m%s", nr_units,
-		 nr_units > 1 ? "s" : "", levels,
-		 noncoherent ? ", written back for non-snooping walks" : "");
-	printk("IOMMU: DMA remapping ready: %s\n", summary);
-	return;
-off:
-	if (opt_iommu.force)
-		panic("IOMMU: iommu=force, but DMA cannot be remapped (%s)",
-		      summary);
-}
-
-bool iommu_enabled(void)
-{
-	return root_table != NULL;
-}
-
-const char *iommu_summary(void)
-{
-	return summary;
-}
-
 /* ---- Devices ---------------------------------------------------------- */
 
-/* @d's domain id on the units, allocated with its first device. */
-static int did_get(struct domain *d)
+static int vtd_attach(struct domain *d, u16 bdf, u16 did)
 {
-	if (d->iommu_devices)
-		return d->iommu_did;
-	for (unsigned int did = 1; did < nr_dids; did++)
-		if (!did_owner[did]) {
-			did_owner[did] = d;
-			d->iommu_did = did;
-			return did;
-		}
-	return -ENOSPC;
-}
-
-static void did_put(struct domain *d)
-{
-	if (!d->iommu_devices)
-		did_owner[d->iommu_did] = NULL;
-}
-
-int iommu_assign_device(struct domain *d, u8 bus, u8 devfn)
-{
+	u8 bus = bdf >> 8, devfn = bdf & 0xff;
 	struct vtd_entry *ctx, *e, ce;
+	paddr_t sl_root = arch_p2m_iommu_root(d, levels);
 	unsigned long f;
-	paddr_t sl_root;
-	int did;
 
-	if (!iommu_enabled())
-		return -ENODEV;
-	sl_root = arch_p2m_iommu_root(d, levels);
 	if (!sl_root)
 		return -ENOMEM;
 	f = spin_lock_irqsave(&vtd_lock);
@@ -399,22 +289,12 @@ int iommu_assign_device(struct domain *d, u8 bus, u8 devfn)
 		root_table[bus] = vtd_root_entry((uintptr_t)ctx);
 		sync_for_units(&root_table[bus], sizeof(root_table[bus]));
 	}
-	e = &ctx[devfn];
-	if (e->lo & 1) {
-		spin_unlock_irqrestore(&vtd_lock, f);
-		return did_owner[(e->hi >> 8) & 0xffff] == d ? 0 : -EBUSY;
-	}
-	did = did_get(d);
-	if (did < 0) {
-		spin_unlock_irqrestore(&vtd_lock, f);
-		return did;
-	}
 	/* The high half first: the unit may read the entry once present. */
+	e = &ctx[devfn];
 	ce = vtd_context_entry(sl_root, levels, did);
 	WRITE_ONCE(e->hi, ce.hi);
 	__atomic_store_n(&e->lo, ce.lo, __ATOMIC_RELEASE);
 	sync_for_units(e, sizeof(*e));
-	d->iommu_devices++;
 	inval_all_units();
 	if (!translating) {
 		for (unsigned int i = 0; i < nr_units; i++)
@@ -428,68 +308,70 @@ int iommu_assign_device(struct domain *d, u8 bus, u8 devfn)
 	return 0;
 }
 
-void iommu_deassign_device(struct domain *d, u8 bus, u8 devfn)
+static void vtd_detach(u16 bdf, u16 did)
 {
-	struct vtd_entry *e;
-	unsigned long f;
+	struct vtd_entry *e = &context_table[bdf >> 8][bdf & 0xff];
+	unsigned long f = spin_lock_irqsave(&vtd_lock);
 
-	if (!iommu_enabled() || !context_table[bus])
-		return;
-	f = spin_lock_irqsave(&vtd_lock);
-	e = &context_table[bus][devfn];
-	if ((e->lo & 1) && ((e->hi >> 8) & 0xffff) == d->iommu_did &&
-	    did_owner[d->iommu_did] == d) {
-		__atomic_store_n(&e->lo, 0, __ATOMIC_RELEASE);
-		WRITE_ONCE(e->hi, 0);
-		sync_for_units(e, sizeof(*e));
-		inval_all_units();
-		d->iommu_devices--;
-		did_put(d);
-	}
+	__atomic_store_n(&e->lo, 0, __ATOMIC_RELEASE);
+	WRITE_ONCE(e->hi, 0);
+	sync_for_units(e, sizeof(*e));
+	inval_all_units();
 	spin_unlock_irqrestore(&vtd_lock, f);
 }
 
-void iommu_domain_teardown(struct domain *d)
+static void vtd_flush(u16 did)
 {
-	for (unsigned int bus = 0; bus < 256 && d->iommu_devices; bus++)
-		for (unsigned int devfn = 0; context_table[bus] && devfn < 256;
-		     devfn++)
-			iommu_deassign_device(d, bus, devfn);
-}
+	unsigned long f = spin_lock_irqsave(&vtd_lock);
 
-void iommu_flush_domain(struct domain *d)
-{
-	unsigned long f;
-
-	if (!READ_ONCE(d->iommu_devices))
-		return;
-	f = spin_lock_irqsave(&vtd_lock);
 	for (unsigned int i = 0; i < nr_units; i++) {
 		flush_write_buffer(&units[i]);
-		inval_iotlb(&units[i], d->iommu_did);
+		inval_iotlb(&units[i], did);
 	}
 	spin_unlock_irqrestore(&vtd_lock, f);
 }
 
-void iommu_hwdom_init(struct domain *d)
-{
-	const struct pci_found *dev;
-	unsigned int nr, given = 0;
-	int rc;
+static struct iommu_vendor vtd_vendor = {
+	.attach = vtd_attach,
+	.detach = vtd_detach,
+	.flush = vtd_flush,
+};
 
-	if (!iommu_enabled())
-		return;
-	dev = pci_devices(&nr);
-	for (unsigned int i = 0; i < nr; i++) {
-		rc = iommu_assign_device(d, dev[i].bus,
-					 dev[i].dev << 3 | dev[i].fn);
-		if (!rc)
-			given++;
-		else
-			printk(KERN_ERR "IOMMU: 0000:%02x:%02x.%u not given to "
-			       "d%u: error %d\n", dev[i].bus, dev[i].dev,
-			       dev[i].fn, d->domain_id, rc);
+const struct iommu_vendor *vtd_setup(const struct acpi_info *ai,
+				     char *summary, size_t len)
+{
+	unsigned int lv = 4, dids = IOMMU_MAX_DIDS;
+
+	for (unsigned int i = 0; i < ai->dmar.nr_drhd; i++) {
+		if (!take_unit(&ai->dmar.drhd[i], i))
+			continue;
+		lv = MIN(lv, vtd_levels(&units[nr_units - 1].c));
+		dids = MIN(dids, units[nr_units - 1].c.domains);
+		noncoherent |= !units[nr_units - 1].c.coherent;
 	}
-	printk("IOMMU: d%u owns %u PCI functions; their DMA goes through its "
-	       "p2m\n", d->domain_id, given);
+	/* A unit left out still passes its devices' DMA through unchecked,
+	 * so either all take part or none does. */
+	if (nr_units != ai->dmar.nr_drhd) {
+		nr_units = 0;
+		snprintf(summary, len, "Intel VT-d, %u unit%s, not enabled: not "
+			 "every unit can remap", ai->dmar.nr_drhd,
+			 ai->dmar.nr_drhd > 1 ? "s" : "");
+		return NULL;
+	}
+	root_table = alloc_zeroed_pages(0);
+	if (!root_table)
+		panic("IOMMU: no memory for the VT-d root table");
+	levels = lv;
+	vtd_vendor.nr_dids = dids;
+	if (noncoherent) {
+		arch_p2m_iommu_writeback(true);
+		sync_for_units(root_table, PAGE_SIZE);
+	}
+	set_irq_handler(VEC_IOMMU_FAULT, vtd_fault_interrupt);
+	for (unsigned int i = 0; i < nr_units; i++)
+		init_unit(&units[i], this_cpu()->apic_id);
+	snprintf(summary, len, "Intel VT-d, %u unit%s, %u-level tables shared "
+		 "with the p2m%s", nr_units, nr_units > 1 ? "s" : "", levels,
+		 noncoherent ? ", written back for non-snooping walks" : "");
+	return &vtd_vendor;
 }

@@ -1,0 +1,212 @@
+/*
+ * The IOMMU as the rest of the hypervisor sees it (xen/iommu.h): which
+ * domain owns each PCI function's DMA, and which domain id tags its
+ * tables on the units.  The vendor driver (vtd.c for Intel VT-d, amd_vi.c
+ * for AMD-Vi) does the hardware; this file keeps the bookkeeping, so
+ * both answer the same: a device has at most one owner, a domain gets an
+ * id with its first device and gives it back with its last, and a dying
+ * domain's devices are taken back before its memory goes.
+ */
+#include <xen/acpi.h>
+#include <xen/errno.h>
+#include <xen/iommu.h>
+#include <xen/lib.h>
+#include <xen/options.h>
+#include <xen/pci.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/xmalloc.h>
+#include "iommu_private.h"
+
+static const struct iommu_vendor *vendor;
+static char summary[112] = "none in the ACPI tables";
+/* owner[bus][devfn], a bus's table allocated with its first device. */
+static struct domain **owner[256];
+/* The owner of a function the hypervisor keeps (an AMD-Vi unit's own). */
+#define OWNER_HYPERVISOR ((struct domain *)&owner)
+static struct domain *did_owner[IOMMU_MAX_DIDS];
+static unsigned long faults_total;
+/* Ownership and ids; taken with interrupts off (domain teardown may run
+ * from the reaper with them off). */
+static DEFINE_SPINLOCK(iommu_lock);
+
+void iommu_setup(const struct acpi_info *ai)
+{
+	if (!opt_iommu.on) {
+		if (ai->dmar.nr_drhd || ai->ivrs.ivhd_type)
+			snprintf(summary, sizeof(summary), "%s, off (iommu=0): "
+				 "DMA is not remapped", ai->dmar.nr_drhd ?
+				 "Intel VT-d" : "AMD-Vi");
+		return;
+	}
+	if (ai->dmar.nr_drhd)
+		vendor = vtd_setup(ai, summary, sizeof(summary));
+	else if (ai->ivrs.ivhd_type)
+		vendor = amd_vi_setup(ai, summary, sizeof(summary));
+	if (vendor)
+		printk("IOMMU: DMA remapping ready: %s\n", summary);
+	else if (opt_iommu.force)
+		panic("IOMMU: iommu=force, but DMA cannot be remapped (%s)",
+		      summary);
+}
+
+bool iommu_enabled(void)
+{
+	return vendor != NULL;
+}
+
+const char *iommu_summary(void)
+{
+	return summary;
+}
+
+void iommu_count_fault(unsigned long *unit_faults)
+{
+	(*unit_faults)++;
+	__atomic_fetch_add(&faults_total, 1, __ATOMIC_RELAXED);
+}
+
+void iommu_report_fault(const char *unit, unsigned long *unit_faults,
+			u16 sid, bool write, u64 addr, const char *why,
+			unsigned int code)
+{
+	iommu_count_fault(unit_faults);
+	if (*unit_faults > IOMMU_FAULTS_LOGGED + 1)
+		return;
+	if (*unit_faults == IOMMU_FAULTS_LOGGED + 1) {
+		printk(KERN_WARNING "IOMMU: %s: more DMA faults, counted but "
+		       "not logged\n", unit);
+		return;
+	}
+	printk(KERN_WARNING "IOMMU: DMA fault %lu: 0000:%02x:%02x.%u %s at "
+	       "0x%llx blocked: %s (%s, code %#x)\n", *unit_faults, sid >> 8,
+	       (sid >> 3) & 0x1f, sid & 7, write ? "write" : "read",
+	       (unsigned long long)(addr & ~0xfffULL), why, unit, code);
+}
+
+unsigned long iommu_fault_count(void)
+{
+	return __atomic_load_n(&faults_total, __ATOMIC_RELAXED);
+}
+
+/* The owner table of @bus, made on first use.  Pre: iommu_lock. */
+static struct domain **bus_owners(u8 bus)
+{
+	if (!owner[bus])
+		owner[bus] = xzalloc_array(struct domain *, 256);
+	return owner[bus];
+}
+
+void iommu_keep_device(u16 bdf)
+{
+	unsigned long f = spin_lock_irqsave(&iommu_lock);
+	struct domain **o = bus_owners(bdf >> 8);
+
+	if (o)
+		o[bdf & 0xff] = OWNER_HYPERVISOR;
+	spin_unlock_irqrestore(&iommu_lock, f);
+}
+
+/* @d's id on the units, taken with its first device. */
+static int did_get(struct domain *d)
+{
+	if (d->iommu_devices)
+		return d->iommu_did;
+	for (unsigned int did = 1; did < vendor->nr_dids; did++)
+		if (!did_owner[did]) {
+			did_owner[did] = d;
+			d->iommu_did = did;
+			return did;
+		}
+	return -ENOSPC;
+}
+
+int iommu_assign_device(struct domain *d, u8 bus, u8 devfn)
+{
+	u16 bdf = (u16)bus << 8 | devfn;
+	unsigned long f;
+	int did, rc;
+
+	if (!vendor)
+		return -ENODEV;
+	f = spin_lock_irqsave(&iommu_lock);
+	if (!bus_owners(bus)) {
+		spin_unlock_irqrestore(&iommu_lock, f);
+		return -ENOMEM;
+	}
+	if (owner[bus][devfn]) {
+		rc = owner[bus][devfn] == d ? 0 : -EBUSY;
+		spin_unlock_irqrestore(&iommu_lock, f);
+		return rc;
+	}
+	did = did_get(d);
+	rc = did < 0 ? did : vendor->attach(d, bdf, did);
+	if (!rc) {
+		owner[bus][devfn] = d;
+		d->iommu_devices++;
+	} else if (did > 0 && !d->iommu_devices) {
+		did_owner[did] = NULL;
+	}
+	spin_unlock_irqrestore(&iommu_lock, f);
+	return rc;
+}
+
+void iommu_deassign_device(struct domain *d, u8 bus, u8 devfn)
+{
+	unsigned long f;
+	bool last = false;
+
+	if (!vendor)
+		return;
+	f = spin_lock_irqsave(&iommu_lock);
+	if (owner[bus] && owner[bus][devfn] == d) {
+		vendor->detach((u16)bus << 8 | devfn, d->iommu_did);
+		owner[bus][devfn] = NULL;
+		if (!--d->iommu_devices) {
+			did_owner[d->iommu_did] = NULL;
+			last = true;
+		}
+	}
+	spin_unlock_irqrestore(&iommu_lock, f);
+	/* The units cache nothing of it any more (detach invalidated). */
+	if (last && vendor->release)
+		vendor->release(d);
+}
+
+void iommu_domain_teardown(struct domain *d)
+{
+	for (unsigned int bus = 0; bus < 256 && READ_ONCE(d->iommu_devices);
+	     bus++)
+		for (unsigned int devfn = 0; owner[bus] && devfn < 256; devfn++)
+			if (READ_ONCE(owner[bus][devfn]) == d)
+				iommu_deassign_device(d, bus, devfn);
+}
+
+void iommu_flush_domain(struct domain *d)
+{
+	if (vendor && READ_ONCE(d->iommu_devices))
+		vendor->flush(d->iommu_did);
+}
+
+void iommu_hwdom_init(struct domain *d)
+{
+	const struct pci_found *dev;
+	unsigned int nr, given = 0;
+	int rc;
+
+	if (!vendor)
+		return;
+	dev = pci_devices(&nr);
+	for (unsigned int i = 0; i < nr; i++) {
+		rc = iommu_assign_device(d, dev[i].bus,
+					 dev[i].dev << 3 | dev[i].fn);
+		if (!rc)
+			given++;
+		else if (rc != -EBUSY)
+			printk(KERN_ERR "IOMMU: 0000:%02x:%02x.%u not given to "
+			       "d%u: error %d\n", dev[i].bus, dev[i].dev,
+			       dev[i].fn, d->domain_id, rc);
+	}
+	printk("IOMMU: d%u owns %u PCI functions; their DMA goes through its "
+	       "memory map\n", d->domain_id, given);
+}
