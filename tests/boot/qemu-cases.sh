@@ -39,8 +39,9 @@ qemu_cases() {
 	# to a test domain, copies by DMA through that domain's p2m, and what
 	# the p2m does not allow is blocked and changes nothing
 	# (selftest=iommu, xen/arch/x86/iommu/selftest.c): VT-d with 3-level
-	# tables (QEMU's default 39 bits) and with 4 (aw-bits=48), each fault
-	# reported by interrupt; AMD-Vi through its own copy of the p2m
+	# tables (QEMU's default 39 bits) and queued invalidation, and with 4
+	# (aw-bits=48) and register invalidation (iommu=no-qinval), each
+	# fault reported by interrupt; AMD-Vi through its own copy of the p2m
 	# (QEMU 7.2's amd-iommu never writes its event log, so its faults
 	# cannot be seen there).
 	local edu="edu,dma_mask=0xffffffffff" selftest=(
@@ -69,18 +70,18 @@ qemu_cases() {
 		"PCI: 0000:00:1f\.2 BAR4 io 0x[0-9a-f]+\+0x20" \
 		"!LEFT (TRANSLATING|REMAPPING)|does not answer" &&
 		check_clean_boot "qemu svm q35: intel-iommu found in the DMAR, ECAM in the MCFG" 2
-	expect_lines "qemu svm q35 VT-d: DMA through a domain's p2m (3 levels), faults stopped and reported" "$LOG" \
-		"IOMMU: DMA remapping ready: Intel VT-d, 1 unit, 3-level tables shared with the p2m" \
+	expect_lines "qemu svm q35 VT-d: DMA through a domain's p2m (3 levels, queued invalidation), faults stopped and reported" "$LOG" \
+		"IOMMU: DMA remapping ready: Intel VT-d, 1 unit, 3-level tables shared with the p2m, queued invalidation" \
 		"IOMMU: translation on" "${vtd_selftest[@]}" \
 		"  IOMMU: Intel VT-d, 1 unit, 3-level tables" &&
-		pass "qemu svm q35 VT-d: DMA through a domain's p2m (3 levels), faults stopped and reported"
+		pass "qemu svm q35 VT-d: DMA through a domain's p2m (3 levels, queued invalidation), faults stopped and reported"
 	boot_case q35-vtd48 120 -smp 2 -machine q35 -device intel-iommu,aw-bits=48 \
-		-device "$edu" -- console=com1 loglvl=all selftest=iommu
-	expect_lines "qemu svm q35 VT-d: DMA through a domain's p2m (4 levels), faults stopped and reported" "$LOG" \
+		-device "$edu" -- console=com1 loglvl=all selftest=iommu iommu=no-qinval
+	expect_lines "qemu svm q35 VT-d: DMA through a domain's p2m (4 levels, register invalidation), faults stopped and reported" "$LOG" \
 		"IOMMU: VT-d unit 0 at 0xfed90000: version 1\.0, 48-bit guest addresses" \
-		"IOMMU: DMA remapping ready: Intel VT-d, 1 unit, 4-level tables shared with the p2m" \
+		"IOMMU: DMA remapping ready: Intel VT-d, 1 unit, 4-level tables shared with the p2m, register invalidation" \
 		"${vtd_selftest[@]}" &&
-		check_clean_boot "qemu svm q35 VT-d: DMA through a domain's p2m (4 levels), faults stopped and reported" 2
+		check_clean_boot "qemu svm q35 VT-d: DMA through a domain's p2m (4 levels, register invalidation), faults stopped and reported" 2
 	boot_case q35-amdvi 120 -smp 2 -machine q35 -device amd-iommu \
 		-device "$edu" -- console=com1 loglvl=all selftest=iommu
 	expect_lines "qemu svm q35: amd-iommu found in the IVRS" "$LOG" \

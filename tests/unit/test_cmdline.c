@@ -543,7 +543,11 @@ TEST(test_iommu)
 	CHECK_EQ(param_parse_iommu("1,required", &t), 0);
 	CHECK(t.on && t.force);
 	CHECK_EQ(param_parse_iommu("off", &t), 0);
-	CHECK(!t.on && !t.force);
+	CHECK(!t.on && !t.force && t.qinval);
+	CHECK_EQ(param_parse_iommu("no-qinval", &t), 0);
+	CHECK(t.on && !t.force && !t.qinval);
+	CHECK_EQ(param_parse_iommu("force,no-qinval,qinval", &t), 0);
+	CHECK(t.on && t.force && t.qinval);
 	t = bad;
 	CHECK_EQ(param_parse_iommu("off,force", &t), -EINVAL);
 	CHECK_EQ(param_parse_iommu("no-intremap", &t), -EINVAL);

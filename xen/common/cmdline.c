@@ -368,7 +368,7 @@ int param_parse_console(const char *val, void *var)
 
 int param_parse_iommu(const char *val, void *var)
 {
-	struct param_iommu t = { .on = true };
+	struct param_iommu t = { .on = true, .qinval = true };
 	const char *p = val;
 	char word[8];
 	size_t len;
@@ -380,6 +380,9 @@ int param_parse_iommu(const char *val, void *var)
 		if (cmdline_field_is(p, len, "force") ||
 		    cmdline_field_is(p, len, "required")) {
 			t.force = true;
+		} else if (cmdline_field_is(p, len, "qinval") ||
+			   cmdline_field_is(p, len, "no-qinval")) {
+			t.qinval = len == 6;
 		} else {
 			if (len >= sizeof(word))
 				return -EINVAL;

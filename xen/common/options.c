@@ -24,7 +24,7 @@ unsigned int opt_max_cpus = 64;
 char opt_selftest[16];
 bool opt_selftest_preempt;
 unsigned int opt_stall_dump;
-struct param_iommu opt_iommu = { .on = true };
+struct param_iommu opt_iommu = { .on = true, .qinval = true };
 
 /* Scheduling policies this build has (sched=). */
 static const char *const sched_names[] = { "credit" };

@@ -166,15 +166,17 @@ int param_parse_dom0_max_vcpus(const char *val,
 			       void *var /* struct param_vcpu_range */);
 
 /*
- * iommu=<bool>[,force|required] (Xen's option; its other sub-options are
- * refused): whether DMA is remapped where the platform has an IOMMU
- * (default yes), and with force (or required) not to boot where it
- * cannot be.  Force alone implies on; off with force is refused.
+ * iommu=<bool>[,force|required][,[no-]qinval] (Xen's option; its other
+ * sub-options are refused): whether DMA is remapped where the platform
+ * has an IOMMU (default yes); with force (or required) not to boot where
+ * it cannot be; with no-qinval, VT-d invalidates through its registers
+ * even where it has an invalidation queue.  Force alone implies on; off
+ * with force is refused.
  */
 struct param_iommu {
-	bool on, force;
+	bool on, force, qinval;
 };
-#define PARAM_HELP_IOMMU "<bool>[,force|required] | force | required"
+#define PARAM_HELP_IOMMU "[<bool>][,force|required][,[no-]qinval]"
 int param_parse_iommu(const char *val, void *var /* struct param_iommu */);
 
 #endif

@@ -19,7 +19,7 @@
 #include "iommu_private.h"
 
 static const struct iommu_vendor *vendor;
-static char summary[112] = "none in the ACPI tables";
+static char summary[160] = "none in the ACPI tables";
 /* owner[bus][devfn], a bus's table allocated with its first device. */
 static struct domain **owner[256];
 /* The owner of a function the hypervisor keeps (an AMD-Vi unit's own). */

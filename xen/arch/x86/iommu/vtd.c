@@ -12,12 +12,14 @@
  * have 48-bit tables, else 3 (then devices reach gfns below 512 GiB).
  * A device with no context entry is blocked, and its DMA faults.
  *
- * Invalidation is register based (6.5.1): the context cache and the IOTLB
- * globally on every assignment, the IOTLB per domain id when a domain's
- * p2m loses or changes a translation (iommu_flush_domain(), from the p2m's
- * own flush, before the old frame can be freed).  Queued invalidation and
- * interrupt remapping are left off; firmware's settings of them are
- * turned off at setup, since register invalidation needs QI off.
+ * Invalidation: the context cache and the IOTLB globally on every
+ * assignment, the IOTLB per domain id when a domain's p2m loses or
+ * changes a translation (iommu_flush_domain(), from the p2m's own flush,
+ * before the old frame can be freed).  Through the invalidation queue
+ * (6.5.2) where the unit has one, each batch ended by a wait descriptor
+ * whose status write is polled; through the registers (6.5.1) otherwise,
+ * or with iommu=no-qinval.  Interrupt remapping is left off; firmware's
+ * settings of it and of the queue are turned off at setup.
  *
  * Faults (7.1) raise the unit's fault event, an MSI to the boot CPU; the
  * handler reads and clears the recording registers, counts every fault
@@ -47,6 +49,8 @@
 struct vtd_unit {
 	paddr_t base;
 	struct vtd_caps c;
+	u64 *iq;			/* invalidation queue, or NULL */
+	unsigned int iq_tail;
 	unsigned long faults;
 };
 
@@ -121,19 +125,93 @@ static void flush_write_buffer(const struct vtd_unit *u)
 		     "write buffer flush");
 }
 
-/* 11.4.4.1 CCMD: ICC (63), CIRG 01 = global (62:61). */
-static void inval_context_all(const struct vtd_unit *u)
+/* ---- Queued invalidation (6.5.2) -------------------------------------- */
+
+#define VTD_REG_IQH		0x80
+#define VTD_REG_IQT		0x88
+#define VTD_REG_IQA		0x90
+#define IQ_ENTRIES		256	/* 128-bit descriptors: one page */
+#define IQ_CONTEXT		0x1	/* descriptor types (6.5.2.1-6.5.2.8) */
+#define IQ_IOTLB		0x2
+#define IQ_WAIT			0x5
+#define IQ_GLOBAL		(1ULL << 4)	/* granularity 01 */
+#define IQ_DOMAIN		(2ULL << 4)	/* granularity 10 */
+
+/* Where wait descriptors write their status (4-byte aligned). */
+static volatile u32 iq_status __attribute__((aligned(8)));
+static u32 iq_seq;
+
+static void iq_queue(struct vtd_unit *u, u64 lo, u64 hi)
 {
+	unsigned int next = (u->iq_tail + 1) % IQ_ENTRIES;
+
+	/* Full: wait for the unit to fetch (IQH moves past). */
+	for (unsigned int us = 0; ((rd64(u, VTD_REG_IQH) >> 4) %
+				   IQ_ENTRIES) == next; us++) {
+		if (us == VTD_TIMEOUT_US)
+			panic("IOMMU: VT-d unit at 0x%llx: invalidation queue "
+			      "stuck", (unsigned long long)u->base);
+		udelay(1);
+	}
+	u->iq[u->iq_tail * 2] = lo;
+	u->iq[u->iq_tail * 2 + 1] = hi;
+	sync_for_units(&u->iq[u->iq_tail * 2], 16);
+	u->iq_tail = next;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	wr64(u, VTD_REG_IQT, (u64)u->iq_tail << 4);
+}
+
+/* 6.5.2.8: a wait descriptor with a status write (SW, bit 5) and fence
+ * (FN, bit 6): once the status reads back, all before it is done. */
+static void iq_wait(struct vtd_unit *u)
+{
+	u32 seq = ++iq_seq;
+
+	iq_queue(u, IQ_WAIT | 1ULL << 5 | 1ULL << 6 | (u64)seq << 32,
+		 (uintptr_t)&iq_status);
+	for (unsigned int us = 0; __atomic_load_n(&iq_status,
+						  __ATOMIC_ACQUIRE) != seq;
+	     us++) {
+		if (us == VTD_TIMEOUT_US)
+			panic("IOMMU: VT-d unit at 0x%llx: invalidation wait "
+			      "timed out (FSTS %#x)",
+			      (unsigned long long)u->base,
+			      rd32(u, VTD_REG_FSTS));
+		udelay(1);
+	}
+}
+
+/* 11.4.4.1 CCMD: ICC (63), CIRG 01 = global (62:61); or its descriptor. */
+static void inval_context_all(struct vtd_unit *u)
+{
+	if (u->iq) {
+		iq_queue(u, IQ_CONTEXT | IQ_GLOBAL, 0);
+		iq_wait(u);
+		return;
+	}
 	wr64(u, VTD_REG_CCMD, 1ULL << 63 | 1ULL << 61);
 	wait_reg(u, VTD_REG_CCMD, true, 1ULL << 63, 0, "context invalidation");
 }
 
 /* 11.4.8.1 IOTLB_REG: IVT (63), IIRG (61:60) 01 global or 10 one domain
- * id (47:32), drain reads and writes (49, 48) where the unit can. */
-static void inval_iotlb(const struct vtd_unit *u, int did)
+ * id (47:32), drain reads and writes (49, 48) where the unit can; or the
+ * IOTLB descriptor (6.5.2.3: DR 7, DW 6, DID 31:16). */
+static void inval_iotlb(struct vtd_unit *u, int did)
 {
 	unsigned int reg = u->c.iotlb_offset + 8;
 	u64 cmd = 1ULL << 63;
+
+	if (u->iq) {
+		cmd = IQ_IOTLB | (did < 0 ? IQ_GLOBAL :
+				  IQ_DOMAIN | (u64)did << 16);
+		if (u->c.drain_reads)
+			cmd |= 1ULL << 7;
+		if (u->c.drain_writes)
+			cmd |= 1ULL << 6;
+		iq_queue(u, cmd, 0);
+		iq_wait(u);
+		return;
+	}
 
 	cmd |= did < 0 ? 1ULL << 60 : 2ULL << 60 | (u64)did << 32;
 	if (u->c.drain_reads)
@@ -260,6 +338,18 @@ static void init_unit(struct vtd_unit *u, u32 apic_id)
 	wr32(u, VTD_REG_FECTL, 0);
 	wr64(u, VTD_REG_RTADDR, (uintptr_t)root_table);
 	gcmd(u, VTD_GSTS_RTPS, 0, VTD_GSTS_RTPS, true, "root table pointer");
+	/* 6.5.2: the queue from its first entry, one page (QS 0), 128-bit
+	 * descriptors (DW 0). */
+	if (u->c.queued_inval && opt_iommu.qinval) {
+		u->iq = alloc_zeroed_pages(0);
+		if (!u->iq)
+			panic("IOMMU: no memory for the invalidation queue");
+		sync_for_units(u->iq, PAGE_SIZE);
+		wr64(u, VTD_REG_IQT, 0);
+		wr64(u, VTD_REG_IQA, (uintptr_t)u->iq);
+		gcmd(u, VTD_GSTS_QIES, 0, VTD_GSTS_QIES, true,
+		     "queued invalidation on");
+	}
 	flush_write_buffer(u);
 	inval_context_all(u);
 	inval_iotlb(u, -1);
@@ -371,7 +461,9 @@ const struct iommu_vendor *vtd_setup(const struct acpi_info *ai,
 	for (unsigned int i = 0; i < nr_units; i++)
 		init_unit(&units[i], this_cpu()->apic_id);
 	snprintf(summary, len, "Intel VT-d, %u unit%s, %u-level tables shared "
-		 "with the p2m%s", nr_units, nr_units > 1 ? "s" : "", levels,
+		 "with the p2m, %s invalidation%s", nr_units,
+		 nr_units > 1 ? "s" : "", levels,
+		 units[0].iq ? "queued" : "register",
 		 noncoherent ? ", written back for non-snooping walks" : "");
 	return &vtd_vendor;
 }
