@@ -49,7 +49,8 @@ qemu_cases() {
 		"selftest=iommu: PASS: a write after the p2m made the page read-only is refused"
 		"selftest=iommu: PASS: a write outside the domain's memory is stopped: 0x[0-9a-f]+ untouched"
 		"selftest=iommu: PASS: a device taken back from the domain is blocked"
-		"selftest=iommu: 4 passed, 0 failed" "!selftest=iommu: FAIL")
+		"selftest=iommu: PASS: a domain destroyed with the device gives it back"
+		"selftest=iommu: 5 passed, 0 failed" "!selftest=iommu: FAIL")
 	local vtd_selftest=("${selftest[@]}"
 		"IOMMU: DMA fault 1: 0000:00:0[0-9a-f]\.0 write at 0x11000 blocked: write to a page that is not writable"
 		"IOMMU: DMA fault 3: .* context entry not present"
