@@ -26,8 +26,9 @@ static struct domain **owner[256];
 #define OWNER_HYPERVISOR ((struct domain *)&owner)
 static struct domain *did_owner[IOMMU_MAX_DIDS];
 static unsigned long faults_total;
-/* Ownership and ids; taken with interrupts off (domain teardown may run
- * from the reaper with them off). */
+/* Ownership and ids.  Taken with interrupts off; nests outside the p2m
+ * lock (attach builds or finds the AMD-Vi copy, release frees it) and
+ * the vendor's register lock. */
 static DEFINE_SPINLOCK(iommu_lock);
 
 void iommu_setup(const struct acpi_info *ai)
@@ -154,7 +155,6 @@ int iommu_assign_device(struct domain *d, u8 bus, u8 devfn)
 void iommu_deassign_device(struct domain *d, u8 bus, u8 devfn)
 {
 	unsigned long f;
-	bool last = false;
 
 	if (!vendor)
 		return;
@@ -162,15 +162,16 @@ void iommu_deassign_device(struct domain *d, u8 bus, u8 devfn)
 	if (owner[bus] && owner[bus][devfn] == d) {
 		vendor->detach((u16)bus << 8 | devfn, d->iommu_did);
 		owner[bus][devfn] = NULL;
+		/* The units cache nothing of it any more (detach
+		 * invalidated); under the lock, so that no assignment can
+		 * pick up tables about to go. */
 		if (!--d->iommu_devices) {
 			did_owner[d->iommu_did] = NULL;
-			last = true;
+			if (vendor->release)
+				vendor->release(d);
 		}
 	}
 	spin_unlock_irqrestore(&iommu_lock, f);
-	/* The units cache nothing of it any more (detach invalidated). */
-	if (last && vendor->release)
-		vendor->release(d);
 }
 
 void iommu_domain_teardown(struct domain *d)
