@@ -68,8 +68,8 @@ static void print_bars(const struct pci_found *f)
 
 		if (!b->size)
 			continue;
-		printk("PCI: 0000:%02x:%02x.%u BAR%u %s 0x%llx+0x%llx%s%s\n",
-		       f->bus, f->dev, f->fn, i,
+		printk("PCI: " PCI_SBDF_FMT " BAR%u %s 0x%llx+0x%llx%s%s\n",
+		       PCI_SBDF_ARGS(0, PCI_BDF(f->bus, f->dev, f->fn)), i,
 		       b->flags & PCI_BAR_IO ? "io" : "mem",
 		       (unsigned long long)b->addr,
 		       (unsigned long long)b->size,
@@ -96,14 +96,15 @@ void pci_init(const struct acpi_info *ai)
 		const struct pci_found *f = &scan.dev[i];
 
 		if (f->header_type == 1)
-			printk("PCI: 0000:%02x:%02x.%u %04x:%04x class %06x: "
-			       "bridge to bus %02x\n", f->bus, f->dev, f->fn,
+			printk("PCI: " PCI_SBDF_FMT " %04x:%04x class %06x: "
+			       "bridge to bus %02x\n",
+			       PCI_SBDF_ARGS(0, PCI_BDF(f->bus, f->dev, f->fn)),
 			       f->vendor, f->device, f->class_rev >> 8,
 			       f->secondary_bus);
 		else
-			printk("PCI: 0000:%02x:%02x.%u %04x:%04x class %06x\n",
-			       f->bus, f->dev, f->fn, f->vendor, f->device,
-			       f->class_rev >> 8);
+			printk("PCI: " PCI_SBDF_FMT " %04x:%04x class %06x\n",
+			       PCI_SBDF_ARGS(0, PCI_BDF(f->bus, f->dev, f->fn)),
+			       f->vendor, f->device, f->class_rev >> 8);
 		print_bars(f);
 	}
 	printk("PCI: %u functions on %u buses%s\n", scan.nr, scan.nr_buses,

@@ -31,6 +31,14 @@
 					/* subordinate in bytes 18h-1Ah */
 #define PCI_BASE_ADDRESS_0	0x10	/* 6 BARs (layout 0), 2 (bridges) */
 
+/* For printk: "ssss:bb:dd.f" from a segment and a bus/device/function
+ * (16 bits: bus 15:8, device 7:3, function 2:0). */
+#define PCI_SBDF_FMT "%04x:%02x:%02x.%u"
+#define PCI_SBDF_ARGS(seg, bdf) \
+	(unsigned int)(seg), (unsigned int)(bdf) >> 8, \
+	((unsigned int)(bdf) >> 3) & 0x1f, (unsigned int)(bdf) & 7
+#define PCI_BDF(bus, dev, fn) ((u16)((bus) << 8 | (dev) << 3 | (fn)))
+
 /* One base address register (PCI Local Bus 3.0, 6.2.5.1), sized. */
 #define PCI_BAR_IO		0x1	/* else memory */
 #define PCI_BAR_MEM64		0x2	/* takes the next BAR's slot too */

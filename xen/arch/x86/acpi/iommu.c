@@ -13,6 +13,7 @@
  */
 #include <xen/acpi.h>
 #include <xen/lib.h>
+#include <xen/pci.h>
 #include <xen/string.h>
 #include "acpi_internal.h"
 
@@ -402,9 +403,9 @@ static void print_ivrs(const struct acpi_ivrs_info *ii)
 
 		if (h->type != ii->ivhd_type)
 			continue;
-		printk("ACPI: IVRS: IOMMU %04x:%02x:%02x.%u registers 0x%llx, "
-		       "EFR %#llx, %u device entries\n", h->segment,
-		       h->bdf >> 8, (h->bdf >> 3) & 0x1f, h->bdf & 7,
+		printk("ACPI: IVRS: IOMMU " PCI_SBDF_FMT " registers 0x%llx, "
+		       "EFR %#llx, %u device entries\n",
+		       PCI_SBDF_ARGS(h->segment, h->bdf),
 		       (unsigned long long)h->base,
 		       (unsigned long long)h->efr, h->nr_dev_entries);
 	}

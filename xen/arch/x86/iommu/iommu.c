@@ -79,9 +79,9 @@ void iommu_report_fault(const char *unit, unsigned long *unit_faults,
 		       "not logged\n", unit);
 		return;
 	}
-	printk(KERN_WARNING "IOMMU: DMA fault %lu: 0000:%02x:%02x.%u %s at "
-	       "0x%llx blocked: %s (%s, code %#x)\n", *unit_faults, sid >> 8,
-	       (sid >> 3) & 0x1f, sid & 7, write ? "write" : "read",
+	printk(KERN_WARNING "IOMMU: DMA fault %lu: " PCI_SBDF_FMT " %s at "
+	       "0x%llx blocked: %s (%s, code %#x)\n", *unit_faults,
+	       PCI_SBDF_ARGS(0, sid), write ? "write" : "read",
 	       (unsigned long long)(addr & ~0xfffULL), why, unit, code);
 }
 
@@ -204,9 +204,10 @@ void iommu_hwdom_init(struct domain *d)
 		if (!rc)
 			given++;
 		else if (rc != -EBUSY)
-			printk(KERN_ERR "IOMMU: 0000:%02x:%02x.%u not given to "
-			       "d%u: error %d\n", dev[i].bus, dev[i].dev,
-			       dev[i].fn, d->domain_id, rc);
+			printk(KERN_ERR "IOMMU: " PCI_SBDF_FMT " not given to "
+			       "d%u: error %d\n", PCI_SBDF_ARGS(0, PCI_BDF(
+			       dev[i].bus, dev[i].dev, dev[i].fn)),
+			       d->domain_id, rc);
 	}
 	printk("IOMMU: d%u owns %u PCI functions; their DMA goes through its "
 	       "memory map\n", d->domain_id, given);

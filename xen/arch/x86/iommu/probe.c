@@ -10,6 +10,7 @@
 #include <xen/acpi.h>
 #include <xen/iommu.h>
 #include <xen/lib.h>
+#include <xen/pci.h>
 #include <asm/io.h>
 
 #define MMIO_MAPPED_BELOW (1ULL << 32)
@@ -73,11 +74,11 @@ static void probe_amd_vi(const struct acpi_ivhd *h, unsigned int i)
 	}
 	amd_vi_decode(control, mmio_read64(h->base + AMD_VI_REG_EFR),
 		      mmio_read64(h->base + AMD_VI_REG_STATUS), &c);
-	printk("IOMMU: AMD-Vi unit %u at 0x%llx (%04x:%02x:%02x.%u): "
+	printk("IOMMU: AMD-Vi unit %u at 0x%llx (" PCI_SBDF_FMT "): "
 	       "%u-level tables, guest translation %s (%u levels), x2APIC "
 	       "%s, NX %s, PPR %s, invalidate-all %s%s\n", i,
-	       (unsigned long long)h->base, h->segment, h->bdf >> 8,
-	       (h->bdf >> 3) & 0x1f, h->bdf & 7, c.host_levels,
+	       (unsigned long long)h->base, PCI_SBDF_ARGS(h->segment, h->bdf),
+	       c.host_levels,
 	       c.guest_translation ? "yes" : "no", c.guest_levels,
 	       c.x2apic ? "yes" : "no", c.nx ? "yes" : "no",
 	       c.ppr ? "yes" : "no", c.invalidate_all ? "yes" : "no",

@@ -268,8 +268,9 @@ void iommu_selftest(void)
 	bare_ns = time_changes(d);
 	rc = iommu_assign_device(d, e->bus, devfn);
 	if (rc) {
-		printk(KERN_ERR "selftest=iommu: FAIL: assigning 0000:%02x:%02x.%u:"
-		       " error %d\n", e->bus, e->dev, e->fn, rc);
+		printk(KERN_ERR "selftest=iommu: FAIL: assigning " PCI_SBDF_FMT
+		       ": error %d\n", PCI_SBDF_ARGS(0, PCI_BDF(e->bus, e->dev,
+							       e->fn)), rc);
 		domain_destroy(d);
 		return;
 	}
