@@ -31,6 +31,30 @@ static unsigned long faults_total;
  * the vendor's register lock. */
 static DEFINE_SPINLOCK(iommu_lock);
 
+/*
+ * Firmware's reserved regions (DMAR RMRRs, IVRS IVMDs) are memory some
+ * devices keep reaching by DMA after boot (USB legacy emulation, for
+ * one).  They want an identity mapping in their owner's tables, which
+ * needs dom0's memory map to follow the host's; until then they fault,
+ * and the log says so up front.
+ */
+static void warn_reserved_regions(const struct acpi_info *ai)
+{
+	for (unsigned int i = 0; i < ai->dmar.nr_rmrr; i++)
+		printk(KERN_WARNING "IOMMU: RMRR [%#llx, %#llx] (%u device "
+		       "scopes) is not mapped for its devices yet: their DMA "
+		       "there will fault\n",
+		       (unsigned long long)ai->dmar.rmrr[i].base,
+		       (unsigned long long)ai->dmar.rmrr[i].end,
+		       ai->dmar.rmrr[i].nr_scopes);
+	for (unsigned int i = 0; i < ai->ivrs.nr_ivmd; i++)
+		printk(KERN_WARNING "IOMMU: IVMD type %#x [%#llx, +%#llx) is "
+		       "not mapped for its devices yet: their DMA there will "
+		       "fault\n", ai->ivrs.ivmd[i].type,
+		       (unsigned long long)ai->ivrs.ivmd[i].start,
+		       (unsigned long long)ai->ivrs.ivmd[i].length);
+}
+
 void iommu_setup(const struct acpi_info *ai)
 {
 	if (!opt_iommu.on) {
@@ -44,9 +68,10 @@ void iommu_setup(const struct acpi_info *ai)
 		vendor = vtd_setup(ai, summary, sizeof(summary));
 	else if (ai->ivrs.ivhd_type)
 		vendor = amd_vi_setup(ai, summary, sizeof(summary));
-	if (vendor)
+	if (vendor) {
 		printk("IOMMU: DMA remapping ready: %s\n", summary);
-	else if (opt_iommu.force)
+		warn_reserved_regions(ai);
+	} else if (opt_iommu.force)
 		panic("IOMMU: iommu=force, but DMA cannot be remapped (%s)",
 		      summary);
 }
