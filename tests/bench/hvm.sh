@@ -34,6 +34,7 @@ for kind in nopv pvhvm; do
 done
 tools/mkdom0root.sh "$LINUX_TOOLSTACK_ROOT" tests/linux/xl-hvm-bench.sh=/test/run \
 	tests/linux/bench-common.sh=/test/bench-common.sh \
+	tests/linux/hvm-cfg.sh=/test/hvm-cfg.sh \
 	"${files[@]}" >"$OUT/hvm-root.log" 2>&1 ||
 	{ echo "bench: tools/mkdom0root.sh failed" >&2; exit 1; }
 hv=Amphi log=$OUT/hvm.log

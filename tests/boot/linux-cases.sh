@@ -406,7 +406,8 @@ linux_xl_hvm_case() {
 		files+=("build/dom0root/hvm-$kind.img=/test/hvm-$kind.img")
 	done
 	files+=("$iso=/test/hvm-cd.iso" build/linux/vmlinuz=/guest/vmlinuz
-		"$LINUX_GUEST_INITRD=/guest/initrd")
+		"$LINUX_GUEST_INITRD=/guest/initrd"
+		tests/linux/hvm-cfg.sh=/test/hvm-cfg.sh)
 	linux_toolstack_boot "$name" linux-svm-xl-hvm xl-hvm \
 		tests/linux/xl-hvm-test.sh "${files[@]}" || return
 	expect_lines "$name" "$LOG" \
@@ -525,7 +526,8 @@ linux_xl_hvm_vmx_case() {
 		return 1
 	fi
 	LINUX_RIG=bochs linux_toolstack_boot "$name" linux-vmx-xl-hvm xl-hvm \
-		tests/linux/xl-hvm-test.sh "$disk=/test/hvm-nopv.img" || return
+		tests/linux/xl-hvm-test.sh "$disk=/test/hvm-nopv.img" \
+		tests/linux/hvm-cfg.sh=/test/hvm-cfg.sh || return
 	expect_lines "$name" "$LOG" \
 		"xl-hvm: PASS: hvm-fw: SeaBIOS found no bootable device" \
 		"xl-hvm: PASS: hvm-bios: the guest's /init runs" \

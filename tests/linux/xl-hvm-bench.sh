@@ -14,6 +14,7 @@
 # dom0's clock, next to the same dd on a loop device over such a file in
 # dom0 and dom0 fetching the file from itself.  Prints "bench: NAME VALUE UNIT" lines.
 . /test/bench-common.sh
+. /test/hvm-cfg.sh
 # cpu_times NAME PID: guest NAME's vCPU time in s (xl vcpu-list) and
 # process PID's user+system time in clock ticks.
 cpu_times() {
@@ -37,21 +38,7 @@ bench_network
 for kind in nopv pvhvm; do
 	n=hb-$kind
 	con=/tmp/$n-serial.log
-	cp /test/hvm-$kind.img /tmp/$n.img
-	dd if=/dev/zero of=/tmp/$n-data.img bs=1M count=72 2>/dev/null
-	cat >/tmp/$n.cfg <<-CFG
-	name = "$n"
-	type = "hvm"
-	memory = 256
-	vcpus = 1
-	vga = "none"
-	vnc = 0
-	serial = "file:$con"
-	hdtype = "ahci"
-	disk = [ '/tmp/$n.img,raw,hda,w', '/tmp/$n-data.img,raw,hdb,w' ]
-	vif = [ 'bridge=xenbr0,model=e1000' ]
-	boot = "c"
-	CFG
+	hvm_cfg $n /test/hvm-$kind.img 72
 	t0=$(ms)
 	xl create /tmp/$n.cfg >/dev/null 2>&1
 	t1=$(ms)

@@ -297,31 +297,8 @@ if [ -f /test/hvm-cd.iso ]; then
 fi
 
 # --- An OS from a disk -------------------------------------------------------
-# hvm_cfg NAME IMAGE: an ordinary xl.cfg for an HVM guest booting IMAGE (a
-# copy of tools/mkhvmdisk.sh's: GRUB, Debian's kernel, the guests'
-# initramfs tests/linux/guest-init.sh) from its first AHCI disk, with an
-# empty second disk for its data and an e1000 NIC on xenbr0; its serial
-# port is logged to /tmp/NAME-serial.log.
-hvm_cfg() {
-	cp "$2" "/tmp/$1.img"
-	dd if=/dev/zero of="/tmp/$1-data.img" bs=1M count=8 2>/dev/null
-	cat >"/tmp/$1.cfg" <<-CFG
-	name = "$1"
-	type = "hvm"
-	memory = 256
-	vcpus = 1
-	vga = "none"
-	vnc = 0
-	serial = "file:/tmp/$1-serial.log"
-	hdtype = "ahci"
-	disk = [ '/tmp/$1.img,raw,hda,w', '/tmp/$1-data.img,raw,hdb,w' ]
-	vif = [ 'bridge=xenbr0,model=e1000' ]
-	boot = "c"
-	on_poweroff = "destroy"
-	on_reboot = "restart"
-	on_crash = "preserve"
-	CFG
-}
+# hvm_cfg NAME IMAGE [DATA_MIB]: tests/linux/hvm-cfg.sh.
+. /test/hvm-cfg.sh
 # wait_guest NAME FILE ERE SECONDS: wait_for, giving up once guest NAME is
 # gone (libxl destroys a domain whose device model did not start in time).
 wait_guest() {
