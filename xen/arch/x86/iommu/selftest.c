@@ -133,6 +133,10 @@ static void run_checks(struct domain *d, paddr_t bar, u8 devfn,
 	unsigned long f0;
 	bool ok;
 
+	if (!a || !b) {
+		result(false, "the test domain has RAM at gfns A and B", "");
+		return;
+	}
 	/* 1. gfn A -> buffer -> gfn B, through the p2m. */
 	memset(a, 0xa5, LEN);
 	memset(b, 0, LEN);
@@ -230,6 +234,12 @@ static void check_death(struct domain *d, paddr_t bar,
 		return;
 	a = frame_of(d2, GFN_A);
 	b = frame_of(d2, GFN_B);
+	if (!a || !b) {
+		result(false, "the second test domain has RAM at gfns A and B",
+		       "");
+		domain_destroy(d2);
+		return;
+	}
 	memset(a, 0x6b, LEN);
 	memset(b, 0, LEN);
 	ok = !iommu_assign_device(d2, e->bus, devfn) &&
