@@ -68,6 +68,7 @@
 #include <xen/lib.h>
 #include <xen/page_alloc.h>
 #include <xen/xmalloc.h>
+#include <asm/processor.h>
 
 #define P2M_LEVELS 4
 /* p2m_prune() retires at most the levels below the root. */
@@ -133,12 +134,6 @@ void p2m_set_writeback(bool on)
 	p2m_writeback = on;
 }
 
-static void p2m_clflush(const void *p, size_t len)
-{
-	for (size_t off = 0; off < len; off += 64)
-		asm volatile("clflush %0" : : "m"(*((const char *)p + off)));
-}
-
 unsigned int p2m_type_perms(enum p2m_type t)
 {
 	static const u8 perms[P2M_NR_TYPES] = {
@@ -165,7 +160,7 @@ static inline void p2m_write(u64 *slot, u64 e)
 {
 	__atomic_store_n(slot, e, __ATOMIC_RELEASE);
 	if (p2m_writeback)
-		p2m_clflush(slot, sizeof(*slot));
+		clflush_range(slot, sizeof(*slot));
 }
 
 static inline unsigned int p2m_index(u64 gfn, unsigned int level)
@@ -292,7 +287,7 @@ static u64 *p2m_install_table(struct p2m *p, u64 *slot, u64 *table,
 	if (e)
 		p2m_split_fill(p, table, e);
 	if (p2m_writeback)
-		p2m_clflush(table, PAGE_SIZE);
+		clflush_range(table, PAGE_SIZE);
 	p->table_pages++;
 	p2m_write(slot, p2m_table_entry(p, table, level));
 	return table;

@@ -88,6 +88,18 @@ DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
 
+/*
+ * Write [p, p + len) back to memory (CLFLUSH per 64-byte line), then
+ * MFENCE so the lines are out before a later store (an IOMMU's doorbell)
+ * is seen: for memory a device reads without snooping the caches.
+ */
+static inline void clflush_range(const void *p, unsigned long len)
+{
+	for (unsigned long off = 0; off < len; off += 64)
+		asm volatile("clflush %0" : : "m"(*((const char *)p + off)));
+	asm volatile("mfence" ::: "memory");
+}
+
 static inline void cpu_relax(void)
 {
 	asm volatile("pause" ::: "memory");

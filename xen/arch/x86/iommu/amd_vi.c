@@ -56,9 +56,8 @@
 #define  STATUS_COM_WAIT_INT	(1U << 2)
 
 #define DEV_TABLE_ORDER		9	/* 65536 x 32 bytes = 2 MiB */
-#define RING_ENTRIES		256	/* 16-byte entries: one page */
+#define RING_ENTRIES		IOMMU_RING_ENTRIES /* one page */
 #define RING_LEN_CODE		8ULL	/* 2^8 entries, in bits 59:56 */
-#define AMD_VI_TIMEOUT_US	1000000
 
 /* 2.4: commands (opcode in bits 63:60 of the first quadword). */
 #define CMD_COMPLETION_WAIT	0x1
@@ -77,8 +76,7 @@ struct amd_vi_unit {
 	paddr_t base;
 	u16 bdf;			/* its own PCI function */
 	struct amd_vi_caps c;
-	u64 *cmd;			/* command ring, RING_ENTRIES x 16 bytes */
-	unsigned int cmd_tail;
+	struct iommu_ring cmd;		/* the command buffer */
 	u64 *evt;			/* event log */
 	unsigned int evt_head;
 	unsigned long faults;
@@ -108,21 +106,7 @@ static void wr64(const struct amd_vi_unit *u, unsigned int reg, u64 v)
 /* Queue one command; the unit starts on it when the tail moves. */
 static void queue_cmd(struct amd_vi_unit *u, u64 lo, u64 hi)
 {
-	unsigned int next = (u->cmd_tail + 1) % RING_ENTRIES;
-
-	/* Full: the unit is behind by a whole ring; wait for the head. */
-	for (unsigned int us = 0; ((rd64(u, AMD_VI_CMD_HEAD) >> 4) %
-				   RING_ENTRIES) == next; us++) {
-		if (us == AMD_VI_TIMEOUT_US)
-			panic("IOMMU: AMD-Vi unit at 0x%llx: command buffer "
-			      "stuck", (unsigned long long)u->base);
-		udelay(1);
-	}
-	u->cmd[u->cmd_tail * 2] = lo;
-	u->cmd[u->cmd_tail * 2 + 1] = hi;
-	u->cmd_tail = next;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	wr64(u, AMD_VI_CMD_TAIL, (u64)u->cmd_tail << 4);
+	iommu_ring_push(&u->cmd, lo, hi);
 }
 
 /* COMPLETION_WAIT with a store: everything queued before is done once
@@ -134,14 +118,9 @@ static void wait_cmds(struct amd_vi_unit *u)
 
 	queue_cmd(u, (a & 0xffffffffffff8ULL) | 1 /* S */ |
 		     (u64)CMD_COMPLETION_WAIT << 60, seq);
-	for (unsigned int us = 0; __atomic_load_n(&wait_word,
-						  __ATOMIC_ACQUIRE) != seq;
-	     us++) {
-		if (us == AMD_VI_TIMEOUT_US)
-			panic("IOMMU: AMD-Vi unit at 0x%llx: COMPLETION_WAIT "
-			      "timed out", (unsigned long long)u->base);
-		udelay(1);
-	}
+	if (!iommu_wait_store(&wait_word, seq))
+		panic("IOMMU: AMD-Vi unit at 0x%llx: COMPLETION_WAIT timed "
+		      "out", (unsigned long long)u->base);
 }
 
 static void inval_dte(struct amd_vi_unit *u, u16 bdf)
@@ -258,9 +237,13 @@ static bool take_unit(const struct acpi_ivhd *h)
 		return false;
 	amd_vi_decode(rd64(u, AMD_VI_CONTROL), rd64(u, AMD_VI_REG_EFR),
 		      rd64(u, AMD_VI_STATUS), &u->c);
-	u->cmd = alloc_zeroed_pages(0);
+	u->cmd = (struct iommu_ring){
+		.entries = alloc_zeroed_pages(0),
+		.head_reg = u->base + AMD_VI_CMD_HEAD,
+		.tail_reg = u->base + AMD_VI_CMD_TAIL,
+	};
 	u->evt = alloc_zeroed_pages(0);
-	if (!u->cmd || !u->evt)
+	if (!u->cmd.entries || !u->evt)
 		panic("IOMMU: no memory for the AMD-Vi rings");
 	nr_units++;
 	return true;
@@ -281,7 +264,8 @@ static void init_unit(struct amd_vi_unit *u, u32 apic_id)
 	wr64(u, AMD_VI_CONTROL, ctrl);
 	wr64(u, AMD_VI_DEV_TABLE, (uintptr_t)dev_table |
 	     ((1ULL << DEV_TABLE_ORDER) - 1));
-	wr64(u, AMD_VI_CMD_BUF, (uintptr_t)u->cmd | RING_LEN_CODE << 56);
+	wr64(u, AMD_VI_CMD_BUF, (uintptr_t)u->cmd.entries |
+	     RING_LEN_CODE << 56);
 	wr64(u, AMD_VI_EVENT_LOG, (uintptr_t)u->evt | RING_LEN_CODE << 56);
 	wr64(u, AMD_VI_CMD_HEAD, 0);
 	wr64(u, AMD_VI_CMD_TAIL, 0);

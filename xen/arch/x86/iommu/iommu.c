@@ -15,7 +15,10 @@
 #include <xen/pci.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
+#include <xen/time.h>
 #include <xen/xmalloc.h>
+#include <asm/io.h>
+#include <asm/processor.h>
 #include "iommu_private.h"
 
 static const struct iommu_vendor *vendor;
@@ -113,6 +116,39 @@ void iommu_report_fault(const char *unit, unsigned long *unit_faults,
 unsigned long iommu_fault_count(void)
 {
 	return __atomic_load_n(&faults_total, __ATOMIC_RELAXED);
+}
+
+#define IOMMU_TIMEOUT_US 1000000
+
+void iommu_ring_push(struct iommu_ring *r, u64 lo, u64 hi)
+{
+	unsigned int next = (r->tail + 1) % IOMMU_RING_ENTRIES;
+
+	/* Full: the unit is a whole ring behind; wait for its head. */
+	for (unsigned int us = 0; (mmio_read64(r->head_reg) >> 4) %
+				  IOMMU_RING_ENTRIES == next; us++) {
+		if (us == IOMMU_TIMEOUT_US)
+			panic("IOMMU: the ring with its tail at 0x%llx is "
+			      "stuck", (unsigned long long)r->tail_reg);
+		udelay(1);
+	}
+	r->entries[r->tail * 2] = lo;
+	r->entries[r->tail * 2 + 1] = hi;
+	if (r->writeback)
+		clflush_range(&r->entries[r->tail * 2], 16);
+	r->tail = next;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	mmio_write64(r->tail_reg, (u64)r->tail << 4);
+}
+
+bool iommu_wait_store(const volatile u64 *word, u64 seq)
+{
+	for (unsigned int us = 0; us < IOMMU_TIMEOUT_US; us++) {
+		if (__atomic_load_n(word, __ATOMIC_ACQUIRE) == seq)
+			return true;
+		udelay(1);
+	}
+	return false;
 }
 
 /* The owner table of @bus, made on first use.  Pre: iommu_lock. */

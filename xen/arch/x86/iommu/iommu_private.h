@@ -36,6 +36,24 @@ const struct iommu_vendor *vtd_setup(const struct acpi_info *ai,
 const struct iommu_vendor *amd_vi_setup(const struct acpi_info *ai,
 					char *summary, size_t len);
 
+/*
+ * A ring the unit fetches 16-byte entries from (VT-d's invalidation
+ * queue, AMD-Vi's command buffer): one page of 256 entries; both units
+ * take head and tail as byte offsets in 64-bit registers.
+ */
+#define IOMMU_RING_ENTRIES 256
+struct iommu_ring {
+	u64 *entries;			/* 2 x IOMMU_RING_ENTRIES */
+	unsigned int tail;
+	paddr_t head_reg, tail_reg;	/* MMIO addresses */
+	bool writeback;			/* the unit does not snoop */
+};
+/* Append one entry and move the tail (waiting while the ring is full). */
+void iommu_ring_push(struct iommu_ring *r, u64 lo, u64 hi);
+/* Wait for a unit's completion store of @seq into @word: false after a
+ * second without it (the caller says what hung). */
+bool iommu_wait_store(const volatile u64 *word, u64 seq);
+
 /* Never to be assigned: the hypervisor uses it (before iommu_hwdom_init). */
 void iommu_keep_device(u16 bdf);
 /* A fault record that is not about a request (overflow and the like):

@@ -49,8 +49,7 @@
 struct vtd_unit {
 	paddr_t base;
 	struct vtd_caps c;
-	u64 *iq;			/* invalidation queue, or NULL */
-	unsigned int iq_tail;
+	struct iommu_ring iq;		/* entries NULL: no queue in use */
 	unsigned long faults;
 };
 
@@ -111,11 +110,8 @@ static void gcmd(const struct vtd_unit *u, u32 set, u32 clear, u32 status,
 /* Memory the units read: written back when their walks do not snoop. */
 static void sync_for_units(const void *p, size_t len)
 {
-	if (!noncoherent)
-		return;
-	for (size_t off = 0; off < len; off += 64)
-		asm volatile("clflush %0" : : "m"(*((const char *)p + off)));
-	asm volatile("mfence" ::: "memory");
+	if (noncoherent)
+		clflush_range(p, len);
 }
 
 static void flush_write_buffer(const struct vtd_unit *u)
@@ -130,36 +126,16 @@ static void flush_write_buffer(const struct vtd_unit *u)
 #define VTD_REG_IQH		0x80
 #define VTD_REG_IQT		0x88
 #define VTD_REG_IQA		0x90
-#define IQ_ENTRIES		256	/* 128-bit descriptors: one page */
 #define IQ_CONTEXT		0x1	/* descriptor types (6.5.2.1-6.5.2.8) */
 #define IQ_IOTLB		0x2
 #define IQ_WAIT			0x5
 #define IQ_GLOBAL		(1ULL << 4)	/* granularity 01 */
 #define IQ_DOMAIN		(2ULL << 4)	/* granularity 10 */
 
-/* Where wait descriptors write their status (4-byte aligned). */
-static volatile u32 iq_status __attribute__((aligned(8)));
+/* Where wait descriptors write their 32-bit status: the low half of a
+ * zeroed quadword, so it reads back as the sequence number. */
+static volatile u64 iq_status __attribute__((aligned(8)));
 static u32 iq_seq;
-
-static void iq_queue(struct vtd_unit *u, u64 lo, u64 hi)
-{
-	unsigned int next = (u->iq_tail + 1) % IQ_ENTRIES;
-
-	/* Full: wait for the unit to fetch (IQH moves past). */
-	for (unsigned int us = 0; ((rd64(u, VTD_REG_IQH) >> 4) %
-				   IQ_ENTRIES) == next; us++) {
-		if (us == VTD_TIMEOUT_US)
-			panic("IOMMU: VT-d unit at 0x%llx: invalidation queue "
-			      "stuck", (unsigned long long)u->base);
-		udelay(1);
-	}
-	u->iq[u->iq_tail * 2] = lo;
-	u->iq[u->iq_tail * 2 + 1] = hi;
-	sync_for_units(&u->iq[u->iq_tail * 2], 16);
-	u->iq_tail = next;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	wr64(u, VTD_REG_IQT, (u64)u->iq_tail << 4);
-}
 
 /* 6.5.2.8: a wait descriptor with a status write (SW, bit 5) and fence
  * (FN, bit 6): once the status reads back, all before it is done. */
@@ -167,25 +143,19 @@ static void iq_wait(struct vtd_unit *u)
 {
 	u32 seq = ++iq_seq;
 
-	iq_queue(u, IQ_WAIT | 1ULL << 5 | 1ULL << 6 | (u64)seq << 32,
-		 (uintptr_t)&iq_status);
-	for (unsigned int us = 0; __atomic_load_n(&iq_status,
-						  __ATOMIC_ACQUIRE) != seq;
-	     us++) {
-		if (us == VTD_TIMEOUT_US)
-			panic("IOMMU: VT-d unit at 0x%llx: invalidation wait "
-			      "timed out (FSTS %#x)",
-			      (unsigned long long)u->base,
-			      rd32(u, VTD_REG_FSTS));
-		udelay(1);
-	}
+	iommu_ring_push(&u->iq, IQ_WAIT | 1ULL << 5 | 1ULL << 6 |
+			(u64)seq << 32, (uintptr_t)&iq_status);
+	if (!iommu_wait_store(&iq_status, seq))
+		panic("IOMMU: VT-d unit at 0x%llx: invalidation wait timed "
+		      "out (FSTS %#x)", (unsigned long long)u->base,
+		      rd32(u, VTD_REG_FSTS));
 }
 
 /* 11.4.4.1 CCMD: ICC (63), CIRG 01 = global (62:61); or its descriptor. */
 static void inval_context_all(struct vtd_unit *u)
 {
-	if (u->iq) {
-		iq_queue(u, IQ_CONTEXT | IQ_GLOBAL, 0);
+	if (u->iq.entries) {
+		iommu_ring_push(&u->iq, IQ_CONTEXT | IQ_GLOBAL, 0);
 		iq_wait(u);
 		return;
 	}
@@ -201,14 +171,14 @@ static void inval_iotlb(struct vtd_unit *u, int did)
 	unsigned int reg = u->c.iotlb_offset + 8;
 	u64 cmd = 1ULL << 63;
 
-	if (u->iq) {
+	if (u->iq.entries) {
 		cmd = IQ_IOTLB | (did < 0 ? IQ_GLOBAL :
 				  IQ_DOMAIN | (u64)did << 16);
 		if (u->c.drain_reads)
 			cmd |= 1ULL << 7;
 		if (u->c.drain_writes)
 			cmd |= 1ULL << 6;
-		iq_queue(u, cmd, 0);
+		iommu_ring_push(&u->iq, cmd, 0);
 		iq_wait(u);
 		return;
 	}
@@ -341,14 +311,21 @@ static void init_unit(struct vtd_unit *u, u32 apic_id)
 	/* 6.5.2: the queue from its first entry, one page (QS 0), 128-bit
 	 * descriptors (DW 0). */
 	if (u->c.queued_inval && opt_iommu.qinval) {
-		u->iq = alloc_zeroed_pages(0);
-		if (!u->iq)
+		u64 *q = alloc_zeroed_pages(0);
+
+		if (!q)
 			panic("IOMMU: no memory for the invalidation queue");
-		sync_for_units(u->iq, PAGE_SIZE);
+		sync_for_units(q, PAGE_SIZE);
 		wr64(u, VTD_REG_IQT, 0);
-		wr64(u, VTD_REG_IQA, (uintptr_t)u->iq);
+		wr64(u, VTD_REG_IQA, (uintptr_t)q);
 		gcmd(u, VTD_GSTS_QIES, 0, VTD_GSTS_QIES, true,
 		     "queued invalidation on");
+		u->iq = (struct iommu_ring){
+			.entries = q,
+			.head_reg = u->base + VTD_REG_IQH,
+			.tail_reg = u->base + VTD_REG_IQT,
+			.writeback = noncoherent,
+		};
 	}
 	flush_write_buffer(u);
 	inval_context_all(u);
@@ -463,7 +440,7 @@ const struct iommu_vendor *vtd_setup(const struct acpi_info *ai,
 	snprintf(summary, len, "Intel VT-d, %u unit%s, %u-level tables shared "
 		 "with the p2m, %s invalidation%s", nr_units,
 		 nr_units > 1 ? "s" : "", levels,
-		 units[0].iq ? "queued" : "register",
+		 units[0].iq.entries ? "queued" : "register",
 		 noncoherent ? ", written back for non-snooping walks" : "");
 	return &vtd_vendor;
 }
