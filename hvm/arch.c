@@ -45,7 +45,7 @@ void arch_domain_destroy_devices(struct domain *d)
  * also after a failed arch_domain_create(). */
 void arch_domain_destroy(struct domain *d)
 {
-	p2m_iommu_free(d);
+	arch_p2m_iommu_release(d);
 	p2m_destroy(d->p2m);
 	d->p2m = NULL;
 	hvm_cpu_policy_domain_destroy(d);

@@ -95,7 +95,7 @@ paddr_t arch_p2m_iommu_copy(struct domain *d)
 	return root;
 }
 
-void p2m_iommu_free(struct domain *d)
+void arch_p2m_iommu_release(struct domain *d)
 {
 	unsigned long f = spin_lock_irqsave(&d->p2m_lock);
 	struct p2m *copy = d->iommu_p2m;
@@ -104,9 +104,4 @@ void p2m_iommu_free(struct domain *d)
 	spin_unlock_irqrestore(&d->p2m_lock, f);
 	if (copy)
 		free_copy(copy);
-}
-
-void arch_p2m_iommu_release(struct domain *d)
-{
-	p2m_iommu_free(d);
 }

@@ -30,7 +30,6 @@ int p2m_iommu_set(struct domain *d, u64 gfn, mfn_t mfn, unsigned int order,
 int p2m_iommu_clear(struct domain *d, u64 gfn, struct p2m_iommu_undo *u);
 /* The p2m's change failed: the copy as it was. */
 void p2m_iommu_undo(struct domain *d, const struct p2m_iommu_undo *u);
-/* Drop the copy (no device can reach it any more). */
-void p2m_iommu_free(struct domain *d);
+/* Dropping the copy is arch_p2m_iommu_release() (xen/p2m.h). */
 
 #endif
