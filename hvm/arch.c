@@ -68,6 +68,9 @@ int arch_domain_map_ram(struct domain *d, u64 gfn, mfn_t mfn,
 		if (rc)
 			p2m_iommu_undo(d, &u);
 	}
+	if (!rc)
+		d->max_mapped_gfn = MAX(d->max_mapped_gfn,
+					gfn + (1ULL << order) - 1);
 	spin_unlock_irqrestore(&d->p2m_lock, f);
 	return rc;
 }
@@ -146,6 +149,8 @@ static int p2m_set_both(struct domain *d, u64 gfn, mfn_t mfn,
 		if (rc)
 			p2m_iommu_undo(d, &u);
 	}
+	if (!rc)
+		d->max_mapped_gfn = MAX(d->max_mapped_gfn, gfn);
 	return rc;
 }
 

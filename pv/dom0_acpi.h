@@ -9,17 +9,6 @@
 
 #include <xen/types.h>
 
-/*
- * Where dom0's tables go: the BIOS area [0xE0000, 0x100000).  It is in
- * dom0's RAM (one RAM entry from 0), Linux's PVH entry code marks
- * [0xA0000, 1 MiB) reserved itself, so nothing it allocates (the real-mode
- * trampoline for AP start-up included) lands on the tables, and the
- * legacy RSDP scan (ACPI 6.5 5.2.5.1) finds them too if rsdp_paddr is
- * ever ignored.
- */
-#define DOM0_ACPI_GPA		0xe0000ULL
-#define DOM0_ACPI_GPA_END	0x100000ULL
-
 /* Every vCPU fits a type 0 MADT entry: APIC ID 2 * 127 = 254 < 255.  This
  * is also Xen's HVM_MAX_VCPUS. */
 #define DOM0_ACPI_MAX_VCPUS	128

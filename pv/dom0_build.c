@@ -9,8 +9,10 @@
  */
 #include <hvm/vcpu.h>
 #include <pv/dom0_acpi.h>
+#include <pv/dom0_memmap.h>
 #include <pv/kernel_image.h>
 #include <pv/pvh_boot.h>
+#include <xen/acpi.h>
 #include <xen/bootinfo.h>
 #include <xen/domain_build.h>
 #include <xen/errno.h>
@@ -19,6 +21,7 @@
 #include <xen/iommu.h>
 #include <xen/lib.h>
 #include <xen/options.h>
+#include <xen/p2m.h>
 #include <xen/page_alloc.h>
 #include <xen/sched.h>
 #include <xen/shutdown.h>
@@ -64,31 +67,115 @@ static int place_vcpus(struct domain *d, int pin, const char **why)
 /* Every dom0 vCPU count must have its tables. */
 BUILD_BUG_ON(MAX_VIRT_CPUS > DOM0_ACPI_MAX_VCPUS);
 
+/* What the boot loader and the firmware said, for dom0's layout. */
+static const struct boot_info *boot;
+static const struct acpi_info *host_acpi;
+
 /*
- * dom0's ACPI tables (pv/dom0_acpi.h) at DOM0_ACPI_GPA in its RAM, listing
- * its vCPUs so Linux starts them; *e is the E820_ACPI entry covering them
- * and *rsdp goes into start_info.  Boot is single-threaded: one buffer.
+ * Host MMIO dom0 never sees 1:1 even where the firmware lists it as
+ * reserved: the interrupt address window (writes there are MSIs), the
+ * IO-APICs, HPET and IOMMUs the hypervisor drives, and the ECAM windows
+ * (PCI configuration is the hypervisor's to filter).
  */
-static int dom0_acpi_load(struct domain *d, struct e820_entry *e, u64 *rsdp,
+static unsigned int dom0_mmio_deny(struct mem_range *r, unsigned int max)
+{
+	const struct acpi_info *ai = host_acpi;
+	unsigned int n = 0;
+
+#define DENY(s, len) do { if (n < max) r[n++] = (struct mem_range){ \
+		(s), (s) + (len) }; } while (0)
+	DENY(0xfee00000ULL, 0x100000);
+	for (unsigned int i = 0; i < ai->madt.nr_ioapics; i++)
+		DENY(ai->madt.ioapics[i].addr, PAGE_SIZE);
+	if (ai->hpet.present && ai->hpet.base.space_id == ACPI_GAS_MEMORY)
+		DENY(ai->hpet.base.address, PAGE_SIZE);
+	for (unsigned int i = 0; i < ai->dmar.nr_drhd; i++)
+		DENY(ai->dmar.drhd[i].base,
+		     PAGE_SIZE << MIN(ai->dmar.drhd[i].size, 12));
+	for (unsigned int i = 0; i < ai->ivrs.nr_ivhd; i++)
+		DENY(ai->ivrs.ivhd[i].base, 0x80000);
+	for (unsigned int i = 0; i < ai->mcfg.nr; i++)
+		DENY(ai->mcfg.r[i].base + ((u64)ai->mcfg.r[i].start_bus << 20),
+		     (u64)(ai->mcfg.r[i].end_bus - ai->mcfg.r[i].start_bus + 1)
+			     << 20);
+#undef DENY
+	return n;
+}
+
+static int dom0_map_1to1(void *ctx, u64 pfn, u64 nr)
+{
+	struct domain *d = ctx;
+	int rc = 0;
+
+	for (u64 i = 0; i < nr && !rc; i++)
+		rc = arch_p2m_set_entry(d, pfn + i, pfn + i, p2m_mmio_direct);
+	printk("d%u: host %#llx-%#llx 1:1%s\n", d->domain_id,
+	       (unsigned long long)pfn << PAGE_SHIFT,
+	       (unsigned long long)(pfn + nr) << PAGE_SHIFT,
+	       rc ? ": out of memory for the p2m" : "");
+	return rc;
+}
+
+/*
+ * dom0's memory (pv/dom0_memmap.h): @bytes of RAM laid over the host's
+ * map, populated, with room for its ACPI tables, and the host ranges it
+ * sees 1:1 mapped.
+ */
+static struct mem_range kept[2 + ACPI_MAX_IOAPICS + ACPI_MAX_DRHD +
+			     ACPI_MAX_IVHD + ACPI_MAX_MCFG];
+static unsigned int nr_kept;
+
+static int dom0_memory(struct domain *d, u64 bytes, struct dom0_layout *l,
+		       const char **why)
+{
+	int rc;
+
+	rc = dom0_layout_build(boot->map, boot->nr_map, bytes,
+			       dom0_acpi_size(d->max_vcpus), l, why);
+	for (unsigned int i = 0; i < l->nr_map && !rc; i++) {
+		const struct e820_entry *e = &l->map[i];
+
+		if (e->type == E820_RAM ||
+		    (e->type == E820_ACPI && e->addr == l->acpi_gpa))
+			rc = domain_populate_range(d, e->addr >> PAGE_SHIFT,
+						   e->size >> PAGE_SHIFT);
+		if (rc)
+			*why = "not enough free memory for dom0_mem=";
+	}
+	if (rc)
+		return rc;
+	printk("d%u: memory map follows the host's: %u entries, %llu MiB of "
+	       "RAM, ACPI tables at %#llx\n", d->domain_id, l->nr_map,
+	       (unsigned long long)(l->ram_bytes >> 20),
+	       (unsigned long long)l->acpi_gpa);
+	nr_kept = dom0_mmio_deny(kept, ARRAY_SIZE(kept));
+	rc = dom0_identity_ranges(boot->map, boot->nr_map, l, kept, nr_kept,
+				  dom0_map_1to1, d);
+	if (rc)
+		*why = "cannot map the host's firmware areas 1:1";
+	return rc;
+}
+
+/*
+ * dom0's ACPI tables (pv/dom0_acpi.h) at @gpa, listing its vCPUs so Linux
+ * starts them; *rsdp goes into start_info.  Boot is single-threaded: one
+ * buffer.
+ */
+static int dom0_acpi_load(struct domain *d, u64 gpa, u64 *rsdp,
 			  const char **why)
 {
 	static u8 tables[DOM0_ACPI_MAX_BYTES];
 	size_t used;
 	int rc;
 
-	rc = dom0_acpi_build(tables, sizeof(tables), DOM0_ACPI_GPA,
-			     d->max_vcpus, rsdp, &used, why);
+	rc = dom0_acpi_build(tables, sizeof(tables), gpa, d->max_vcpus, rsdp,
+			     &used, why);
 	if (rc)
 		return rc;
-	if (copy_to_guest_phys(d, DOM0_ACPI_GPA, tables, used))
+	if (copy_to_guest_phys(d, gpa, tables, used))
 		return *why = "cannot write the ACPI tables", -EFAULT;
-	*e = (struct e820_entry){
-		.addr = DOM0_ACPI_GPA, .size = ROUNDUP(used, PAGE_SIZE),
-		.type = E820_ACPI,
-	};
 	printk("d%u: ACPI tables %#llx+%#zx, RSDP %#llx\n", d->domain_id,
-	       (unsigned long long)DOM0_ACPI_GPA, used,
-	       (unsigned long long)*rsdp);
+	       (unsigned long long)gpa, used, (unsigned long long)*rsdp);
 	return 0;
 }
 
@@ -110,7 +197,7 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 {
 	const void *img = (const void *)(uintptr_t)kernel->start;
 	struct hvm_boot_state *stp = &to_start[nr_to_start].st, st;
-	struct e820_entry acpi;
+	static struct dom0_layout l;	/* boot is single-threaded */
 	u64 rsdp = 0;
 	const void *elf = img;
 	size_t elf_len = kernel->size;
@@ -144,24 +231,29 @@ static int build_one(u16 domid, const struct domain_spec *sp,
 	rc = sched_adjust(d, sp->weight, sp->cap);
 	if (rc)
 		*why = "bad weight/cap";
-	if (!rc && (rc = domain_populate_ram(d, sp->mem_bytes)))
-		*why = "not enough free memory for mem=";
+	/* dom0's RAM follows the host's map and it gets ACPI tables; the
+	 * domain= test guests have RAM from 0 and never look for tables. */
+	if (!rc && (flags & SIF_INITDOMAIN))
+		rc = dom0_memory(d, sp->mem_bytes, &l, why);
+	else if (!rc) {
+		l.nr_map = 1;
+		if ((rc = domain_populate_ram(d, sp->mem_bytes)))
+			*why = "not enough free memory for mem=";
+		l.map[0] = (struct e820_entry){ 0, d->ram_bytes, E820_RAM };
+	}
 	if (!rc)
 		rc = place_vcpus(d, sp->pin, why);
 	if (!rc && sp->realmode) {
 		rc = pvh_load_flat(d, img, kernel->size, 0x100000 - kernel->size, why);
 		hvm_realmode_state(&st, 0xf000, 0xfff0);
 	} else if (!rc) {
-		/* Only dom0 gets ACPI tables: the domain= test guests never
-		 * look for them. */
 		if (flags & SIF_INITDOMAIN)
-			rc = dom0_acpi_load(d, &acpi, &rsdp, why);
+			rc = dom0_acpi_load(d, l.acpi_gpa, &rsdp, why);
 		if (!rc)
 			rc = pvh_build(d, elf, elf_len, sp->guest_cmdline,
 				       initrd ? (const void *)(uintptr_t)initrd->start : NULL,
 				       initrd ? initrd->size : 0, flags, rsdp,
-				       rsdp ? &acpi : NULL, rsdp ? 1 : 0, &st,
-				       why);
+				       l.map, l.nr_map, &st, why);
 	}
 	free_pages(scratch, scratch_order);
 	if (rc) {
@@ -196,7 +288,8 @@ static void build_extra_domains(const struct boot_info *bi, unsigned int first)
 	}
 }
 
-void domains_build_at_boot(const struct boot_info *bi)
+void domains_build_at_boot(const struct boot_info *bi,
+			   const struct acpi_info *ai)
 {
 	const struct boot_module *initrd = NULL;
 	struct domain_spec dom0 = { .name = "Domain-0", .weight = 256, .pin = -1 };
@@ -204,6 +297,8 @@ void domains_build_at_boot(const struct boot_info *bi)
 	const char *why = NULL;
 	u64 avail;
 
+	boot = bi;
+	host_acpi = ai;
 	if (bi->nr_mods > 1 &&
 	    strncmp(bi->mods[1].cmdline, DOMAIN_SPEC_PREFIX,
 		    strlen(DOMAIN_SPEC_PREFIX))) {
@@ -225,7 +320,7 @@ void domains_build_at_boot(const struct boot_info *bi)
 		boot_fatal("cannot build dom0 from module 1 (\"%s\"): %s",
 			   bi->mods[0].cmdline, why);
 	/* dom0 owns the machine's devices: their DMA through its p2m. */
-	iommu_hwdom_init(to_start[nr_to_start - 1].d);
+	iommu_hwdom_init(to_start[nr_to_start - 1].d, bi->map, bi->nr_map);
 	for (unsigned int i = 0; i < nr_to_start; i++) {
 		if (!strcmp(opt_selftest, "hvmcontext"))
 			hvm_context_selftest(to_start[i].d->vcpu[0],

@@ -1,9 +1,10 @@
 /*
  * The PVH domain image builder (docs/xen-abi.md §A.1-A.3).
  *
- * Guest RAM is [0, ram_bytes).  The kernel's PT_LOAD segments go at their
- * p_paddr; after the last kernel byte, page aligned, come the initrd and
- * then one "start info" area, the order libxc uses:
+ * The caller gives the domain's memory map (its RAM populated).  The
+ * kernel's PT_LOAD segments go at their p_paddr, all in one RAM entry;
+ * after the last kernel byte, page aligned and in the same entry, come the
+ * initrd and then one "start info" area, the order libxc uses:
  *
  *   kernel ... | initrd (page aligned) | start info area (page aligned):
  *     +0   struct hvm_start_info (56 bytes, version 1)
@@ -43,19 +44,19 @@ BUILD_BUG_ON(E820_ACPI != XEN_HVM_MEMMAP_TYPE_ACPI);
 BUILD_BUG_ON(E820_NVS != XEN_HVM_MEMMAP_TYPE_NVS);
 BUILD_BUG_ON(E820_UNUSABLE != XEN_HVM_MEMMAP_TYPE_UNUSABLE);
 
-int pvh_layout(u64 kernel_end, u64 ram_bytes, u64 initrd_len,
+int pvh_layout(u64 kernel_end, u64 ram_end, u64 initrd_len,
 	       size_t cmdline_size, unsigned int nr_memmap,
 	       struct pvh_layout *l, const char **why)
 {
-	u64 at, limit = MIN(ram_bytes, PVH_START_INFO_LIMIT);
+	u64 at, limit = MIN(ram_end, PVH_START_INFO_LIMIT);
 
 	*l = (struct pvh_layout){ 0 };
 	if (!cmdline_size || cmdline_size > PVH_CMDLINE_MAX ||
-	    nr_memmap > 1 + PVH_MAX_EXTRA_E820) {
+	    !nr_memmap || nr_memmap > PVH_MAX_E820) {
 		*why = "command line or memory map too large";
 		return -EINVAL;
 	}
-	/* Below, every sum is of values < 2^31 or <= ram_bytes: no wrap. */
+	/* Below, every sum is of values < 2^31 or <= ram_end: no wrap. */
 	if (kernel_end > limit) {
 		*why = "kernel ends above 1 GiB or past the domain's RAM";
 		return -ENOMEM;
@@ -120,28 +121,22 @@ static int pvh_load_segments(struct domain *d, const u8 *img,
 	return rc;
 }
 
+/* Also d->memmap: the same map answers XENMEM_memory_map later. */
 static int pvh_write_memmap(struct domain *d, u64 gpa,
-			    const struct e820_entry *extra,
-			    unsigned int nr_extra)
+			    const struct e820_entry *map, unsigned int nr_map)
 {
-	struct hvm_memmap_table_entry e = {
-		.addr = 0, .size = d->ram_bytes, .type = XEN_HVM_MEMMAP_TYPE_RAM,
-	};
-	int rc = copy_to_guest_phys(d, gpa, &e, sizeof(e));
+	int rc = 0;
 
-	/* The same map answers XENMEM_memory_map later. */
-	BUILD_BUG_ON(1 + PVH_MAX_EXTRA_E820 > DOMAIN_MAX_E820);
-	d->memmap[0] = (struct e820_entry){ 0, d->ram_bytes, E820_RAM };
-	for (unsigned int i = 0; i < nr_extra; i++)
-		d->memmap[1 + i] = extra[i];
-	d->nr_memmap = 1 + nr_extra;
-	for (unsigned int i = 0; i < nr_extra && !rc; i++) {
-		gpa += sizeof(e);
-		e = (struct hvm_memmap_table_entry){
-			.addr = extra[i].addr, .size = extra[i].size,
-			.type = extra[i].type,
+	BUILD_BUG_ON(PVH_MAX_E820 > DOMAIN_MAX_E820);
+	memcpy(d->memmap, map, nr_map * sizeof(map[0]));
+	d->nr_memmap = nr_map;
+	for (unsigned int i = 0; i < nr_map && !rc; i++) {
+		struct hvm_memmap_table_entry e = {
+			.addr = map[i].addr, .size = map[i].size,
+			.type = map[i].type,
 		};
-		rc = copy_to_guest_phys(d, gpa, &e, sizeof(e));
+
+		rc = copy_to_guest_phys(d, gpa + i * sizeof(e), &e, sizeof(e));
 	}
 	return rc;
 }
@@ -150,8 +145,8 @@ static int pvh_write_memmap(struct domain *d, u64 gpa,
 static int pvh_write_start_info(struct domain *d, const struct pvh_layout *l,
 				const char *cmdline, size_t cmdline_size,
 				u64 initrd_len, u32 flags, u64 rsdp_gpa,
-				const struct e820_entry *extra,
-				unsigned int nr_extra)
+				const struct e820_entry *map,
+				unsigned int nr_map)
 {
 	struct hvm_start_info si = {
 		.magic = XEN_HVM_START_MAGIC_VALUE,
@@ -162,7 +157,7 @@ static int pvh_write_start_info(struct domain *d, const struct pvh_layout *l,
 		.cmdline_paddr = l->cmdline,
 		.rsdp_paddr = rsdp_gpa,
 		.memmap_paddr = l->memmap,
-		.memmap_entries = 1 + nr_extra,
+		.memmap_entries = nr_map,
 	};
 	struct hvm_modlist_entry mod = {
 		.paddr = l->initrd, .size = initrd_len,
@@ -176,28 +171,40 @@ static int pvh_write_start_info(struct domain *d, const struct pvh_layout *l,
 	if (!rc && initrd_len)
 		rc = copy_to_guest_phys(d, l->modlist, &mod, sizeof(mod));
 	if (!rc)
-		rc = pvh_write_memmap(d, l->memmap, extra, nr_extra);
+		rc = pvh_write_memmap(d, l->memmap, map, nr_map);
 	if (!rc)
 		rc = copy_to_guest_phys(d, l->cmdline, cmdline, cmdline_size);
 	return rc;
 }
 
+/* The end of @map's RAM entry holding all of [lo, hi), or 0. */
+static u64 pvh_ram_end(const struct e820_entry *map, unsigned int nr,
+		       u64 lo, u64 hi)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		if (map[i].type == E820_RAM && map[i].addr <= lo &&
+		    hi <= map[i].addr + map[i].size)
+			return map[i].addr + map[i].size;
+	return 0;
+}
+
 int pvh_build(struct domain *d, const void *img, size_t len,
 	      const char *cmdline, const void *initrd, size_t initrd_len,
 	      u32 start_info_flags, u64 rsdp_gpa,
-	      const struct e820_entry *extra, unsigned int nr_extra,
+	      const struct e820_entry *map, unsigned int nr_map,
 	      struct hvm_boot_state *st, const char **why)
 {
 	struct elf_image ei;
 	struct pvh_layout l;
 	size_t cmdline_size;
+	u64 ram_end;
 	char who[8];
 	int rc;
 
 	/* Validate and place everything first: past "Commit" only a copy
 	 * fault can fail, and it leaves a half-built domain to destroy. */
-	if ((!initrd && initrd_len) || (!extra && nr_extra) ||
-	    nr_extra > PVH_MAX_EXTRA_E820) {
+	if ((!initrd && initrd_len) || !map || !nr_map ||
+	    nr_map > PVH_MAX_E820) {
 		*why = "bad initrd or memory map arguments";
 		return -EINVAL;
 	}
@@ -210,15 +217,18 @@ int pvh_build(struct domain *d, const void *img, size_t len,
 	rc = elf_parse(img, len, &ei, why);
 	if (rc)
 		return rc;
-	if (ei.paddr_hi > d->ram_bytes) {
-		printk(KERN_ERR "d%u: kernel needs RAM up to %llu MiB, domain has %llu MiB\n",
-		       d->domain_id, MiB_UP(ei.paddr_hi),
+	ram_end = pvh_ram_end(map, nr_map, ei.paddr_lo, ei.paddr_hi);
+	if (!ram_end) {
+		printk(KERN_ERR "d%u: kernel needs RAM at %#llx-%#llx (%llu MiB), "
+		       "which no RAM range of the domain's %llu MiB holds\n",
+		       d->domain_id, (unsigned long long)ei.paddr_lo,
+		       (unsigned long long)ei.paddr_hi, MiB_UP(ei.paddr_hi),
 		       MiB_DOWN(d->ram_bytes));
 		*why = "kernel does not fit in the domain's RAM";
 		return -ENOMEM;
 	}
-	rc = pvh_layout(ei.paddr_hi, d->ram_bytes, initrd_len, cmdline_size,
-			1 + nr_extra, &l, why);
+	rc = pvh_layout(ei.paddr_hi, ram_end, initrd_len, cmdline_size,
+			nr_map, &l, why);
 	if (rc)
 		return rc;
 
@@ -231,7 +241,7 @@ int pvh_build(struct domain *d, const void *img, size_t len,
 	if (!rc)
 		rc = pvh_write_start_info(d, &l, cmdline, cmdline_size,
 					  initrd_len, start_info_flags,
-					  rsdp_gpa, extra, nr_extra);
+					  rsdp_gpa, map, nr_map);
 	if (rc) {
 		*why = "cannot write the guest's memory";
 		return rc;

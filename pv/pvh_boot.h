@@ -10,6 +10,7 @@
 #define PV_PVH_BOOT_H
 
 #include <xen/bootinfo.h>
+#include <xen/sched.h>
 #include <xen/types.h>
 #include <hvm/vcpu.h>
 
@@ -18,9 +19,9 @@ struct domain;
 /* Command line bytes including the NUL (Linux's COMMAND_LINE_SIZE is
  * 2048 on x86; 1024 is libxl's practical limit and plenty). */
 #define PVH_CMDLINE_MAX 1024
-/* Extra memory map entries the caller may append (special pages, ACPI);
- * Linux takes at most 127 in all. */
-#define PVH_MAX_EXTRA_E820 16
+/* Memory map entries: Linux 6.1 takes at most 128 (E820_MAX_ENTRIES_ZEROPAGE)
+ * and wants one free for its own ISA entry. */
+#define PVH_MAX_E820 DOMAIN_MAX_E820
 
 /* Linux's early page tables map only the first GiB (head_64.S), and it
  * reads start_info, the module list and the memory map through them. */
@@ -38,10 +39,12 @@ struct pvh_layout {
 
 /*
  * Pure: place the initrd and the start info area after a kernel ending at
- * @kernel_end, in a domain with RAM [0, @ram_bytes).  @cmdline_size counts
- * the NUL.  Returns 0, or -EINVAL/-ENOMEM with *why set.
+ * @kernel_end, in the RAM range that holds the kernel and ends at
+ * @ram_end.  @cmdline_size counts the NUL; @nr_memmap entries (at least
+ * one) are reserved for the memory map.  Returns 0, or -EINVAL/-ENOMEM
+ * with *why set.
  */
-int pvh_layout(u64 kernel_end, u64 ram_bytes, u64 initrd_len,
+int pvh_layout(u64 kernel_end, u64 ram_end, u64 initrd_len,
 	       size_t cmdline_size, unsigned int nr_memmap,
 	       struct pvh_layout *l, const char **why);
 
@@ -49,17 +52,18 @@ int pvh_layout(u64 kernel_end, u64 ram_bytes, u64 initrd_len,
  * Load the ELF PVH kernel @img into @d and write the start info area.
  * @cmdline may be NULL (empty), @initrd NULL when @initrd_len is 0;
  * @rsdp_gpa becomes start_info.rsdp_paddr (0: no ACPI tables);
- * @extra[0..nr_extra) are appended to the memory map after the single RAM
- * entry [0, d->ram_bytes).  On success *st is the initial state of the
- * boot vCPU (32-bit protected mode, EIP = PHYS32_ENTRY, EBX = start info).
- * Pre: d->ram_bytes of RAM are populated; no vCPU of @d runs.
+ * @map[0..nr_map) is the domain's memory map (sorted), given to the guest
+ * and kept as d->memmap; the kernel's segments must lie in one of its RAM
+ * entries.  On success *st is the initial state of the boot vCPU (32-bit
+ * protected mode, EIP = PHYS32_ENTRY, EBX = start info).
+ * Pre: the map's RAM entries are populated; no vCPU of @d runs.
  * Returns 0 or a negative errno with *why set; nothing is written to the
  * guest unless the whole image was validated and fits.
  */
 int pvh_build(struct domain *d, const void *img, size_t len,
 	      const char *cmdline, const void *initrd, size_t initrd_len,
 	      u32 start_info_flags, u64 rsdp_gpa,
-	      const struct e820_entry *extra, unsigned int nr_extra,
+	      const struct e820_entry *map, unsigned int nr_map,
 	      struct hvm_boot_state *st, const char **why);
 
 /* The PVH entry state (docs/xen-abi.md §A.2) with EIP @entry, EBX @si. */

@@ -64,6 +64,51 @@ linux_check_sleep() {
 	SLEEP_MS=$ms
 }
 
+# dom0's memory map has the host's shape (pv/dom0_memmap.h): every
+# non-RAM entry of the host map Amphi logs (" e820 START-END type T")
+# lies inside an entry of the same type in the map Linux logs
+# ("BIOS-e820: [mem S-E] ..."; Linux merges neighbours), and every range
+# Linux calls usable is host RAM.  Prints why on failure.
+linux_e820_shape_ok() {
+	local log=$1 hs he ht ds de dt ok line
+	local -a host=() dom0=()
+
+	while read -r hs he ht; do
+		host+=("$((16#$hs)) $((16#$he)) $ht")
+	done < <(sed -n 's/.* e820 \([0-9a-f]*\)-\([0-9a-f]*\) type \([0-9]\).*/\1 \2 \3/p' "$log")
+	while read -r ds de dt; do
+		case $dt in
+		usable) dt=1 ;; reserved) dt=2 ;; "ACPI data") dt=3 ;;
+		"ACPI NVS") dt=4 ;; unusable) dt=5 ;; *) dt=0 ;;
+		esac
+		dom0+=("$((16#$ds)) $((16#$de + 1)) $dt")
+	done < <(tr -d '\r' <"$log" | sed -n 's/.*BIOS-e820: \[mem 0x\([0-9a-f]*\)-0x\([0-9a-f]*\)\] \(.*\)$/\1 \2 \3/p')
+	if [ ${#host[@]} -eq 0 ] || [ ${#dom0[@]} -eq 0 ]; then
+		echo "no host map (loglvl=all) or no dom0 map in the log"
+		return 1
+	fi
+	for line in "${host[@]}"; do
+		read -r hs he ht <<<"$line"
+		[ "$ht" = 1 ] && continue
+		ok=
+		for d in "${dom0[@]}"; do
+			read -r ds de dt <<<"$d"
+			[ "$dt" = "$ht" ] && [ "$ds" -le "$hs" ] && [ "$he" -le "$de" ] && ok=1
+		done
+		[ -n "$ok" ] || { printf 'host type %s %#x-%#x is not in dom0 map\n' "$ht" "$hs" "$he"; return 1; }
+	done
+	for d in "${dom0[@]}"; do
+		read -r ds de dt <<<"$d"
+		[ "$dt" = 1 ] || continue
+		ok=
+		for line in "${host[@]}"; do
+			read -r hs he ht <<<"$line"
+			[ "$ht" = 1 ] && [ "$hs" -le "$ds" ] && [ "$de" -le "$he" ] && ok=1
+		done
+		[ -n "$ok" ] || { printf 'dom0 RAM %#x-%#x is not host RAM\n' "$ds" "$de"; return 1; }
+	done
+}
+
 # linux_dom0_case NAME NVCPUS RUNNER: boot, run the checks, power off.
 linux_dom0_case() {
 	local name=$1 n=$2 runner=$3
@@ -104,7 +149,14 @@ linux_dom0_case() {
 		"init: powering off" \
 		"Powering off \(ACPI S5\)" \
 		"!FATAL|Panic|Unexpected exception|d0: crashed|Kernel panic|BUG:|WARNING:" \
-		"!unchecked MSR access" || return
+		"!unchecked MSR access" \
+		"d0: memory map follows the host's" \
+		"dom0-tests: host BIOS area: firmware RSDP found" || return
+	local why
+	if ! why=$(linux_e820_shape_ok "$LOG"); then
+		fail "$name" "dom0's memory map: $why" "$LOG"
+		return
+	fi
 	linux_check_sleep "$name" "$LOG" || return
 	pass "$name (sleep 2 = $SLEEP_MS ms)"
 }

@@ -5,6 +5,7 @@
 #       tests/linux/dom0-tests.sh=/test/run
 # Lines the host side greps in the serial log (tests/boot/linux-cases.sh):
 #   dom0-tests: processors online: N        (from /proc/cpuinfo)
+#   dom0-tests: host BIOS area: firmware RSDP found|no firmware RSDP
 #   sleep-check: sleep 2 took <ms> ms of hypervisor time
 #   Test result: SUCCESS|FAILURE|SKIP       (xen-devices-test)
 #   bench: privcmd-hypercall <ns> ns/op     (when the checks pass)
@@ -13,6 +14,14 @@
 # hypercalls (default 10000); amphi_peer=D runs xen-foreign-test against
 # domain D (a tests/guests/peer domain) instead of the benchmark.
 echo "dom0-tests: processors online: $(grep -c '^processor' /proc/cpuinfo)"
+# The host's BIOS area is dom0's 1:1 (pv/dom0_memmap.h), so the firmware's
+# own RSDP (SeaBIOS and Bochs's BIOS put it in 0xE0000-0xFFFFF) reads back
+# through /dev/mem, which Linux allows below 1 MiB.
+if dd if=/dev/mem bs=4096 skip=224 count=32 2>/dev/null | grep -q 'RSD PTR '; then
+	echo "dom0-tests: host BIOS area: firmware RSDP found"
+else
+	echo "dom0-tests: host BIOS area: no firmware RSDP"
+fi
 /test/xen-devices-test --sleep-check 2
 /test/xen-devices-test || exit 1
 [ -e /dev/xen/privcmd ] || exit 0

@@ -502,8 +502,9 @@ TEST(test_pvh_layout)
 	CHECK_EQ(pvh_layout(0x4a00000, ~0ULL, 0, 0, 1, &l, &why), -EINVAL);
 	CHECK_EQ(pvh_layout(0x4a00000, ~0ULL, 0, PVH_CMDLINE_MAX + 1, 1, &l,
 			    &why), -EINVAL);
-	CHECK_EQ(pvh_layout(0x4a00000, ~0ULL, 0, 1, 2 + PVH_MAX_EXTRA_E820, &l,
+	CHECK_EQ(pvh_layout(0x4a00000, ~0ULL, 0, 1, PVH_MAX_E820 + 1, &l,
 			    &why), -EINVAL);
+	CHECK_EQ(pvh_layout(0x4a00000, ~0ULL, 0, 1, 0, &l, &why), -EINVAL);
 }
 
 #define RAM_BYTES (4ULL << 20)
@@ -553,7 +554,19 @@ static void check_start_info(const uint8_t *si, u64 at)
 
 TEST(test_pvh_build)
 {
-	static const struct e820_entry special = { 0xfeff8000, 0x8000, 2 };
+	static const struct e820_entry map[] = {
+		{ 0, RAM_BYTES, E820_RAM }, { 0xfeff8000, 0x8000, 2 },
+	};
+	/* RAM short of the kernel's end by a byte; RAM with a hole in
+	 * the kernel's range. */
+	static const struct e820_entry short_map[] = {
+		{ 0, LOAD_PADDR + LOAD_MEMSZ - 1, E820_RAM },
+	};
+	static const struct e820_entry holed_map[] = {
+		{ 0, LOAD_PADDR + 0x10, E820_RAM },
+		{ LOAD_PADDR + 0x10, 0x1000, E820_RESERVED },
+		{ LOAD_PADDR + 0x1010, RAM_BYTES - LOAD_PADDR - 0x1010, E820_RAM },
+	};
 	struct domain d = { .domain_id = 1, .ram_bytes = RAM_BYTES };
 	struct hvm_boot_state st;
 	uint8_t *initrd = malloc(5000);
@@ -568,20 +581,26 @@ TEST(test_pvh_build)
 	build(&im, true, 4);
 
 	/* Refusals leave guest memory alone. */
-	d.ram_bytes = LOAD_PADDR + LOAD_MEMSZ - 1;
-	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN, NULL, NULL, 0, 0, 0, NULL, 0,
-			   &st, &why), -ENOMEM);
-	d.ram_bytes = RAM_BYTES;
+	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN, NULL, NULL, 0, 0, 0, short_map,
+			   1, &st, &why), -ENOMEM);
+	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN, NULL, NULL, 0, 0, 0, holed_map,
+			   3, &st, &why), -ENOMEM);
 	memset(long_cmdline, 'x', PVH_CMDLINE_MAX);
 	long_cmdline[PVH_CMDLINE_MAX] = '\0';
 	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN, long_cmdline, NULL, 0, 0, 0,
-			   NULL, 0, &st, &why), -EINVAL);
-	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN - 1, NULL, NULL, 0, 0, 0, NULL,
-			   0, &st, &why), -EINVAL);
+			   map, 1, &st, &why), -EINVAL);
+	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN - 1, NULL, NULL, 0, 0, 0, map,
+			   1, &st, &why), -EINVAL);
+	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN, NULL, NULL, 0, 0, 0, NULL, 0,
+			   &st, &why), -EINVAL);
+	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN, NULL, NULL, 0, 0, 0, map,
+			   PVH_MAX_E820 + 1, &st, &why), -EINVAL);
 	CHECK(ram_untouched() && nr_copies == 0);
 
 	CHECK_EQ(pvh_build(&d, im.b, IMG_LEN, "console=hvc0", initrd, 5000, 3,
-			   0xe0000, &special, 1, &st, &why), 0);
+			   0xe0000, map, 2, &st, &why), 0);
+	CHECK_EQ(d.nr_memmap, 2);
+	CHECK_EQ(d.memmap[1].addr, 0xfeff8000);
 	for (unsigned int i = 0; i < LOAD_FILESZ; i++)
 		ok &= fake_ram[LOAD_PADDR + i] == (uint8_t)(0x90 + i);
 	for (unsigned int i = LOAD_FILESZ; i < LOAD_MEMSZ; i++)

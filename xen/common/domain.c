@@ -368,27 +368,35 @@ int domain_populate_extent(struct domain *d, u64 gfn, unsigned int order)
 	return rc;
 }
 
-int domain_populate_ram(struct domain *d, u64 bytes)
+int domain_populate_range(struct domain *d, u64 gfn, u64 nr)
 {
-	u64 gfn = d->ram_bytes >> PAGE_SHIFT;
-	u64 end = gfn + (bytes >> PAGE_SHIFT);
+	u64 end = gfn + nr;
 	int rc = 0;
 
-	if (bytes & ~PAGE_MASK || end > ARCH_MAX_GFN)
+	if (end < gfn || end > ARCH_MAX_GFN + 1)
 		return -EINVAL;
 	while (!rc && gfn < end) {
 		/* 2 MiB where aligned and the allocator still has one. */
 		if (!(gfn & 511) && end - gfn >= 512 &&
-		    !(rc = domain_populate_extent(d, gfn, FRAME_ORDER_2M))) {
+		    !domain_populate_extent(d, gfn, FRAME_ORDER_2M)) {
 			gfn += 512;
+			d->ram_bytes += 512 * PAGE_SIZE;
 			continue;
 		}
-		rc = domain_populate_extent(d, gfn, 0);
-		gfn++;
+		rc = domain_populate_extent(d, gfn++, 0);
+		if (!rc)
+			d->ram_bytes += PAGE_SIZE;
 	}
-	d->ram_bytes = gfn << PAGE_SHIFT;
 	d->max_pages = d->tot_pages;
 	return rc;
+}
+
+int domain_populate_ram(struct domain *d, u64 bytes)
+{
+	if (bytes & ~PAGE_MASK)
+		return -EINVAL;
+	return domain_populate_range(d, d->ram_bytes >> PAGE_SHIFT,
+				     bytes >> PAGE_SHIFT);
 }
 
 /* --- Running --- */

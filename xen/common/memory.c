@@ -632,8 +632,8 @@ static long reservation_query(struct vcpu *v, int cmd, u64 arg)
 	case XENMEM_maximum_reservation:
 		rc = d->max_pages;
 		break;
-	default:	/* XENMEM_maximum_gpfn */
-		rc = (long)(d->ram_bytes >> PAGE_SHIFT) - 1;
+	default:	/* XENMEM_maximum_gpfn: Xen's max_mapped_pfn */
+		rc = READ_ONCE(d->max_mapped_gfn);
 	}
 	put_domain(d);
 	return rc;

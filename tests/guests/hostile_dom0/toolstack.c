@@ -259,13 +259,13 @@ static void check_controls(domid_t d)
 		       "tot_pages %lu", (unsigned long)dc.u.getdomaininfo.tot_pages);
 
 	{
-		static struct e820entry map[40] = {
+		static struct e820entry map[65] = {
 			{ 0, 0x200000, XEN_HVM_MEMMAP_TYPE_RAM },
 			{ 0xfc000000, 0x1000, XEN_HVM_MEMMAP_TYPE_RESERVED },
 		};
 
 		expect(set_memory_map(d, map, 2), 0, "set_memory_map, 2 entries");
-		expect(set_memory_map(d, map, 40), -EINVAL, "set_memory_map, 40 entries");
+		expect(set_memory_map(d, map, 65), -EINVAL, "set_memory_map, 65 entries");
 		expect(set_memory_map(d, P(VA_UNMAPPED), 2), -EFAULT,
 		       "set_memory_map from an unmapped buffer");
 		expect(set_memory_map(0x7fef, map, 2), -ESRCH,

@@ -99,7 +99,9 @@ bool cmdline_has(const char *word);
 bool cmdline_get_u64(const char *key, u64 *val);
 /* Value of "key=<string>" copied into buf (NUL-terminated). */
 bool cmdline_get_str(const char *key, char *buf, size_t len);
-/* One past the highest RAM byte in the memory map (0 if none). */
+/* One past the highest RAM byte in the memory map (0 if none), or past
+ * the ACPI entry right above it (dom0's tables, populated too): where
+ * the hole above the populated memory starts. */
 u64 memmap_ram_end(void);
 
 /* ---- output ------------------------------------------------------------ */

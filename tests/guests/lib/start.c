@@ -226,5 +226,11 @@ u64 memmap_ram_end(void)
 		if (memmap[i].type == XEN_HVM_MEMMAP_TYPE_RAM &&
 		    memmap[i].addr + memmap[i].size > end)
 			end = memmap[i].addr + memmap[i].size;
+	/* dom0's ACPI tables sit in RAM right above it (an ACPI entry
+	 * that starts where RAM ends): populated too. */
+	for (i = 0; i < memmap_entries; i++)
+		if (memmap[i].type == XEN_HVM_MEMMAP_TYPE_ACPI &&
+		    memmap[i].addr == end)
+			end += memmap[i].size;
 	return end;
 }

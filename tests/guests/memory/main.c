@@ -93,23 +93,34 @@ static void touch_outside(u64 ram_end)
 int main(void)
 {
 	u64 ram_end = memmap_ram_end(), pages, bad, seed = 0x0123456789abcdefULL;
-	u64 passes = 2, mem_mb, n;
+	u64 passes = 2, mem_mb, n, prev_end = 0;
 	unsigned int i, ram_entries = 0;
+	bool sorted = true;
 
 	for (i = 0; i < memmap_entries; i++) {
 		report_info("memmap[%u]: %#lx-%#lx type %u", i, memmap[i].addr,
 			    memmap[i].addr + memmap[i].size - 1, memmap[i].type);
 		ram_entries += memmap[i].type == XEN_HVM_MEMMAP_TYPE_RAM;
+		if (memmap[i].addr < prev_end || !memmap[i].size ||
+		    (memmap[i].type == XEN_HVM_MEMMAP_TYPE_RAM &&
+		     ((memmap[i].addr | memmap[i].size) & (PAGE_SIZE - 1))))
+			sorted = false;
+		prev_end = memmap[i].addr + memmap[i].size;
 	}
 	if (!ram_end) {
 		report_info("no RAM in the memory map");
 		return TEST_ERROR;
 	}
-	report(ram_entries == 1 && memmap[0].addr == 0 &&
-	       memmap[0].type == XEN_HVM_MEMMAP_TYPE_RAM,
-	       "memmap: one RAM entry, at 0 (%u RAM entries)", ram_entries);
-	if (cmdline_get_u64("mem_mb", &mem_mb))
+	/* A domU's RAM is one entry from 0; dom0's follows the host's map,
+	 * its first RAM entry at 0 too. */
+	report(ram_entries >= 1 && memmap[0].addr == 0 &&
+	       memmap[0].type == XEN_HVM_MEMMAP_TYPE_RAM && sorted,
+	       "memmap: sorted, disjoint, page-aligned RAM, the first at 0 "
+	       "(%u RAM entries)", ram_entries);
+	if (cmdline_get_u64("mem_mb", &mem_mb)) {
+		report(ram_entries == 1, "memmap: a domU's RAM is one entry");
 		report(ram_end == mem_mb << 20, "RAM ends at %lu MiB (%#lx)", mem_mb, ram_end);
+	}
 	if (ram_end > IDENTITY_MAP_END)
 		report_info("RAM above 1 GiB is not tested (identity map ends there)");
 	cmdline_get_u64("seed", &seed);

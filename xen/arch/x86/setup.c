@@ -118,7 +118,7 @@ static __noreturn void start_domains(void)
 		machine_power_off();
 	}
 	print_platform_summary();
-	domains_build_at_boot(&boot_info);
+	domains_build_at_boot(&boot_info, &acpi_info);
 	/* The boot CPU joins the others in the scheduler's loop. */
 	sched_run_cpu();
 }

@@ -24,6 +24,11 @@ struct e820_entry {
 	u32 type;
 };
 
+/* [start, end) in bytes. */
+struct mem_range {
+	u64 start, end;
+};
+
 struct boot_module {
 	paddr_t start;
 	u64 size;

@@ -4,6 +4,7 @@
 
 #include <xen/types.h>
 
+struct acpi_info;
 struct boot_info;
 
 /*
@@ -36,6 +37,7 @@ int domain_spec_parse(const char *cmdline, struct domain_spec *s,
 /* Build dom0 from module 1 (+ initrd module 2) and a domain per
  * "domain=" module; start their first vCPUs.  Failing to build dom0 is
  * fatal; a bad extra domain is reported and skipped. */
-void domains_build_at_boot(const struct boot_info *bi);
+void domains_build_at_boot(const struct boot_info *bi,
+			   const struct acpi_info *ai);
 
 #endif

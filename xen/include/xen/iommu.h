@@ -151,8 +151,11 @@ void iommu_domain_teardown(struct domain *d);
 /* @d's p2m lost or changed a translation: its devices' IOTLB entries go
  * (called from the p2m's flush with locks held, interrupts maybe off). */
 void iommu_flush_domain(struct domain *d);
-/* dom0 gets every PCI device found at boot (xen/pci.h). */
-void iommu_hwdom_init(struct domain *d);
+/* dom0 gets every PCI device found at boot (xen/pci.h), and the firmware's
+ * reserved DMA regions 1:1 unless they lie in @host's RAM. */
+struct e820_entry;
+void iommu_hwdom_init(struct domain *d, const struct e820_entry *host,
+		      unsigned int nr_host);
 /* DMA faults logged and counted since boot. */
 unsigned long iommu_fault_count(void);
 /* selftest=iommu: QEMU's "edu" device DMAs through a test domain's p2m

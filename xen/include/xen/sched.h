@@ -22,7 +22,7 @@
 #include <public/hvm/params.h>
 
 #define MAX_VIRT_CPUS 16
-#define DOMAIN_MAX_E820 32
+#define DOMAIN_MAX_E820 64
 
 /* pause_flags bits: any set bit keeps the vCPU off the CPUs. */
 #define VPF_blocked 0		/* HLT, SCHEDOP_block/poll */
@@ -172,7 +172,9 @@ struct domain {
 	 * the allocation reference of each (xen/p2m.h). */
 	unsigned long tot_pages;	/* RAM frames owned (Xen's tot_pages) */
 	unsigned long max_pages;
-	u64 ram_bytes;			/* RAM the builder gave: [0, ram_bytes) */
+	u64 ram_bytes;			/* RAM the builder populated */
+	u64 max_mapped_gfn;		/* highest gfn ever mapped (Xen's
+					 * max_mapped_pfn) */
 	struct p2m *p2m;
 	/* Its copy in an IOMMU's format (AMD-Vi) while it has devices
 	 * (hvm/p2m_iommu.c); changed with the p2m, under its lock. */
@@ -255,7 +257,11 @@ int domain_kill_step(struct domain *d);
 /* Give [gfn, gfn + 2^order) fresh zeroed RAM frames (order 0 or
  * FRAME_ORDER_2M).  0, -ENOMEM, or the p2m's error (nothing held). */
 int domain_populate_extent(struct domain *d, u64 gfn, unsigned int order);
-/* Allocate and map guest RAM [0, bytes).  Returns 0 or -ENOMEM. */
+/* Allocate and map guest RAM [gfn, gfn + nr) (2 MiB pages where they
+ * fit), counted in d->ram_bytes.  Returns 0, -EINVAL or -ENOMEM. */
+int domain_populate_range(struct domain *d, u64 gfn, u64 nr);
+/* The same for [d->ram_bytes, + bytes): RAM from 0, the map of the
+ * domains built at boot other than dom0. */
 int domain_populate_ram(struct domain *d, u64 bytes);
 /* Make @v runnable from @state (Pre: v is down). */
 void vcpu_start(struct vcpu *v, const struct hvm_boot_state *state);

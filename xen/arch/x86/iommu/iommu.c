@@ -8,10 +8,12 @@
  * domain's devices are taken back before its memory goes.
  */
 #include <xen/acpi.h>
+#include <xen/bootinfo.h>
 #include <xen/errno.h>
 #include <xen/iommu.h>
 #include <xen/lib.h>
 #include <xen/options.h>
+#include <xen/p2m.h>
 #include <xen/pci.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
@@ -34,29 +36,8 @@ static unsigned long faults_total;
  * the vendor's register lock. */
 static DEFINE_SPINLOCK(iommu_lock);
 
-/*
- * Firmware's reserved regions (DMAR RMRRs, IVRS IVMDs) are memory some
- * devices keep reaching by DMA after boot (USB legacy emulation, for
- * one).  They want an identity mapping in their owner's tables, which
- * needs dom0's memory map to follow the host's; until then they fault,
- * and the log says so up front.
- */
-static void warn_reserved_regions(const struct acpi_info *ai)
-{
-	for (unsigned int i = 0; i < ai->dmar.nr_rmrr; i++)
-		printk(KERN_WARNING "IOMMU: RMRR [%#llx, %#llx] (%u device "
-		       "scopes) is not mapped for its devices yet: their DMA "
-		       "there will fault\n",
-		       (unsigned long long)ai->dmar.rmrr[i].base,
-		       (unsigned long long)ai->dmar.rmrr[i].end,
-		       ai->dmar.rmrr[i].nr_scopes);
-	for (unsigned int i = 0; i < ai->ivrs.nr_ivmd; i++)
-		printk(KERN_WARNING "IOMMU: IVMD type %#x [%#llx, +%#llx) is "
-		       "not mapped for its devices yet: their DMA there will "
-		       "fault\n", ai->ivrs.ivmd[i].type,
-		       (unsigned long long)ai->ivrs.ivmd[i].start,
-		       (unsigned long long)ai->ivrs.ivmd[i].length);
-}
+/* The firmware's tables, for dom0's reserved regions (iommu_setup()). */
+static const struct acpi_info *host_acpi;
 
 void iommu_setup(const struct acpi_info *ai)
 {
@@ -73,7 +54,7 @@ void iommu_setup(const struct acpi_info *ai)
 		vendor = amd_vi_setup(ai, summary, sizeof(summary));
 	if (vendor) {
 		printk("IOMMU: DMA remapping ready: %s\n", summary);
-		warn_reserved_regions(ai);
+		host_acpi = ai;
 	} else if (opt_iommu.force)
 		panic("IOMMU: iommu=force, but DMA cannot be remapped (%s)",
 		      summary);
@@ -250,14 +231,60 @@ void iommu_flush_domain(struct domain *d)
 		vendor->flush(d->iommu_did);
 }
 
-void iommu_hwdom_init(struct domain *d)
+/*
+ * A firmware reserved region (DMAR RMRR, IVRS IVMD): memory some devices
+ * keep reaching by DMA after boot (USB legacy emulation, for one).  Their
+ * owner, dom0, gets it 1:1 in the p2m their DMA goes through, as Xen maps
+ * it for its hardware domain.  A region over RAM the hypervisor allocates
+ * is a firmware bug, refused with a warning.
+ */
+static void hwdom_map_reserved(struct domain *d, const struct e820_entry *host,
+			       unsigned int nr_host, const char *what,
+			       u64 start, u64 end)
 {
+	u64 s = start >> PAGE_SHIFT, e = (end + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	int rc = 0;
+
+	if (end <= start || e - s > (1ULL << (30 - PAGE_SHIFT))) {
+		printk(KERN_WARNING "IOMMU: %s [%#llx, %#llx) is empty or "
+		       "over 1 GiB: not mapped\n", what,
+		       (unsigned long long)start, (unsigned long long)end);
+		return;
+	}
+	for (u64 pfn = s; pfn < e; pfn++)
+		if (e820_is_ram(host, nr_host, pfn << PAGE_SHIFT, PAGE_SIZE)) {
+			printk(KERN_WARNING "IOMMU: %s [%#llx, %#llx) lies in "
+			       "RAM: not mapped; its devices' DMA there will "
+			       "fault\n", what, (unsigned long long)start,
+			       (unsigned long long)end);
+			return;
+		}
+	for (u64 pfn = s; pfn < e && !rc; pfn++)
+		rc = arch_p2m_set_entry(d, pfn, pfn, p2m_mmio_direct);
+	printk("IOMMU: %s [%#llx, %#llx) 1:1 for d%u%s\n", what,
+	       (unsigned long long)start, (unsigned long long)end,
+	       d->domain_id, rc ? ": out of memory for the p2m" : "");
+}
+
+void iommu_hwdom_init(struct domain *d, const struct e820_entry *host,
+		      unsigned int nr_host)
+{
+	const struct acpi_info *ai = host_acpi;
 	const struct pci_found *dev;
 	unsigned int nr, given = 0;
 	int rc;
 
 	if (!vendor)
 		return;
+	for (unsigned int i = 0; i < ai->dmar.nr_rmrr; i++)
+		hwdom_map_reserved(d, host, nr_host, "RMRR",
+				   ai->dmar.rmrr[i].base,
+				   ai->dmar.rmrr[i].end + 1);
+	for (unsigned int i = 0; i < ai->ivrs.nr_ivmd; i++)
+		hwdom_map_reserved(d, host, nr_host, "IVMD",
+				   ai->ivrs.ivmd[i].start,
+				   ai->ivrs.ivmd[i].start +
+				   ai->ivrs.ivmd[i].length);
 	dev = pci_devices(&nr);
 	for (unsigned int i = 0; i < nr; i++) {
 		rc = iommu_assign_device(d, dev[i].bus,
