@@ -2,7 +2,8 @@
  * Port I/O routing.  Nothing is passed through to hardware.  In order:
  * port 0xE9 writes are the per-domain debug console (Bochs/QEMU
  * convention, and Linux's fallback for xen_raw_printk); then the devices
- * the hypervisor emulates (hvm/io_handlers.h) and CONFIG_ADDRESS (a 4-byte
+ * the hypervisor emulates (hvm/io_handlers.h: for dom0, vPCI's 0xCF8 and
+ * 0xCFC-0xCFF too) and CONFIG_ADDRESS (a 4-byte
  * 0xCF8, latched in the hypervisor: ioreq_pci_cf8()); then the ioreq
  * servers of the domain's device models (xen/ioreq.h: a port in a
  * server's range, or a PCI configuration cycle through 0xCFC) get
@@ -24,6 +25,7 @@
 static const struct hvm_port_ops *const port_handlers[] = {
 	&hvm_platform_pic_ops,
 	&hvm_platform_pit_ops,
+	&vpci_cf8_ops,		/* dom0 only */
 	NULL
 };
 

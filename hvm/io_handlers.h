@@ -35,5 +35,7 @@ struct hvm_mmio_ops {
 
 /* The devices. */
 extern const struct hvm_mmio_ops vlapic_mmio_ops;	/* hvm/vlapic_xapic.c */
+extern const struct hvm_port_ops vpci_cf8_ops;		/* hvm/vpci_io.c */
+extern const struct hvm_mmio_ops vpci_ecam_ops;		/* hvm/vpci_io.c */
 
 #endif

@@ -15,6 +15,7 @@
 static const struct hvm_mmio_ops *const mmio_handlers[] = {
 	&hvm_platform_ioapic_ops,
 	&vlapic_mmio_ops,	/* the xAPIC page, while in xAPIC mode */
+	&vpci_ecam_ops,		/* dom0: the host's ECAM window */
 	NULL
 };
 

@@ -22,10 +22,12 @@
 #include <xen/lib.h>
 #include <xen/options.h>
 #include <xen/p2m.h>
+#include <xen/pci.h>
 #include <xen/page_alloc.h>
 #include <xen/sched.h>
 #include <xen/shutdown.h>
 #include <xen/timer.h>
+#include <xen/vpci.h>
 #include <asm/percpu.h>
 #include <public/xen.h>
 
@@ -295,6 +297,9 @@ void domains_build_at_boot(const struct boot_info *bi,
 	struct domain_spec dom0 = { .name = "Domain-0", .weight = 256, .pin = -1 };
 	unsigned int first_extra = 1;
 	const char *why = NULL;
+	const struct pci_found *devs;
+	unsigned int nr_devs;
+	struct domain *d0;
 	u64 avail;
 
 	boot = bi;
@@ -319,8 +324,14 @@ void domains_build_at_boot(const struct boot_info *bi,
 		      SIF_INITDOMAIN | SIF_PRIVILEGED, &why))
 		boot_fatal("cannot build dom0 from module 1 (\"%s\"): %s",
 			   bi->mods[0].cmdline, why);
-	/* dom0 owns the machine's devices: their DMA through its p2m. */
-	iommu_hwdom_init(to_start[nr_to_start - 1].d, bi->map, bi->nr_map);
+	/* dom0 owns the machine's devices: their DMA through its p2m, their
+	 * configuration space through vPCI. */
+	d0 = to_start[nr_to_start - 1].d;
+	iommu_hwdom_init(d0, bi->map, bi->nr_map);
+	devs = pci_devices(&nr_devs);
+	if (vpci_hwdom_init(d0, devs, nr_devs, bi->map, bi->nr_map, kept,
+			    nr_kept))
+		boot_fatal("out of memory for dom0's vPCI");
 	for (unsigned int i = 0; i < nr_to_start; i++) {
 		if (!strcmp(opt_selftest, "hvmcontext"))
 			hvm_context_selftest(to_start[i].d->vcpu[0],

@@ -22,6 +22,8 @@
 LINUX_INITRD=build/linux/dom0-test.cpio.gz
 LINUX_XEN_CMDLINE="console=com1 loglvl=all dom0_mem=512M"
 LINUX_KARGS="console=hvc0 earlyprintk=xen"
+# QEMU 7.2's q35 puts its ECAM window (MCFG) here.
+Q35_ECAM=0xb0000000
 
 # Kernel package, test programs and initramfs; once per run.
 linux_prepare() {
@@ -36,6 +38,7 @@ linux_prepare() {
 	if ! tests/linux/build-test-programs.sh >>"$log" 2>&1 ||
 	   ! tools/mkinitramfs.sh "$LINUX_INITRD" - \
 		build/linux/bin/xen-devices-test build/linux/bin/xen-foreign-test \
+		build/linux/bin/pci-conf-test \
 		tests/linux/dom0-tests.sh=/test/run >>"$log" 2>&1; then
 		fail "linux: build the dom0 initramfs" "see log" "$log"
 		return 1
@@ -109,15 +112,58 @@ linux_e820_shape_ok() {
 	done
 }
 
-# linux_dom0_case NAME NVCPUS RUNNER: boot, run the checks, power off.
+# dom0 sees through vPCI the PCI functions Amphi found at boot ("PCI:
+# 0000:BB:DD.F VVVV:DDDD class CCCCCC"), as pci-conf-test lists them
+# ("pci-conf: found BB:DD.F VVVV:DDDD class CCCCCC"), except the ones
+# Amphi keeps ("IOMMU: 0000:BB:DD.F is the hypervisor's"), which it must
+# not see.  Prints why on failure.
+linux_pci_view_ok() {
+	local log=$1 bdf id class kept n=0
+	kept=$(sed -n 's/.*IOMMU: 0000:\([0-9a-f:.]*\) is the hypervisor.s.*/\1/p' "$log")
+	while read -r bdf id class; do
+		n=$((n + 1))
+		if grep -qx "$bdf" <<<"$kept"; then
+			if grep -q "pci-conf: found $bdf " "$log"; then
+				echo "dom0 sees $bdf, which the hypervisor keeps"
+				return 1
+			fi
+		elif ! grep -q "pci-conf: found $bdf $id class $class" "$log"; then
+			echo "dom0 does not see $bdf $id class $class"
+			return 1
+		fi
+	done < <(sed -n 's/.*PCI: 0000:\([0-9a-f:.]*\) \([0-9a-f]*:[0-9a-f]*\) class \([0-9a-f]*\).*/\1 \2 \3/p' "$log")
+	[ "$n" -gt 0 ] || { echo "no PCI function in Amphi's log"; return 1; }
+}
+
+# linux_dom0_case NAME NVCPUS RUNNER LOGNAME [MACHINE]: boot, run the
+# checks, power off.  MACHINE: "" (QEMU's pc, or Bochs), or vtd / amdvi:
+# QEMU's q35 with that IOMMU and an edu device, which dom0's
+# pci-conf-test drives through vPCI (ports, BAR, ECAM).
 linux_dom0_case() {
-	local name=$1 n=$2 runner=$3
+	local name=$1 n=$2 runner=$3 machine=${5:-} kargs=$LINUX_KARGS
+	local -a qargs=() more=()
 	LOG="$OUT/$4.log"
 
+	if [ -n "$machine" ]; then
+		qargs=(-machine q35 -device edu,dma_mask=0xffffffffff)
+		kargs="$kargs amphi_ecam=$Q35_ECAM"
+		more=("PCI: segment 0 through ECAM at $Q35_ECAM"
+			"pci-conf: PASS: edu BAR0 sized through 0xcf8"
+			"pci-conf: PASS: decoding on: edu's registers through its BAR"
+			"pci-conf: PASS: decoding off: nothing at the BAR"
+			"pci-conf: PASS: ECAM at $Q35_ECAM shows what 0xcf8 shows"
+			"pci-conf: PASS: decoding off through ECAM unmaps the BAR too"
+			"IOMMU: d0 owns [0-9]+ PCI functions")
+		case $machine in
+		vtd) qargs+=(-device intel-iommu,intremap=on) ;;
+		amdvi) qargs+=(-device amd-iommu)
+			more+=("IOMMU: 0000:[0-9a-f:.]* is the hypervisor's") ;;
+		esac
+	fi
 	linux_prepare || return
 	if [ "$runner" = qemu ]; then
-		tests/boot/qemu.sh "$LOG" 900 -smp 2 -m 2048 \
-			-initrd "build/linux/vmlinuz $LINUX_KARGS,$LINUX_INITRD" \
+		tests/boot/qemu.sh "$LOG" 900 -smp 2 -m 2048 "${qargs[@]}" \
+			-initrd "build/linux/vmlinuz $kargs,$LINUX_INITRD" \
 			-- $LINUX_XEN_CMDLINE dom0_max_vcpus=$n
 		RC=$?
 	else
@@ -151,10 +197,17 @@ linux_dom0_case() {
 		"!FATAL|Panic|Unexpected exception|d0: crashed|Kernel panic|BUG:|WARNING:" \
 		"!unchecked MSR access" \
 		"d0: memory map follows the host's" \
-		"dom0-tests: host BIOS area: firmware RSDP found" || return
+		"dom0-tests: host BIOS area: firmware RSDP found" \
+		"pci-conf: PASS: no function shows an MSI or MSI-X capability" \
+		"pci-conf: [0-9]+ passed, 0 failed" "!pci-conf: FAIL" \
+		"${more[@]}" || return
 	local why
 	if ! why=$(linux_e820_shape_ok "$LOG"); then
 		fail "$name" "dom0's memory map: $why" "$LOG"
+		return
+	fi
+	if ! why=$(linux_pci_view_ok "$LOG"); then
+		fail "$name" "dom0's PCI view: $why" "$LOG"
 		return
 	fi
 	linux_check_sleep "$name" "$LOG" || return
@@ -543,8 +596,8 @@ hvm_screen_check() {
 }
 
 linux_cases_svm() {
-	linux_dom0_case "linux svm: dom0 1 vCPU to /init, drivers, sleep, poweroff" 1 qemu linux-svm-1
-	linux_dom0_case "linux svm: dom0 2 vCPUs to /init, drivers, sleep, poweroff" 2 qemu linux-svm-2
+	linux_dom0_case "linux svm: dom0 1 vCPU on q35 with VT-d, PCI through vPCI, drivers, sleep, poweroff" 1 qemu linux-svm-1 vtd
+	linux_dom0_case "linux svm: dom0 2 vCPUs on q35 with AMD-Vi, PCI through vPCI, drivers, sleep, poweroff" 2 qemu linux-svm-2 amdvi
 	linux_console_case
 	linux_foreign_case
 	linux_toolstack_case

@@ -6,11 +6,13 @@
 # Lines the host side greps in the serial log (tests/boot/linux-cases.sh):
 #   dom0-tests: processors online: N        (from /proc/cpuinfo)
 #   dom0-tests: host BIOS area: firmware RSDP found|no firmware RSDP
+#   pci-conf: ...                           (pci-conf-test: vPCI)
 #   sleep-check: sleep 2 took <ms> ms of hypervisor time
 #   Test result: SUCCESS|FAILURE|SKIP       (xen-devices-test)
 #   bench: privcmd-hypercall <ns> ns/op     (when the checks pass)
 #   xen-foreign: PASS|FAIL: ...               (xen-foreign-test, with a peer)
-# amphi_bench_n=N on the kernel command line sets the number of timed
+# amphi_ecam=BASE on the kernel command line has pci-conf-test check the
+# ECAM window at BASE as well; amphi_bench_n=N sets the number of timed
 # hypercalls (default 10000); amphi_peer=D runs xen-foreign-test against
 # domain D (a tests/guests/peer domain) instead of the benchmark.
 echo "dom0-tests: processors online: $(grep -c '^processor' /proc/cpuinfo)"
@@ -22,6 +24,8 @@ if dd if=/dev/mem bs=4096 skip=224 count=32 2>/dev/null | grep -q 'RSD PTR '; th
 else
 	echo "dom0-tests: host BIOS area: no firmware RSDP"
 fi
+# PCI configuration space through Amphi's vPCI (tests/linux/pci-conf-test.c).
+/test/pci-conf-test ${amphi_ecam:+--ecam "$amphi_ecam"}
 /test/xen-devices-test --sleep-check 2
 /test/xen-devices-test || exit 1
 [ -e /dev/xen/privcmd ] || exit 0

@@ -161,6 +161,12 @@ const struct hvm_mmio_ops hvm_platform_ioapic_ops = {
 	.claims = no_ioapic,
 };
 
+/* hvm/mmio.c's table also lists dom0's ECAM window (hvm/vpci_io.c). */
+const struct hvm_mmio_ops vpci_ecam_ops = {
+	.name = "vPCI ECAM (none)",
+	.claims = no_ioapic,
+};
+
 void *xzalloc_bytes(size_t size)
 {
 	return calloc(1, size);

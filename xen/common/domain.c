@@ -49,6 +49,7 @@
 #include <xen/shutdown.h>
 #include <xen/time.h>
 #include <xen/timer.h>
+#include <xen/vpci.h>
 #include <xen/xmalloc.h>
 #include <asm/percpu.h>
 #include <asm/smp.h>
@@ -287,6 +288,7 @@ static void domain_free_structures(struct domain *d)
 {
 	gnttab_domain_free(d);
 	ioreq_domain_free(d);
+	vpci_domain_destroy(d);
 	shared_info_domain_destroy(d);
 	arch_domain_destroy_devices(d);
 	for (unsigned int i = 0; i < d->max_vcpus; i++)

@@ -144,6 +144,9 @@ const char *iommu_summary(void);
  * -ENOSPC (no domain id left) or -ENOMEM.
  */
 int iommu_assign_device(struct domain *d, u8 bus, u8 devfn);
+/* Does @d own the device @bdf (segment 0)?  Without remapping, dom0 owns
+ * every device. */
+bool iommu_device_owned_by(const struct domain *d, u16 bdf);
 /* Take it back: its DMA is blocked (and faults) from then on. */
 void iommu_deassign_device(struct domain *d, u8 bus, u8 devfn);
 /* Every device of @d that is still assigned (its death). */

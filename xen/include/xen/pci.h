@@ -2,8 +2,7 @@
  * PCI devices of the machine, as the hypervisor finds them at boot: a
  * walk of segment 0 from bus 0 down through every bridge, reading
  * configuration space through ECAM (the MCFG's windows) or, without one,
- * ports 0xCF8/0xCFC.  For now the hypervisor lists them; handing them
- * to dom0 comes next (docs/architecture.md, boot chain).
+ * ports 0xCF8/0xCFC.  dom0 reaches them through vPCI (xen/vpci.h).
  *
  * The walk (xen/common/pci_scan.c) is pure and reaches configuration
  * space only through a callback, so it runs in unit tests on a fake bus.
@@ -84,5 +83,12 @@ void pci_init(const struct acpi_info *ai);
 const struct pci_found *pci_devices(unsigned int *nr);
 u32 pci_conf_read32(u8 bus, u8 dev, u8 fn, unsigned int reg);
 void pci_conf_write32(u8 bus, u8 dev, u8 fn, unsigned int reg, u32 val);
+/* @size 1, 2 or 4 bytes at @reg, naturally aligned; registers past 0xff
+ * need ECAM (reads all ones, writes dropped without it). */
+u32 pci_conf_read(u16 bdf, unsigned int reg, unsigned int size);
+void pci_conf_write(u16 bdf, unsigned int reg, unsigned int size, u32 val);
+/* Is @pa in the ECAM window used for segment 0?  Then which function and
+ * register it addresses. */
+bool pci_ecam_window(u64 pa, u16 *bdf, unsigned int *reg);
 
 #endif

@@ -209,6 +209,8 @@ struct domain {
 	/* Ioreq servers (devmodel/, xen/ioreq.h): allocated by the first
 	 * XEN_DMOP_create_ioreq_server, freed at teardown; opaque here. */
 	struct ioreq_domain *ioreq;
+	/* dom0's view of PCI configuration space (xen/vpci.h), or NULL. */
+	struct vpci *vpci;
 	/* The platform's interrupt wiring (hvm/vdev/virq.h) that dm_op's
 	 * set_isa_irq_level, set_pci_intx_level and set_pci_link_route
 	 * drive; NULL while the domain has no emulated platform devices. */

@@ -148,6 +148,20 @@ void iommu_keep_device(u16 bdf)
 	if (o)
 		o[bdf & 0xff] = OWNER_HYPERVISOR;
 	spin_unlock_irqrestore(&iommu_lock, f);
+	printk("IOMMU: " PCI_SBDF_FMT " is the hypervisor's: hidden from "
+	       "dom0\n", PCI_SBDF_ARGS(0, bdf));
+}
+
+bool iommu_device_owned_by(const struct domain *d, u16 bdf)
+{
+	struct domain **o;
+
+	/* Without remapping there is no owner table: the hardware domain
+	 * has every device (and nothing keeps its DMA in check). */
+	if (!vendor)
+		return d->is_privileged && !d->domain_id;
+	o = READ_ONCE(owner[bdf >> 8]);
+	return o && READ_ONCE(o[bdf & 0xff]) == d;
 }
 
 /* @d's id on the units, taken with its first device. */
