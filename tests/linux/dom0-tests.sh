@@ -25,7 +25,8 @@ else
 	echo "dom0-tests: host BIOS area: no firmware RSDP"
 fi
 # PCI configuration space through Amphi's vPCI (tests/linux/pci-conf-test.c).
-/test/pci-conf-test ${amphi_ecam:+--ecam "$amphi_ecam"}
+# The hypervisor's console is com1 (console=com1), at 0x3f8.
+/test/pci-conf-test --uart 0x3f8 ${amphi_ecam:+--ecam "$amphi_ecam"}
 /test/xen-devices-test --sleep-check 2
 /test/xen-devices-test || exit 1
 [ -e /dev/xen/privcmd ] || exit 0

@@ -11,7 +11,10 @@
  * them out); and on QEMU's edu device (1234:11e8), when there is one: BAR
  * sizing through the ports, its registers through the BAR once memory
  * decoding is on (1:1 in dom0's p2m), nothing there once it is off, a BAR
- * write ignored while decoding; with ECAM, the same view through it.
+ * write ignored while decoding; with ECAM, the same view through it.  And
+ * I/O ports: an AHCI controller's index/data pair (its I/O BAR) shows the
+ * version register its memory BAR shows, when there is one; the
+ * hypervisor's UART (--uart PORT) is not dom0's to write.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -85,7 +88,7 @@ static void caps(unsigned int bdf, char *out, size_t len, int *bad)
 	}
 }
 
-static unsigned int edu = ~0U;
+static unsigned int edu = ~0U, ahci = ~0U;
 
 static void enumerate(void)
 {
@@ -110,6 +113,8 @@ static void enumerate(void)
 				       cf8_read(bdf, 0x08, 4) >> 8, c);
 				if (id == 0x11e81234)
 					edu = bdf;
+				if (cf8_read(bdf, 0x08, 4) >> 8 == 0x010601)
+					ahci = bdf;
 				if (!fn && !(cf8_read(bdf, 0x0e, 1) & 0x80))
 					break;
 			}
@@ -183,14 +188,62 @@ static void edu_checks(uint64_t ecam)
 	cf8_write(edu, 0x04, 2, cmd);
 }
 
+/*
+ * Intel's ICH9 AHCI (QEMU's q35 has one): its BAR4 (I/O) holds an
+ * index/data pair into the ABAR (BAR5, memory) at offsets 0x10/0x14; the
+ * ABAR's offset 0x10 is the version register (AHCI 1.3.1, 3.1.5).
+ */
+static void ahci_checks(void)
+{
+	uint32_t cmd = cf8_read(ahci, 0x04, 2);
+	uint32_t io = cf8_read(ahci, 0x20, 4), abar = cf8_read(ahci, 0x24, 4);
+	volatile uint32_t *m;
+	uint32_t vs;
+	char what[160];
+
+	if (!(io & 1) || !(cmd & 1) || !(cmd & 2)) {
+		printf("pci-conf: AHCI without an I/O BAR decoding\n");
+		return;
+	}
+	io &= ~3U;
+	m = map_phys(abar & ~0xfU, 4096);
+	if (!m) {
+		check(0, "mmap of AHCI's ABAR through /dev/mem");
+		return;
+	}
+	outl(0x10, io + 0x10);
+	vs = inl(io + 0x14);
+	snprintf(what, sizeof(what), "I/O ports: AHCI's index/data pair at "
+		 "%#x reads version %#x, as its ABAR does (%#x)", io, vs, m[4]);
+	check(vs == m[4] && vs && vs != 0xffffffff, what);
+}
+
+/* The hypervisor's console UART: its scratch register keeps no write. */
+static void uart_check(unsigned int port)
+{
+	char what[120];
+	uint8_t v;
+
+	outb(0x5a, port + 7);
+	v = inb(port + 7);
+	snprintf(what, sizeof(what), "I/O ports: the hypervisor's UART at %#x "
+		 "is not dom0's (scratch reads %#x)", port, v);
+	check(v == 0xff, what);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t ecam = 0;
+	unsigned int uart = 0;
 
-	if (argc == 3 && !strcmp(argv[1], "--ecam"))
-		ecam = strtoull(argv[2], NULL, 0);
-	if (ioperm(0xcf8, 8, 1)) {
-		printf("pci-conf: FAIL: ioperm: %s\n", strerror(errno));
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--ecam"))
+			ecam = strtoull(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--uart"))
+			uart = strtoul(argv[i + 1], NULL, 0);
+	}
+	if (iopl(3)) {
+		printf("pci-conf: FAIL: iopl: %s\n", strerror(errno));
 		return 1;
 	}
 	enumerate();
@@ -198,6 +251,10 @@ int main(int argc, char **argv)
 		edu_checks(ecam);
 	else
 		printf("pci-conf: no edu device\n");
+	if (ahci != ~0U)
+		ahci_checks();
+	if (uart)
+		uart_check(uart);
 	printf("pci-conf: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

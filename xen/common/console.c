@@ -61,6 +61,11 @@ void console_init_late(bool serial_on, const struct serial_cfg *cfg,
 	}
 }
 
+u16 console_serial_port(void)
+{
+	return serial_port;
+}
+
 void console_putc_raw(char c)
 {
 	log_ring[log_prod++ % LOG_RING_SIZE] = c;

@@ -10,6 +10,7 @@
  */
 #include <xen/acpi.h>
 #include <xen/bootinfo.h>
+#include <xen/ioports.h>
 #include <xen/console.h>
 #include <xen/domain_build.h>
 #include <xen/arch_vcpu.h>
@@ -163,6 +164,7 @@ void __noreturn start_amphi(u32 magic, u32 info)
 	acpi_print_summary(&acpi_info);
 	iommu_probe(&acpi_info);
 	pci_init(&acpi_info);
+	ioports_init(&acpi_info);
 	shutdown_init(&acpi_info);
 
 	lapic_init_cpu();

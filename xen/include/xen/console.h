@@ -14,6 +14,8 @@ struct serial_cfg {
 };
 
 void console_init_early(void);
+/* The UART the console writes to (its 8 ports), 0 if none. */
+u16 console_serial_port(void);
 /* Apply console= / com1= once the command line is parsed. */
 void console_init_late(bool serial_on, const struct serial_cfg *cfg,
 		       int loglvl);

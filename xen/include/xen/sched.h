@@ -333,6 +333,13 @@ void vcpu_wake(struct vcpu *v);		/* clear VPF_blocked, make runnable */
  * delivers the interrupt.  Any context, any pCPU. */
 void vcpu_kick(struct vcpu *v);
 /* Mark work for @v's entry path (VCPU_WORK_* bits).  Any context. */
+/* The domain that owns the machine's devices (Xen's hardware domain):
+ * dom0, the one privileged domain. */
+static inline bool is_hardware_domain(const struct domain *d)
+{
+	return d->is_privileged;
+}
+
 static inline void vcpu_work_set(struct vcpu *v, unsigned long bits)
 {
 	__atomic_fetch_or(&v->work, bits, __ATOMIC_SEQ_CST);

@@ -159,7 +159,7 @@ bool iommu_device_owned_by(const struct domain *d, u16 bdf)
 	/* Without remapping there is no owner table: the hardware domain
 	 * has every device (and nothing keeps its DMA in check). */
 	if (!vendor)
-		return d->is_privileged && !d->domain_id;
+		return is_hardware_domain(d);
 	o = READ_ONCE(owner[bdf >> 8]);
 	return o && READ_ONCE(o[bdf & 0xff]) == d;
 }
