@@ -91,6 +91,8 @@ static unsigned int dom0_mmio_deny(struct mem_range *r, unsigned int max)
 		DENY(ai->madt.ioapics[i].addr, PAGE_SIZE);
 	if (ai->hpet.present && ai->hpet.base.space_id == ACPI_GAS_MEMORY)
 		DENY(ai->hpet.base.address, PAGE_SIZE);
+	/* A VT-d unit's register set is 2^size pages; an AMD-Vi unit's
+	 * up to 512 KiB (16 KiB base, then the PPR and event counters). */
 	for (unsigned int i = 0; i < ai->dmar.nr_drhd; i++)
 		DENY(ai->dmar.drhd[i].base,
 		     PAGE_SIZE << MIN(ai->dmar.drhd[i].size, 12));
@@ -151,7 +153,12 @@ static int dom0_memory(struct domain *d, u64 bytes, struct dom0_layout *l,
 	       (unsigned long long)(l->ram_bytes >> 20),
 	       (unsigned long long)l->acpi_gpa);
 	nr_kept = dom0_mmio_deny(kept, ARRAY_SIZE(kept));
-	rc = dom0_identity_ranges(boot->map, boot->nr_map, l, kept, nr_kept,
+	if (opt_dom0_iommu.pv_only)
+		printk(KERN_WARNING "dom0-iommu=: passthrough, strict, "
+		       "map-inclusive and none apply to a PV dom0; dom0 is "
+		       "PVH: ignored\n");
+	rc = dom0_identity_ranges(boot->map, boot->nr_map, l,
+				  opt_dom0_iommu.map_reserved, kept, nr_kept,
 				  dom0_map_1to1, d);
 	if (rc)
 		*why = "cannot map the host's firmware areas 1:1";

@@ -137,7 +137,7 @@ static int run_add(struct id_run *r, u64 pfn)
 }
 
 int dom0_identity_ranges(const struct e820_entry *host, unsigned int nr_host,
-			 const struct dom0_layout *l,
+			 const struct dom0_layout *l, bool reserved,
 			 const struct mem_range *deny, unsigned int nr_deny,
 			 int (*fn)(void *ctx, u64 pfn, u64 nr), void *ctx)
 {
@@ -158,7 +158,8 @@ int dom0_identity_ranges(const struct e820_entry *host, unsigned int nr_host,
 			const struct e820_entry *e = &host[i - 1];
 
 			if (e->type != E820_ACPI && e->type != E820_NVS &&
-			    (e->type != E820_RESERVED || e->addr >= GB4))
+			    (e->type != E820_RESERVED || e->addr >= GB4 ||
+			     !reserved))
 				continue;
 			/* Bounded, so this loop is. */
 			s = e->addr >> PAGE_SHIFT;

@@ -13,8 +13,9 @@
  * window, option ROMs and BIOS, where legacy tables live), the host's
  * ACPI and NVS ranges (the firmware's tables and the memory its AML
  * uses), and its reserved ranges below 4 GiB (SMBIOS tables, platform
- * devices' registers), except what the hypervisor keeps: the interrupt
- * address window, the IO-APICs, HPET, IOMMUs and ECAM windows.
+ * devices' registers; not with dom0-iommu=no-map-reserved), except what
+ * the hypervisor keeps: the interrupt address window, the IO-APICs, HPET,
+ * IOMMUs and ECAM windows.
  */
 #ifndef PV_DOM0_MEMMAP_H
 #define PV_DOM0_MEMMAP_H
@@ -47,11 +48,12 @@ int dom0_layout_build(const struct e820_entry *host, unsigned int nr_host,
  * Pure: call @fn for each maximal run [pfn, pfn + nr) of host pages dom0
  * sees 1:1 under layout @l (see above).  Never a page that lies wholly in
  * host RAM (the allocator's), one dom0 has RAM at, or one that overlaps
- * @deny[0..nr_deny) (the hypervisor's own MMIO).  Stops at and returns
- * @fn's first non-zero result.
+ * @deny[0..nr_deny) (the hypervisor's own MMIO); reserved ranges above
+ * 1 MiB only with @reserved.  Stops at and returns @fn's first non-zero
+ * result.
  */
 int dom0_identity_ranges(const struct e820_entry *host, unsigned int nr_host,
-			 const struct dom0_layout *l,
+			 const struct dom0_layout *l, bool reserved,
 			 const struct mem_range *deny, unsigned int nr_deny,
 			 int (*fn)(void *ctx, u64 pfn, u64 nr), void *ctx);
 

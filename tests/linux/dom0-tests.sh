@@ -12,7 +12,8 @@
 #   bench: privcmd-hypercall <ns> ns/op     (when the checks pass)
 #   xen-foreign: PASS|FAIL: ...               (xen-foreign-test, with a peer)
 # amphi_ecam=BASE on the kernel command line has pci-conf-test check the
-# ECAM window at BASE as well; amphi_bench_n=N sets the number of timed
+# ECAM window at BASE as well, amphi_dma_out=GPA has it point a device's
+# DMA at GPA (where dom0 has no memory); amphi_bench_n=N sets the number of timed
 # hypercalls (default 10000); amphi_peer=D runs xen-foreign-test against
 # domain D (a tests/guests/peer domain) instead of the benchmark.
 echo "dom0-tests: processors online: $(grep -c '^processor' /proc/cpuinfo)"
@@ -26,7 +27,8 @@ else
 fi
 # PCI configuration space through Amphi's vPCI (tests/linux/pci-conf-test.c).
 # The hypervisor's console is com1 (console=com1), at 0x3f8.
-/test/pci-conf-test --uart 0x3f8 ${amphi_ecam:+--ecam "$amphi_ecam"}
+/test/pci-conf-test --uart 0x3f8 ${amphi_ecam:+--ecam "$amphi_ecam"} \
+	${amphi_dma_out:+--dma-outside "$amphi_dma_out"}
 /test/xen-devices-test --sleep-check 2
 /test/xen-devices-test || exit 1
 [ -e /dev/xen/privcmd ] || exit 0

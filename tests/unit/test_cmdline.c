@@ -556,7 +556,39 @@ TEST(test_iommu)
 	CHECK(!t.on && t.force);		/* untouched on error */
 }
 
+TEST(test_dom0_iommu)
+{
+	struct param_dom0_iommu t = { .map_reserved = true }, u;
+
+	CHECK_EQ(param_parse_dom0_iommu("map-reserved=0", &t), 0);
+	CHECK(!t.map_reserved && !t.pv_only);
+	CHECK_EQ(param_parse_dom0_iommu("map-reserved", &t), 0);
+	CHECK(t.map_reserved);
+	CHECK_EQ(param_parse_dom0_iommu("no-map-reserved", &t), 0);
+	CHECK(!t.map_reserved);
+	CHECK_EQ(param_parse_dom0_iommu("map-reserved=yes,strict", &t), 0);
+	CHECK(t.map_reserved && t.pv_only);
+	t.pv_only = false;
+	CHECK_EQ(param_parse_dom0_iommu("no-passthrough", &t), 0);
+	CHECK(t.pv_only);
+	t.pv_only = false;
+	CHECK_EQ(param_parse_dom0_iommu("map-inclusive=false", &t), 0);
+	CHECK(t.pv_only);
+	t.pv_only = false;
+	CHECK_EQ(param_parse_dom0_iommu("none", &t), 0);
+	CHECK(t.pv_only && t.map_reserved);
+	/* Refused whole, nothing changed. */
+	u = t;
+	CHECK_EQ(param_parse_dom0_iommu("map-reserved=0,bogus", &t), -EINVAL);
+	CHECK_EQ(param_parse_dom0_iommu("map-reserved=maybe", &t), -EINVAL);
+	CHECK_EQ(param_parse_dom0_iommu("map-reserved=", &t), -EINVAL);
+	CHECK_EQ(param_parse_dom0_iommu("strict=2", &t), -EINVAL);
+	CHECK_EQ(param_parse_dom0_iommu("no-none", &t), -EINVAL);
+	CHECK_EQ(param_parse_dom0_iommu("", &t), -EINVAL);
+	CHECK(t.map_reserved == u.map_reserved && t.pv_only == u.pv_only);
+}
+
 UNIT_MAIN(test_numbers, test_sizes, test_bool, test_uint, test_size_option,
 	  test_string, test_walker, test_long_lines, test_console,
 	  test_com_good, test_com_bad, test_loglvl, test_dom0_mem_good,
-	  test_dom0_mem_bad, test_dom0_max_vcpus, test_iommu)
+	  test_dom0_mem_bad, test_dom0_max_vcpus, test_iommu, test_dom0_iommu)

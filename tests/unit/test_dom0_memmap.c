@@ -76,7 +76,8 @@ static int identity(const struct e820_entry *host, unsigned int nr,
 		    unsigned int nr_deny)
 {
 	nr_runs = 0;
-	return dom0_identity_ranges(host, nr, l, deny, nr_deny, record, NULL);
+	return dom0_identity_ranges(host, nr, l, true, deny, nr_deny, record,
+				    NULL);
 }
 
 static void check_run(unsigned int i, u64 pfn, u64 nr)
@@ -156,6 +157,14 @@ TEST(test_server_map)
 	check_run(2, 0xfec01, 0xfee00 - 0xfec01);
 	check_run(3, 0xfef00, 0x100000 - 0xfef00);
 
+	/* dom0-iommu=no-map-reserved: below 1 MiB, NVS and ACPI only. */
+	nr_runs = 0;
+	CHECK_EQ(dom0_identity_ranges(server, 11, &l, false, server_deny, 3,
+				      record, NULL), 0);
+	CHECK_EQ(nr_runs, 2);
+	check_run(0, 0x9d, 0x100 - 0x9d);
+	check_run(1, 0xbf6ff, 0x101);
+
 	/* Without the deny list, ECAM would be passed through. */
 	CHECK_EQ(identity(server, 11, &l, NULL, 0), 0);
 	CHECK_EQ(nr_runs, 4);
@@ -218,8 +227,8 @@ TEST(test_refusals)
 	/* The callback's error stops the walk and comes back. */
 	CHECK_EQ(dom0_layout_build(qemu, 7, 64 * MiB, 0, &l, &why), 0);
 	nr_runs = MAX_RUNS;
-	CHECK_EQ(dom0_identity_ranges(qemu, 7, &l, NULL, 0, record, NULL),
-		 -ENOSPC);
+	CHECK_EQ(dom0_identity_ranges(qemu, 7, &l, true, NULL, 0, record,
+				      NULL), -ENOSPC);
 }
 
 UNIT_MAIN(test_qemu_map, test_server_map, test_partial_pages, test_refusals)

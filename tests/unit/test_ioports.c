@@ -39,6 +39,9 @@ TEST(test_kept_ports)
 	CHECK(!ioport_hwdom_allowed(0xcf8, 4));
 	CHECK(!ioport_hwdom_allowed(0xcf9, 1));
 	CHECK(!ioport_hwdom_allowed(0xcfe, 2));
+	CHECK(!ioport_hwdom_allowed(0xe9, 1));
+	CHECK(ioport_hwdom_allowed(0xe8, 1));
+	CHECK(ioport_hwdom_allowed(0xea, 2));
 	CHECK(!ioport_hwdom_allowed(0x2f8, 1));
 	CHECK(!ioport_hwdom_allowed(0x2ff, 1));
 	CHECK(!ioport_hwdom_allowed(0x604, 2));

@@ -401,6 +401,61 @@ int param_parse_iommu(const char *val, void *var)
 	return 0;
 }
 
+/*
+ * Xen's parse_boolean() for one field of a list: "@name" and "@name=<bool>"
+ * give the value, "no-@name" false.  -ENOENT if the field is not @name's,
+ * -EINVAL if its value is not a boolean.
+ */
+static int cmdline_field_bool(const char *p, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	char word[8];
+
+	if (cmdline_field_is(p, len, name))
+		return 1;
+	if (len == n + 3 && !strncmp(p, "no-", 3) && !strncmp(p + 3, name, n))
+		return 0;
+	if (len <= n + 1 || strncmp(p, name, n) || p[n] != '=')
+		return -ENOENT;
+	if (len - n - 1 >= sizeof(word))
+		return -EINVAL;
+	memcpy(word, p + n + 1, len - n - 1);
+	word[len - n - 1] = 0;
+	return param_parse_bool(word);
+}
+
+int param_parse_dom0_iommu(const char *val, void *var)
+{
+	static const char *const pv_only[] = {
+		"passthrough", "strict", "map-inclusive",
+	};
+	struct param_dom0_iommu t = *(struct param_dom0_iommu *)var;
+	const char *p = val;
+	size_t len;
+	int b;
+
+	do {
+		const char *next = cmdline_field(p, &len);
+
+		b = cmdline_field_bool(p, len, "map-reserved");
+		if (b >= 0) {
+			t.map_reserved = b;
+		} else if (b == -ENOENT && cmdline_field_is(p, len, "none")) {
+			t.pv_only = true;
+		} else {
+			for (size_t i = 0; b == -ENOENT && i < ARRAY_SIZE(pv_only);
+			     i++)
+				b = cmdline_field_bool(p, len, pv_only[i]);
+			if (b < 0)
+				return -EINVAL;
+			t.pv_only = true;
+		}
+		p = next;
+	} while (p);
+	*(struct param_dom0_iommu *)var = t;
+	return 0;
+}
+
 /* A number filling exactly [p, p + len) and within [min, max]. */
 static int cmdline_field_u64(const char *p, size_t len, u64 min, u64 max,
 			     u64 *out)

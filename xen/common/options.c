@@ -25,6 +25,7 @@ char opt_selftest[16];
 bool opt_selftest_preempt;
 unsigned int opt_stall_dump;
 struct param_iommu opt_iommu = { .on = true, .qinval = true };
+struct param_dom0_iommu opt_dom0_iommu = { .map_reserved = true };
 
 /* Scheduling policies this build has (sched=). */
 static const char *const sched_names[] = { "credit" };
@@ -46,6 +47,8 @@ static const struct param_def option_table[] = {
 	PARAM_DEF_UINT("stall_dump", opt_stall_dump, 0, 3600),
 	PARAM_DEF_CUSTOM("iommu", opt_iommu, param_parse_iommu,
 			 PARAM_HELP_IOMMU),
+	PARAM_DEF_CUSTOM("dom0-iommu", opt_dom0_iommu, param_parse_dom0_iommu,
+			 PARAM_HELP_DOM0_IOMMU),
 };
 
 static bool sched_name_known(const char *name)

@@ -20,6 +20,8 @@ extern bool opt_selftest_preempt;
 extern unsigned int opt_stall_dump;
 /* iommu=: remap DMA where there is an IOMMU (xen/arch/x86/iommu/vtd.c). */
 extern struct param_iommu opt_iommu;
+/* dom0-iommu=: what dom0's p2m holds for its devices (pv/dom0_build.c). */
+extern struct param_dom0_iommu opt_dom0_iommu;
 
 /* Parse, apply the console options, and stop with one clear line if any
  * value was bad. */

@@ -179,4 +179,22 @@ struct param_iommu {
 #define PARAM_HELP_IOMMU "[<bool>][,force|required][,[no-]qinval]"
 int param_parse_iommu(const char *val, void *var /* struct param_iommu */);
 
+/*
+ * dom0-iommu=<list> (Xen's option): map-reserved[=<bool>] (or
+ * no-map-reserved) says whether the host's reserved regions below 4 GiB
+ * are in dom0's p2m 1:1, which its devices' DMA walks too (default yes,
+ * as for Xen's PVH dom0).  passthrough, strict, map-inclusive (each
+ * [no-]name or name=<bool>) and none only apply to a PV dom0 in Xen;
+ * they are accepted and noted as ignored, since Amphi's dom0 is PVH.
+ * A list whose fields are not these is refused, nothing changed.
+ */
+struct param_dom0_iommu {
+	bool map_reserved;
+	bool pv_only;		/* a PV-only field was given */
+};
+#define PARAM_HELP_DOM0_IOMMU \
+	"[no-]map-reserved[=<bool>], passthrough, strict, map-inclusive, none"
+int param_parse_dom0_iommu(const char *val,
+			   void *var /* struct param_dom0_iommu */);
+
 #endif
