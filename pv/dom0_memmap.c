@@ -57,22 +57,27 @@ int dom0_layout_build(const struct e820_entry *host, unsigned int nr_host,
 	*l = (struct dom0_layout){ 0 };
 	for (unsigned int i = 0; i < nr_host && !rc; i++) {
 		const struct e820_entry *e = &host[i];
-		u64 s, end;
+		u64 s, end, n;
 
 		if (e->type != E820_RAM) {
 			rc = layout_insert(l, l->nr_map, e->addr, e->size,
 					   e->type, why);
 			continue;
 		}
-		/* RAM past dom0's share stays a hole: dom0 may balloon into
-		 * it, and it is never mistaken for MMIO space. */
+		/* Host RAM past dom0's share is listed unusable, as Xen
+		 * does: a hole there could be taken for MMIO space, and a
+		 * BAR dom0 put there would clash with the machine's RAM. */
 		s = ROUNDUP(e->addr, PAGE_SIZE);
 		end = ROUNDDOWN(e->addr + e->size, PAGE_SIZE);
-		if (end <= s || !left)
+		if (end <= s)
 			continue;
-		rc = layout_insert(l, l->nr_map, s, MIN(end - s, left),
-				   E820_RAM, why);
-		left -= MIN(end - s, left);
+		n = MIN(end - s, left);
+		if (n)
+			rc = layout_insert(l, l->nr_map, s, n, E820_RAM, why);
+		if (!rc && n < end - s)
+			rc = layout_insert(l, l->nr_map, s + n, end - s - n,
+					   E820_UNUSABLE, why);
+		left -= n;
 	}
 	if (rc)
 		return rc;

@@ -2,11 +2,11 @@
  * dom0's guest-physical layout (docs/architecture.md, "dom0's memory").
  *
  * dom0 owns the machine's devices, so its guest-physical space has the
- * host's shape: its RAM lies only where the host has RAM, and every
- * non-RAM range of the host map (reserved, ACPI, NVS, unusable) is a
- * non-RAM range of dom0's map at the same address.  The holes between
- * them stay holes, for the PCI BARs dom0 will map 1:1.  This is the
- * layout Xen gives a PVH dom0 (pvh_setup_e820()).
+ * host's shape: its RAM lies only where the host has RAM, host RAM past
+ * its share is listed unusable, and every non-RAM range of the host map
+ * (reserved, ACPI, NVS, unusable) is a non-RAM range of dom0's map at the
+ * same address.  The holes between them stay holes, for the PCI BARs dom0
+ * maps 1:1.  This is the layout Xen gives a PVH dom0 (pvh_setup_e820()).
  *
  * Some host ranges dom0 sees 1:1 (direct MMIO, no copy), as Xen's PVH
  * dom0 does: below 1 MiB everything that is not dom0's RAM (the EBDA, VGA
@@ -35,7 +35,8 @@ struct dom0_layout {
 /*
  * Pure: lay out @ram_bytes (page multiple) of dom0 RAM over @host (a map
  * e820_sanitize() made), lowest host RAM first, each host RAM entry
- * trimmed to whole pages.  Then @acpi_bytes for dom0's own ACPI tables
+ * trimmed to whole pages; the rest of the host's RAM becomes
+ * E820_UNUSABLE.  Then @acpi_bytes for dom0's own ACPI tables
  * are taken from the top of the highest RAM entry between 1 MiB and
  * 4 GiB and listed as E820_ACPI.  Less RAM than asked is given if the
  * host has no more.  Returns 0, or -ENOMEM/-ENOSPC with *why set.

@@ -96,15 +96,16 @@ TEST(test_qemu_map)
 	CHECK_EQ(dom0_layout_build(qemu, 7, 512 * MiB, 300, &l, &why), 0);
 	/* The low RAM entry loses its partial page; the host's reserved
 	 * entries stay where they are; the tables take the top page of
-	 * the RAM below 4 GiB. */
-	CHECK_EQ(l.nr_map, 8);
+	 * the RAM below 4 GiB; the host RAM past dom0's is unusable. */
+	CHECK_EQ(l.nr_map, 9);
 	check_entry(&l, 0, 0, 0x9f000, E820_RAM);
 	check_entry(&l, 1, 0x9fc00, 0x400, E820_RESERVED);
 	check_entry(&l, 2, 0xf0000, 0x10000, E820_RESERVED);
 	check_entry(&l, 3, 0x100000, top - 0x1000 - 0x100000, E820_RAM);
 	check_entry(&l, 4, top - 0x1000, 0x1000, E820_ACPI);
-	check_entry(&l, 5, 0x7ffe0000, 0x20000, E820_RESERVED);
-	check_entry(&l, 7, 0xfffc0000, 0x40000, E820_RESERVED);
+	check_entry(&l, 5, top, 0x7ffe0000 - top, E820_UNUSABLE);
+	check_entry(&l, 6, 0x7ffe0000, 0x20000, E820_RESERVED);
+	check_entry(&l, 8, 0xfffc0000, 0x40000, E820_RESERVED);
 	CHECK_EQ(l.ram_bytes, 512 * MiB);
 	CHECK_EQ(l.acpi_gpa, top - 0x1000);
 	CHECK_EQ(l.acpi_size, 0x1000);
@@ -134,7 +135,7 @@ TEST(test_server_map)
 	/* Past the RAM below 4 GiB, dom0's RAM goes on above it. */
 	CHECK_EQ(dom0_layout_build(server, 11, low + 256 * MiB, 8192, &l, &why),
 		 0);
-	CHECK_EQ(l.nr_map, 12);
+	CHECK_EQ(l.nr_map, 13);
 	check_entry(&l, 0, 0, 0x9d000, E820_RAM);
 	check_entry(&l, 3, 0x100000, 0xbf5ff000 - 0x2000, E820_RAM);
 	check_entry(&l, 4, 0xbf6ff000 - 0x2000, 0x2000, E820_ACPI);
@@ -145,7 +146,8 @@ TEST(test_server_map)
 	check_entry(&l, 10, 0x100000000, 256 * MiB, E820_RAM);
 	CHECK_EQ(l.ram_bytes, low + 256 * MiB);
 
-	check_entry(&l, 11, 0xfd00000000, 0x300000000, E820_RESERVED);
+	check_entry(&l, 11, 0x110000000, 0x130000000, E820_UNUSABLE);
+	check_entry(&l, 12, 0xfd00000000, 0x300000000, E820_RESERVED);
 
 	/* 1:1: below 1 MiB, then NVS, ACPI and reserved as one run, then
 	 * the reserved range at the top less what is denied; never the
