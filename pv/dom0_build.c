@@ -109,10 +109,8 @@ static unsigned int dom0_mmio_deny(struct mem_range *r, unsigned int max)
 static int dom0_map_1to1(void *ctx, u64 pfn, u64 nr)
 {
 	struct domain *d = ctx;
-	int rc = 0;
+	int rc = p2m_map_direct(d, pfn, nr);
 
-	for (u64 i = 0; i < nr && !rc; i++)
-		rc = arch_p2m_set_entry(d, pfn + i, pfn + i, p2m_mmio_direct);
 	printk("d%u: host %#llx-%#llx 1:1%s\n", d->domain_id,
 	       (unsigned long long)pfn << PAGE_SHIFT,
 	       (unsigned long long)(pfn + nr) << PAGE_SHIFT,
@@ -120,15 +118,17 @@ static int dom0_map_1to1(void *ctx, u64 pfn, u64 nr)
 	return rc;
 }
 
+/* dom0_mmio_deny()'s list, made once at boot for dom0's 1:1 maps and
+ * its vPCI. */
+static struct mem_range kept[2 + ACPI_MAX_IOAPICS + ACPI_MAX_DRHD +
+			     ACPI_MAX_IVHD + ACPI_MAX_MCFG];
+static unsigned int nr_kept;
+
 /*
  * dom0's memory (pv/dom0_memmap.h): @bytes of RAM laid over the host's
  * map, populated, with room for its ACPI tables, and the host ranges it
  * sees 1:1 mapped.
  */
-static struct mem_range kept[2 + ACPI_MAX_IOAPICS + ACPI_MAX_DRHD +
-			     ACPI_MAX_IVHD + ACPI_MAX_MCFG];
-static unsigned int nr_kept;
-
 static int dom0_memory(struct domain *d, u64 bytes, struct dom0_layout *l,
 		       const char **why)
 {
@@ -152,7 +152,6 @@ static int dom0_memory(struct domain *d, u64 bytes, struct dom0_layout *l,
 	       "RAM, ACPI tables at %#llx\n", d->domain_id, l->nr_map,
 	       (unsigned long long)(l->ram_bytes >> 20),
 	       (unsigned long long)l->acpi_gpa);
-	nr_kept = dom0_mmio_deny(kept, ARRAY_SIZE(kept));
 	if (opt_dom0_iommu.pv_only)
 		printk(KERN_WARNING "dom0-iommu=: passthrough, strict, "
 		       "map-inclusive and none apply to a PV dom0; dom0 is "
@@ -311,6 +310,7 @@ void domains_build_at_boot(const struct boot_info *bi,
 
 	boot = bi;
 	host_acpi = ai;
+	nr_kept = dom0_mmio_deny(kept, ARRAY_SIZE(kept));
 	if (bi->nr_mods > 1 &&
 	    strncmp(bi->mods[1].cmdline, DOMAIN_SPEC_PREFIX,
 		    strlen(DOMAIN_SPEC_PREFIX))) {

@@ -90,26 +90,14 @@ int dom0_layout_build(const struct e820_entry *host, unsigned int nr_host,
 	       layout_take_acpi(l, ROUNDUP(acpi_bytes, PAGE_SIZE), why) : 0;
 }
 
-static bool page_denied(const struct mem_range *deny, unsigned int nr,
-			u64 pfn)
-{
-	u64 s = pfn << PAGE_SHIFT;
-
-	for (unsigned int i = 0; i < nr; i++)
-		if (deny[i].start < s + PAGE_SIZE && s < deny[i].end)
-			return true;
-	return false;
-}
-
 static bool dom0_has_ram(const struct dom0_layout *l, u64 pfn)
 {
 	u64 pa = pfn << PAGE_SHIFT;
 
-	for (unsigned int i = 0; i < l->nr_map; i++)
-		if (l->map[i].type == E820_RAM && pa >= l->map[i].addr &&
-		    pa - l->map[i].addr < l->map[i].size)
-			return true;	/* dom0's RAM entries are page aligned */
-	return pa >= l->acpi_gpa && pa - l->acpi_gpa < l->acpi_size;
+	/* dom0's RAM entries are page aligned: a page that overlaps one is
+	 * wholly in it. */
+	return e820_is_ram(l->map, l->nr_map, pa, PAGE_SIZE) ||
+	       (pa >= l->acpi_gpa && pa - l->acpi_gpa < l->acpi_size);
 }
 
 /* Consecutive pages become one call of fn. */
@@ -178,7 +166,9 @@ int dom0_identity_ranges(const struct e820_entry *host, unsigned int nr_host,
 			if (!e820_is_ram(host, nr_host, pfn << PAGE_SHIFT,
 					 PAGE_SIZE) &&
 			    !dom0_has_ram(l, pfn) &&
-			    !page_denied(deny, nr_deny, pfn))
+			    !mem_range_overlaps(deny, nr_deny,
+						pfn << PAGE_SHIFT,
+						(pfn + 1) << PAGE_SHIFT))
 				rc = run_add(&r, pfn);
 		next = MAX(next, end);
 	}

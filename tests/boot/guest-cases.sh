@@ -292,14 +292,13 @@ guest_pit() {
 
 # A domU's ports nobody claims (dom0's reach the machine: xen/ioports.h).
 guest_portio() {
-	local rig=$1 t=$2 name="$1: guest portio (a domU's unclaimed ports: all ones; port 0xE9 line)" id
+	local rig=$1 t=$2 name="$1: guest portio (a domU's unclaimed ports: all ones; port 0xE9 line)"
 	guest_run "$rig" portio "$t" 1 "controller.elf sleep=${GUEST_DOMU_SLEEP:-1500}" \
 		"portio.elf domain=pio"
-	guest_expect_success "$name" || return
-	id=$(guest_domid "$LOG" pio)
-	[ -n "$id" ] || { fail "$name" "domain pio was not built" "$LOG"; return; }
-	expect_lines "$name" "$LOG" "\(d$id\) portio: port 0xE9 output works" \
-		"\(d$id\) Test result: SUCCESS" && pass "$name"
+	guest_expect_success "$name" && guest_domains_succeeded "$name" pio &&
+		expect_lines "$name" "$LOG" \
+		"\(d${DOMAIN_IDS[0]}\) portio: port 0xE9 output works" &&
+		pass "$name"
 }
 
 # Two memory domains at once, different patterns, on CPUS pCPUs: RAM is

@@ -93,16 +93,21 @@ static u64 bar_addr(const struct vpci_dev *v, unsigned int i)
 	return a;
 }
 
+/* The page frames [*s, *e) BAR @b covers (pages it shares included). */
+static void bar_pages(const struct vpci_bar *b, u64 *s, u64 *e)
+{
+	*s = b->addr >> PAGE_SHIFT;
+	*e = (b->addr + b->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
 /* May [s, e) (page frames) be dom0's 1:1: not the allocator's RAM, not
  * the hypervisor's MMIO, within the p2m? */
 static bool may_map(const struct vpci *vp, u64 s, u64 e)
 {
-	if (e <= s || e - s > VPCI_MAX_BAR_PAGES || e - 1 > ARCH_MAX_GFN)
+	if (e <= s || e - s > VPCI_MAX_BAR_PAGES || e - 1 > ARCH_MAX_GFN ||
+	    mem_range_overlaps(vp->kept, vp->nr_kept, s << PAGE_SHIFT,
+			       e << PAGE_SHIFT))
 		return false;
-	for (unsigned int i = 0; i < vp->nr_kept; i++)
-		if (vp->kept[i].start < e << PAGE_SHIFT &&
-		    s << PAGE_SHIFT < vp->kept[i].end)
-			return false;
 	for (unsigned int i = 0; i < vp->nr_host; i++) {
 		const struct e820_entry *h = &vp->host[i];
 
@@ -120,10 +125,10 @@ static bool still_used(const struct vpci *vp, const struct vpci_bar *self,
 	for (unsigned int i = 0; i < vp->nr; i++)
 		for (unsigned int j = 0; j < 6; j++) {
 			const struct vpci_bar *b = &vp->dev[i].bar[j];
+			u64 s, e;
 
-			if (b != self && b->mapped &&
-			    b->addr >> PAGE_SHIFT <= pfn &&
-			    pfn < (b->addr + b->size + PAGE_SIZE - 1) >> PAGE_SHIFT)
+			bar_pages(b, &s, &e);
+			if (b != self && b->mapped && s <= pfn && pfn < e)
 				return true;
 		}
 	return false;
@@ -131,9 +136,9 @@ static bool still_used(const struct vpci *vp, const struct vpci_bar *self,
 
 static void bar_unmap(struct domain *d, struct vpci_bar *b)
 {
-	u64 s = b->addr >> PAGE_SHIFT;
-	u64 e = (b->addr + b->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	u64 s, e;
 
+	bar_pages(b, &s, &e);
 	b->mapped = false;
 	for (u64 pfn = s; pfn < e; pfn++)
 		if (!still_used(d->vpci, b, pfn))
@@ -148,7 +153,7 @@ static void bars_map(struct domain *d, struct vpci_dev *v, bool on)
 	for (unsigned int i = 0; i < 6; i++) {
 		struct vpci_bar *b = &v->bar[i];
 		u64 s, e;
-		int rc = 0;
+		int rc;
 
 		if (!b->size || (b->flags & PCI_BAR_IO))
 			continue;
@@ -160,8 +165,7 @@ static void bars_map(struct domain *d, struct vpci_dev *v, bool on)
 		if (b->mapped)
 			continue;
 		b->addr = bar_addr(v, i);
-		s = b->addr >> PAGE_SHIFT;
-		e = (b->addr + b->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		bar_pages(b, &s, &e);
 		if (b->addr + b->size < b->addr || !may_map(vp, s, e)) {
 			vp->bad++;
 			printk(KERN_WARNING "vPCI: d%u " PCI_SBDF_FMT " BAR%u "
@@ -172,8 +176,7 @@ static void bars_map(struct domain *d, struct vpci_dev *v, bool on)
 			       (unsigned long long)b->size);
 			continue;
 		}
-		for (u64 pfn = s; pfn < e && !rc; pfn++)
-			rc = arch_p2m_set_entry(d, pfn, pfn, p2m_mmio_direct);
+		rc = p2m_map_direct(d, s, e - s);
 		b->mapped = true;	/* what was set comes out with it */
 		if (rc) {
 			printk(KERN_ERR "vPCI: d%u " PCI_SBDF_FMT " BAR%u: "

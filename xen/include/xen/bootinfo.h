@@ -29,6 +29,16 @@ struct mem_range {
 	u64 start, end;
 };
 
+/* Does [start, end) overlap any of @r[0..nr)? */
+static inline bool mem_range_overlaps(const struct mem_range *r,
+				      unsigned int nr, u64 start, u64 end)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		if (r[i].start < end && start < r[i].end)
+			return true;
+	return false;
+}
+
 struct boot_module {
 	paddr_t start;
 	u64 size;

@@ -91,6 +91,17 @@ static inline bool p2m_holds_frame(enum p2m_type t)
  */
 int arch_p2m_set_entry(struct domain *d, u64 gfn, mfn_t mfn,
 		       enum p2m_type t);
+/* Host frames [@pfn, @pfn + @nr) at the same gfns as direct MMIO (dom0's
+ * firmware areas, reserved DMA regions, BARs).  Stops at the first error
+ * and returns it; the entries already set stay. */
+static inline int p2m_map_direct(struct domain *d, u64 pfn, u64 nr)
+{
+	int rc = 0;
+
+	for (u64 i = 0; i < nr && !rc; i++)
+		rc = arch_p2m_set_entry(d, pfn + i, pfn + i, p2m_mmio_direct);
+	return rc;
+}
 /* Remove @gfn's entry (dropping its reference); absent is not an error.
  * *old (if non-NULL) says what was there. */
 int arch_p2m_clear_entry(struct domain *d, u64 gfn, enum p2m_type *old);

@@ -257,7 +257,7 @@ static void hwdom_map_reserved(struct domain *d, const struct e820_entry *host,
 			       u64 start, u64 end)
 {
 	u64 s = start >> PAGE_SHIFT, e = (end + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	int rc = 0;
+	int rc;
 
 	if (end <= start || e - s > (1ULL << (30 - PAGE_SHIFT))) {
 		printk(KERN_WARNING "IOMMU: %s [%#llx, %#llx) is empty or "
@@ -273,8 +273,7 @@ static void hwdom_map_reserved(struct domain *d, const struct e820_entry *host,
 			       (unsigned long long)end);
 			return;
 		}
-	for (u64 pfn = s; pfn < e && !rc; pfn++)
-		rc = arch_p2m_set_entry(d, pfn, pfn, p2m_mmio_direct);
+	rc = p2m_map_direct(d, s, e - s);
 	printk("IOMMU: %s [%#llx, %#llx) 1:1 for d%u%s\n", what,
 	       (unsigned long long)start, (unsigned long long)end,
 	       d->domain_id, rc ? ": out of memory for the p2m" : "");
